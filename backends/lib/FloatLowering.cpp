@@ -1,0 +1,177 @@
+//===- FloatLowering.cpp - snn dialect to FloatGraph ----------------------===//
+#include "snnc/Backends/FloatLowering.h"
+#include "snnc/IR/SNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace snnc;
+using llvm::Expected;
+
+namespace {
+
+llvm::Error lowerError(Operation *op, const llvm::Twine &what) {
+  std::string location;
+  llvm::raw_string_ostream os(location);
+  op->getLoc().print(os);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 os.str() + ": " + what);
+}
+
+std::string opName(Operation *op) {
+  if (auto name = op->getLoc().dyn_cast<NameLoc>())
+    return name.getName().str();
+  return op->getName().getStringRef().str();
+}
+
+std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+class Lowering {
+public:
+  Expected<FloatGraph> run(ModuleOp module);
+
+private:
+  int idOf(Value value);
+  llvm::Error lowerOp(Operation *op);
+  llvm::Error lowerConstant(arith::ConstantOp op);
+  FloatOp &addOp(Operation *op, FloatOpKind kind);
+
+  FloatGraph graph;
+  llvm::DenseMap<Value, int> ids;
+};
+
+int Lowering::idOf(Value value) {
+  auto [it, inserted] = ids.try_emplace(value, graph.numValues);
+  if (inserted)
+    ++graph.numValues;
+  return it->second;
+}
+
+FloatOp &Lowering::addOp(Operation *op, FloatOpKind kind) {
+  FloatOp lowered;
+  lowered.kind = kind;
+  lowered.name = opName(op);
+  for (Value operand : op->getOperands())
+    lowered.operands.push_back(idOf(operand));
+  lowered.result = idOf(op->getResult(0));
+  graph.ops.push_back(std::move(lowered));
+  return graph.ops.back();
+}
+
+llvm::Error Lowering::lowerConstant(arith::ConstantOp op) {
+  auto dense = op.getValue().dyn_cast<DenseElementsAttr>();
+  auto type = op.getType().dyn_cast<RankedTensorType>();
+  if (!dense || !type || !type.getElementType().isF32())
+    return lowerError(op, "only dense float32 tensor constants are supported");
+  NDArray array;
+  array.shape = toVector(type.getShape());
+  for (APFloat value : dense.getValues<APFloat>())
+    array.data.push_back(value.convertToFloat());
+  graph.constants[idOf(op.getResult())] = std::move(array);
+  return llvm::Error::success();
+}
+
+llvm::Error Lowering::lowerOp(Operation *op) {
+  return llvm::TypeSwitch<Operation *, llvm::Error>(op)
+      .Case([&](arith::ConstantOp c) -> llvm::Error { return lowerConstant(c); })
+      .Case([&](snn::Conv2dOp conv) -> llvm::Error {
+        FloatOp &out = addOp(op, FloatOpKind::Conv2d);
+        out.strides = toVector(conv.getStrides());
+        out.pads = toVector(conv.getPads());
+        out.dilations = toVector(conv.getDilations());
+        return llvm::Error::success();
+      })
+      .Case([&](snn::DenseOp) -> llvm::Error {
+        addOp(op, FloatOpKind::Dense);
+        return llvm::Error::success();
+      })
+      .Case([&](snn::TdBatchNormOp norm) -> llvm::Error {
+        FloatOp &out = addOp(op, FloatOpKind::Norm);
+        out.alpha = norm.getAlpha().convertToFloat();
+        out.vThreshold = norm.getVThreshold().convertToFloat();
+        out.epsilon = norm.getEpsilon().convertToFloat();
+        return llvm::Error::success();
+      })
+      .Case([&](snn::AddOp) -> llvm::Error {
+        addOp(op, FloatOpKind::Add);
+        return llvm::Error::success();
+      })
+      .Case([&](snn::SubOp) -> llvm::Error {
+        addOp(op, FloatOpKind::Sub);
+        return llvm::Error::success();
+      })
+      .Case([&](snn::MulOp) -> llvm::Error {
+        addOp(op, FloatOpKind::Mul);
+        return llvm::Error::success();
+      })
+      .Case([&](snn::DivOp) -> llvm::Error {
+        addOp(op, FloatOpKind::Div);
+        return llvm::Error::success();
+      })
+      .Case([&](snn::AvgPoolOp pool) -> llvm::Error {
+        FloatOp &out = addOp(op, FloatOpKind::AvgPool);
+        out.kernel = toVector(pool.getKernel());
+        out.strides = toVector(pool.getStrides());
+        out.pads = toVector(pool.getPads());
+        out.countIncludePad = pool.getCountIncludePad();
+        return llvm::Error::success();
+      })
+      .Case([&](snn::FlattenOp) -> llvm::Error {
+        addOp(op, FloatOpKind::Flatten);
+        return llvm::Error::success();
+      })
+      .Case([&](snn::LIFOp neuron) -> llvm::Error {
+        FloatOp &out = addOp(op, FloatOpKind::LIF);
+        out.vThreshold = neuron.getVThreshold().convertToFloat();
+        out.decay = neuron.getDecay().convertToFloat();
+        out.softReset = neuron.getReset() == snn::ResetMode::soft;
+        out.fireGe = neuron.getFire() == snn::FireMode::ge;
+        return llvm::Error::success();
+      })
+      .Case([&](func::ReturnOp ret) -> llvm::Error {
+        if (ret.getNumOperands() != 1)
+          return lowerError(op, "@main must return exactly the readout");
+        graph.output = idOf(ret.getOperand(0));
+        return llvm::Error::success();
+      })
+      .Default([&](Operation *other) -> llvm::Error {
+        return lowerError(other, "op '" + other->getName().getStringRef() +
+                                     "' is not supported by the float engine");
+      });
+}
+
+Expected<FloatGraph> Lowering::run(ModuleOp module) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main || main.isExternal())
+    return lowerError(module, "the module has no @main function");
+  if (main.getNumArguments() != 1 || main.getNumResults() != 1)
+    return lowerError(main, "@main must take one input and return one readout");
+  auto inputType = main.getArgument(0).getType().cast<RankedTensorType>();
+  auto outputType = main.getResultTypes()[0].cast<RankedTensorType>();
+  graph.inputShape = toVector(inputType.getShape().drop_front());
+  graph.numOutputs = outputType.getDimSize(1);
+  graph.input = idOf(main.getArgument(0));
+  if (auto steps = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
+    graph.timesteps = steps.getInt();
+  if (auto encoding =
+          module->getAttrOfType<StringAttr>(snn::SNNDialect::kInputEncodingAttr))
+    graph.encoding = encoding.getValue() == "events" ? InputEncoding::Events
+                                                     : InputEncoding::Direct;
+  for (Operation &op : main.getBody().front())
+    if (llvm::Error err = lowerOp(&op))
+      return std::move(err);
+  return std::move(graph);
+}
+
+} // namespace
+
+Expected<FloatGraph> snnc::lowerToFloatGraph(ModuleOp module) {
+  return Lowering().run(module);
+}

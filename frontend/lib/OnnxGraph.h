@@ -1,0 +1,124 @@
+//===- OnnxGraph.h - state of one ONNX graph import -------------*- C++ -*-===//
+//
+// Internal to the frontend.  Decodes ONNX tensors and attributes, tracks the
+// values that nodes define, and converts nodes into snn ops.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_FRONTEND_LIB_ONNXGRAPH_H
+#define SNNC_FRONTEND_LIB_ONNXGRAPH_H
+
+#include "snnc/IR/SNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnc::frontend {
+
+/// What a value carries, which decides where it may flow.  The network input
+/// is Analog; projections and the affine maps after them make Currents; LIF
+/// makes Spikes; pooling spikes makes Graded events.
+enum class ValueKind { Analog, Current, Spikes, Graded };
+llvm::StringRef kindName(ValueKind kind);
+
+/// A constant tensor kept on the host until an op needs it as an operand.
+struct HostTensor {
+  std::vector<int64_t> dims;
+  std::vector<float> floats; // float32 tensors
+  std::vector<int64_t> ints; // int64 tensors (shapes, pads)
+  bool isInt = false;
+  int64_t numElements() const;
+};
+
+/// Decodes a TensorProto; `what` names it in errors.
+llvm::Expected<HostTensor> decodeTensor(const onnx::TensorProto &proto,
+                                        llvm::StringRef what);
+
+/// Typed access to a node's attributes, with defaults and type checks.
+class NodeAttrs {
+public:
+  explicit NodeAttrs(const onnx::NodeProto &node);
+  bool has(llvm::StringRef name) const;
+  llvm::Expected<int64_t> getInt(llvm::StringRef name, int64_t dflt) const;
+  llvm::Expected<float> getFloat(llvm::StringRef name, float dflt) const;
+  llvm::Expected<float> getRequiredFloat(llvm::StringRef name) const;
+  llvm::Expected<std::string> getString(llvm::StringRef name,
+                                        llvm::StringRef dflt) const;
+  llvm::Expected<std::vector<int64_t>>
+  getInts(llvm::StringRef name, std::vector<int64_t> dflt) const;
+  llvm::Expected<HostTensor> getTensor(llvm::StringRef name) const;
+  /// Fails on any attribute outside `known`.
+  llvm::Error checkKnown(llvm::ArrayRef<llvm::StringRef> known) const;
+
+private:
+  const onnx::AttributeProto *find(llvm::StringRef name) const;
+  llvm::Error wrongType(const onnx::AttributeProto &attr,
+                        llvm::StringRef expected) const;
+  const onnx::NodeProto &node;
+};
+
+/// One value of the graph: an activation (an mlir::Value with its kind) or a
+/// host constant, materialised as arith.constant on first use.
+struct GraphValue {
+  mlir::Value value;
+  ValueKind kind = ValueKind::Analog;
+  std::optional<HostTensor> constant;
+  bool isConstant() const { return constant.has_value(); }
+};
+
+/// Builds the body of @main node by node.
+class GraphImporter {
+public:
+  GraphImporter(mlir::OpBuilder &builder) : builder(builder) {}
+
+  /// Defines a graph value; fails on a second definition of the same name.
+  llvm::Error define(llvm::StringRef name, GraphValue value);
+  const GraphValue *lookup(llvm::StringRef name) const;
+
+  /// Converts one node; errors say what is wrong without the node prefix.
+  llvm::Error convertNode(const onnx::NodeProto &node);
+
+private:
+  // Operand access.
+  llvm::Expected<const GraphValue *> input(const onnx::NodeProto &node,
+                                           int index);
+  llvm::Expected<const GraphValue *> activation(const onnx::NodeProto &node,
+                                                int index);
+  llvm::Expected<const HostTensor *> constant(const onnx::NodeProto &node,
+                                              int index);
+  mlir::Value materialize(const HostTensor &tensor);
+  llvm::Error defineOutput(const onnx::NodeProto &node, mlir::Value value,
+                           ValueKind kind);
+  llvm::Error checkProjectionInput(const GraphValue &value);
+  mlir::Location loc(const onnx::NodeProto &node);
+
+  // One converter per op family.
+  llvm::Error convertConv(const onnx::NodeProto &node);
+  llvm::Error convertGemm(const onnx::NodeProto &node);
+  llvm::Error convertMatMul(const onnx::NodeProto &node);
+  llvm::Error convertNorm(const onnx::NodeProto &node, bool thresholdDependent);
+  llvm::Error convertLIF(const onnx::NodeProto &node);
+  llvm::Error convertBinary(const onnx::NodeProto &node);
+  llvm::Error convertPool(const onnx::NodeProto &node, bool global);
+  llvm::Error convertFlatten(const onnx::NodeProto &node);
+  llvm::Error convertReshape(const onnx::NodeProto &node);
+  llvm::Error convertPad(const onnx::NodeProto &node);
+  llvm::Error convertConstant(const onnx::NodeProto &node);
+  llvm::Error alias(const onnx::NodeProto &node);
+
+  mlir::OpBuilder &builder;
+  llvm::StringMap<GraphValue> values;
+};
+
+/// An llvm::Error carrying `message`.
+llvm::Error fail(const llvm::Twine &message);
+
+} // namespace snnc::frontend
+
+#endif // SNNC_FRONTEND_LIB_ONNXGRAPH_H

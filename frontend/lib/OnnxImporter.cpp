@@ -1,0 +1,232 @@
+//===- OnnxImporter.cpp - ONNX models to the snn dialect ------------------===//
+#include "snnc/Frontend/OnnxImporter.h"
+#include "OnnxGraph.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <onnx/defs/parser.h>
+
+using namespace mlir;
+using namespace snnc;
+using namespace snnc::frontend;
+using llvm::Error;
+using llvm::Expected;
+using llvm::formatv;
+using llvm::StringRef;
+
+namespace {
+constexpr int64_t kMinOpset = 11, kMaxOpset = 17;
+// No per-step frame of a network a core could run is this large; a bigger
+// dim is a corrupt or hostile file, refused before anything is allocated.
+constexpr int64_t kMaxDim = 1 << 16;
+constexpr int64_t kMaxFeatures = int64_t(1) << 24;
+
+Error checkOpsets(const onnx::ModelProto &model) {
+  bool sawDefault = false;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
+    StringRef domain = opset.domain();
+    if (domain.empty() || domain == "ai.onnx") {
+      sawDefault = true;
+      if (opset.version() < kMinOpset || opset.version() > kMaxOpset)
+        return fail(formatv("opset {0} of ai.onnx is not supported ({1}-{2} are)",
+                            opset.version(), kMinOpset, kMaxOpset));
+    } else if (domain == "snn") {
+      if (opset.version() != 1)
+        return fail(formatv("version {0} of the snn domain is not supported "
+                            "(1 is)", opset.version()));
+    }
+  }
+  if (!sawDefault)
+    return fail("the model imports no ai.onnx opset");
+  return Error::success();
+}
+
+struct Metadata {
+  std::optional<int64_t> timesteps;
+  std::string encoding = "direct";
+};
+
+Expected<Metadata> readMetadata(const onnx::ModelProto &model) {
+  Metadata meta;
+  for (const onnx::StringStringEntryProto &entry : model.metadata_props()) {
+    if (entry.key() == "snn.timesteps") {
+      int64_t steps;
+      if (StringRef(entry.value()).getAsInteger(10, steps) || steps < 1 ||
+          steps > 100000)
+        return fail(formatv("metadata snn.timesteps = '{0}' is not a step "
+                            "count in [1, 100000]", entry.value()));
+      meta.timesteps = steps;
+    } else if (entry.key() == "snn.input_encoding") {
+      if (!snn::isValidInputEncoding(entry.value()))
+        return fail(formatv("metadata snn.input_encoding = '{0}' must be "
+                            "'direct' or 'events'", entry.value()));
+      meta.encoding = entry.value();
+    }
+  }
+  return meta;
+}
+
+/// The graph input's type: [N, ...] with a dynamic batch dim.
+Expected<RankedTensorType> inputType(const onnx::ValueInfoProto &info,
+                                     OpBuilder &builder) {
+  std::string what = "graph input '" + info.name() + "'";
+  if (!info.type().has_tensor_type())
+    return fail(what + " is not a tensor");
+  const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
+  if (tensor.elem_type() != onnx::TensorProto::FLOAT)
+    return fail(what + " must be float32");
+  if (!tensor.has_shape())
+    return fail(what + " has no shape");
+  int rank = tensor.shape().dim_size();
+  if (rank != 2 && rank != 4)
+    return fail(formatv("{0} must be [N, C] or [N, C, H, W], it has rank {1}",
+                        what, rank));
+  SmallVector<int64_t, 4> shape = {ShapedType::kDynamic};
+  int64_t features = 1;
+  for (int i = 1; i < rank; ++i) {
+    const onnx::TensorShapeProto::Dimension &dim = tensor.shape().dim(i);
+    if (!dim.has_dim_value())
+      return fail(formatv("{0} dim {1} must be static", what, i));
+    int64_t size = dim.dim_value();
+    if (size < 1)
+      return fail(formatv("{0} dim {1} is {2}; dims must be >= 1", what, i, size));
+    if (size > kMaxDim || (features *= size) > kMaxFeatures)
+      return fail(formatv("{0} dim {1} = {2} is absurdly large", what, i, size));
+    shape.push_back(size);
+  }
+  return RankedTensorType::get(shape, builder.getF32Type());
+}
+
+std::string nodeTitle(const onnx::NodeProto &node, int index) {
+  std::string name = node.name().empty() ? "#" + std::to_string(index) : node.name();
+  return formatv("node '{0}' ({1})", name, node.op_type());
+}
+
+Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
+                                            MLIRContext &context) {
+  context.loadDialect<snn::SNNDialect>();
+  if (!model.has_graph())
+    return fail("the model has no graph");
+  if (Error err = checkOpsets(model))
+    return std::move(err);
+  auto metaOrErr = readMetadata(model);
+  if (!metaOrErr)
+    return metaOrErr.takeError();
+  const onnx::GraphProto &graph = model.graph();
+
+  OpBuilder builder(&context);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(builder.getUnknownLoc());
+  if (metaOrErr->timesteps)
+    (*module)->setAttr(snn::SNNDialect::kTimestepsAttr,
+                       builder.getI64IntegerAttr(*metaOrErr->timesteps));
+  (*module)->setAttr(snn::SNNDialect::kInputEncodingAttr,
+                     builder.getStringAttr(metaOrErr->encoding));
+
+  GraphImporter importer(builder);
+  builder.setInsertionPointToEnd(module->getBody());
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    auto tensor = decodeTensor(init, "initializer '" + init.name() + "'");
+    if (!tensor)
+      return tensor.takeError();
+    GraphValue value;
+    value.constant = std::move(*tensor);
+    if (Error err = importer.define(init.name(), std::move(value)))
+      return std::move(err);
+  }
+  const onnx::ValueInfoProto *graphInput = nullptr;
+  for (const onnx::ValueInfoProto &info : graph.input()) {
+    if (importer.lookup(info.name()))
+      continue; // an initializer listed as an input (IR version < 4)
+    if (graphInput)
+      return fail(formatv("the graph has several inputs ('{0}', '{1}'); snnc "
+                          "takes one", graphInput->name(), info.name()));
+    graphInput = &info;
+  }
+  if (!graphInput)
+    return fail("the graph has no input");
+  if (graph.output_size() != 1)
+    return fail(formatv("the graph has {0} outputs; snnc takes one readout",
+                        graph.output_size()));
+  auto inTypeOrErr = inputType(*graphInput, builder);
+  if (!inTypeOrErr)
+    return inTypeOrErr.takeError();
+
+  // The result type is known only after the body is built: create @main with
+  // the input alone and set its type at the end.
+  auto func = builder.create<func::FuncOp>(
+      builder.getUnknownLoc(), "main",
+      builder.getFunctionType({*inTypeOrErr}, {}));
+  Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  GraphValue inputValue;
+  inputValue.value = body->getArgument(0);
+  if (Error err = importer.define(graphInput->name(), inputValue))
+    return std::move(err);
+
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    if (Error err = importer.convertNode(node))
+      return fail(nodeTitle(node, i) + ": " + llvm::toString(std::move(err)));
+  }
+
+  const std::string &outName = graph.output(0).name();
+  const GraphValue *out = importer.lookup(outName);
+  if (!out)
+    return fail(formatv("graph output '{0}' is not produced by any node", outName));
+  if (out->isConstant() || out->kind != ValueKind::Current ||
+      out->value.getType().cast<RankedTensorType>().getRank() != 2)
+    return fail(formatv("graph output '{0}' must be the readout, a non-spiking "
+                        "[N, K] current; it is {1}",
+                        outName,
+                        out->isConstant() ? "a constant" : kindName(out->kind)));
+  builder.create<func::ReturnOp>(builder.getUnknownLoc(), out->value);
+  func.setFunctionType(builder.getFunctionType({*inTypeOrErr},
+                                               {out->value.getType()}));
+
+  // The importer checks everything it builds; the verifier is the backstop
+  // and its first diagnostic becomes the error.
+  std::string diagnostic;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    if (diagnostic.empty())
+      diagnostic = diag.str();
+    return success();
+  });
+  if (failed(verify(*module)))
+    return fail("the imported IR does not verify: " + diagnostic);
+  return std::move(module);
+}
+} // namespace
+
+Expected<OwningOpRef<ModuleOp>>
+snnc::importOnnxBuffer(StringRef bytes, bool textual, StringRef sourceName,
+                       MLIRContext &context) {
+  onnx::ModelProto model;
+  if (textual) {
+    std::string text = bytes.str();
+    onnx::Common::Status status = onnx::OnnxParser::Parse(model, text.c_str());
+    if (!status.IsOK())
+      return fail(sourceName + ": not valid textual ONNX: " +
+                  StringRef(status.ErrorMessage()).trim());
+  } else if (bytes.size() > size_t(INT32_MAX) ||
+             !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
+    return fail(sourceName + ": not a valid ONNX protobuf (truncated or corrupt)");
+  }
+  auto module = importModel(model, context);
+  if (!module)
+    return fail(sourceName + ": " + llvm::toString(module.takeError()));
+  return module;
+}
+
+Expected<OwningOpRef<ModuleOp>> snnc::importOnnxFile(StringRef path,
+                                                     MLIRContext &context) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail(path + ": cannot read: " + buffer.getError().message());
+  return importOnnxBuffer((*buffer)->getBuffer(), path.endswith(".onnxtxt"),
+                          path, context);
+}

@@ -1,0 +1,671 @@
+//===- OnnxOps.cpp - converting ONNX nodes to snn ops ---------------------===//
+#include "OnnxGraph.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace snnc;
+using namespace snnc::frontend;
+using llvm::Error;
+using llvm::Expected;
+using llvm::formatv;
+using llvm::StringRef;
+
+/// Propagates an error out of the enclosing function returning llvm::Error.
+#define SNNC_TRY(decl, expr)                                                   \
+  auto decl##OrErr = (expr);                                                   \
+  if (!decl##OrErr)                                                            \
+    return decl##OrErr.takeError();                                            \
+  auto &decl = *decl##OrErr;
+
+static RankedTensorType activationType(Value value) {
+  return value.getType().cast<RankedTensorType>();
+}
+
+static RankedTensorType f32Tensor(OpBuilder &builder, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, builder.getF32Type());
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+Error GraphImporter::define(StringRef name, GraphValue value) {
+  if (!values.try_emplace(name, std::move(value)).second)
+    return fail(formatv("value '{0}' is defined twice", name));
+  return Error::success();
+}
+
+const GraphValue *GraphImporter::lookup(StringRef name) const {
+  auto it = values.find(name);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+Location GraphImporter::loc(const onnx::NodeProto &node) {
+  return NameLoc::get(builder.getStringAttr(node.name().empty()
+                                                ? node.op_type()
+                                                : node.name()));
+}
+
+Expected<const GraphValue *> GraphImporter::input(const onnx::NodeProto &node,
+                                                  int index) {
+  if (index >= node.input_size() || node.input(index).empty())
+    return fail(formatv("input {0} is missing", index));
+  const GraphValue *value = lookup(node.input(index));
+  if (!value)
+    return fail(formatv("input '{0}' is not defined by the graph input, an "
+                        "initializer or an earlier node",
+                        node.input(index)));
+  return value;
+}
+
+Expected<const GraphValue *>
+GraphImporter::activation(const onnx::NodeProto &node, int index) {
+  SNNC_TRY(value, input(node, index));
+  if (value->isConstant())
+    return fail(formatv("input '{0}' must be an activation, not a constant",
+                        node.input(index)));
+  return value;
+}
+
+Expected<const HostTensor *> GraphImporter::constant(const onnx::NodeProto &node,
+                                                     int index) {
+  SNNC_TRY(value, input(node, index));
+  if (!value->isConstant())
+    return fail(formatv("input '{0}' must be a constant (initializer or "
+                        "Constant node)",
+                        node.input(index)));
+  return &*value->constant;
+}
+
+Value GraphImporter::materialize(const HostTensor &tensor) {
+  auto type = f32Tensor(builder, tensor.dims);
+  auto attr = DenseElementsAttr::get(type, llvm::ArrayRef<float>(tensor.floats));
+  return builder.create<arith::ConstantOp>(builder.getUnknownLoc(), attr);
+}
+
+Error GraphImporter::defineOutput(const onnx::NodeProto &node, Value value,
+                                  ValueKind kind) {
+  if (node.output_size() < 1 || node.output(0).empty())
+    return fail("the node has no output");
+  for (int i = 1; i < node.output_size(); ++i)
+    if (!node.output(i).empty())
+      return fail(formatv("output {0} ('{1}') is not supported", i,
+                          node.output(i)));
+  GraphValue out;
+  out.value = value;
+  out.kind = kind;
+  return define(node.output(0), std::move(out));
+}
+
+Error GraphImporter::checkProjectionInput(const GraphValue &value) {
+  if (value.kind == ValueKind::Current)
+    return fail("its input is a current; a projection reads spikes, pooled "
+                "spikes or the network input (put a LIF in between)");
+  return Error::success();
+}
+
+/// Affine maps keep the analog input analog and turn everything else into a
+/// current (tdBN on spikes is the identity shortcut of a residual block).
+static ValueKind affineKind(ValueKind in) {
+  return in == ValueKind::Analog ? ValueKind::Analog : ValueKind::Current;
+}
+
+static Error checkFloat(const HostTensor &tensor, StringRef what) {
+  if (tensor.isInt)
+    return fail(formatv("{0} must be float32", what));
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Window geometry shared by Conv and AveragePool
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Window {
+  std::vector<int64_t> kernel, strides, pads, dilations;
+};
+} // namespace
+
+/// Reads strides, pads, dilations and auto_pad; computes SAME padding.
+static Expected<Window> readWindow(const NodeAttrs &attrs,
+                                   RankedTensorType input,
+                                   std::vector<int64_t> kernel) {
+  Window window;
+  window.kernel = std::move(kernel);
+  SNNC_TRY(strides, attrs.getInts("strides", {1, 1}));
+  SNNC_TRY(pads, attrs.getInts("pads", {0, 0, 0, 0}));
+  SNNC_TRY(dilations, attrs.getInts("dilations", {1, 1}));
+  SNNC_TRY(autoPad, attrs.getString("auto_pad", "NOTSET"));
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4 ||
+      window.kernel.size() != 2)
+    return fail("only 2-D windows are supported (2 strides, 2 dilations, 4 pads)");
+  if (autoPad == "VALID") {
+    pads.assign(4, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int axis = 0; axis < 2; ++axis) {
+      int64_t in = input.getDimSize(2 + axis);
+      if (strides[axis] < 1)
+        return fail("strides must be >= 1");
+      int64_t out = (in + strides[axis] - 1) / strides[axis];
+      int64_t span = dilations[axis] * (window.kernel[axis] - 1) + 1;
+      int64_t total = std::max<int64_t>(0, (out - 1) * strides[axis] + span - in);
+      int64_t small = total / 2, large = total - small;
+      pads[axis] = autoPad == "SAME_UPPER" ? small : large;
+      pads[axis + 2] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (autoPad != "NOTSET") {
+    return fail(formatv("auto_pad '{0}' is not supported", autoPad));
+  }
+  window.strides = strides;
+  window.pads = pads;
+  window.dilations = dilations;
+  return window;
+}
+
+/// The NCHW output type of a window op, or an error saying why there is none.
+static Expected<RankedTensorType> windowResult(OpBuilder &builder,
+                                               RankedTensorType input,
+                                               const Window &window,
+                                               int64_t channels) {
+  SmallVector<int64_t, 4> shape = {input.getDimSize(0), channels};
+  for (int axis = 0; axis < 2; ++axis) {
+    std::string why;
+    snn::WindowAxis geometry{input.getDimSize(2 + axis), window.kernel[axis],
+                             window.strides[axis], window.pads[axis],
+                             window.pads[axis + 2], window.dilations[axis]};
+    std::optional<int64_t> size = snn::windowOutputSize(geometry, why);
+    if (!size)
+      return fail(formatv("spatial axis {0}: {1}", axis + 2, why));
+    shape.push_back(*size);
+  }
+  return f32Tensor(builder, shape);
+}
+
+static Error requireRank(const GraphValue &value, int64_t rank,
+                         StringRef what) {
+  if (activationType(value.value).getRank() != rank)
+    return fail(formatv("{0} must have rank {1}, it has rank {2}", what, rank,
+                        activationType(value.value).getRank()));
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Projections
+//===----------------------------------------------------------------------===//
+
+Error GraphImporter::convertConv(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"auto_pad", "dilations", "group",
+                                    "kernel_shape", "pads", "strides"}))
+    return err;
+  SNNC_TRY(x, activation(node, 0));
+  SNNC_TRY(w, constant(node, 1));
+  if (Error err = checkProjectionInput(*x))
+    return err;
+  if (Error err = requireRank(*x, 4, "the input"))
+    return err;
+  if (Error err = checkFloat(*w, "the weight"))
+    return err;
+  if (w->dims.size() != 4)
+    return fail("the weight must be 4-D [out, in, kh, kw]");
+  SNNC_TRY(group, attrs.getInt("group", 1));
+  if (group != 1)
+    return fail(formatv("group = {0} is not supported (only group = 1)", group));
+  RankedTensorType inType = activationType(x->value);
+  if (w->dims[1] != inType.getDimSize(1))
+    return fail(formatv("the weight expects {0} input channels, the input has {1}",
+                        w->dims[1], inType.getDimSize(1)));
+  std::vector<int64_t> kernel = {w->dims[2], w->dims[3]};
+  SNNC_TRY(kernelShape, attrs.getInts("kernel_shape", kernel));
+  if (kernelShape != kernel)
+    return fail("kernel_shape differs from the weight's kernel");
+  SNNC_TRY(window, readWindow(attrs, inType, kernel));
+  SNNC_TRY(resultType, windowResult(builder, inType, window, w->dims[0]));
+  Value bias;
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    SNNC_TRY(b, constant(node, 2));
+    if (b->isInt || b->dims.size() != 1 || b->dims[0] != w->dims[0])
+      return fail(formatv("the bias must be float32 [{0}]", w->dims[0]));
+    bias = materialize(*b);
+  }
+  Value weight = materialize(*w);
+  auto op = builder.create<snn::Conv2dOp>(
+      loc(node), resultType, x->value, weight, bias,
+      builder.getDenseI64ArrayAttr(window.strides),
+      builder.getDenseI64ArrayAttr(window.pads),
+      builder.getDenseI64ArrayAttr(window.dilations));
+  return defineOutput(node, op, ValueKind::Current);
+}
+
+/// Builds snn.dense from a row-major [M, K] weight and an optional bias.
+static Value buildDense(OpBuilder &builder, Location loc, Value input,
+                        Value weight, Value bias, int64_t outputs) {
+  auto type = f32Tensor(builder, {activationType(input).getDimSize(0), outputs});
+  return builder.create<snn::DenseOp>(loc, type, input, weight, bias);
+}
+
+static HostTensor transpose2d(const HostTensor &in) {
+  HostTensor out;
+  out.dims = {in.dims[1], in.dims[0]};
+  out.floats.resize(in.floats.size());
+  for (int64_t r = 0; r < in.dims[0]; ++r)
+    for (int64_t c = 0; c < in.dims[1]; ++c)
+      out.floats[c * in.dims[0] + r] = in.floats[r * in.dims[1] + c];
+  return out;
+}
+
+Error GraphImporter::convertGemm(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"alpha", "beta", "transA", "transB"}))
+    return err;
+  SNNC_TRY(x, activation(node, 0));
+  SNNC_TRY(b, constant(node, 1));
+  if (Error err = checkProjectionInput(*x))
+    return err;
+  if (Error err = requireRank(*x, 2, "input A"))
+    return err;
+  SNNC_TRY(transA, attrs.getInt("transA", 0));
+  SNNC_TRY(transB, attrs.getInt("transB", 0));
+  SNNC_TRY(alpha, attrs.getFloat("alpha", 1.0f));
+  SNNC_TRY(beta, attrs.getFloat("beta", 1.0f));
+  if (transA != 0)
+    return fail("transA = 1 is not supported: A is the activation [N, K]");
+  if (b->isInt || b->dims.size() != 2)
+    return fail("B must be a 2-D float32 constant");
+  HostTensor weight = transB ? *b : transpose2d(*b);
+  int64_t outputs = weight.dims[0], inputs = weight.dims[1];
+  if (inputs != activationType(x->value).getDimSize(1))
+    return fail(formatv("B expects {0} inputs, A has {1}", inputs,
+                        activationType(x->value).getDimSize(1)));
+  if (alpha != 1.0f)
+    for (float &v : weight.floats)
+      v *= alpha;
+  Value bias;
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    SNNC_TRY(c, constant(node, 2));
+    // C broadcasts over the batch: [M], [1, M] or a scalar.
+    bool perOutput = c->numElements() == outputs &&
+                     (c->dims.size() == 1 || (c->dims.size() == 2 && c->dims[0] == 1));
+    if (c->isInt || !(perOutput || c->numElements() == 1))
+      return fail(formatv("C must broadcast to [{0}] (one bias per output)", outputs));
+    HostTensor biasTensor;
+    biasTensor.dims = {outputs};
+    for (int64_t i = 0; i < outputs; ++i)
+      biasTensor.floats.push_back(beta * c->floats[perOutput ? i : 0]);
+    bias = materialize(biasTensor);
+  }
+  Value out = buildDense(builder, loc(node), x->value, materialize(weight), bias,
+                         outputs);
+  return defineOutput(node, out, ValueKind::Current);
+}
+
+Error GraphImporter::convertMatMul(const onnx::NodeProto &node) {
+  if (Error err = NodeAttrs(node).checkKnown({}))
+    return err;
+  SNNC_TRY(x, activation(node, 0));
+  SNNC_TRY(b, constant(node, 1));
+  if (Error err = checkProjectionInput(*x))
+    return err;
+  if (Error err = requireRank(*x, 2, "input A"))
+    return err;
+  if (b->isInt || b->dims.size() != 2)
+    return fail("B must be a 2-D float32 constant [K, M]");
+  if (b->dims[0] != activationType(x->value).getDimSize(1))
+    return fail(formatv("B expects {0} inputs, A has {1}", b->dims[0],
+                        activationType(x->value).getDimSize(1)));
+  Value out = buildDense(builder, loc(node), x->value,
+                         materialize(transpose2d(*b)), Value(), b->dims[1]);
+  return defineOutput(node, out, ValueKind::Current);
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization and neurons
+//===----------------------------------------------------------------------===//
+
+Error GraphImporter::convertNorm(const onnx::NodeProto &node,
+                                 bool thresholdDependent) {
+  NodeAttrs attrs(node);
+  if (thresholdDependent) {
+    if (Error err = attrs.checkKnown({"alpha", "v_threshold", "epsilon"}))
+      return err;
+  } else if (Error err = attrs.checkKnown({"epsilon", "momentum", "training_mode",
+                                           "spatial"})) {
+    return err;
+  }
+  SNNC_TRY(x, activation(node, 0));
+  RankedTensorType inType = activationType(x->value);
+  if (inType.getRank() < 2)
+    return fail("the input needs a channel dim (rank >= 2)");
+  int64_t channels = inType.getDimSize(1);
+  SmallVector<Value, 4> params;
+  static const char *names[] = {"scale", "B", "mean", "var"};
+  for (int i = 0; i < 4; ++i) {
+    SNNC_TRY(p, constant(node, i + 1));
+    if (p->isInt || p->dims.size() != 1 || p->dims[0] != channels)
+      return fail(formatv("{0} must be float32 [{1}] (one per channel)",
+                          names[i], channels));
+    if (i == 3)
+      for (float v : p->floats)
+        if (v < 0.0f)
+          return fail("var has a negative entry");
+    params.push_back(materialize(*p));
+  }
+  SNNC_TRY(epsilon, attrs.getFloat("epsilon", 1e-5f));
+  float alpha = 1.0f, threshold = 1.0f;
+  if (thresholdDependent) {
+    SNNC_TRY(a, attrs.getFloat("alpha", 1.0f));
+    SNNC_TRY(vth, attrs.getRequiredFloat("v_threshold"));
+    alpha = a;
+    threshold = vth;
+    if (!std::isfinite(alpha))
+      return fail("alpha must be finite");
+    if (!(threshold > 0.0f) || !std::isfinite(threshold))
+      return fail(formatv("v_threshold must be finite and > 0, got {0}", threshold));
+  } else {
+    SNNC_TRY(training, attrs.getInt("training_mode", 0));
+    if (training != 0)
+      return fail("training_mode = 1 is not an inference graph");
+  }
+  if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
+    return fail(formatv("epsilon must be finite and >= 0, got {0}", epsilon));
+  auto op = builder.create<snn::TdBatchNormOp>(loc(node), x->value, params[0],
+                                               params[1], params[2], params[3],
+                                               alpha, threshold, epsilon);
+  return defineOutput(node, op, affineKind(x->kind));
+}
+
+Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"v_threshold", "decay", "reset", "fire"}))
+    return err;
+  SNNC_TRY(threshold, attrs.getRequiredFloat("v_threshold"));
+  SNNC_TRY(decay, attrs.getRequiredFloat("decay"));
+  SNNC_TRY(reset, attrs.getString("reset", "hard"));
+  SNNC_TRY(fire, attrs.getString("fire", "gt"));
+  if (!(threshold > 0.0f) || !std::isfinite(threshold))
+    return fail(formatv("v_threshold must be finite and > 0, got {0}", threshold));
+  if (!(decay >= 0.0f && decay <= 1.0f))
+    return fail(formatv("decay must be in [0, 1], got {0}", decay));
+  std::optional<snn::ResetMode> resetMode = snn::symbolizeResetMode(reset);
+  if (!resetMode)
+    return fail(formatv("reset must be \"hard\" or \"soft\", got \"{0}\"", reset));
+  std::optional<snn::FireMode> fireMode = snn::symbolizeFireMode(fire);
+  if (!fireMode)
+    return fail(formatv("fire must be \"gt\" or \"ge\", got \"{0}\"", fire));
+  SNNC_TRY(x, activation(node, 0));
+  if (x->kind != ValueKind::Current)
+    return fail(formatv("the LIF input must be a synaptic current (from Conv, "
+                        "Gemm/MatMul, a normalization or a residual Add), "
+                        "here it is {0}",
+                        kindName(x->kind)));
+  auto op = builder.create<snn::LIFOp>(
+      loc(node), x->value.getType(), x->value,
+      snn::ResetModeAttr::get(builder.getContext(), *resetMode),
+      snn::FireModeAttr::get(builder.getContext(), *fireMode),
+      builder.getF32FloatAttr(threshold), builder.getF32FloatAttr(decay));
+  return defineOutput(node, op, ValueKind::Spikes);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise arithmetic
+//===----------------------------------------------------------------------===//
+
+/// True when `small` broadcasts into `big` without growing it.
+static bool broadcastsInto(ArrayRef<int64_t> small, ArrayRef<int64_t> big) {
+  if (small.size() > big.size())
+    return false;
+  for (size_t i = 0; i < small.size(); ++i) {
+    int64_t s = small[small.size() - 1 - i], b = big[big.size() - 1 - i];
+    if (s != 1 && s != b)
+      return false;
+  }
+  return true;
+}
+
+template <typename OpTy>
+static Value buildBinary(OpBuilder &builder, Location loc, Type type, Value lhs,
+                         Value rhs) {
+  return builder.create<OpTy>(loc, type, lhs, rhs);
+}
+
+Error GraphImporter::convertBinary(const onnx::NodeProto &node) {
+  if (Error err = NodeAttrs(node).checkKnown({}))
+    return err;
+  SNNC_TRY(lhs, input(node, 0));
+  SNNC_TRY(rhs, input(node, 1));
+  StringRef op = node.op_type();
+  if (lhs->isConstant() && rhs->isConstant())
+    return fail("both operands are constants; fold them before export");
+  Value result;
+  ValueKind kind;
+  if (!lhs->isConstant() && !rhs->isConstant()) {
+    if (op != "Add")
+      return fail(formatv("{0} of two activations is not supported (only the "
+                          "residual Add of two currents)", op));
+    for (const GraphValue *operand : {lhs, rhs})
+      if (operand->kind != ValueKind::Current)
+        return fail(formatv("a residual Add needs two currents, one operand "
+                            "is {0}", kindName(operand->kind)));
+    if (lhs->value.getType() != rhs->value.getType())
+      return fail("the two currents of a residual Add differ in shape");
+    kind = ValueKind::Current;
+  } else {
+    const GraphValue *act = lhs->isConstant() ? rhs : lhs;
+    const HostTensor &c = lhs->isConstant() ? *lhs->constant : *rhs->constant;
+    if (c.isInt)
+      return fail("the constant operand must be float32");
+    if (op == "Div" && lhs->isConstant())
+      return fail("division by an activation is not supported");
+    if (!broadcastsInto(c.dims, activationType(act->value).getShape()))
+      return fail("the constant operand must broadcast into the activation's "
+                  "shape without growing it");
+    kind = affineKind(act->kind);
+  }
+  Value a = lhs->isConstant() ? materialize(*lhs->constant) : lhs->value;
+  Value b = rhs->isConstant() ? materialize(*rhs->constant) : rhs->value;
+  Type type = (lhs->isConstant() ? rhs : lhs)->value.getType();
+  Location location = loc(node);
+  if (op == "Add")
+    result = buildBinary<snn::AddOp>(builder, location, type, a, b);
+  else if (op == "Sub")
+    result = buildBinary<snn::SubOp>(builder, location, type, a, b);
+  else if (op == "Mul")
+    result = buildBinary<snn::MulOp>(builder, location, type, a, b);
+  else
+    result = buildBinary<snn::DivOp>(builder, location, type, a, b);
+  return defineOutput(node, result, kind);
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and reshaping
+//===----------------------------------------------------------------------===//
+
+Error GraphImporter::convertPool(const onnx::NodeProto &node, bool global) {
+  NodeAttrs attrs(node);
+  if (Error err = global ? attrs.checkKnown({})
+                         : attrs.checkKnown({"auto_pad", "ceil_mode",
+                                             "count_include_pad", "kernel_shape",
+                                             "pads", "strides"}))
+    return err;
+  SNNC_TRY(x, activation(node, 0));
+  if (Error err = requireRank(*x, 4, "the input"))
+    return err;
+  if (x->kind == ValueKind::Current)
+    return fail("pooling a current is not supported; pool spikes after a LIF");
+  RankedTensorType inType = activationType(x->value);
+  std::vector<int64_t> kernel = {inType.getDimSize(2), inType.getDimSize(3)};
+  Window window{kernel, {1, 1}, {0, 0, 0, 0}, {1, 1}};
+  int64_t countIncludePad = 0;
+  if (!global) {
+    if (!attrs.has("kernel_shape"))
+      return fail("required attribute 'kernel_shape' is missing");
+    SNNC_TRY(kernelShape, attrs.getInts("kernel_shape", {}));
+    SNNC_TRY(ceilMode, attrs.getInt("ceil_mode", 0));
+    SNNC_TRY(includePad, attrs.getInt("count_include_pad", 0));
+    if (ceilMode != 0)
+      return fail("ceil_mode = 1 is not supported");
+    if (attrs.has("dilations"))
+      return fail("dilated pooling is not supported");
+    SNNC_TRY(parsed, readWindow(attrs, inType, kernelShape));
+    window = parsed;
+    countIncludePad = includePad;
+  }
+  SNNC_TRY(resultType, windowResult(builder, inType, window, inType.getDimSize(1)));
+  auto op = builder.create<snn::AvgPoolOp>(
+      loc(node), resultType, x->value, builder.getDenseI64ArrayAttr(window.kernel),
+      builder.getDenseI64ArrayAttr(window.strides),
+      builder.getDenseI64ArrayAttr(window.pads),
+      builder.getBoolAttr(countIncludePad != 0));
+  ValueKind kind = x->kind == ValueKind::Analog ? ValueKind::Analog : ValueKind::Graded;
+  return defineOutput(node, op, kind);
+}
+
+/// [N, d1, ..., dk] -> [N, d1 * ... * dk]; an identity on rank-2 values.
+static Value buildFlatten(OpBuilder &builder, Location loc, Value input) {
+  RankedTensorType type = activationType(input);
+  if (type.getRank() == 2)
+    return input;
+  int64_t features = 1;
+  for (int64_t dim : type.getShape().drop_front())
+    features *= dim;
+  auto resultType = f32Tensor(builder, {type.getDimSize(0), features});
+  return builder.create<snn::FlattenOp>(loc, resultType, input);
+}
+
+Error GraphImporter::convertFlatten(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"axis"}))
+    return err;
+  SNNC_TRY(x, activation(node, 0));
+  SNNC_TRY(axis, attrs.getInt("axis", 1));
+  int64_t rank = activationType(x->value).getRank();
+  if (axis != 1 && axis != 1 - rank)
+    return fail(formatv("axis = {0} is not supported (only axis 1, which keeps "
+                        "the batch dim)", axis));
+  return defineOutput(node, buildFlatten(builder, loc(node), x->value), x->kind);
+}
+
+Error GraphImporter::convertReshape(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"allowzero"}))
+    return err;
+  SNNC_TRY(x, activation(node, 0));
+  SNNC_TRY(shape, constant(node, 1));
+  if (!shape->isInt || shape->dims.size() != 1)
+    return fail("the shape input must be a 1-D int64 constant");
+  RankedTensorType type = activationType(x->value);
+  int64_t features = 1;
+  for (int64_t dim : type.getShape().drop_front())
+    features *= dim;
+  const std::vector<int64_t> &target = shape->ints;
+  // Accept exactly the spellings of "flatten to [N, features]" that exporters
+  // produce: [0|-1, features|-1] (the batch dim is dynamic).
+  bool batchOk = target.size() == 2 && (target[0] == 0 || target[0] == -1);
+  bool featOk = target.size() == 2 &&
+                (target[1] == features || (target[1] == -1 && target[0] != -1));
+  if (!batchOk || !featOk) {
+    std::string spelled;
+    for (size_t i = 0; i < target.size(); ++i)
+      spelled += (i ? ", " : "") + std::to_string(target[i]);
+    return fail(formatv("Reshape to [{0}] is not supported; only a flatten to "
+                        "[N, {1}] is", spelled, features));
+  }
+  return defineOutput(node, buildFlatten(builder, loc(node), x->value), x->kind);
+}
+
+Error GraphImporter::convertPad(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"mode"}))
+    return err;
+  SNNC_TRY(mode, attrs.getString("mode", "constant"));
+  SNNC_TRY(pads, constant(node, 1));
+  for (int64_t pad : pads->ints)
+    if (pad != 0)
+      return fail("non-zero Pad is not supported; use the pads of Conv or "
+                  "AveragePool");
+  (void)mode;
+  return alias(node);
+}
+
+Error GraphImporter::convertConstant(const onnx::NodeProto &node) {
+  NodeAttrs attrs(node);
+  GraphValue value;
+  if (attrs.has("value")) {
+    SNNC_TRY(tensor, attrs.getTensor("value"));
+    value.constant = tensor;
+  } else if (attrs.has("value_float")) {
+    SNNC_TRY(f, attrs.getFloat("value_float", 0.0f));
+    value.constant = HostTensor{{}, {f}, {}, false};
+  } else if (attrs.has("value_ints")) {
+    SNNC_TRY(ints, attrs.getInts("value_ints", {}));
+    value.constant = HostTensor{{int64_t(ints.size())}, {}, ints, true};
+  } else {
+    return fail("a Constant needs 'value', 'value_float' or 'value_ints'");
+  }
+  if (node.output_size() != 1)
+    return fail("a Constant has exactly one output");
+  return define(node.output(0), std::move(value));
+}
+
+Error GraphImporter::alias(const onnx::NodeProto &node) {
+  SNNC_TRY(x, input(node, 0));
+  if (node.output_size() < 1)
+    return fail("the node has no output");
+  GraphValue copy = *x;
+  return define(node.output(0), std::move(copy));
+}
+
+//===----------------------------------------------------------------------===//
+// Dispatch
+//===----------------------------------------------------------------------===//
+
+Error GraphImporter::convertNode(const onnx::NodeProto &node) {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.type() == onnx::AttributeProto::GRAPH ||
+        attr.type() == onnx::AttributeProto::GRAPHS)
+      return fail("subgraphs are not supported: the graph describes one time "
+                  "step without control flow");
+  StringRef domain = node.domain(), op = node.op_type();
+  if (domain == "snn") {
+    if (op == "LIF")
+      return convertLIF(node);
+    if (op == "TdBatchNorm")
+      return convertNorm(node, /*thresholdDependent=*/true);
+    return fail(formatv("unknown op '{0}' in domain 'snn'", op));
+  }
+  if (!domain.empty() && domain != "ai.onnx")
+    return fail(formatv("unknown domain '{0}'", domain));
+  if (op == "Conv")
+    return convertConv(node);
+  if (op == "Gemm")
+    return convertGemm(node);
+  if (op == "MatMul")
+    return convertMatMul(node);
+  if (op == "BatchNormalization")
+    return convertNorm(node, /*thresholdDependent=*/false);
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
+    return convertBinary(node);
+  if (op == "AveragePool")
+    return convertPool(node, /*global=*/false);
+  if (op == "GlobalAveragePool")
+    return convertPool(node, /*global=*/true);
+  if (op == "Flatten")
+    return convertFlatten(node);
+  if (op == "Reshape")
+    return convertReshape(node);
+  if (op == "Pad")
+    return convertPad(node);
+  if (op == "Identity")
+    return alias(node);
+  if (op == "Constant")
+    return convertConstant(node);
+  if (op == "If" || op == "Loop" || op == "Scan")
+    return fail("subgraph ops are not supported: the graph describes one time "
+                "step without control flow");
+  return fail(formatv("unsupported op '{0}'", op));
+}

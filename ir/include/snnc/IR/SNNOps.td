@@ -1,0 +1,198 @@
+//===- SNNOps.td - snn dialect operations ------------------*- tablegen -*-===//
+#ifndef SNNC_IR_SNNOPS_TD
+#define SNNC_IR_SNNOPS_TD
+
+include "snnc/IR/SNNDialect.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Synaptic projections
+//===----------------------------------------------------------------------===//
+
+def SNN_Conv2dOp : SNN_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution: a synaptic projection with shared kernels";
+  let description = [{
+    NCHW input, OIHW weight, optional per-output-channel bias, group 1.
+    `pads` is `[top, left, bottom, right]`.  The output spatial size is
+    `(in + pad_before + pad_after - dilation * (k - 1) - 1) / stride + 1`.
+
+    Example:
+    ```mlir
+    %y = snn.conv2d %x, %w, %b {dilations = array<i64: 1, 1>,
+           pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+         : (tensor<?x1x28x28xf32>, tensor<16x1x3x3xf32>, tensor<16xf32>)
+         -> tensor<?x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins 4DTensorOf<[F32]>:$input, 4DTensorOf<[F32]>:$weight,
+                       Optional<1DTensorOf<[F32]>>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs 4DTensorOf<[F32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SNN_DenseOp : SNN_Op<"dense", [Pure]> {
+  let summary = "fully connected projection: y = x * W^T + b";
+  let description = [{
+    Input `[N, K]`, weight `[M, K]`, optional bias `[M]`, output `[N, M]`.
+    ONNX Gemm (any transB, alpha and beta) and MatMul import to this form.
+
+    Example:
+    ```mlir
+    %y = snn.dense %x, %w, %b
+         : (tensor<?x1568xf32>, tensor<10x1568xf32>, tensor<10xf32>) -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins 2DTensorOf<[F32]>:$input, 2DTensorOf<[F32]>:$weight,
+                       Optional<1DTensorOf<[F32]>>:$bias);
+  let results = (outs 2DTensorOf<[F32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Per-channel affine maps and elementwise arithmetic
+//===----------------------------------------------------------------------===//
+
+def SNN_TdBatchNormOp : SNN_Op<"tdbn", [Pure, AllTypesMatch<["input", "output"]>,
+    AllTypesMatch<["scale", "bias", "mean", "var"]>]> {
+  let summary = "threshold-dependent batch normalization (inference form)";
+  let description = [{
+    Per channel c on axis 1:
+    `y = scale[c] * alpha * v_threshold * (x - mean[c]) / sqrt(var[c] + epsilon) + bias[c]`.
+    Plain BatchNormalization is the case `alpha = v_threshold = 1`.  The
+    learnable `scale` is lambda; `alpha * v_threshold` is kept apart so that
+    it is applied exactly once.
+
+    Example:
+    ```mlir
+    %y = snn.tdbn %x, %scale, %bias, %mean, %var
+           {alpha = 0.707106769 : f32, epsilon = 9.99999974E-6 : f32, v_threshold = 5.000000e-01 : f32}
+         : tensor<?x32x7x7xf32>, tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, 1DTensorOf<[F32]>:$scale,
+                       1DTensorOf<[F32]>:$bias, 1DTensorOf<[F32]>:$mean,
+                       1DTensorOf<[F32]>:$var, F32Attr:$alpha, F32Attr:$v_threshold,
+                       F32Attr:$epsilon);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $var attr-dict `:` type($input) `,` type($scale)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$scale, "::mlir::Value":$bias,
+                   "::mlir::Value":$mean, "::mlir::Value":$var, "float":$alpha,
+                   "float":$v_threshold, "float":$epsilon), [{
+      build($_builder, $_state, input, scale, bias, mean, var,
+            $_builder.getF32FloatAttr(alpha), $_builder.getF32FloatAttr(v_threshold),
+            $_builder.getF32FloatAttr(epsilon));
+    }]>
+  ];
+  let hasVerifier = 1;
+}
+
+class SNN_BinaryOp<string mnemonic, string formula>
+    : SNN_Op<mnemonic, [Pure, ResultsBroadcastableShape, SameOperandsAndResultElementType]> {
+  let summary = "elementwise " # formula # " with numpy broadcasting";
+  let description = [{
+    Elementwise `}] # formula # [{` with ONNX/numpy multidirectional
+    broadcasting.  Between two activations it is the residual sum of two
+    currents (only `snn.add`); with a constant it is an affine map that
+    compilation folds into weights, biases and thresholds.
+
+    Example:
+    ```mlir
+    %y = snn.}] # mnemonic # [{ %x, %c : (tensor<?x1x28x28xf32>, tensor<f32>) -> tensor<?x1x28x28xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$lhs, RankedTensorOf<[F32]>:$rhs);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def SNN_AddOp : SNN_BinaryOp<"add", "lhs + rhs">;
+def SNN_SubOp : SNN_BinaryOp<"sub", "lhs - rhs">;
+def SNN_MulOp : SNN_BinaryOp<"mul", "lhs * rhs">;
+def SNN_DivOp : SNN_BinaryOp<"div", "lhs / rhs">;
+
+//===----------------------------------------------------------------------===//
+// Addressing: pooling and flattening
+//===----------------------------------------------------------------------===//
+
+def SNN_AvgPoolOp : SNN_Op<"avg_pool", [Pure]> {
+  let summary = "2-D average pooling";
+  let description = [{
+    NCHW average pooling.  `pads` is `[top, left, bottom, right]`; with
+    `count_include_pad` the divisor is always `kh * kw`, otherwise it counts
+    only the window's elements inside the input.  GlobalAveragePool imports
+    as a window over the whole plane.
+
+    Example:
+    ```mlir
+    %y = snn.avg_pool %x {count_include_pad = false, kernel = array<i64: 2, 2>,
+           pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+         : tensor<?x16x28x28xf32> -> tensor<?x16x14x14xf32>
+    ```
+  }];
+  let arguments = (ins 4DTensorOf<[F32]>:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       BoolAttr:$count_include_pad);
+  let results = (outs 4DTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def SNN_FlattenOp : SNN_Op<"flatten", [Pure]> {
+  let summary = "flattens all dims after the batch dim";
+  let description = [{
+    `[N, d1, ..., dk] -> [N, d1 * ... * dk]`, row-major, as ONNX Flatten
+    with axis 1.
+
+    Example:
+    ```mlir
+    %y = snn.flatten %x : tensor<?x32x7x7xf32> -> tensor<?x1568xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
+  let results = (outs 2DTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Neurons
+//===----------------------------------------------------------------------===//
+
+def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
+  let summary = "iterative leaky integrate-and-fire neurons";
+  let description = [{
+    One neuron per element of the input current.  With `u_0 = o_0 = 0`:
+
+    * hard reset: `u_t = decay * u_{t-1} * (1 - o_{t-1}) + x_t`
+    * soft reset: `u_t = decay * (u_{t-1} - v_threshold * o_{t-1}) + x_t`
+    * `o_t = [u_t > v_threshold]`, or `>=` with fire mode `ge`.
+
+    The result holds 0/1 spikes.  The op keeps state across time steps,
+    so it is deliberately not `Pure`: no pass may erase or merge it.
+
+    Example:
+    ```mlir
+    %s = snn.lif %x, hard, gt {decay = 2.500000e-01 : f32, v_threshold = 5.000000e-01 : f32}
+         : tensor<?x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, SNN_ResetMode:$reset,
+                       SNN_FireMode:$fire, F32Attr:$v_threshold, F32Attr:$decay);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input `,` $reset `,` $fire attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // SNNC_IR_SNNOPS_TD

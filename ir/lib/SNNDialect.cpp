@@ -1,0 +1,46 @@
+//===- SNNDialect.cpp - the snn dialect -----------------------------------===//
+#include "snnc/IR/SNNDialect.h"
+#include "snnc/IR/SNNOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace snnc::snn;
+
+#include "snnc/IR/SNNDialect.cpp.inc"
+#include "snnc/IR/SNNEnums.cpp.inc"
+
+void SNNDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "snnc/IR/SNNOps.cpp.inc"
+      >();
+}
+
+bool snnc::snn::isValidInputEncoding(llvm::StringRef encoding) {
+  return encoding == "direct" || encoding == "events";
+}
+
+LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attr) {
+  if (!isa<ModuleOp>(op))
+    return op->emitError() << "'" << attr.getName()
+                           << "' belongs on the module, not on '"
+                           << op->getName() << "'";
+  if (attr.getName() == kTimestepsAttr) {
+    auto steps = attr.getValue().dyn_cast<IntegerAttr>();
+    if (!steps || steps.getInt() < 1)
+      return op->emitError() << "'" << kTimestepsAttr
+                             << "' must be an integer >= 1";
+    return success();
+  }
+  if (attr.getName() == kInputEncodingAttr) {
+    auto encoding = attr.getValue().dyn_cast<StringAttr>();
+    if (!encoding || !isValidInputEncoding(encoding.getValue()))
+      return op->emitError() << "'" << kInputEncodingAttr
+                             << "' must be \"direct\" or \"events\"";
+    return success();
+  }
+  return op->emitError() << "unknown snn attribute '" << attr.getName() << "'";
+}

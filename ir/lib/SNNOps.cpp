@@ -1,0 +1,176 @@
+//===- SNNOps.cpp - snn dialect operations --------------------------------===//
+#include "snnc/IR/SNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace snnc::snn;
+
+std::optional<int64_t> snnc::snn::windowOutputSize(const WindowAxis &axis,
+                                                   std::string &why) {
+  if (axis.kernel < 1 || axis.stride < 1 || axis.dilation < 1) {
+    why = "kernel, stride and dilation must be >= 1";
+    return std::nullopt;
+  }
+  if (axis.padBefore < 0 || axis.padAfter < 0) {
+    why = "pads must be >= 0";
+    return std::nullopt;
+  }
+  int64_t span = axis.dilation * (axis.kernel - 1) + 1;
+  int64_t padded = axis.input + axis.padBefore + axis.padAfter;
+  if (span > padded) {
+    why = "window of " + std::to_string(span) + " exceeds padded input of " +
+          std::to_string(padded);
+    return std::nullopt;
+  }
+  return (padded - span) / axis.stride + 1;
+}
+
+/// A dim for messages: "?" for the dynamic batch dim.
+static std::string dimStr(int64_t dim) {
+  return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
+}
+
+/// Checks a window op's attributes and its NCHW output shape against the
+/// shape its geometry implies.
+static LogicalResult verifyWindow(Operation *op, RankedTensorType input,
+                                  RankedTensorType output,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations,
+                                  int64_t outChannels) {
+  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
+    return op->emitOpError("kernel, strides and dilations need 2 entries");
+  if (pads.size() != 4)
+    return op->emitOpError("pads need 4 entries [top, left, bottom, right]");
+  for (int axis = 0; axis < 2; ++axis) {
+    int64_t in = input.getDimSize(2 + axis);
+    if (ShapedType::isDynamic(in))
+      return op->emitOpError("spatial dims must be static");
+    std::string why;
+    WindowAxis geometry{in, kernel[axis], strides[axis], pads[axis],
+                        pads[axis + 2], dilations[axis]};
+    std::optional<int64_t> size = windowOutputSize(geometry, why);
+    if (!size)
+      return op->emitOpError() << "invalid window on axis " << axis + 2
+                               << ": " << why;
+    if (output.getDimSize(2 + axis) != *size)
+      return op->emitOpError() << "output dim " << axis + 2 << " is "
+                               << output.getDimSize(2 + axis) << ", expected "
+                               << *size;
+  }
+  if (output.getDimSize(1) != outChannels)
+    return op->emitOpError() << "output has " << output.getDimSize(1)
+                             << " channels, expected " << outChannels;
+  if (output.getDimSize(0) != input.getDimSize(0))
+    return op->emitOpError("batch dims of input and output differ");
+  return success();
+}
+
+LogicalResult Conv2dOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  auto weight = getWeight().getType().cast<RankedTensorType>();
+  if (weight.getDimSize(1) != input.getDimSize(1))
+    return emitOpError() << "weight expects " << weight.getDimSize(1)
+                         << " input channels, input has "
+                         << input.getDimSize(1);
+  if (getBias() &&
+      getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
+          weight.getDimSize(0))
+    return emitOpError("bias size differs from the number of output channels");
+  int64_t kernel[2] = {weight.getDimSize(2), weight.getDimSize(3)};
+  return verifyWindow(*this, input,
+                      getOutput().getType().cast<RankedTensorType>(), kernel,
+                      getStrides(), getPads(), getDilations(),
+                      weight.getDimSize(0));
+}
+
+LogicalResult DenseOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  auto weight = getWeight().getType().cast<RankedTensorType>();
+  auto output = getOutput().getType().cast<RankedTensorType>();
+  if (weight.getDimSize(1) != input.getDimSize(1))
+    return emitOpError() << "weight expects " << weight.getDimSize(1)
+                         << " inputs, input has " << input.getDimSize(1);
+  if (getBias() &&
+      getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
+          weight.getDimSize(0))
+    return emitOpError("bias size differs from the number of outputs");
+  if (output.getDimSize(1) != weight.getDimSize(0) ||
+      output.getDimSize(0) != input.getDimSize(0))
+    return emitOpError() << "output must be [" << dimStr(input.getDimSize(0)) << ", "
+                         << weight.getDimSize(0) << "]";
+  return success();
+}
+
+static LogicalResult verifyThreshold(Operation *op, float threshold) {
+  if (!(threshold > 0.0f) || !std::isfinite(threshold))
+    return op->emitOpError() << "v_threshold must be finite and > 0, got "
+                             << threshold;
+  return success();
+}
+
+LogicalResult TdBatchNormOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  if (input.getRank() < 2)
+    return emitOpError("input needs a channel dim (rank >= 2)");
+  if (input != getOutput().getType())
+    return emitOpError("output type must equal input type");
+  int64_t channels = input.getDimSize(1);
+  for (Value param : {getScale(), getBias(), getMean(), getVar()})
+    if (param.getType().cast<RankedTensorType>().getDimSize(0) != channels)
+      return emitOpError() << "per-channel parameters must have " << channels
+                           << " entries";
+  if (failed(verifyThreshold(*this, getVThreshold().convertToFloat())))
+    return failure();
+  float alpha = getAlpha().convertToFloat();
+  if (!std::isfinite(alpha))
+    return emitOpError("alpha must be finite");
+  float epsilon = getEpsilon().convertToFloat();
+  if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
+    return emitOpError() << "epsilon must be finite and >= 0, got " << epsilon;
+  return success();
+}
+
+LogicalResult AvgPoolOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  int64_t dilations[2] = {1, 1};
+  return verifyWindow(*this, input,
+                      getOutput().getType().cast<RankedTensorType>(),
+                      getKernel(), getStrides(), getPads(), dilations,
+                      input.getDimSize(1));
+}
+
+LogicalResult FlattenOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  auto output = getOutput().getType().cast<RankedTensorType>();
+  if (input.getRank() < 2)
+    return emitOpError("input must have rank >= 2");
+  int64_t features = 1;
+  for (int64_t dim : input.getShape().drop_front()) {
+    if (ShapedType::isDynamic(dim))
+      return emitOpError("only the batch dim may be dynamic");
+    features *= dim;
+  }
+  if (output.getDimSize(1) != features ||
+      output.getDimSize(0) != input.getDimSize(0))
+    return emitOpError() << "output must be [" << dimStr(input.getDimSize(0)) << ", "
+                         << features << "]";
+  return success();
+}
+
+LogicalResult LIFOp::verify() {
+  if (failed(verifyThreshold(*this, getVThreshold().convertToFloat())))
+    return failure();
+  float decay = getDecay().convertToFloat();
+  if (!(decay >= 0.0f && decay <= 1.0f))
+    return emitOpError() << "decay must be in [0, 1], got " << decay;
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "snnc/IR/SNNOps.cpp.inc"

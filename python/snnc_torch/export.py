@@ -1,0 +1,64 @@
+"""Writes a trained spiking network as the snnc ONNX convention.
+
+The exported graph is one time step: LIF neurons become `snn.LIF` nodes whose
+state is implicit, tdBN layers become `snn.TdBatchNorm` nodes, everything else
+is standard ONNX.  See docs/onnx-convention.md.
+"""
+
+import io
+import warnings
+
+import onnx
+import torch
+
+from .layers import LIF, _TdBatchNorm, set_timesteps
+
+SNN_DOMAIN = "snn"
+SNN_DOMAIN_VERSION = 1
+ONNX_OPSET = 13
+
+
+def _set_exporting(model, on):
+    for module in model.modules():
+        if isinstance(module, (LIF, _TdBatchNorm)):
+            module.exporting = on
+
+
+def export(model, example_step_input, path, timesteps, encoding="direct"):
+    """Exports ``model`` for snnc.
+
+    example_step_input: one step's input, [N, ...] (the batch dim is dynamic).
+    timesteps: the default T stored in the graph metadata.
+    encoding: "direct" (same analog frame every step) or "events".
+    """
+    if encoding not in ("direct", "events"):
+        raise ValueError(f"unknown encoding {encoding!r}")
+    if int(timesteps) < 1:
+        raise ValueError(f"timesteps must be >= 1, got {timesteps}")
+    was_training = model.training
+    model.eval()
+    set_timesteps(model, 1)
+    _set_exporting(model, True)
+    buffer = io.BytesIO()
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            # torch 1.13 flags g.op() as deprecated; it is the documented way
+            # to emit custom-domain nodes in this release.
+            warnings.simplefilter("ignore", FutureWarning)
+            torch.onnx.export(
+                model, (example_step_input,), buffer, input_names=["input"],
+                output_names=["output"], opset_version=ONNX_OPSET,
+                custom_opsets={SNN_DOMAIN: SNN_DOMAIN_VERSION},
+                dynamic_axes={"input": {0: "N"}, "output": {0: "N"}},
+                do_constant_folding=True)
+    finally:
+        _set_exporting(model, False)
+        model.train(was_training)
+    proto = onnx.load_from_string(buffer.getvalue())
+    meta = {"snn.timesteps": str(int(timesteps)), "snn.input_encoding": encoding}
+    for key, value in meta.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    proto.producer_name = "snnc_torch"
+    onnx.save(proto, path)
+    return proto

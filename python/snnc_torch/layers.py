@@ -1,0 +1,201 @@
+"""Spiking layers for STBP-tdBN training (Zheng et al., AAAI 2021).
+
+Every layer works on a merged time-and-batch tensor ``[T*N, ...]``: stateless
+layers (Conv2d, Linear, pools, tdBN) then see one big batch, and tdBN's
+training statistics run over T, N, H and W exactly as in the paper.  Only the
+LIF neurons know about time: they unfold the leading dimension into
+``[T, N, ...]`` using ``timesteps``, set by :func:`set_timesteps`.
+
+The same module graph, run with ``timesteps = 1``, is the single-step graph
+that :func:`snnc_torch.export` writes to ONNX.
+"""
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+RESET_MODES = ("hard", "soft")
+FIRE_MODES = ("gt", "ge")
+
+
+def _f32(value):
+    """Rounds a Python float to float32, the precision ONNX attributes keep.
+
+    The PyTorch modules compute with exactly the constants that the exported
+    graph stores, so the float engine can match them to the last bit.
+    """
+    return float(np.float32(value))
+
+
+class _SpikeFn(torch.autograd.Function):
+    """Heaviside step with the paper's rectangular surrogate gradient."""
+
+    @staticmethod
+    def forward(ctx, u, v_threshold, fire_ge, width):
+        ctx.save_for_backward(u)
+        ctx.v_threshold = v_threshold
+        ctx.width = width
+        return (u >= v_threshold).to(u.dtype) if fire_ge else (u > v_threshold).to(u.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (u,) = ctx.saved_tensors
+        window = ((u - ctx.v_threshold).abs() < ctx.width / 2).to(grad.dtype)
+        return grad * window / ctx.width, None, None, None
+
+
+class _LIFExport(torch.autograd.Function):
+    """Emits one `snn.LIF` node when the module is traced for ONNX export."""
+
+    @staticmethod
+    def forward(ctx, x, v_threshold, decay, reset, fire):
+        return (x >= v_threshold).to(x.dtype) if fire == "ge" else (x > v_threshold).to(x.dtype)
+
+    @staticmethod
+    def symbolic(g, x, v_threshold, decay, reset, fire):
+        out = g.op("snn::LIF", x, v_threshold_f=v_threshold, decay_f=decay,
+                   reset_s=reset, fire_s=fire)
+        out.setType(x.type())
+        return out
+
+
+class LIF(nn.Module):
+    """Iterative leaky integrate-and-fire neurons.
+
+    hard reset: u_t = decay * u_{t-1} * (1 - o_{t-1}) + x_t
+    soft reset: u_t = decay * (u_{t-1} - v_threshold * o_{t-1}) + x_t
+    o_t = [u_t > v_threshold]  (or >= with fire="ge"), u_0 = o_0 = 0.
+    """
+
+    def __init__(self, v_threshold=0.5, decay=0.25, reset="hard", fire="gt",
+                 surrogate_width=1.0):
+        super().__init__()
+        if not v_threshold > 0:
+            raise ValueError(f"LIF v_threshold must be > 0, got {v_threshold}")
+        if not 0.0 <= decay <= 1.0:
+            raise ValueError(f"LIF decay must be in [0, 1], got {decay}")
+        if reset not in RESET_MODES:
+            raise ValueError(f"LIF reset must be one of {RESET_MODES}, got {reset!r}")
+        if fire not in FIRE_MODES:
+            raise ValueError(f"LIF fire must be one of {FIRE_MODES}, got {fire!r}")
+        self.v_threshold = _f32(v_threshold)
+        self.decay = _f32(decay)
+        self.reset = reset
+        self.fire = fire
+        self.surrogate_width = surrogate_width
+        self.timesteps = 1
+        self.exporting = False
+
+    def extra_repr(self):
+        return (f"v_threshold={self.v_threshold}, decay={self.decay}, "
+                f"reset={self.reset}, fire={self.fire}")
+
+    def forward(self, x):
+        if self.exporting:
+            return _LIFExport.apply(x, self.v_threshold, self.decay, self.reset, self.fire)
+        steps = self.timesteps
+        if x.shape[0] % steps != 0:
+            raise ValueError(f"leading dim {x.shape[0]} is not a multiple of T={steps}")
+        seq = x.reshape(steps, x.shape[0] // steps, *x.shape[1:])
+        u = torch.zeros_like(seq[0])
+        o = torch.zeros_like(seq[0])
+        out = []
+        for t in range(steps):
+            if self.reset == "hard":
+                u = self.decay * u * (1.0 - o) + seq[t]
+            else:
+                u = self.decay * (u - self.v_threshold * o) + seq[t]
+            o = _SpikeFn.apply(u, self.v_threshold, self.fire == "ge", self.surrogate_width)
+            out.append(o)
+        return torch.stack(out).reshape(x.shape)
+
+
+class _TdBatchNorm(nn.modules.batchnorm._BatchNorm):
+    """Threshold-dependent batch norm: BN whose output is scaled by alpha*V_th.
+
+    y = weight * alpha * v_threshold * (x - mean) / sqrt(var + eps) + bias
+
+    Statistics are taken over the merged [T*N] batch and spatial dims, which
+    is the paper's (T, N, H, W).  ``weight`` is the learnable lambda; alpha
+    and v_threshold are fixed constants kept apart so that the export stores
+    them as attributes and nobody multiplies them in twice.
+    """
+
+    def __init__(self, num_features, alpha=1.0, v_threshold=1.0, eps=1e-5, momentum=0.1):
+        super().__init__(num_features, eps=_f32(eps), momentum=momentum, affine=True,
+                         track_running_stats=True)
+        self.alpha = _f32(alpha)
+        self.v_threshold = _f32(v_threshold)
+        self.exporting = False
+
+    @property
+    def gain(self):
+        """alpha * v_threshold, rounded as the float engine rounds it."""
+        return _f32(np.float32(self.alpha) * np.float32(self.v_threshold))
+
+    def extra_repr(self):
+        return f"{self.num_features}, alpha={self.alpha}, v_threshold={self.v_threshold}"
+
+    def forward(self, x):
+        self._check_input_dim(x)
+        if self.exporting:
+            return _TdBNExport.apply(x, self.weight, self.bias, self.running_mean,
+                                     self.running_var, self.alpha, self.v_threshold, self.eps)
+        use_batch_stats = self.training
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight * self.gain,
+                            self.bias, use_batch_stats, self.momentum, self.eps)
+
+
+class _TdBNExport(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, scale, bias, mean, var, alpha, v_threshold, eps):
+        return x.clone()
+
+    @staticmethod
+    def symbolic(g, x, scale, bias, mean, var, alpha, v_threshold, eps):
+        out = g.op("snn::TdBatchNorm", x, scale, bias, mean, var, alpha_f=alpha,
+                   v_threshold_f=v_threshold, epsilon_f=eps)
+        out.setType(x.type())
+        return out
+
+
+class TdBatchNorm1d(_TdBatchNorm):
+    def _check_input_dim(self, x):
+        if x.dim() not in (2, 3):
+            raise ValueError(f"TdBatchNorm1d expects 2-D or 3-D input, got {x.dim()}-D")
+
+
+class TdBatchNorm2d(_TdBatchNorm):
+    def _check_input_dim(self, x):
+        if x.dim() != 4:
+            raise ValueError(f"TdBatchNorm2d expects 4-D input, got {x.dim()}-D")
+
+
+def set_timesteps(model, timesteps):
+    """Tells every LIF in ``model`` how many steps the leading dim holds."""
+    for module in model.modules():
+        if isinstance(module, LIF):
+            module.timesteps = int(timesteps)
+
+
+def encode(x, timesteps, encoding):
+    """Turns user input into the merged [T*N, ...] batch the layers expect.
+
+    direct: x is [N, ...], the same analog frame every step.
+    events: x is [T, N, ...], one event frame per step.
+    """
+    if encoding == "direct":
+        return x.unsqueeze(0).expand(timesteps, *x.shape).reshape(-1, *x.shape[1:])
+    if encoding == "events":
+        if x.shape[0] != timesteps:
+            raise ValueError(f"events input has {x.shape[0]} steps, expected {timesteps}")
+        return x.reshape(-1, *x.shape[2:])
+    raise ValueError(f"unknown encoding {encoding!r}")
+
+
+def run(model, x, timesteps, encoding="direct"):
+    """Multi-step evaluation: the readout's mean over T, shape [N, K]."""
+    set_timesteps(model, timesteps)
+    out = model(encode(x, timesteps, encoding))
+    return out.reshape(timesteps, -1, *out.shape[1:]).mean(0)

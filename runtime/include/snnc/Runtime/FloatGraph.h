@@ -1,0 +1,59 @@
+//===- FloatGraph.h - the network as the float engine runs it ---*- C++ -*-===//
+//
+// A plain description of one time step of the network, produced from the
+// snn dialect by backends/ and executed by runtime engines.  It has no MLIR
+// or LibTorch types, so engines build without either.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_FLOATGRAPH_H
+#define SNNC_RUNTIME_FLOATGRAPH_H
+
+#include "snnc/Runtime/NDArray.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+enum class InputEncoding { Direct, Events };
+
+enum class FloatOpKind {
+  Conv2d,  // operands: input, weight[, bias]
+  Dense,   // operands: input, weight [M, K][, bias]
+  Norm,    // operands: input, scale, bias, mean, var
+  Add,     // operands: lhs, rhs (numpy broadcasting)
+  Sub,
+  Mul,
+  Div,
+  AvgPool, // operands: input
+  Flatten, // operands: input
+  LIF      // operands: input
+};
+
+struct FloatOp {
+  FloatOpKind kind;
+  std::string name;          // the ONNX node name, for messages and stats
+  std::vector<int> operands; // value ids
+  int result = -1;           // value id
+  std::vector<int64_t> kernel, strides, pads, dilations; // pads: t, l, b, r
+  bool countIncludePad = false;
+  float alpha = 1.0f, vThreshold = 1.0f, epsilon = 0.0f, decay = 0.0f;
+  bool softReset = false, fireGe = false;
+};
+
+struct FloatGraph {
+  std::vector<int64_t> inputShape; // one sample of one step, without N
+  int64_t numOutputs = 0;          // K of the [N, K] readout
+  std::optional<int64_t> timesteps;
+  InputEncoding encoding = InputEncoding::Direct;
+  int numValues = 0;
+  int input = -1, output = -1;
+  std::map<int, NDArray> constants; // value id -> data
+  std::vector<FloatOp> ops;         // in execution order
+};
+
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_FLOATGRAPH_H

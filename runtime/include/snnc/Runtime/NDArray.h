@@ -1,0 +1,30 @@
+//===- NDArray.h - a dense float32 array ------------------------*- C++ -*-===//
+#ifndef SNNC_RUNTIME_NDARRAY_H
+#define SNNC_RUNTIME_NDARRAY_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+/// A dense row-major float32 array: what engines take and return.
+struct NDArray {
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+
+  static int64_t product(const std::vector<int64_t> &dims) {
+    int64_t count = 1;
+    for (int64_t dim : dims)
+      count *= dim;
+    return count;
+  }
+  int64_t numElements() const { return product(shape); }
+};
+
+/// "[2, 3, 4]", for messages.
+std::string shapeString(const std::vector<int64_t> &shape);
+
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_NDARRAY_H

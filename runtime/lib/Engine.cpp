@@ -1,0 +1,51 @@
+//===- Engine.cpp - what every engine shares ------------------------------===//
+#include "snnc/Runtime/Engine.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace snnc;
+using llvm::Expected;
+using llvm::formatv;
+
+//===----------------------------------------------------------------------===//
+
+Engine::~Engine() = default;
+
+Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
+                                         const NDArray &input,
+                                         std::optional<int64_t> requested) {
+  auto inputError = [&](const llvm::Twine &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "input: " + what);
+  };
+  bool events = graph.encoding == InputEncoding::Events;
+  size_t lead = events ? 2 : 1;
+  std::vector<int64_t> expected = graph.inputShape;
+  std::string want = events ? "[T, N, " : "[N, ";
+  for (size_t i = 0; i < expected.size(); ++i)
+    want += (i ? ", " : "") + std::to_string(expected[i]);
+  want += "]";
+  if (input.shape.size() != expected.size() + lead ||
+      !std::equal(expected.begin(), expected.end(), input.shape.begin() + lead))
+    return inputError(formatv("shape {0} does not match the model's {1} ({2} "
+                              "encoding)", shapeString(input.shape), want,
+                              events ? "events" : "direct"));
+  if (int64_t(input.data.size()) != input.numElements())
+    return inputError("data size does not match its shape");
+  if (input.shape[lead - 1] < 1)
+    return inputError("holds no samples");
+  if (requested && *requested < 1)
+    return inputError(formatv("timesteps must be >= 1, got {0}", *requested));
+  if (events) {
+    if (requested && *requested != input.shape[0])
+      return inputError(formatv("--timesteps {0} differs from the {1} event "
+                                "frames of the input", *requested,
+                                input.shape[0]));
+    return input.shape[0];
+  }
+  if (requested)
+    return *requested;
+  if (graph.timesteps)
+    return *graph.timesteps;
+  return inputError("the model sets no snn.timesteps; pass --timesteps");
+}

@@ -1,0 +1,198 @@
+//===- FloatEngine.cpp - the LibTorch float reference engine --------------===//
+//
+// Executes a FloatGraph with exactly the arithmetic of the snnc_torch
+// modules: every stateless op runs once on the merged [T*N, ...] batch, and
+// only LIF walks the T steps.  Same ops, same order, same batch layout as
+// PyTorch, so results match it to rounding.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Runtime/Engine.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <torch/torch.h>
+
+using namespace snnc;
+
+namespace {
+
+torch::Tensor toTorch(const NDArray &array) {
+  return torch::from_blob(const_cast<float *>(array.data.data()), array.shape,
+                          torch::kFloat32)
+      .clone();
+}
+
+bool symmetric(const std::vector<int64_t> &pads) {
+  return pads[0] == pads[2] && pads[1] == pads[3];
+}
+
+torch::Tensor padSpatial(const torch::Tensor &x, const std::vector<int64_t> &pads,
+                         double value) {
+  // constant_pad_nd takes (left, right, top, bottom) for the last two dims.
+  return torch::constant_pad_nd(x, {pads[1], pads[3], pads[0], pads[2]}, value);
+}
+
+torch::Tensor conv2d(const FloatOp &op, const torch::Tensor &x,
+                     const torch::Tensor &w, const c10::optional<torch::Tensor> &b) {
+  if (symmetric(op.pads))
+    return torch::conv2d(x, w, b, op.strides, std::vector<int64_t>{op.pads[0], op.pads[1]},
+                         op.dilations);
+  return torch::conv2d(padSpatial(x, op.pads, 0.0), w, b, op.strides, std::vector<int64_t>{0, 0},
+                       op.dilations);
+}
+
+torch::Tensor avgPool(const FloatOp &op, const torch::Tensor &x) {
+  bool torchCanPad = symmetric(op.pads) && op.pads[0] * 2 <= op.kernel[0] &&
+                     op.pads[1] * 2 <= op.kernel[1];
+  if (torchCanPad)
+    return torch::avg_pool2d(x, op.kernel, op.strides, {op.pads[0], op.pads[1]},
+                             /*ceil_mode=*/false, op.countIncludePad);
+  // General padding: window sums divided by the count of counted elements.
+  torch::Tensor sums = torch::avg_pool2d(padSpatial(x, op.pads, 0.0), op.kernel,
+                                         op.strides) *
+                       double(op.kernel[0] * op.kernel[1]);
+  if (op.countIncludePad)
+    return sums / double(op.kernel[0] * op.kernel[1]);
+  torch::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
+  torch::Tensor counts = torch::avg_pool2d(padSpatial(ones, op.pads, 0.0),
+                                           op.kernel, op.strides) *
+                         double(op.kernel[0] * op.kernel[1]);
+  return sums / counts;
+}
+
+/// Runs LIF neurons over the T steps folded into the leading dim.
+torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
+  std::vector<int64_t> seqShape = {steps, x.size(0) / steps};
+  for (int64_t d = 1; d < x.dim(); ++d)
+    seqShape.push_back(x.size(d));
+  torch::Tensor seq = x.reshape(seqShape);
+  torch::Tensor u = torch::zeros_like(seq[0]);
+  torch::Tensor o = torch::zeros_like(seq[0]);
+  std::vector<torch::Tensor> out;
+  for (int64_t t = 0; t < steps; ++t) {
+    // The same expressions, in the same order, as snnc_torch.LIF.
+    if (op.softReset)
+      u = double(op.decay) * (u - double(op.vThreshold) * o) + seq[t];
+    else
+      u = double(op.decay) * u * (1.0 - o) + seq[t];
+    o = (op.fireGe ? u.ge(double(op.vThreshold)) : u.gt(double(op.vThreshold)))
+            .to(torch::kFloat32);
+    out.push_back(o);
+  }
+  return torch::stack(out).reshape(x.sizes());
+}
+
+class FloatEngine final : public Engine {
+public:
+  explicit FloatEngine(const FloatGraph &graph) : graph(graph) {
+    for (const auto &[id, array] : graph.constants)
+      constants.emplace(id, toTorch(array));
+  }
+
+  llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
+
+private:
+  torch::Tensor runChunk(const torch::Tensor &merged, int64_t steps);
+  torch::Tensor apply(const FloatOp &op, std::vector<torch::Tensor> &values,
+                      int64_t steps);
+
+  const FloatGraph &graph;
+  std::map<int, torch::Tensor> constants;
+};
+
+torch::Tensor FloatEngine::apply(const FloatOp &op,
+                                 std::vector<torch::Tensor> &values,
+                                 int64_t steps) {
+  auto arg = [&](size_t i) -> const torch::Tensor & {
+    return values[op.operands[i]];
+  };
+  auto optionalArg = [&](size_t i) -> c10::optional<torch::Tensor> {
+    if (i < op.operands.size())
+      return arg(i);
+    return c10::nullopt;
+  };
+  switch (op.kind) {
+  case FloatOpKind::Conv2d:
+    return conv2d(op, arg(0), arg(1), optionalArg(2));
+  case FloatOpKind::Dense:
+    return torch::linear(arg(0), arg(1), optionalArg(2));
+  case FloatOpKind::Norm: {
+    // snnc_torch folds alpha * V_th into the BN weight, in float32.
+    float gain = op.alpha * op.vThreshold;
+    return torch::batch_norm(arg(0), arg(1) * double(gain), arg(2), arg(3),
+                             arg(4), /*training=*/false, /*momentum=*/0.0,
+                             op.epsilon, /*cudnn_enabled=*/false);
+  }
+  case FloatOpKind::Add:
+    return arg(0) + arg(1);
+  case FloatOpKind::Sub:
+    return arg(0) - arg(1);
+  case FloatOpKind::Mul:
+    return arg(0) * arg(1);
+  case FloatOpKind::Div:
+    return arg(0) / arg(1);
+  case FloatOpKind::AvgPool:
+    return avgPool(op, arg(0));
+  case FloatOpKind::Flatten:
+    return arg(0).flatten(1);
+  case FloatOpKind::LIF:
+    return lif(op, arg(0), steps);
+  }
+  return {};
+}
+
+torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged, int64_t steps) {
+  std::vector<torch::Tensor> values(graph.numValues);
+  for (const auto &[id, tensor] : constants)
+    values[id] = tensor;
+  values[graph.input] = merged;
+  for (const FloatOp &op : graph.ops)
+    values[op.result] = apply(op, values, steps);
+  torch::Tensor out = values[graph.output];
+  return out.reshape({steps, out.size(0) / steps, out.size(1)}).mean(0);
+}
+
+llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
+                                         int64_t timesteps) {
+  try {
+    torch::NoGradGuard noGrad;
+    bool events = graph.encoding == InputEncoding::Events;
+    torch::Tensor x = toTorch(input);
+    int64_t samples = events ? x.size(1) : x.size(0);
+    // Bounded chunks keep memory flat for whole test sets.
+    constexpr int64_t kChunk = 1000;
+    std::vector<torch::Tensor> outputs;
+    for (int64_t start = 0; start < samples; start += kChunk) {
+      int64_t len = std::min(kChunk, samples - start);
+      // The merged batch is step-major: row t * len + n is sample n at step t.
+      std::vector<int64_t> mergedShape = {timesteps * len};
+      mergedShape.insert(mergedShape.end(), graph.inputShape.begin(),
+                         graph.inputShape.end());
+      torch::Tensor merged;
+      if (events) {
+        merged = x.narrow(1, start, len).reshape(mergedShape);
+      } else {
+        torch::Tensor chunk = x.narrow(0, start, len);
+        std::vector<int64_t> repeated = {timesteps};
+        repeated.insert(repeated.end(), chunk.sizes().begin(), chunk.sizes().end());
+        merged = chunk.unsqueeze(0).expand(repeated).reshape(mergedShape);
+      }
+      outputs.push_back(runChunk(merged.contiguous(), timesteps));
+    }
+    torch::Tensor out = torch::cat(outputs).contiguous();
+    NDArray result;
+    result.shape = {out.size(0), out.size(1)};
+    result.data.assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+    return result;
+  } catch (const c10::Error &err) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   llvm::Twine("float engine: ") +
+                                       err.what_without_backtrace());
+  }
+}
+
+} // namespace
+
+std::unique_ptr<Engine> snnc::createFloatEngine(const FloatGraph &graph) {
+  return std::make_unique<FloatEngine>(graph);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything snnc needs from Debian 12 packages.  Idempotent: it only
+# calls apt-get when a package is missing, so re-running it is cheap.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache git pkg-config zlib1g-dev libzstd-dev
+  llvm-16-dev llvm-16-tools libmlir-16-dev mlir-16-tools
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  libtorch-dev libgtest-dev libgmock-dev
+  verilator
+  python3 python3-torch python3-onnx python3-numpy
+  dataset-fashion-mnist
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Make python/snnc_torch importable from /usr/bin/python3 without pip.
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+site=$(/usr/bin/python3 -c 'import site; print(next(p for p in site.getsitepackages() if p.startswith("/usr/local")))')
+mkdir -p "$site"
+echo "$repo/python" > "$site/snnc.pth"
+/usr/bin/python3 -c 'import snnc_torch' || { echo "setup: snnc_torch is not importable" >&2; exit 1; }
+echo "setup: ok"

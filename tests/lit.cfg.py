@@ -1,0 +1,21 @@
+# -*- Python -*-
+# lit configuration for snnc: FileCheck tests of snn-opt and snnc.
+import os
+
+import lit.formats
+
+config.name = "snnc"
+config.test_format = lit.formats.ShTest(not lit_config.isWindows)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.snnc_obj_root, "tests")
+
+# FileCheck, not and count come from LLVM 16; our tools from the build.
+path = os.pathsep.join([config.snnc_tools_dir, config.llvm_tools_dir,
+                        config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["PATH"] = path
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%models", os.path.join(config.snnc_src_root, "tests", "models")))
+config.substitutions.append(("%examples", os.path.join(config.snnc_src_root, "examples")))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))

@@ -1,0 +1,79 @@
+//===- Pipeline.cpp - the stages of snnc ----------------------------------===//
+#include "snnc/Pipeline/Pipeline.h"
+
+#include "snnc/Backends/FloatLowering.h"
+#include "snnc/Frontend/OnnxImporter.h"
+#include "snnc/IR/SNNDialect.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace snnc;
+using llvm::Expected;
+using llvm::StringRef;
+
+static llvm::Error pipelineError(const llvm::Twine &what) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+}
+
+/// Parses and verifies snn IR; the first diagnostic becomes the error.
+static Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+parseMlir(StringRef path, mlir::MLIRContext &context) {
+  context.loadDialect<snn::SNNDialect>();
+  std::string diagnostic;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    if (diagnostic.empty()) {
+      llvm::raw_string_ostream os(diagnostic);
+      os << diag.getLocation() << ": " << diag.str();
+    }
+    return mlir::success();
+  });
+  mlir::ParserConfig config(&context);
+  auto module = mlir::parseSourceFile<mlir::ModuleOp>(path, config);
+  if (!module)
+    return pipelineError(diagnostic.empty() ? path + ": cannot parse"
+                                            : StringRef(diagnostic));
+  return std::move(module);
+}
+
+Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+pipeline::loadModel(StringRef path, mlir::MLIRContext &context) {
+  if (path.endswith(".onnx") || path.endswith(".onnxtxt"))
+    return importOnnxFile(path, context);
+  if (path.endswith(".mlir"))
+    return parseMlir(path, context);
+  return pipelineError(path + ": unknown model format (expected .onnx, "
+                              ".onnxtxt or .mlir)");
+}
+
+Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
+  return lowerToFloatGraph(module);
+}
+
+Expected<NDArray> pipeline::runEngine(Engine &engine, const FloatGraph &graph,
+                                      const NDArray &input,
+                                      std::optional<int64_t> timesteps) {
+  auto steps = resolveTimesteps(graph, input, timesteps);
+  if (!steps)
+    return steps.takeError();
+  return engine.run(input, *steps);
+}
+
+Expected<pipeline::Accuracy>
+pipeline::scoreAccuracy(const NDArray &scores, llvm::ArrayRef<int64_t> labels) {
+  if (scores.shape.size() != 2 || scores.shape[0] != int64_t(labels.size()))
+    return pipelineError(llvm::formatv("{0} scores for {1} labels",
+                                       scores.shape.empty() ? 0 : scores.shape[0],
+                                       labels.size()));
+  Accuracy accuracy;
+  int64_t classes = scores.shape[1];
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const float *row = scores.data.data() + i * classes;
+    int64_t best = std::max_element(row, row + classes) - row;
+    accuracy.correct += best == labels[i];
+  }
+  accuracy.total = int64_t(labels.size());
+  return accuracy;
+}

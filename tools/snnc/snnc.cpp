@@ -1,0 +1,191 @@
+//===- snnc.cpp - the snnc driver -----------------------------------------===//
+//
+// A thin driver over the pipeline library:
+//   snnc import MODEL [-o out.mlir]
+//   snnc run    MODEL --input X.npy [--timesteps T] [--engine float] -o Y.npy
+//   snnc eval   MODEL --images X --labels Y [--limit N] [--engine float]
+// Errors: one line on stderr, exit status 1; usage errors: exit status 2.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Pipeline/Pipeline.h"
+
+#include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/Npy.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace snnc;
+namespace cl = llvm::cl;
+
+namespace {
+enum class EngineKind { Float };
+
+cl::SubCommand importCmd("import", "Import an ONNX model and print the snn dialect");
+cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
+cl::SubCommand evalCmd("eval", "Measure a model's classification accuracy");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                               cl::desc("<model.onnx|.onnxtxt|.mlir>"),
+                               cl::sub(importCmd), cl::sub(runCmd),
+                               cl::sub(evalCmd));
+cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                cl::value_desc("file"), cl::init("-"),
+                                cl::sub(importCmd), cl::sub(runCmd));
+cl::opt<std::string> inputPath("input", cl::desc("Input .npy: [N, ...] (direct) "
+                                                 "or [T, N, ...] (events)"),
+                               cl::value_desc("X.npy"), cl::sub(runCmd));
+cl::opt<int64_t> timesteps("timesteps",
+                           cl::desc("Time steps T (default: the model's)"),
+                           cl::init(0), cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<EngineKind> engineKind(
+    "engine", cl::desc("Execution engine"), cl::init(EngineKind::Float),
+    cl::values(clEnumValN(EngineKind::Float, "float", "LibTorch float reference")),
+    cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<std::string> imagesPath("images", cl::desc("Images: .npy or IDX (.gz)"),
+                                cl::value_desc("file"), cl::sub(evalCmd));
+cl::opt<std::string> labelsPath("labels", cl::desc("Labels: .npy or IDX (.gz)"),
+                                cl::value_desc("file"), cl::sub(evalCmd));
+cl::opt<int64_t> limit("limit", cl::desc("Evaluate only the first N images"),
+                       cl::init(0), cl::sub(evalCmd));
+
+constexpr int kError = 1, kUsage = 2;
+
+int report(llvm::Error err) {
+  llvm::WithColor::error(llvm::errs(), "snnc") << llvm::toString(std::move(err))
+                                               << "\n";
+  return kError;
+}
+
+int usage(const llvm::Twine &what) {
+  llvm::WithColor::error(llvm::errs(), "snnc") << what << "\n";
+  return kUsage;
+}
+
+std::optional<int64_t> requestedSteps() {
+  if (timesteps.getNumOccurrences())
+    return int64_t(timesteps);
+  return std::nullopt;
+}
+
+int runImport(mlir::MLIRContext &context) {
+  auto module = pipeline::loadModel(modelPath, context);
+  if (!module)
+    return report(module.takeError());
+  std::error_code ec;
+  // ToolOutputFile deletes the file unless keep() runs: nothing half-written.
+  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return report(llvm::createStringError(ec, outputPath + ": " + ec.message()));
+  (*module)->print(out.os());
+  out.os() << "\n";
+  out.keep();
+  return 0;
+}
+
+llvm::Expected<std::unique_ptr<Engine>> makeEngine(const FloatGraph &graph) {
+  switch (engineKind) {
+  case EngineKind::Float:
+    return createFloatEngine(graph);
+  }
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "unknown engine");
+}
+
+int runRun(mlir::MLIRContext &context) {
+  if (inputPath.empty())
+    return usage("run: --input X.npy is required");
+  if (outputPath == "-")
+    return usage("run: -o Y.npy is required");
+  auto module = pipeline::loadModel(modelPath, context);
+  if (!module)
+    return report(module.takeError());
+  auto graph = pipeline::lowerForFloat(**module);
+  if (!graph)
+    return report(graph.takeError());
+  auto input = readNpy(inputPath);
+  if (!input)
+    return report(input.takeError());
+  auto engine = makeEngine(*graph);
+  if (!engine)
+    return report(engine.takeError());
+  auto output = pipeline::runEngine(**engine, *graph, *input, requestedSteps());
+  if (!output)
+    return report(output.takeError());
+  if (llvm::Error err = writeNpy(outputPath, *output))
+    return report(std::move(err));
+  return 0;
+}
+
+int runEval(mlir::MLIRContext &context) {
+  if (imagesPath.empty() || labelsPath.empty())
+    return usage("eval: --images and --labels are required");
+  if (limit < 0)
+    return usage("eval: --limit must be >= 0");
+  auto module = pipeline::loadModel(modelPath, context);
+  if (!module)
+    return report(module.takeError());
+  auto graph = pipeline::lowerForFloat(**module);
+  if (!graph)
+    return report(graph.takeError());
+  if (graph->encoding != InputEncoding::Direct)
+    return report(llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "eval takes image datasets, which need a direct-encoded model"));
+  auto images = loadImages(imagesPath);
+  if (!images)
+    return report(images.takeError());
+  auto labels = loadLabels(labelsPath);
+  if (!labels)
+    return report(labels.takeError());
+  if (images->shape.empty() || images->shape[0] != int64_t(labels->size()))
+    return report(llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("{0} images but {1} labels",
+                      images->shape.empty() ? 0 : images->shape[0],
+                      labels->size())));
+  if (limit > 0 && limit < images->shape[0]) {
+    int64_t perImage = images->numElements() / images->shape[0];
+    images->shape[0] = limit;
+    images->data.resize(limit * perImage);
+    labels->resize(limit);
+  }
+  auto engine = makeEngine(*graph);
+  if (!engine)
+    return report(engine.takeError());
+  auto scores = pipeline::runEngine(**engine, *graph, *images, requestedSteps());
+  if (!scores)
+    return report(scores.takeError());
+  auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
+  if (!accuracy)
+    return report(accuracy.takeError());
+  llvm::outs() << llvm::formatv("accuracy (float): {0:F2}% ({1} / {2} images)\n",
+                                accuracy->percent(), accuracy->correct,
+                                accuracy->total);
+  return 0;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  std::string parseErrors;
+  llvm::raw_string_ostream errs(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "snnc: the spiking neural network compiler\n",
+                                   &errs)) {
+    llvm::errs() << errs.str();
+    return kUsage;
+  }
+  mlir::MLIRContext context;
+  if (importCmd)
+    return runImport(context);
+  if (runCmd)
+    return runRun(context);
+  if (evalCmd)
+    return runEval(context);
+  return usage("no command given; see 'snnc --help' (import, run, eval)");
+}
