@@ -207,10 +207,20 @@ snnc::importOnnxBuffer(StringRef bytes, bool textual, StringRef sourceName,
   onnx::ModelProto model;
   if (textual) {
     std::string text = bytes.str();
-    onnx::Common::Status status = onnx::OnnxParser::Parse(model, text.c_str());
-    if (!status.IsOK())
+    onnx::Common::Status status;
+    try {
+      status = onnx::OnnxParser::Parse(model, text.c_str());
+    } catch (const std::exception &err) {
+      // The 1.12 parser throws on malformed numbers (std::stof).
+      return fail(sourceName + ": not valid textual ONNX: " + err.what());
+    }
+    if (!status.IsOK()) {
+      // The parser's message spans lines (position, then context); keep the
+      // first: errors are one line.
+      StringRef message = StringRef(status.ErrorMessage()).trim();
       return fail(sourceName + ": not valid textual ONNX: " +
-                  StringRef(status.ErrorMessage()).trim());
+                  message.take_until([](char c) { return c == '\n'; }));
+    }
   } else if (bytes.size() > size_t(INT32_MAX) ||
              !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
     return fail(sourceName + ": not a valid ONNX protobuf (truncated or corrupt)");

@@ -6,6 +6,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 
 using namespace mlir;
 using namespace snnc;
@@ -21,6 +22,13 @@ using llvm::StringRef;
   if (!decl##OrErr)                                                            \
     return decl##OrErr.takeError();                                            \
   auto &decl = *decl##OrErr;
+
+/// A float as people write it: 0.5, -1, 1e-05.
+static std::string num(float value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", double(value));
+  return text;
+}
 
 static RankedTensorType activationType(Value value) {
   return value.getType().cast<RankedTensorType>();
@@ -365,14 +373,14 @@ Error GraphImporter::convertNorm(const onnx::NodeProto &node,
     if (!std::isfinite(alpha))
       return fail("alpha must be finite");
     if (!(threshold > 0.0f) || !std::isfinite(threshold))
-      return fail(formatv("v_threshold must be finite and > 0, got {0}", threshold));
+      return fail(formatv("v_threshold must be finite and > 0, got {0}", num(threshold)));
   } else {
     SNNC_TRY(training, attrs.getInt("training_mode", 0));
     if (training != 0)
       return fail("training_mode = 1 is not an inference graph");
   }
   if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
-    return fail(formatv("epsilon must be finite and >= 0, got {0}", epsilon));
+    return fail(formatv("epsilon must be finite and >= 0, got {0}", num(epsilon)));
   auto op = builder.create<snn::TdBatchNormOp>(loc(node), x->value, params[0],
                                                params[1], params[2], params[3],
                                                alpha, threshold, epsilon);
@@ -388,9 +396,9 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
   SNNC_TRY(reset, attrs.getString("reset", "hard"));
   SNNC_TRY(fire, attrs.getString("fire", "gt"));
   if (!(threshold > 0.0f) || !std::isfinite(threshold))
-    return fail(formatv("v_threshold must be finite and > 0, got {0}", threshold));
+    return fail(formatv("v_threshold must be finite and > 0, got {0}", num(threshold)));
   if (!(decay >= 0.0f && decay <= 1.0f))
-    return fail(formatv("decay must be in [0, 1], got {0}", decay));
+    return fail(formatv("decay must be in [0, 1], got {0}", num(decay)));
   std::optional<snn::ResetMode> resetMode = snn::symbolizeResetMode(reset);
   if (!resetMode)
     return fail(formatv("reset must be \"hard\" or \"soft\", got \"{0}\"", reset));

@@ -45,6 +45,9 @@ def export(model, example_step_input, path, timesteps, encoding="direct"):
             # torch 1.13 flags g.op() as deprecated; it is the documented way
             # to emit custom-domain nodes in this release.
             warnings.simplefilter("ignore", FutureWarning)
+            # It also warns that custom ops lack shape inference; snnc infers
+            # shapes itself.
+            warnings.filterwarnings("ignore", message=".*shape inference of snn::")
             torch.onnx.export(
                 model, (example_step_input,), buffer, input_names=["input"],
                 output_names=["output"], opset_version=ONNX_OPSET,

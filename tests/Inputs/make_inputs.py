@@ -1,0 +1,73 @@
+"""Writes the odd and broken input files of the tools tests into a folder.
+
+    make_inputs.py DIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+models = os.path.join(os.path.dirname(__file__), "..", "models")
+
+
+def save(name, array):
+    np.save(os.path.join(out, name), array)
+
+
+rng = np.random.default_rng(0)
+save("x8.npy", rng.random((3, 1, 8, 8), dtype=np.float32))
+save("x8-f64.npy", rng.random((3, 1, 8, 8)))
+save("x7.npy", rng.random((3, 1, 7, 7), dtype=np.float32))
+save("x8-fortran.npy", np.asfortranarray(rng.random((3, 1, 8, 8), dtype=np.float32)))
+save("labels3.npy", np.array([0, 1, 2], dtype=np.int64))
+save("labels2.npy", np.array([0, 1], dtype=np.int64))
+save("labels-f32.npy", np.array([0, 1, 2], dtype=np.float32))
+good = open(os.path.join(out, "x8.npy"), "rb").read()
+open(os.path.join(out, "x8-truncated.npy"), "wb").write(good[:-100])
+open(os.path.join(out, "not-npy.npy"), "wb").write(b"hello, world\n" * 10)
+
+model = open(os.path.join(models, "conv_pool_negscale.onnx"), "rb").read()
+open(os.path.join(out, "truncated.onnx"), "wb").write(model[: len(model) // 2])
+open(os.path.join(out, "garbage.onnx"), "wb").write(bytes(rng.integers(0, 256, 4096, dtype=np.uint8)))
+open(os.path.join(out, "model.txt"), "wb").write(model)
+
+
+def tiny_model(name, weights, extra_nodes=(), initializers=()):
+    """x[N,4] -> Gemm -> LIF -> Gemm, with `weights` as the first weight."""
+    w = helper.make_tensor("w", TensorProto.FLOAT, [3, 4], weights)
+    w2 = helper.make_tensor("w2", TensorProto.FLOAT, [2, 3], [1.0] * 6)
+    nodes = [helper.make_node("Gemm", ["x", "w"], ["c"], name="fc1", transB=1),
+             helper.make_node("LIF", ["c"], ["s"], name="lif1", domain="snn",
+                              v_threshold=0.5, decay=0.5),
+             helper.make_node("Gemm", ["s", "w2"], ["y"], name="fc2", transB=1)]
+    graph = helper.make_graph(
+        nodes + list(extra_nodes), "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2])],
+        [w, w2, *initializers])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                helper.make_opsetid("snn", 1)])
+    onnx.save(m, os.path.join(out, name))
+
+
+tiny_model("nan.onnx", [float("nan")] + [1.0] * 11)
+tiny_model("inf.onnx", [1.0] * 11 + [float("inf")])
+tiny_model("good-named.onnx", [1.0] * 12)
+# A model whose first weight is declared float64.
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.graph.initializer[0].data_type = TensorProto.DOUBLE
+onnx.save(m, os.path.join(out, "double.onnx"))
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.metadata_props.add(key="snn.timesteps", value="0")
+onnx.save(m, os.path.join(out, "bad-timesteps.onnx"))
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.metadata_props.add(key="snn.input_encoding", value="rate")
+onnx.save(m, os.path.join(out, "bad-encoding.onnx"))
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.graph.node[1].attribute[0].f = float("nan")  # decay (attributes are sorted)
+onnx.save(m, os.path.join(out, "nan-threshold.onnx"))
+save("x4.npy", rng.random((5, 4), dtype=np.float32))

@@ -1,0 +1,77 @@
+"""snnc's float engine against the models' own PyTorch code, within 1e-4."""
+
+import json
+import os
+import unittest
+
+import numpy as np
+import torch
+
+from helpers import ROOT, snnc_run
+
+import generate  # tests/models/generate.py
+import snnc_torch
+
+TOLERANCE = 1e-4
+
+
+def step_input(shape, encoding, steps, samples, seed):
+    gen = torch.Generator().manual_seed(seed)
+    if encoding == "events":  # binary event frames, one per step
+        return (torch.rand(steps, samples, *shape, generator=gen) < 0.3).float()
+    return torch.rand(samples, *shape, generator=gen)
+
+
+class SmallModels(unittest.TestCase):
+    def test_every_small_model_matches_pytorch(self):
+        for name, (_, shape, encoding, steps) in generate.MODELS.items():
+            with self.subTest(model=name):
+                model = generate.build(name)
+                x = step_input(shape, encoding, steps, samples=64, seed=7)
+                with torch.no_grad():
+                    expected = snnc_torch.run(model, x, steps, encoding).numpy()
+                got = snnc_run(os.path.join(ROOT, "tests", "models", name + ".onnx"),
+                               x.numpy())
+                self.assertEqual(got.shape, expected.shape)
+                self.assertLess(np.abs(got - expected).max(), TOLERANCE)
+                # A test that cannot fail is no test: the models must be
+                # doing something input-dependent.
+                self.assertGreater(expected.std(), 1e-3)
+
+    def test_other_timesteps_match(self):
+        name = "conv_pool_negscale"
+        _, shape, encoding, _ = generate.MODELS[name]
+        model = generate.build(name)
+        x = step_input(shape, encoding, 0, samples=16, seed=3)
+        with torch.no_grad():
+            expected = snnc_torch.run(model, x, 9, encoding).numpy()
+        got = snnc_run(os.path.join(ROOT, "tests", "models", name + ".onnx"),
+                       x.numpy(), "--timesteps", "9")
+        self.assertLess(np.abs(got - expected).max(), TOLERANCE)
+
+
+class FashionExample(unittest.TestCase):
+    def test_example_matches_pytorch(self):
+        from data import load
+        from model import TIMESTEPS, FashionNet
+
+        here = os.path.join(ROOT, "examples", "fashion_mnist")
+        model = FashionNet()
+        model.load_state_dict(torch.load(os.path.join(here, "model.pt")))
+        model.eval()
+        images, _ = load("test")
+        x = torch.from_numpy(images[:200])
+        with torch.no_grad():
+            expected = snnc_torch.run(model, x, TIMESTEPS).numpy()
+        got = snnc_run(os.path.join(here, "fashion_mnist.onnx"), x.numpy())
+        self.assertLess(np.abs(got - expected).max(), TOLERANCE)
+
+    def test_committed_accuracy_reaches_90_percent(self):
+        with open(os.path.join(ROOT, "examples", "fashion_mnist", "accuracy.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["test_images"], 10000)
+        self.assertGreaterEqual(record["float_test_accuracy"], 0.90)
+
+
+if __name__ == "__main__":
+    unittest.main()
