@@ -96,7 +96,8 @@ private:
   torch::Tensor apply(const FloatOp &op, std::vector<torch::Tensor> &values,
                       int64_t steps);
 
-  const FloatGraph &graph;
+  // A copy: the engine must not depend on the caller keeping the graph.
+  const FloatGraph graph;
   std::map<int, torch::Tensor> constants;
 };
 

@@ -92,12 +92,22 @@ Expected<NpyHeader> parseHeader(StringRef bytes, StringRef path) {
   return header;
 }
 
-Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(StringRef path) {
+/// A .npy file in memory with its parsed header.
+struct NpyFile {
+  std::unique_ptr<llvm::MemoryBuffer> buffer;
+  NpyHeader header;
+  StringRef bytes() const { return buffer->getBuffer(); }
+};
+
+Expected<NpyFile> openNpy(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return npyError(path, "cannot read: " + buffer.getError().message());
-  return std::move(*buffer);
+  auto header = parseHeader((*buffer)->getBuffer(), path);
+  if (!header)
+    return header.takeError();
+  return NpyFile{std::move(*buffer), std::move(*header)};
 }
 
 /// Checks that the file holds exactly the bytes the header announces.
@@ -118,13 +128,11 @@ Error checkSize(const NpyHeader &header, size_t fileSize, size_t elemSize,
 } // namespace
 
 Expected<NDArray> snnc::readNpy(StringRef path) {
-  auto buffer = readFile(path);
-  if (!buffer)
-    return buffer.takeError();
-  StringRef bytes = (*buffer)->getBuffer();
-  auto header = parseHeader(bytes, path);
-  if (!header)
-    return header.takeError();
+  auto file = openNpy(path);
+  if (!file)
+    return file.takeError();
+  StringRef bytes = file->bytes();
+  const NpyHeader *header = &file->header;
   if (header->descr != "<f4")
     return npyError(path, formatv("dtype '{0}' is not float32 ('<f4')",
                                   header->descr));
@@ -139,13 +147,11 @@ Expected<NDArray> snnc::readNpy(StringRef path) {
 }
 
 Expected<std::vector<int64_t>> snnc::readNpyIntegers(StringRef path) {
-  auto buffer = readFile(path);
-  if (!buffer)
-    return buffer.takeError();
-  StringRef bytes = (*buffer)->getBuffer();
-  auto header = parseHeader(bytes, path);
-  if (!header)
-    return header.takeError();
+  auto file = openNpy(path);
+  if (!file)
+    return file.takeError();
+  StringRef bytes = file->bytes();
+  const NpyHeader *header = &file->header;
   size_t elem;
   if (header->descr == "<i8")
     elem = 8;

@@ -24,7 +24,7 @@ using namespace snnc;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EngineKind { Float };
+using pipeline::EngineKind;
 
 cl::SubCommand importCmd("import", "Import an ONNX model and print the snn dialect");
 cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
@@ -88,32 +88,19 @@ int runImport(mlir::MLIRContext &context) {
   return 0;
 }
 
-llvm::Expected<std::unique_ptr<Engine>> makeEngine(const FloatGraph &graph) {
-  switch (engineKind) {
-  case EngineKind::Float:
-    return createFloatEngine(graph);
-  }
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), "unknown engine");
-}
-
 int runRun(mlir::MLIRContext &context) {
   if (inputPath.empty())
     return usage("run: --input X.npy is required");
   if (outputPath == "-")
     return usage("run: -o Y.npy is required");
-  auto module = pipeline::loadModel(modelPath, context);
-  if (!module)
-    return report(module.takeError());
-  auto graph = pipeline::lowerForFloat(**module);
-  if (!graph)
-    return report(graph.takeError());
+  auto model = pipeline::prepareModel(modelPath, context, engineKind);
+  if (!model)
+    return report(model.takeError());
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());
-  auto engine = makeEngine(*graph);
-  if (!engine)
-    return report(engine.takeError());
-  auto output = pipeline::runEngine(**engine, *graph, *input, requestedSteps());
+  auto output = pipeline::runEngine(*model->engine, model->graph, *input,
+                                    requestedSteps());
   if (!output)
     return report(output.takeError());
   if (llvm::Error err = writeNpy(outputPath, *output))
@@ -126,13 +113,10 @@ int runEval(mlir::MLIRContext &context) {
     return usage("eval: --images and --labels are required");
   if (limit < 0)
     return usage("eval: --limit must be >= 0");
-  auto module = pipeline::loadModel(modelPath, context);
-  if (!module)
-    return report(module.takeError());
-  auto graph = pipeline::lowerForFloat(**module);
-  if (!graph)
-    return report(graph.takeError());
-  if (graph->encoding != InputEncoding::Direct)
+  auto model = pipeline::prepareModel(modelPath, context, engineKind);
+  if (!model)
+    return report(model.takeError());
+  if (model->graph.encoding != InputEncoding::Direct)
     return report(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "eval takes image datasets, which need a direct-encoded model"));
@@ -154,10 +138,8 @@ int runEval(mlir::MLIRContext &context) {
     images->data.resize(limit * perImage);
     labels->resize(limit);
   }
-  auto engine = makeEngine(*graph);
-  if (!engine)
-    return report(engine.takeError());
-  auto scores = pipeline::runEngine(**engine, *graph, *images, requestedSteps());
+  auto scores = pipeline::runEngine(*model->engine, model->graph, *images,
+                                    requestedSteps());
   if (!scores)
     return report(scores.takeError());
   auto accuracy = pipeline::scoreAccuracy(*scores, *labels);

@@ -52,6 +52,25 @@ Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
   return lowerToFloatGraph(module);
 }
 
+Expected<pipeline::PreparedModel>
+pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
+                       EngineKind engine) {
+  auto module = loadModel(path, context);
+  if (!module)
+    return module.takeError();
+  auto graph = lowerForFloat(**module);
+  if (!graph)
+    return graph.takeError();
+  PreparedModel prepared;
+  switch (engine) {
+  case EngineKind::Float:
+    prepared.engine = createFloatEngine(*graph);
+    break;
+  }
+  prepared.graph = std::move(*graph);
+  return std::move(prepared);
+}
+
 Expected<NDArray> pipeline::runEngine(Engine &engine, const FloatGraph &graph,
                                       const NDArray &input,
                                       std::optional<int64_t> timesteps) {

@@ -19,6 +19,20 @@ loadModel(llvm::StringRef path, mlir::MLIRContext &context);
 /// Lowers a loaded model to the graph the float engine runs.
 llvm::Expected<FloatGraph> lowerForFloat(mlir::ModuleOp module);
 
+/// The engines `prepareModel` can build.
+enum class EngineKind { Float };
+
+/// A model loaded, lowered and ready to run on one engine.
+struct PreparedModel {
+  FloatGraph graph;
+  std::unique_ptr<Engine> engine;
+};
+
+/// loadModel, lowerForFloat and the engine, in one step.
+llvm::Expected<PreparedModel> prepareModel(llvm::StringRef path,
+                                           mlir::MLIRContext &context,
+                                           EngineKind engine);
+
 /// Runs `input` through `engine`; see Engine::run for the shapes.
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,
                                   const NDArray &input,
