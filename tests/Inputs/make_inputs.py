@@ -71,3 +71,9 @@ m = onnx.load(os.path.join(out, "good-named.onnx"))
 m.graph.node[1].attribute[0].f = float("nan")  # decay (attributes are sorted)
 onnx.save(m, os.path.join(out, "nan-threshold.onnx"))
 save("x4.npy", rng.random((5, 4), dtype=np.float32))
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.graph.initializer[0].dims[0] = -3
+onnx.save(m, os.path.join(out, "negative-dim.onnx"))
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.graph.input[0].type.tensor_type.shape.dim[1].dim_value = -4
+onnx.save(m, os.path.join(out, "negative-input-dim.onnx"))
