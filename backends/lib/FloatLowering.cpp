@@ -99,6 +99,10 @@ llvm::Error Lowering::lowerOp(Operation *op) {
         out.epsilon = norm.getEpsilon().convertToFloat();
         return llvm::Error::success();
       })
+      .Case([&](snn::ChannelAffineOp) -> llvm::Error {
+        addOp(op, FloatOpKind::ChannelAffine);
+        return llvm::Error::success();
+      })
       .Case([&](snn::AddOp) -> llvm::Error {
         addOp(op, FloatOpKind::Add);
         return llvm::Error::success();

@@ -136,6 +136,17 @@ LogicalResult TdBatchNormOp::verify() {
   return success();
 }
 
+LogicalResult ChannelAffineOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  if (input.getRank() < 2)
+    return emitOpError("input needs a channel dim (rank >= 2)");
+  if (getScale().getType().cast<RankedTensorType>().getDimSize(0) !=
+      input.getDimSize(1))
+    return emitOpError() << "scale and bias must have " << input.getDimSize(1)
+                         << " entries";
+  return success();
+}
+
 LogicalResult AvgPoolOp::verify() {
   auto input = getInput().getType().cast<RankedTensorType>();
   int64_t dilations[2] = {1, 1};

@@ -124,6 +124,12 @@ torch::Tensor FloatEngine::apply(const FloatOp &op,
                              arg(4), /*training=*/false, /*momentum=*/0.0,
                              op.epsilon, /*cudnn_enabled=*/false);
   }
+  case FloatOpKind::ChannelAffine: {
+    // Per-channel parameters broadcast over the dims after the channel.
+    std::vector<int64_t> shape(arg(0).dim(), 1);
+    shape[1] = arg(1).size(0);
+    return arg(0) * arg(1).view(shape) + arg(2).view(shape);
+  }
   case FloatOpKind::Add:
     return arg(0) + arg(1);
   case FloatOpKind::Sub:

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/IR/SNNDialect.h"
+#include "snnc/Passes/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -12,6 +13,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  snnc::registerSNNCPasses();
   mlir::DialectRegistry registry;
   registry.insert<snnc::snn::SNNDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect>();

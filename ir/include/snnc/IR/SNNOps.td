@@ -98,6 +98,29 @@ def SNN_TdBatchNormOp : SNN_Op<"tdbn", [Pure, AllTypesMatch<["input", "output"]>
   let hasVerifier = 1;
 }
 
+def SNN_ChannelAffineOp : SNN_Op<"channel_affine", [Pure,
+    AllTypesMatch<["input", "output"]>, AllTypesMatch<["scale", "bias"]>]> {
+  let summary = "per-channel affine map: y = scale[c] * x + bias[c]";
+  let description = [{
+    What a normalization becomes once its statistics are folded, where no
+    projection precedes it to absorb it: the identity shortcut of a residual
+    block (tdBN applied to spikes) or a normalization of the analog input.
+    Later stages treat it as a one-to-one projection.
+
+    Example:
+    ```mlir
+    %y = snn.channel_affine %s, %scale, %bias : tensor<?x32x7x7xf32>, tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, 1DTensorOf<[F32]>:$scale,
+                       1DTensorOf<[F32]>:$bias);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias attr-dict `:` type($input) `,` type($scale)
+  }];
+  let hasVerifier = 1;
+}
+
 class SNN_BinaryOp<string mnemonic, string formula>
     : SNN_Op<mnemonic, [Pure, ResultsBroadcastableShape, SameOperandsAndResultElementType]> {
   let summary = "elementwise " # formula # " with numpy broadcasting";

@@ -1,0 +1,49 @@
+//===- Passes.td - snn dialect passes ----------------------*- tablegen -*-===//
+#ifndef SNNC_PASSES_PASSES_TD
+#define SNNC_PASSES_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldTdBN : Pass<"snn-fold-tdbn", "::mlir::ModuleOp"> {
+  let summary = "Fold tdBN, BatchNormalization and constant affine ops into projections";
+  let description = [{
+    At inference a tdBN layer is a per-channel affine map
+    `y = g[c] * x + h[c]` with
+    `g = scale * alpha * v_threshold / sqrt(var + epsilon)` and
+    `h = bias - g * mean`.  Constant `mul`/`add`/`sub`/`div` are affine maps
+    too.  This pass folds every such map that follows a projection
+    (`snn.conv2d`, `snn.dense`) into the projection's weights and bias:
+    `W'[c] = g[c] * W[c]`, `b'[c] = g[c] * b[c] + h[c]`.
+
+    * A negative `g[c]` negates that output channel's weights and bias;
+      the LIF after it is unchanged, so the firing condition stays exact.
+    * A zero `g[c]` zeroes the channel's weights: its current is the
+      constant `h[c]`.
+    * In a residual block each branch folds into its own projection; the
+      residual `snn.add` then sums two folded currents into one LIF.
+    * A tdBN that follows no projection (the identity shortcut, applied to
+      spikes, or a normalization of the analog input) becomes a
+      `snn.channel_affine`, which later stages treat as a one-to-one
+      projection.
+
+    LIF ops, their reset and firing modes and thresholds are untouched:
+    every fold is exact in real arithmetic, so the float semantics are
+    preserved up to float32 rounding.  Arithmetic is done in double and
+    rounded once.
+
+    Example:
+    ```mlir
+    %c = snn.conv2d %s, %w ...
+    %n = snn.tdbn %c, %scale, %bias, %mean, %var {alpha = 1.0, ...}
+    %o = snn.lif %n, hard, gt {...}
+    ```
+    becomes
+    ```mlir
+    %c = snn.conv2d %s, %w_folded, %b_folded ...
+    %o = snn.lif %c, hard, gt {...}
+    ```
+  }];
+  let dependentDialects = ["::snnc::snn::SNNDialect", "::mlir::arith::ArithDialect"];
+}
+
+#endif // SNNC_PASSES_PASSES_TD

@@ -1,0 +1,57 @@
+"""snn-fold-tdbn keeps the float semantics: folded IR within 1e-4 of unfolded."""
+
+import os
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+
+from helpers import ROOT, SNNC, snnc_run
+
+import generate
+
+SNN_OPT = os.path.join(os.path.dirname(SNNC), "snn-opt")
+TOLERANCE = 1e-4
+
+
+def folded_mlir(model, tmp):
+    imported = os.path.join(tmp, "model.mlir")
+    folded = os.path.join(tmp, "folded.mlir")
+    subprocess.run([SNNC, "import", model, "-o", imported], check=True)
+    with open(folded, "w") as out:
+        subprocess.run([SNN_OPT, "--snn-fold-tdbn", imported], check=True, stdout=out)
+    with open(folded) as f:
+        text = f.read()
+    return folded, text
+
+
+class FoldKeepsSemantics(unittest.TestCase):
+    def check(self, model, x):
+        with tempfile.TemporaryDirectory() as tmp:
+            path, text = folded_mlir(model, tmp)
+            self.assertNotIn("snn.tdbn", text)
+            before = snnc_run(model, x)
+            after = snnc_run(path, x)
+        self.assertLess(np.abs(before - after).max(), TOLERANCE)
+        self.assertGreater(before.std(), 1e-3)
+
+    def test_small_models(self):
+        rng = np.random.default_rng(5)
+        for name, (_, shape, encoding, steps) in generate.MODELS.items():
+            with self.subTest(model=name):
+                lead = (steps, 32) if encoding == "events" else (32,)
+                x = rng.random(lead + shape, dtype=np.float32)
+                if encoding == "events":
+                    x = (x < 0.3).astype(np.float32)
+                self.check(os.path.join(ROOT, "tests", "models", name + ".onnx"), x)
+
+    def test_fashion_example(self):
+        from data import load
+        images, _ = load("test")
+        self.check(os.path.join(ROOT, "examples", "fashion_mnist", "fashion_mnist.onnx"),
+                   images[:200])
+
+
+if __name__ == "__main__":
+    unittest.main()
