@@ -86,10 +86,14 @@ llvm::Error Lowering::lowerOp(Operation *op) {
         out.strides = toVector(conv.getStrides());
         out.pads = toVector(conv.getPads());
         out.dilations = toVector(conv.getDilations());
+        if (auto pool = conv.getInputPool())
+          out.inputPool = toVector(*pool);
         return llvm::Error::success();
       })
-      .Case([&](snn::DenseOp) -> llvm::Error {
-        addOp(op, FloatOpKind::Dense);
+      .Case([&](snn::DenseOp dense) -> llvm::Error {
+        FloatOp &out = addOp(op, FloatOpKind::Dense);
+        if (auto pool = dense.getInputPool())
+          out.inputPool = toVector(*pool);
         return llvm::Error::success();
       })
       .Case([&](snn::TdBatchNormOp norm) -> llvm::Error {

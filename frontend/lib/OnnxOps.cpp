@@ -246,7 +246,8 @@ Error GraphImporter::convertConv(const onnx::NodeProto &node) {
       loc(node), resultType, x->value, weight, bias,
       builder.getDenseI64ArrayAttr(window.strides),
       builder.getDenseI64ArrayAttr(window.pads),
-      builder.getDenseI64ArrayAttr(window.dilations));
+      builder.getDenseI64ArrayAttr(window.dilations),
+      /*input_pool=*/nullptr);
   return defineOutput(node, op, ValueKind::Current);
 }
 
@@ -254,7 +255,8 @@ Error GraphImporter::convertConv(const onnx::NodeProto &node) {
 static Value buildDense(OpBuilder &builder, Location loc, Value input,
                         Value weight, Value bias, int64_t outputs) {
   auto type = f32Tensor(builder, {activationType(input).getDimSize(0), outputs});
-  return builder.create<snn::DenseOp>(loc, type, input, weight, bias);
+  return builder.create<snn::DenseOp>(loc, type, input, weight, bias,
+                                      /*input_pool=*/nullptr);
 }
 
 static HostTensor transpose2d(const HostTensor &in) {

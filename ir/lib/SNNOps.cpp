@@ -71,8 +71,30 @@ static LogicalResult verifyWindow(Operation *op, RankedTensorType input,
   return success();
 }
 
+/// The input as a projection sees it: through `input_pool`, if any.
+static FailureOr<RankedTensorType>
+pooledInput(Operation *op, RankedTensorType input,
+            std::optional<ArrayRef<int64_t>> pool) {
+  if (!pool)
+    return input;
+  if (pool->size() != 2 || (*pool)[0] < 1 || (*pool)[1] < 1)
+    return op->emitOpError("input_pool needs two entries >= 1");
+  if (input.getRank() != 4)
+    return op->emitOpError("input_pool needs an NCHW input");
+  SmallVector<int64_t, 4> shape(input.getShape());
+  shape[2] /= (*pool)[0];
+  shape[3] /= (*pool)[1];
+  if (shape[2] < 1 || shape[3] < 1)
+    return op->emitOpError("input_pool window is larger than the input");
+  return RankedTensorType::get(shape, input.getElementType());
+}
+
 LogicalResult Conv2dOp::verify() {
-  auto input = getInput().getType().cast<RankedTensorType>();
+  auto pooled = pooledInput(*this, getInput().getType().cast<RankedTensorType>(),
+                            getInputPool());
+  if (failed(pooled))
+    return failure();
+  RankedTensorType input = *pooled;
   auto weight = getWeight().getType().cast<RankedTensorType>();
   if (weight.getDimSize(1) != input.getDimSize(1))
     return emitOpError() << "weight expects " << weight.getDimSize(1)
@@ -90,12 +112,21 @@ LogicalResult Conv2dOp::verify() {
 }
 
 LogicalResult DenseOp::verify() {
-  auto input = getInput().getType().cast<RankedTensorType>();
+  auto inputType = getInput().getType().cast<RankedTensorType>();
+  if (inputType.getRank() != 2 && inputType.getRank() != 4)
+    return emitOpError("input must be [N, K] or [N, C, H, W]");
+  auto pooled = pooledInput(*this, inputType, getInputPool());
+  if (failed(pooled))
+    return failure();
+  RankedTensorType input = *pooled;
   auto weight = getWeight().getType().cast<RankedTensorType>();
   auto output = getOutput().getType().cast<RankedTensorType>();
-  if (weight.getDimSize(1) != input.getDimSize(1))
+  int64_t features = 1;
+  for (int64_t dim : input.getShape().drop_front())
+    features *= dim;
+  if (weight.getDimSize(1) != features)
     return emitOpError() << "weight expects " << weight.getDimSize(1)
-                         << " inputs, input has " << input.getDimSize(1);
+                         << " inputs, input has " << features;
   if (getBias() &&
       getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
           weight.getDimSize(0))

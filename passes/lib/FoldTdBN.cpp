@@ -166,14 +166,16 @@ Value foldInto(Value value, const ChannelAffine &affine, OpBuilder &builder) {
                               [&](Value w, Value b) -> Value {
           return builder.create<snn::Conv2dOp>(
               loc, conv.getType(), conv.getInput(), w, b,
-              conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr());
+              conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+              conv.getInputPoolAttr());
         });
       })
       .Case([&](snn::DenseOp dense) {
         return foldProjection(dense.getWeight(), dense.getBias(),
                               [&](Value w, Value b) -> Value {
           return builder.create<snn::DenseOp>(loc, dense.getType(),
-                                              dense.getInput(), w, b);
+                                              dense.getInput(), w, b,
+                                              dense.getInputPoolAttr());
         });
       })
       .Case([&](snn::ChannelAffineOp prior) {

@@ -60,6 +60,15 @@ torch::Tensor avgPool(const FloatOp &op, const torch::Tensor &x) {
   return sums / counts;
 }
 
+/// The input a projection sees: sum-pooled when it has an input_pool (its
+/// weights already carry the 1 / (ky * kx) of the average).
+torch::Tensor projectionInput(const FloatOp &op, const torch::Tensor &x) {
+  if (op.inputPool.empty())
+    return x;
+  return torch::avg_pool2d(x, op.inputPool, op.inputPool) *
+         double(op.inputPool[0] * op.inputPool[1]);
+}
+
 /// Runs LIF neurons over the T steps folded into the leading dim.
 torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
   std::vector<int64_t> seqShape = {steps, x.size(0) / steps};
@@ -114,9 +123,10 @@ torch::Tensor FloatEngine::apply(const FloatOp &op,
   };
   switch (op.kind) {
   case FloatOpKind::Conv2d:
-    return conv2d(op, arg(0), arg(1), optionalArg(2));
+    return conv2d(op, projectionInput(op, arg(0)), arg(1), optionalArg(2));
   case FloatOpKind::Dense:
-    return torch::linear(arg(0), arg(1), optionalArg(2));
+    return torch::linear(projectionInput(op, arg(0)).flatten(1), arg(1),
+                         optionalArg(2));
   case FloatOpKind::Norm: {
     // snnc_torch folds alpha * V_th into the BN weight, in float32.
     float gain = op.alpha * op.vThreshold;

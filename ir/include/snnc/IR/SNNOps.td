@@ -17,6 +17,12 @@ def SNN_Conv2dOp : SNN_Op<"conv2d", [Pure]> {
     `pads` is `[top, left, bottom, right]`.  The output spatial size is
     `(in + pad_before + pad_after - dilation * (k - 1) - 1) / stride + 1`.
 
+    With `input_pool = [ky, kx]` (set by `snn-lower-pooling`) the projection
+    reads the input through non-overlapping `ky x kx` sum pooling: an event
+    at `(c, y, x)` arrives at `(c, y / ky, x / kx)`, rows and columns past the
+    last whole window are dropped, and the weights carry the `1 / (ky * kx)`
+    of the average.
+
     Example:
     ```mlir
     %y = snn.conv2d %x, %w, %b {dilations = array<i64: 1, 1>,
@@ -28,7 +34,8 @@ def SNN_Conv2dOp : SNN_Op<"conv2d", [Pure]> {
   let arguments = (ins 4DTensorOf<[F32]>:$input, 4DTensorOf<[F32]>:$weight,
                        Optional<1DTensorOf<[F32]>>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations);
+                       DenseI64ArrayAttr:$dilations,
+                       OptionalAttr<DenseI64ArrayAttr>:$input_pool);
   let results = (outs 4DTensorOf<[F32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -42,14 +49,19 @@ def SNN_DenseOp : SNN_Op<"dense", [Pure]> {
     Input `[N, K]`, weight `[M, K]`, optional bias `[M]`, output `[N, M]`.
     ONNX Gemm (any transB, alpha and beta) and MatMul import to this form.
 
+    After `snn-lower-pooling` the input may also be `[N, C, H, W]`, read in
+    row-major (flattened) order, optionally through `input_pool` sum pooling
+    as for `snn.conv2d`; then `K = C * (H / ky) * (W / kx)`.
+
     Example:
     ```mlir
     %y = snn.dense %x, %w, %b
          : (tensor<?x1568xf32>, tensor<10x1568xf32>, tensor<10xf32>) -> tensor<?x10xf32>
     ```
   }];
-  let arguments = (ins 2DTensorOf<[F32]>:$input, 2DTensorOf<[F32]>:$weight,
-                       Optional<1DTensorOf<[F32]>>:$bias);
+  let arguments = (ins RankedTensorOf<[F32]>:$input, 2DTensorOf<[F32]>:$weight,
+                       Optional<1DTensorOf<[F32]>>:$bias,
+                       OptionalAttr<DenseI64ArrayAttr>:$input_pool);
   let results = (outs 2DTensorOf<[F32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)

@@ -46,4 +46,36 @@ def FoldTdBN : Pass<"snn-fold-tdbn", "::mlir::ModuleOp"> {
   let dependentDialects = ["::snnc::snn::SNNDialect", "::mlir::arith::ArithDialect"];
 }
 
+def LowerPooling : Pass<"snn-lower-pooling", "::mlir::ModuleOp"> {
+  let summary = "Lower average pooling and flatten into the next projection's addressing";
+  let description = [{
+    A neuromorphic core never materializes a pooled or flattened tensor: an
+    event is routed straight to the projection that reads it.  This pass
+    rewrites
+
+    * `snn.avg_pool` (non-overlapping windows, `kernel == strides`, no
+      padding; a global pool is one window over the plane) followed by
+      `snn.conv2d`, or by `snn.flatten` and `snn.dense`, into that projection
+      with `input_pool = kernel` and its weights scaled by `1 / (ky * kx)`:
+      an event at `(c, y, x)` then lands at `(c, y / ky, x / kx)`;
+    * `snn.flatten` followed by `snn.dense` into a dense projection that
+      reads the NCHW input in row-major order (dense addressing).
+
+    Pools with overlapping or padded windows, or whose result feeds anything
+    but a projection, cannot become an address transform and are reported
+    as errors.
+
+    Example:
+    ```mlir
+    %p = snn.avg_pool %s {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, ...}
+    %c = snn.conv2d %p, %w ...
+    ```
+    becomes
+    ```mlir
+    %c = snn.conv2d %s, %w_quarter {input_pool = array<i64: 2, 2>, ...}
+    ```
+  }];
+  let dependentDialects = ["::snnc::snn::SNNDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif // SNNC_PASSES_PASSES_TD

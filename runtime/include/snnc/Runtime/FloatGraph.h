@@ -39,6 +39,7 @@ struct FloatOp {
   std::vector<int> operands; // value ids
   int result = -1;           // value id
   std::vector<int64_t> kernel, strides, pads, dilations; // pads: t, l, b, r
+  std::vector<int64_t> inputPool; // Conv2d/Dense: sum-pool the input first
   bool countIncludePad = false;
   float alpha = 1.0f, vThreshold = 1.0f, epsilon = 0.0f, decay = 0.0f;
   bool softReset = false, fireGe = false;
