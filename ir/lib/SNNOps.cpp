@@ -214,5 +214,135 @@ LogicalResult LIFOp::verify() {
   return success();
 }
 
+
+//===----------------------------------------------------------------------===//
+// Integer (core) level
+//===----------------------------------------------------------------------===//
+
+LogicalResult EncodeOp::verify() {
+  float scale = getScale().convertToFloat();
+  if (!(scale > 0.0f) || !std::isfinite(scale))
+    return emitOpError("scale must be finite and > 0");
+  if (getBits() < 2 || getBits() > 16)
+    return emitOpError("bits must be in [2, 16]");
+  auto in = getInput().getType().cast<RankedTensorType>();
+  auto out = getOutput().getType().cast<RankedTensorType>();
+  if (in.getShape() != out.getShape())
+    return emitOpError("input and output shapes differ");
+  if (in.getRank() < 2 || int64_t(getGain().size()) != in.getDimSize(1) ||
+      int64_t(getOffset().size()) != in.getDimSize(1))
+    return emitOpError("gain and offset need one entry per input channel");
+  return success();
+}
+
+static LogicalResult verifyWeightBits(Operation *op, int64_t bits) {
+  if (bits < 2 || bits > 8)
+    return op->emitOpError() << "weight_bits must be in [2, 8], got " << bits;
+  return success();
+}
+
+LogicalResult QConv2dOp::verify() {
+  if (failed(verifyWeightBits(*this, getWeightBits())))
+    return failure();
+  auto pooled = pooledInput(*this, getInput().getType().cast<RankedTensorType>(),
+                            getInputPool());
+  if (failed(pooled))
+    return failure();
+  auto weight = getWeight().getType().cast<RankedTensorType>();
+  if (weight.getDimSize(1) != pooled->getDimSize(1))
+    return emitOpError() << "weight expects " << weight.getDimSize(1)
+                         << " input channels, input has "
+                         << pooled->getDimSize(1);
+  int64_t kernel[2] = {weight.getDimSize(2), weight.getDimSize(3)};
+  return verifyWindow(*this, *pooled,
+                      getOutput().getType().cast<RankedTensorType>(), kernel,
+                      getStrides(), getPads(), getDilations(),
+                      weight.getDimSize(0));
+}
+
+LogicalResult QDenseOp::verify() {
+  if (failed(verifyWeightBits(*this, getWeightBits())))
+    return failure();
+  auto inputType = getInput().getType().cast<RankedTensorType>();
+  if (inputType.getRank() != 2 && inputType.getRank() != 4)
+    return emitOpError("input must be [N, K] or [N, C, H, W]");
+  auto pooled = pooledInput(*this, inputType, getInputPool());
+  if (failed(pooled))
+    return failure();
+  int64_t features = 1;
+  for (int64_t dim : pooled->getShape().drop_front())
+    features *= dim;
+  auto weight = getWeight().getType().cast<RankedTensorType>();
+  auto output = getOutput().getType().cast<RankedTensorType>();
+  if (weight.getDimSize(1) != features)
+    return emitOpError() << "weight expects " << weight.getDimSize(1)
+                         << " inputs, input has " << features;
+  if (output.getDimSize(1) != weight.getDimSize(0))
+    return emitOpError("output size differs from the weight's rows");
+  return success();
+}
+
+LogicalResult QOneToOneOp::verify() {
+  if (failed(verifyWeightBits(*this, getWeightBits())))
+    return failure();
+  auto input = getInput().getType().cast<RankedTensorType>();
+  if (input.getRank() < 2 || input != getOutput().getType())
+    return emitOpError("output must have the input's type, with a channel dim");
+  if (getWeight().getType().cast<RankedTensorType>().getDimSize(0) !=
+      input.getDimSize(1))
+    return emitOpError("needs one weight per channel");
+  return success();
+}
+
+/// All currents of a population share its shape; returns the channel count.
+static FailureOr<int64_t> verifyCurrents(Operation *op, ValueRange currents,
+                                         Type result) {
+  if (currents.empty())
+    return op->emitOpError("needs at least one current");
+  auto shape = result.cast<RankedTensorType>().getShape();
+  for (Value current : currents)
+    if (current.getType().cast<RankedTensorType>().getShape() != shape)
+      return op->emitOpError("every current must have the result's shape");
+  if (shape.size() < 2)
+    return op->emitOpError("needs a channel dim");
+  return shape[1];
+}
+
+LogicalResult QLIFOp::verify() {
+  auto channels = verifyCurrents(*this, getCurrents(), getOutput().getType());
+  if (failed(channels))
+    return failure();
+  int64_t stateBits = getStateBits();
+  if (stateBits < 4 || stateBits > 32)
+    return emitOpError() << "state_bits must be in [4, 32], got " << stateBits;
+  if (int64_t(getThreshold().size()) != *channels ||
+      int64_t(getBias().size()) != *channels)
+    return emitOpError() << "threshold and bias need " << *channels
+                         << " entries (one per channel)";
+  int64_t limit = (int64_t(1) << (stateBits - 1)) - 1;
+  for (int64_t t : getThreshold())
+    if (t < 1 || t > limit)
+      return emitOpError() << "threshold " << t << " is outside [1, " << limit
+                           << "] of the " << stateBits << "-bit state";
+  for (int64_t b : getBias())
+    if (b < -limit || b > limit)
+      return emitOpError() << "bias " << b << " overflows the " << stateBits
+                           << "-bit state";
+  if (getDecayBits() < 0 || getDecayBits() > 16 || getDecay() < 0 ||
+      getDecay() > (int64_t(1) << getDecayBits()))
+    return emitOpError("decay must be in [0, 2^decay_bits], decay_bits <= 16");
+  return success();
+}
+
+LogicalResult QReadoutOp::verify() {
+  auto channels = verifyCurrents(*this, getCurrents(), getOutput().getType());
+  if (failed(channels))
+    return failure();
+  if (int64_t(getBias().size()) != *channels ||
+      int64_t(getUnit().size()) != *channels)
+    return emitOpError() << "bias and unit need " << *channels << " entries";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "snnc/IR/SNNOps.cpp.inc"

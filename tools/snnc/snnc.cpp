@@ -45,8 +45,17 @@ cl::opt<int64_t> timesteps("timesteps",
                            cl::init(0), cl::sub(runCmd), cl::sub(evalCmd));
 cl::opt<EngineKind> engineKind(
     "engine", cl::desc("Execution engine"), cl::init(EngineKind::Float),
-    cl::values(clEnumValN(EngineKind::Float, "float", "LibTorch float reference")),
+    cl::values(clEnumValN(EngineKind::Float, "float", "LibTorch float reference"),
+               clEnumValN(EngineKind::Golden, "golden",
+                          "bit-exact integer model of the core")),
     cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<std::string> statsPath("stats",
+                               cl::desc("Write the golden engine's activity "
+                                        "(spikes, SOPs, firing rates) as JSON"),
+                               cl::value_desc("stats.json"), cl::sub(runCmd),
+                               cl::sub(evalCmd));
+cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight width, 2..8 bits"),
+                            cl::init(8), cl::sub(runCmd), cl::sub(evalCmd));
 cl::opt<std::string> imagesPath("images", cl::desc("Images: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
 cl::opt<std::string> labelsPath("labels", cl::desc("Labels: .npy or IDX (.gz)"),
@@ -65,6 +74,25 @@ int report(llvm::Error err) {
 int usage(const llvm::Twine &what) {
   llvm::WithColor::error(llvm::errs(), "snnc") << what << "\n";
   return kUsage;
+}
+
+pipeline::CompileOptions compileOptions() {
+  pipeline::CompileOptions options;
+  options.weightBits = weightBits;
+  return options;
+}
+
+/// Writes the golden engine's stats, if asked for and available.
+int writeStats(const pipeline::PreparedModel &model) {
+  if (statsPath.empty() || !model.golden)
+    return 0;
+  std::error_code ec;
+  llvm::ToolOutputFile out(statsPath, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return report(llvm::createStringError(ec, statsPath + ": " + ec.message()));
+  out.os() << llvm::formatv("{0:2}", model.golden->stats().toJson()) << "\n";
+  out.keep();
+  return 0;
 }
 
 std::optional<int64_t> requestedSteps() {
@@ -88,12 +116,22 @@ int runImport(mlir::MLIRContext &context) {
   return 0;
 }
 
+/// Options that only some engines take.
+int checkEngineOptions() {
+  if (!statsPath.empty() && engineKind == EngineKind::Float)
+    return usage("--stats needs --engine golden");
+  return 0;
+}
+
 int runRun(mlir::MLIRContext &context) {
   if (inputPath.empty())
     return usage("run: --input X.npy is required");
   if (outputPath == "-")
     return usage("run: -o Y.npy is required");
-  auto model = pipeline::prepareModel(modelPath, context, engineKind);
+  if (int rc = checkEngineOptions())
+    return rc;
+  auto model =
+      pipeline::prepareModel(modelPath, context, engineKind, compileOptions());
   if (!model)
     return report(model.takeError());
   auto input = readNpy(inputPath);
@@ -105,21 +143,16 @@ int runRun(mlir::MLIRContext &context) {
     return report(output.takeError());
   if (llvm::Error err = writeNpy(outputPath, *output))
     return report(std::move(err));
-  return 0;
+  return writeStats(*model);
 }
 
 int runEval(mlir::MLIRContext &context) {
   if (imagesPath.empty() || labelsPath.empty())
     return usage("eval: --images and --labels are required");
+  if (int rc = checkEngineOptions())
+    return rc;
   if (limit < 0)
     return usage("eval: --limit must be >= 0");
-  auto model = pipeline::prepareModel(modelPath, context, engineKind);
-  if (!model)
-    return report(model.takeError());
-  if (model->graph.encoding != InputEncoding::Direct)
-    return report(llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "eval takes image datasets, which need a direct-encoded model"));
   auto images = loadImages(imagesPath);
   if (!images)
     return report(images.takeError());
@@ -138,16 +171,38 @@ int runEval(mlir::MLIRContext &context) {
     images->data.resize(limit * perImage);
     labels->resize(limit);
   }
-  auto scores = pipeline::runEngine(*model->engine, model->graph, *images,
-                                    requestedSteps());
-  if (!scores)
-    return report(scores.takeError());
-  auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
-  if (!accuracy)
-    return report(accuracy.takeError());
-  llvm::outs() << llvm::formatv("accuracy (float): {0:F2}% ({1} / {2} images)\n",
-                                accuracy->percent(), accuracy->correct,
-                                accuracy->total);
+  // The float reference always runs; another engine is compared against it.
+  std::vector<EngineKind> engines = {EngineKind::Float};
+  if (engineKind != EngineKind::Float)
+    engines.push_back(engineKind);
+  std::vector<double> percents;
+  for (EngineKind kind : engines) {
+    auto model = pipeline::prepareModel(modelPath, context, kind, compileOptions());
+    if (!model)
+      return report(model.takeError());
+    if (model->graph.encoding != InputEncoding::Direct)
+      return report(llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "eval takes image datasets, which need a direct-encoded model"));
+    auto scores =
+        pipeline::runEngine(*model->engine, model->graph, *images, requestedSteps());
+    if (!scores)
+      return report(scores.takeError());
+    auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
+    if (!accuracy)
+      return report(accuracy.takeError());
+    llvm::outs() << llvm::formatv("accuracy ({0}): {1:F2}% ({2} / {3} images)\n",
+                                  kind == EngineKind::Float ? "float" : "golden",
+                                  accuracy->percent(), accuracy->correct,
+                                  accuracy->total);
+    percents.push_back(accuracy->percent());
+    if (model->golden)
+      if (int rc = writeStats(*model))
+        return rc;
+  }
+  if (percents.size() == 2)
+    llvm::outs() << llvm::formatv("difference (golden - float): {0:F2} points\n",
+                                  percents[1] - percents[0]);
   return 0;
 }
 } // namespace

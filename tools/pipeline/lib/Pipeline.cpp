@@ -1,13 +1,16 @@
 //===- Pipeline.cpp - the stages of snnc ----------------------------------===//
 #include "snnc/Pipeline/Pipeline.h"
 
+#include "snnc/Backends/CoreLowering.h"
 #include "snnc/Backends/FloatLowering.h"
+#include "snnc/Passes/Passes.h"
 #include "snnc/Frontend/OnnxImporter.h"
 #include "snnc/IR/SNNDialect.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace snnc;
@@ -52,22 +55,66 @@ Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
   return lowerToFloatGraph(module);
 }
 
+llvm::Error pipeline::compileModule(mlir::ModuleOp module,
+                                    const CompileOptions &options) {
+  mlir::PassManager pm(module->getContext());
+  pm.addPass(createFoldTdBN());
+  pm.addPass(createLowerPooling());
+  QuantizeOptions quantize;
+  quantize.weightBits = options.weightBits;
+  quantize.stateBits = options.stateBits;
+  quantize.inputBits = options.inputBits;
+  quantize.decayBits = options.decayBits;
+  pm.addPass(createQuantize(quantize));
+  std::string diagnostic;
+  mlir::ScopedDiagnosticHandler handler(module->getContext(),
+                                        [&](mlir::Diagnostic &diag) {
+    if (diagnostic.empty() && diag.getSeverity() == mlir::DiagnosticSeverity::Error) {
+      llvm::raw_string_ostream os(diagnostic);
+      os << diag.getLocation() << ": " << diag.str();
+    }
+    return mlir::success();
+  });
+  if (mlir::failed(pm.run(module)))
+    return pipelineError("compile: " + (diagnostic.empty() ? std::string("failed")
+                                                           : diagnostic));
+  return llvm::Error::success();
+}
+
+Expected<CoreNetwork> pipeline::compileToCore(mlir::ModuleOp module,
+                                              const CompileOptions &options) {
+  if (llvm::Error err = compileModule(module, options))
+    return std::move(err);
+  return lowerToCore(module);
+}
+
 Expected<pipeline::PreparedModel>
 pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
-                       EngineKind engine) {
+                       EngineKind engine, const CompileOptions &options) {
   auto module = loadModel(path, context);
   if (!module)
     return module.takeError();
-  auto graph = lowerForFloat(**module);
-  if (!graph)
-    return graph.takeError();
   PreparedModel prepared;
   switch (engine) {
-  case EngineKind::Float:
+  case EngineKind::Float: {
+    auto graph = lowerForFloat(**module);
+    if (!graph)
+      return graph.takeError();
     prepared.engine = createFloatEngine(*graph);
+    prepared.graph = std::move(*graph);
     break;
   }
-  prepared.graph = std::move(*graph);
+  case EngineKind::Golden: {
+    auto core = compileToCore(**module, options);
+    if (!core)
+      return core.takeError();
+    prepared.graph = inputSignature(*core);
+    auto golden = std::make_unique<GoldenEngine>(std::move(*core));
+    prepared.golden = golden.get();
+    prepared.engine = std::move(golden);
+    break;
+  }
+  }
   return std::move(prepared);
 }
 

@@ -230,4 +230,133 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// Integer (core) level, produced by snn-quantize; see docs/numerics.md
+//===----------------------------------------------------------------------===//
+
+def SNN_EventTensor : RankedTensorOf<[I32]>;
+
+def SNN_EncodeOp : SNN_Op<"encode", [Pure]> {
+  let summary = "quantizes the analog input into graded input events";
+  let description = [{
+    Per element of channel c, in double:
+    `q = clamp(round_half_away((x * gain[c] + offset[c]) / scale), -(2^(bits-1) - 1), 2^(bits-1) - 1)`.
+    `gain` and `offset` are the input normalization the network applied
+    (composed per channel).  Non-zero values are the graded (multi-bit)
+    events of the first layer.
+
+    Example:
+    ```mlir
+    %q = snn.encode %x {bits = 8 : i64, gain = array<f64: 2.83>, offset = array<f64: -0.81>,
+           scale = 0.0159 : f32} : tensor<?x1x28x28xf32> -> tensor<?x1x28x28xi32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, DenseF64ArrayAttr:$gain,
+                       DenseF64ArrayAttr:$offset, F32Attr:$scale, I64Attr:$bits);
+  let results = (outs SNN_EventTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+class SNN_QProjection<string mnemonic, string what> : SNN_Op<mnemonic, [Pure]> {
+  let summary = "integer " # what # " projection: events to an integer current";
+  let description = [{
+    Every event of `input` (a non-zero entry: 1 for a spike, the graded value
+    for input events) adds `value * weight` to the current of each target it
+    reaches.  Weights are integers of `weight_bits` bits (stored as i8).
+    The geometry and `input_pool` are as for the float projection.
+  }];
+}
+
+def SNN_QConv2dOp : SNN_QProjection<"qconv2d", "convolution"> {
+  let arguments = (ins 4DTensorOf<[I32]>:$input, 4DTensorOf<[I8]>:$weight,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       OptionalAttr<DenseI64ArrayAttr>:$input_pool,
+                       I64Attr:$weight_bits);
+  let results = (outs 4DTensorOf<[I32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SNN_QDenseOp : SNN_QProjection<"qdense", "fully connected"> {
+  let arguments = (ins SNN_EventTensor:$input, 2DTensorOf<[I8]>:$weight,
+                       OptionalAttr<DenseI64ArrayAttr>:$input_pool,
+                       I64Attr:$weight_bits);
+  let results = (outs 2DTensorOf<[I32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SNN_QOneToOneOp : SNN_QProjection<"qone_to_one", "one-to-one"> {
+  let arguments = (ins SNN_EventTensor:$input, 1DTensorOf<[I8]>:$weight,
+                       I64Attr:$weight_bits);
+  let results = (outs SNN_EventTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def SNN_QLIFOp : SNN_Op<"qlif", []> {
+  let summary = "a population of integer LIF neurons";
+  let description = [{
+    The neurons sum the integer currents of all their projections (32-bit)
+    and, per time step and neuron of channel c:
+
+    ```
+    r = o ? (hard: 0 | soft: u - threshold[c]) : u
+    u = sat_state((r * decay) >> decay_bits + current + bias[c])
+    o = u > threshold[c]   (>= with fire mode ge)
+    ```
+
+    `>>` is an arithmetic shift (floor); a power-of-two decay is an exact
+    shift.  See docs/numerics.md.  Stateful across steps, hence not `Pure`.
+
+    Example:
+    ```mlir
+    %s = snn.qlif %a, %b hard, gt {bias = array<i64: 3, -1>, decay = 64 : i64,
+           decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 90, 70>}
+         : (tensor<?x2x7x7xi32>, tensor<?x2x7x7xi32>) -> tensor<?x2x7x7xi32>
+    ```
+  }];
+  let arguments = (ins Variadic<SNN_EventTensor>:$currents, SNN_ResetMode:$reset,
+                       SNN_FireMode:$fire, DenseI64ArrayAttr:$threshold,
+                       DenseI64ArrayAttr:$bias, I64Attr:$decay, I64Attr:$decay_bits,
+                       I64Attr:$state_bits);
+  let results = (outs SNN_EventTensor:$output);
+  // functional-type, not type($currents): a type-list parser instantiated
+  // here (GCC) would replace the one inside Debian's clang-built MLIR, and
+  // the two compilers lay out that lambda's captures differently.
+  let assemblyFormat = [{
+    $currents $reset `,` $fire attr-dict `:` functional-type($currents, $output)
+  }];
+  let hasVerifier = 1;
+}
+
+def SNN_QReadoutOp : SNN_Op<"qreadout", []> {
+  let summary = "non-spiking integrating readout neurons";
+  let description = [{
+    Accumulates `current + bias[k]` over the time steps in a wide register;
+    the network's result is `unit[k] * accumulator / T`, i.e. this op's float
+    value per step is `unit[k] * (current + bias[k])`.
+
+    Example:
+    ```mlir
+    %y = snn.qreadout %c {bias = array<i64: 5, -2>, unit = array<f32: 0.01, 0.02>}
+         : (tensor<?x2xi32>) -> tensor<?x2xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<2DTensorOf<[I32]>>:$currents,
+                       DenseI64ArrayAttr:$bias, DenseF32ArrayAttr:$unit);
+  let results = (outs 2DTensorOf<[F32]>:$output);
+  let assemblyFormat = "$currents attr-dict `:` functional-type($currents, $output)";
+  let hasVerifier = 1;
+}
+
 #endif // SNNC_IR_SNNOPS_TD

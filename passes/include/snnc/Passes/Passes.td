@@ -78,4 +78,43 @@ def LowerPooling : Pass<"snn-lower-pooling", "::mlir::ModuleOp"> {
   let dependentDialects = ["::snnc::snn::SNNDialect", "::mlir::arith::ArithDialect"];
 }
 
+def Quantize : Pass<"snn-quantize", "::mlir::ModuleOp"> {
+  let summary = "Quantize a folded, pooling-lowered network to the integer core level";
+  let description = [{
+    Implements the quantization of docs/numerics.md: the analog input is
+    encoded into graded events (`snn.encode`, scale from the input range
+    propagated through the input's normalization), projections become
+    integer projections with per-output-channel scaled weights of
+    `weight-bits` bits, each LIF with the sum of its projections becomes one
+    `snn.qlif` with integer thresholds, biases and a fixed-point decay in a
+    saturating `state-bits` membrane, and the readout becomes
+    `snn.qreadout`.  All projections into one population share the
+    population's per-channel unit, so residual currents add exactly.
+
+    Runs after `snn-fold-tdbn` and `snn-lower-pooling`; anything they left
+    behind that the core cannot execute is an error naming the op.
+
+    Example:
+    ```mlir
+    %c = snn.conv2d %s, %w, %b {...} : ... -> tensor<?x32x7x7xf32>
+    %o = snn.lif %c, hard, gt {decay = 2.5e-01 : f32, v_threshold = 5.0e-01 : f32}
+    ```
+    becomes
+    ```mlir
+    %c = snn.qconv2d %s, %wq {weight_bits = 8 : i64, ...} : ... -> tensor<?x32x7x7xi32>
+    %o = snn.qlif %c hard, gt {bias = array<i64: ...>, decay = 64 : i64,
+           decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: ...>}
+    ```
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "int64_t", "8", "weight width, 2..8 bits">,
+    Option<"inputBits", "input-bits", "int64_t", "8", "graded input event width">,
+    Option<"stateBits", "state-bits", "int64_t", "24", "membrane state width">,
+    Option<"decayBits", "decay-bits", "int64_t", "8", "fraction bits of the decay">,
+    Option<"inputMin", "input-min", "double", "0.0", "smallest raw input value">,
+    Option<"inputMax", "input-max", "double", "1.0", "largest raw input value">
+  ];
+  let dependentDialects = ["::snnc::snn::SNNDialect", "::mlir::arith::ArithDialect"];
+}
+
 #endif // SNNC_PASSES_PASSES_TD

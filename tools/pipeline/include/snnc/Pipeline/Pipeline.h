@@ -2,8 +2,10 @@
 #ifndef SNNC_TOOLS_PIPELINE_H
 #define SNNC_TOOLS_PIPELINE_H
 
+#include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/FloatGraph.h"
+#include "snnc/Runtime/GoldenEngine.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -20,18 +22,37 @@ loadModel(llvm::StringRef path, mlir::MLIRContext &context);
 llvm::Expected<FloatGraph> lowerForFloat(mlir::ModuleOp module);
 
 /// The engines `prepareModel` can build.
-enum class EngineKind { Float };
+enum class EngineKind { Float, Golden };
 
-/// A model loaded, lowered and ready to run on one engine.
+/// Choices of the compiler (see docs/numerics.md).
+struct CompileOptions {
+  int64_t weightBits = 8;
+  int64_t stateBits = 24;
+  int64_t inputBits = 8;
+  int64_t decayBits = 8;
+};
+
+/// Runs the compiler passes (snn-fold-tdbn, snn-lower-pooling,
+/// snn-quantize) on a loaded model, in place.
+llvm::Error compileModule(mlir::ModuleOp module, const CompileOptions &options);
+
+/// Compiles a loaded model into the integer network of the core.
+llvm::Expected<CoreNetwork> compileToCore(mlir::ModuleOp module,
+                                          const CompileOptions &options);
+
+/// A model loaded, lowered and ready to run on one engine.  `graph` holds
+/// the input signature every engine checks inputs against.
 struct PreparedModel {
   FloatGraph graph;
   std::unique_ptr<Engine> engine;
+  GoldenEngine *golden = nullptr; // set for the golden engine (its stats)
 };
 
 /// loadModel, lowerForFloat and the engine, in one step.
 llvm::Expected<PreparedModel> prepareModel(llvm::StringRef path,
                                            mlir::MLIRContext &context,
-                                           EngineKind engine);
+                                           EngineKind engine,
+                                           const CompileOptions &options = {});
 
 /// Runs `input` through `engine`; see Engine::run for the shapes.
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,

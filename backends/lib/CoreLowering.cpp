@@ -1,0 +1,182 @@
+//===- CoreLowering.cpp - integer snn dialect to CoreNetwork --------------===//
+#include "snnc/Backends/CoreLowering.h"
+#include "snnc/IR/SNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace snnc;
+using llvm::Expected;
+
+namespace {
+
+llvm::Error coreError(Operation *op, const llvm::Twine &what) {
+  std::string location;
+  llvm::raw_string_ostream os(location);
+  op->getLoc().print(os);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 os.str() + ": " + what);
+}
+
+std::string nameOf(Operation *op, size_t index) {
+  if (auto name = op->getLoc().dyn_cast<NameLoc>())
+    return name.getName().str();
+  return op->getName().stripDialect().str() + "_" + std::to_string(index);
+}
+
+std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+/// One sample's shape: the type's shape without the batch dim.
+std::vector<int64_t> sampleShape(Value value) {
+  return toVector(value.getType().cast<RankedTensorType>().getShape().drop_front());
+}
+
+class Lowering {
+public:
+  Expected<CoreNetwork> run(ModuleOp module);
+
+private:
+  llvm::Error addProjection(Value current, int target);
+  llvm::Error addPopulation(Operation *op, CorePopulation population,
+                            ValueRange currents);
+
+  CoreNetwork net;
+  llvm::DenseMap<Value, int> populationOf; // event tensor -> population
+  size_t opIndex = 0;
+};
+
+llvm::Error Lowering::addProjection(Value current, int target) {
+  Operation *op = current.getDefiningOp();
+  CoreProjection p;
+  p.target = target;
+  p.name = op ? nameOf(op, opIndex++) : "";
+  Value input, weight;
+  if (auto conv = dyn_cast_or_null<snn::QConv2dOp>(op)) {
+    p.kind = ProjectionKind::Conv;
+    input = conv.getInput(), weight = conv.getWeight();
+    p.strides = toVector(conv.getStrides());
+    p.pads = toVector(conv.getPads());
+    p.dilations = toVector(conv.getDilations());
+    if (auto pool = conv.getInputPool())
+      p.inputPool = toVector(*pool);
+    p.weightBits = conv.getWeightBits();
+  } else if (auto dense = dyn_cast_or_null<snn::QDenseOp>(op)) {
+    p.kind = ProjectionKind::Dense;
+    input = dense.getInput(), weight = dense.getWeight();
+    if (auto pool = dense.getInputPool())
+      p.inputPool = toVector(*pool);
+    p.weightBits = dense.getWeightBits();
+  } else if (auto one = dyn_cast_or_null<snn::QOneToOneOp>(op)) {
+    p.kind = ProjectionKind::OneToOne;
+    input = one.getInput(), weight = one.getWeight();
+    p.weightBits = one.getWeightBits();
+  } else {
+    return coreError(op ? op : current.getParentBlock()->getParentOp(),
+                     "a population's current must come from an integer "
+                     "projection; run snn-quantize first");
+  }
+  auto source = populationOf.find(input);
+  if (source == populationOf.end())
+    return coreError(op, "reads events from no population");
+  p.source = source->second;
+  DenseElementsAttr attr;
+  if (!matchPattern(weight, m_Constant(&attr)) ||
+      !attr.getElementType().isInteger(8))
+    return coreError(op, "needs a constant i8 weight");
+  for (APInt v : attr.getValues<APInt>())
+    p.weights.push_back(int8_t(v.getSExtValue()));
+  p.weightShape = toVector(attr.getType().getShape());
+  net.projections.push_back(std::move(p));
+  return llvm::Error::success();
+}
+
+llvm::Error Lowering::addPopulation(Operation *op, CorePopulation population,
+                                    ValueRange currents) {
+  int index = int(net.populations.size());
+  population.name = nameOf(op, opIndex++);
+  population.shape = sampleShape(op->getResult(0));
+  net.populations.push_back(std::move(population));
+  populationOf[op->getResult(0)] = index;
+  for (Value current : currents)
+    if (llvm::Error err = addProjection(current, index))
+      return err;
+  return llvm::Error::success();
+}
+
+Expected<CoreNetwork> Lowering::run(ModuleOp module) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main || main.isExternal())
+    return coreError(module, "the module has no @main function");
+  if (auto steps = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
+    net.timesteps = steps.getInt();
+  if (auto encoding =
+          module->getAttrOfType<StringAttr>(snn::SNNDialect::kInputEncodingAttr))
+    net.encoding = encoding.getValue() == "events" ? InputEncoding::Events
+                                                   : InputEncoding::Direct;
+  for (Operation &op : main.getBody().front()) {
+    llvm::Error err = llvm::TypeSwitch<Operation *, llvm::Error>(&op)
+        .Case([&](snn::EncodeOp encode) -> llvm::Error {
+          if (!net.populations.empty())
+            return coreError(&op, "the network has one input encoder");
+          net.input.gain.assign(encode.getGain().begin(),
+                                encode.getGain().end());
+          net.input.offset.assign(encode.getOffset().begin(),
+                                  encode.getOffset().end());
+          net.input.scale = encode.getScale().convertToFloat();
+          net.input.bits = encode.getBits();
+          CorePopulation input;
+          input.kind = PopulationKind::Input;
+          return addPopulation(&op, std::move(input), {});
+        })
+        .Case([&](snn::QLIFOp lif) -> llvm::Error {
+          CorePopulation p;
+          p.kind = PopulationKind::LIF;
+          p.threshold = toVector(lif.getThreshold());
+          p.bias = toVector(lif.getBias());
+          p.decay = lif.getDecay();
+          p.decayBits = lif.getDecayBits();
+          p.stateBits = lif.getStateBits();
+          p.softReset = lif.getReset() == snn::ResetMode::soft;
+          p.fireGe = lif.getFire() == snn::FireMode::ge;
+          return addPopulation(&op, std::move(p), lif.getCurrents());
+        })
+        .Case([&](snn::QReadoutOp readout) -> llvm::Error {
+          CorePopulation p;
+          p.kind = PopulationKind::Readout;
+          p.bias = toVector(readout.getBias());
+          p.unit.assign(readout.getUnit().begin(), readout.getUnit().end());
+          net.readout = int(net.populations.size());
+          return addPopulation(&op, std::move(p), readout.getCurrents());
+        })
+        .Case<snn::QConv2dOp, snn::QDenseOp, snn::QOneToOneOp, arith::ConstantOp>(
+            [](Operation *) { return llvm::Error::success(); })
+        .Case([&](func::ReturnOp ret) -> llvm::Error {
+          if (ret.getNumOperands() != 1 ||
+              !isa_and_nonnull<snn::QReadoutOp>(ret.getOperand(0).getDefiningOp()))
+            return coreError(&op, "@main must return the readout");
+          return llvm::Error::success();
+        })
+        .Default([&](Operation *other) {
+          return coreError(other, "op '" + other->getName().getStringRef() +
+                                      "' is not part of the integer core level; "
+                                      "compile the model first");
+        });
+    if (err)
+      return std::move(err);
+  }
+  if (net.populations.empty() || net.readout < 0)
+    return coreError(main, "the network needs an input encoder and a readout");
+  return std::move(net);
+}
+
+} // namespace
+
+Expected<CoreNetwork> snnc::lowerToCore(ModuleOp module) {
+  return Lowering().run(module);
+}

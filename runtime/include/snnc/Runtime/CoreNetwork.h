@@ -1,0 +1,67 @@
+//===- CoreNetwork.h - the integer network a core executes ------*- C++ -*-===//
+//
+// The integer level of docs/numerics.md as plain data: what the golden
+// engine runs, what the compiled package stores and what the RTL is loaded
+// with.  Produced from the snn dialect's integer ops by backends/.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_CORENETWORK_H
+#define SNNC_RUNTIME_CORENETWORK_H
+
+#include "snnc/Runtime/FloatGraph.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+enum class PopulationKind { Input, LIF, Readout };
+enum class ProjectionKind { Conv, Dense, OneToOne };
+
+struct CorePopulation {
+  std::string name;
+  PopulationKind kind = PopulationKind::LIF;
+  std::vector<int64_t> shape; // [C, H, W] or [C] (one sample)
+  // LIF: per channel.  Readout: bias per output.
+  std::vector<int64_t> threshold, bias;
+  int64_t decay = 0, decayBits = 0, stateBits = 0;
+  bool softReset = false, fireGe = false;
+  std::vector<float> unit; // Readout: real value of one accumulator unit
+
+  int64_t channels() const { return shape.empty() ? 0 : shape[0]; }
+  int64_t size() const { return NDArray::product(shape); }
+  /// Neurons per channel (H * W; 1 for dense populations).
+  int64_t plane() const { return channels() ? size() / channels() : 0; }
+};
+
+struct CoreProjection {
+  std::string name;
+  ProjectionKind kind = ProjectionKind::Conv;
+  int source = -1, target = -1; // population indices
+  int64_t weightBits = 8;
+  std::vector<int64_t> weightShape; // OIHW, [M, K] or [C]
+  std::vector<int8_t> weights;
+  std::vector<int64_t> strides, pads, dilations; // Conv; pads t, l, b, r
+  std::vector<int64_t> inputPool;                // [py, px] or empty
+};
+
+struct CoreInput {
+  std::vector<double> gain, offset; // per input channel
+  float scale = 1.0f;
+  int64_t bits = 8;
+};
+
+struct CoreNetwork {
+  InputEncoding encoding = InputEncoding::Direct;
+  std::optional<int64_t> timesteps;
+  CoreInput input;
+  std::vector<CorePopulation> populations; // [0] is the input; topological
+  std::vector<CoreProjection> projections; // in the order of their targets
+  int readout = -1;
+};
+
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_CORENETWORK_H

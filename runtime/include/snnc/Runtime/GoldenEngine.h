@@ -1,0 +1,59 @@
+//===- GoldenEngine.h - the bit-exact integer model of the core -*- C++ -*-===//
+#ifndef SNNC_RUNTIME_GOLDENENGINE_H
+#define SNNC_RUNTIME_GOLDENENGINE_H
+
+#include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/Engine.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <memory>
+
+namespace snnc {
+
+/// Activity of one run (all samples together).
+struct RunStats {
+  struct Population {
+    std::string name;
+    int64_t neurons = 0;
+    std::vector<int64_t> eventsPerStep; // spikes (input: input events)
+  };
+  struct Projection {
+    std::string name;
+    int64_t synapticOps = 0;
+  };
+  int64_t samples = 0, timesteps = 0;
+  std::vector<Population> populations;
+  std::vector<Projection> projections;
+
+  int64_t totalSynapticOps() const;
+  llvm::json::Value toJson() const;
+};
+
+/// Runs a CoreNetwork event by event, exactly as docs/numerics.md says:
+/// each event walks its fan-out, computed from the projection's geometry.
+class GoldenEngine : public Engine {
+public:
+  explicit GoldenEngine(CoreNetwork network);
+  llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
+  const RunStats &stats() const { return runStats; }
+
+private:
+  void runSample(const float *frames, int64_t frameSize, int64_t steps,
+                 bool perStep, float *out);
+  void encode(const float *x, std::vector<std::pair<int64_t, int32_t>> &events) const;
+  void deliver(const CoreProjection &p,
+               const std::vector<std::pair<int64_t, int32_t>> &events,
+               std::vector<uint32_t> &current, int64_t &ops) const;
+
+  CoreNetwork net;
+  RunStats runStats;
+};
+
+/// A network as the float engine sees it: the shape checks of
+/// resolveTimesteps need only the input shape, encoding and default T.
+FloatGraph inputSignature(const CoreNetwork &network);
+
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_GOLDENENGINE_H

@@ -1,0 +1,233 @@
+//===- GoldenEngine.cpp - the bit-exact integer model of the core ---------===//
+//
+// docs/numerics.md is the specification; every step below names the rule it
+// implements.  Work is proportional to events: only the per-step neuron
+// update sweeps a whole population.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Runtime/GoldenEngine.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace snnc;
+
+namespace {
+using Events = std::vector<std::pair<int64_t, int32_t>>; // (address, value)
+
+/// [C, H, W] of a population (H = W = 1 for [C]).
+struct Geometry {
+  int64_t c, h, w;
+  explicit Geometry(const std::vector<int64_t> &shape)
+      : c(shape.empty() ? 0 : shape[0]), h(shape.size() > 1 ? shape[1] : 1),
+        w(shape.size() > 2 ? shape[2] : 1) {}
+};
+
+int64_t saturate(int64_t v, int64_t bits) {
+  int64_t hi = (int64_t(1) << (bits - 1)) - 1, lo = -(int64_t(1) << (bits - 1));
+  return std::clamp(v, lo, hi);
+}
+
+double roundHalfAway(double x) { return std::round(x); }
+} // namespace
+
+int64_t RunStats::totalSynapticOps() const {
+  int64_t total = 0;
+  for (const Projection &p : projections)
+    total += p.synapticOps;
+  return total;
+}
+
+llvm::json::Value RunStats::toJson() const {
+  llvm::json::Array pops, projs;
+  for (const Population &p : populations) {
+    int64_t events = 0;
+    llvm::json::Array perStep;
+    for (int64_t e : p.eventsPerStep) {
+      events += e;
+      perStep.push_back(e);
+    }
+    double rate = samples && timesteps && p.neurons
+                      ? double(events) / double(samples * timesteps * p.neurons)
+                      : 0.0;
+    pops.push_back(llvm::json::Object{{"name", p.name},
+                                      {"neurons", p.neurons},
+                                      {"events_per_step", std::move(perStep)},
+                                      {"events", events},
+                                      {"firing_rate", rate}});
+  }
+  for (const Projection &p : projections)
+    projs.push_back(llvm::json::Object{{"name", p.name},
+                                       {"synaptic_ops", p.synapticOps}});
+  return llvm::json::Object{{"samples", samples},
+                            {"timesteps", timesteps},
+                            {"synaptic_ops", totalSynapticOps()},
+                            {"populations", std::move(pops)},
+                            {"projections", std::move(projs)}};
+}
+
+FloatGraph snnc::inputSignature(const CoreNetwork &network) {
+  FloatGraph graph;
+  graph.inputShape = network.populations.front().shape;
+  graph.numOutputs = network.populations[network.readout].channels();
+  graph.timesteps = network.timesteps;
+  graph.encoding = network.encoding;
+  return graph;
+}
+
+GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
+  for (const CorePopulation &p : net.populations)
+    runStats.populations.push_back({p.name, p.size(), {}});
+  for (const CoreProjection &p : net.projections)
+    runStats.projections.push_back({p.name, 0});
+}
+
+/// Input encoding, step 2 of docs/numerics.md: normalize, scale, round,
+/// clamp; every non-zero value is an event.
+void GoldenEngine::encode(const float *x, Events &events) const {
+  const CorePopulation &in = net.populations.front();
+  int64_t plane = in.plane(), limit = (int64_t(1) << (net.input.bits - 1)) - 1;
+  events.clear();
+  for (int64_t i = 0; i < in.size(); ++i) {
+    int64_t c = i / plane;
+    double v = double(x[i]) * net.input.gain[c] + net.input.offset[c];
+    double q = std::clamp(roundHalfAway(v / double(net.input.scale)),
+                          double(-limit), double(limit));
+    if (q != 0.0)
+      events.emplace_back(i, int32_t(q));
+  }
+}
+
+/// Synaptic input, step 1: each event walks its fan-out.  The current is
+/// kept in uint32 so that it wraps like the 32-bit accumulator.
+void GoldenEngine::deliver(const CoreProjection &p, const Events &events,
+                           std::vector<uint32_t> &current, int64_t &ops) const {
+  Geometry src(net.populations[p.source].shape);
+  Geometry dst(net.populations[p.target].shape);
+  int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
+  int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
+  int64_t sh = src.h / py, sw = src.w / px; // the (pooled) source plane
+  for (const auto &[address, value] : events) {
+    int64_t c = address / (src.h * src.w);
+    int64_t y = (address / src.w) % src.h / py, x = address % src.w / px;
+    if (y >= sh || x >= sw)
+      continue; // rows and columns past the last whole pooling window
+    switch (p.kind) {
+    case ProjectionKind::OneToOne:
+      current[address] += uint32_t(int64_t(value) * p.weights[c]);
+      ++ops;
+      break;
+    case ProjectionKind::Dense: {
+      int64_t k = (c * sh + y) * sw + x, inputs = p.weightShape[1];
+      for (int64_t o = 0; o < dst.c; ++o)
+        current[o] += uint32_t(int64_t(value) * p.weights[o * inputs + k]);
+      ops += dst.c;
+      break;
+    }
+    case ProjectionKind::Conv: {
+      int64_t kh = p.weightShape[2], kw = p.weightShape[3], cin = p.weightShape[1];
+      for (int64_t ky = 0; ky < kh; ++ky) {
+        int64_t ty = y + p.pads[0] - ky * p.dilations[0];
+        if (ty < 0 || ty % p.strides[0] || ty / p.strides[0] >= dst.h)
+          continue;
+        int64_t oy = ty / p.strides[0];
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          int64_t tx = x + p.pads[1] - kx * p.dilations[1];
+          if (tx < 0 || tx % p.strides[1] || tx / p.strides[1] >= dst.w)
+            continue;
+          int64_t ox = tx / p.strides[1];
+          const int8_t *w = p.weights.data() + (c * kh + ky) * kw + kx;
+          int64_t wStride = cin * kh * kw, plane = dst.h * dst.w;
+          uint32_t *out = current.data() + oy * dst.w + ox;
+          for (int64_t o = 0; o < dst.c; ++o)
+            out[o * plane] += uint32_t(int64_t(value) * w[o * wStride]);
+          ops += dst.c;
+        }
+      }
+      break;
+    }
+    }
+  }
+}
+
+void GoldenEngine::runSample(const float *frames, int64_t frameSize,
+                             int64_t steps, bool perStep, float *out) {
+  size_t count = net.populations.size();
+  std::vector<std::vector<int64_t>> membrane(count);
+  std::vector<std::vector<uint8_t>> fired(count);
+  std::vector<Events> events(count);
+  std::vector<std::vector<uint32_t>> current(count);
+  for (size_t i = 1; i < count; ++i) {
+    membrane[i].assign(net.populations[i].size(), 0);
+    fired[i].assign(net.populations[i].size(), 0);
+    current[i].resize(net.populations[i].size());
+  }
+  for (int64_t t = 0; t < steps; ++t) {
+    if (t == 0 || perStep)
+      encode(frames + (perStep ? t * frameSize : 0), events[0]);
+    runStats.populations[0].eventsPerStep[t] += int64_t(events[0].size());
+    for (std::vector<uint32_t> &c : current)
+      std::fill(c.begin(), c.end(), 0u);
+    size_t next = 0;
+    for (size_t i = 1; i < count; ++i) {
+      const CorePopulation &pop = net.populations[i];
+      for (; next < net.projections.size() && net.projections[next].target == int(i);
+           ++next)
+        deliver(net.projections[next], events[net.projections[next].source],
+                current[i], runStats.projections[next].synapticOps);
+      std::vector<int64_t> &u = membrane[i];
+      int64_t plane = pop.plane();
+      if (pop.kind == PopulationKind::Readout) {
+        for (int64_t j = 0; j < pop.size(); ++j)
+          u[j] += int64_t(int32_t(current[i][j])) + pop.bias[j / plane];
+        continue;
+      }
+      // Neuron update, step 2.
+      events[i].clear();
+      for (int64_t j = 0; j < pop.size(); ++j) {
+        int64_t c = j / plane, threshold = pop.threshold[c];
+        int64_t r = u[j];
+        if (fired[i][j])
+          r = pop.softReset ? r - threshold : 0;
+        int64_t decayed = (r * pop.decay) >> pop.decayBits;
+        u[j] = saturate(decayed + int64_t(int32_t(current[i][j])) + pop.bias[c],
+                        pop.stateBits);
+        bool spike = pop.fireGe ? u[j] >= threshold : u[j] > threshold;
+        fired[i][j] = spike;
+        if (spike)
+          events[i].emplace_back(j, 1);
+      }
+      runStats.populations[i].eventsPerStep[t] += int64_t(events[i].size());
+    }
+  }
+  // Readout, step 3.
+  const CorePopulation &readout = net.populations[net.readout];
+  for (int64_t k = 0; k < readout.size(); ++k)
+    out[k] = float(double(readout.unit[k]) * double(membrane[net.readout][k]) /
+                   double(steps));
+}
+
+llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
+                                          int64_t timesteps) {
+  bool events = net.encoding == InputEncoding::Events;
+  int64_t samples = events ? input.shape[1] : input.shape[0];
+  int64_t frame = net.populations.front().size();
+  runStats.samples += samples;
+  runStats.timesteps = timesteps;
+  for (RunStats::Population &p : runStats.populations)
+    p.eventsPerStep.resize(timesteps, 0);
+  int64_t outputs = net.populations[net.readout].size();
+  NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
+  std::vector<float> frames(events ? timesteps * frame : frame);
+  for (int64_t n = 0; n < samples; ++n) {
+    if (events) // gather this sample's frame of every step
+      for (int64_t t = 0; t < timesteps; ++t)
+        std::copy_n(input.data.data() + (t * samples + n) * frame, frame,
+                    frames.data() + t * frame);
+    else
+      std::copy_n(input.data.data() + n * frame, frame, frames.data());
+    runSample(frames.data(), frame, timesteps, events,
+              out.data.data() + n * outputs);
+  }
+  return out;
+}
