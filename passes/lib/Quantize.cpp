@@ -317,7 +317,7 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
     double b = roundAway(bias[c] / unit[c]);
     if (std::abs(b) > double(maxState()))
       return lif.emitOpError() << "layer '" << layerName(lif) << "': bias of "
-                               << "channel " << c << " is " << b << " units, "
+                               << "channel " << c << " is " << int64_t(b) << " units, "
                                << "beyond the " << stateBits << "-bit state";
     biasQ.push_back(int64_t(b));
   }

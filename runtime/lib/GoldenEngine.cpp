@@ -203,8 +203,8 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
   // Readout, step 3.
   const CorePopulation &readout = net.populations[net.readout];
   for (int64_t k = 0; k < readout.size(); ++k)
-    out[k] = float(double(readout.unit[k]) * double(membrane[net.readout][k]) /
-                   double(steps));
+    out[k] = float(double(readout.unit[k / readout.plane()]) *
+                   double(membrane[net.readout][k]) / double(steps));
 }
 
 llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,

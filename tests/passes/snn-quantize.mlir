@@ -1,0 +1,99 @@
+// RUN: snn-opt %s -split-input-file -verify-diagnostics -snn-quantize | FileCheck %s
+// RUN: not snn-opt %s -split-input-file -snn-quantize="weight-bits=4" 2>/dev/null | FileCheck %s --check-prefix=W4
+
+// Input range [0, 1] through (x - 0.5) * 2 is [-1, 1]: scale 1/127.
+// Dense weights [[0.5, -1], [0.25, 0.25]] from input events (worth 1/127):
+// unit = max|w| * (1/127) / 127 per row; Wq = round(w / max|w| * 127).
+// LIF: threshold 1.0, so threshold = round(1 / unit) = 127 * 127 / max|w|.
+// CHECK-LABEL: func.func @main
+// CHECK:       %[[E:.*]] = snn.encode %arg0 {bits = 8 : i64, gain = array<f64: 2.000000e+00, 2.000000e+00>, offset = array<f64: -1.000000e+00, -1.000000e+00>, scale = 0.00787401571 : f32}
+// CHECK-DAG:   %[[W1:.*]] = arith.constant dense<{{\[\[}}64, -127], [127, 127]]> : tensor<2x2xi8>
+// CHECK:       %[[C1:.*]] = snn.qdense %[[E]], %[[W1]] {weight_bits = 8 : i64}
+// CHECK:       %[[S:.*]] = snn.qlif %[[C1]] soft, ge {bias = array<i64: 0, 6452>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 16129, 64516>}
+// Readout from spikes (worth 1): unit = max|w| / 127, bias = round(b / unit).
+// CHECK-DAG:   %[[W2:.*]] = arith.constant dense<{{\[\[}}127, -64]]> : tensor<1x2xi8>
+// CHECK:       %[[C2:.*]] = snn.qdense %[[S]], %[[W2]]
+// CHECK:       %[[R:.*]] = snn.qreadout %[[C2]] {bias = array<i64: 64>, unit = array<f32: 0.0157480314>}
+// CHECK:       return %[[R]]
+// W4: arith.constant dense<{{\[\[}}4, -7], [7, 7]]> : tensor<2x2xi8>
+// W4: threshold = array<i64: 889, 3556>
+// W4: arith.constant dense<{{\[\[}}7, -4]]> : tensor<1x2xi8>
+module attributes {snn.timesteps = 4 : i64} {
+func.func @main(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
+  %half = arith.constant dense<0.5> : tensor<f32>
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %w1 = arith.constant dense<[[0.5, -1.0], [0.25, 0.25]]> : tensor<2x2xf32>
+  %b1 = arith.constant dense<[0.0, 0.1]> : tensor<2xf32>
+  %w2 = arith.constant dense<[[2.0, -1.0]]> : tensor<1x2xf32>
+  %b2 = arith.constant dense<1.0> : tensor<1xf32>
+  %0 = snn.sub %x, %half : (tensor<?x2xf32>, tensor<f32>) -> tensor<?x2xf32>
+  %1 = snn.mul %0, %two : (tensor<?x2xf32>, tensor<f32>) -> tensor<?x2xf32>
+  %2 = snn.dense %1, %w1, %b1 : (tensor<?x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  %3 = snn.lif %2, soft, ge {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x2xf32>
+  %4 = snn.dense %3, %w2, %b2 : (tensor<?x2xf32>, tensor<1x2xf32>, tensor<1xf32>) -> tensor<?x1xf32>
+  return %4 : tensor<?x1xf32>
+}
+}
+
+// -----
+
+// A residual: two projections into one population share its unit; the
+// identity shortcut becomes a one-to-one projection.
+// CHECK-LABEL: func.func @main
+// CHECK:       %[[S:.*]] = snn.qlif
+// CHECK-DAG:   %[[A:.*]] = snn.qconv2d %[[S]]
+// CHECK-DAG:   %[[B:.*]] = snn.qone_to_one %[[S]]
+// CHECK:       snn.qlif %[[A]], %[[B]] hard, gt
+module {
+func.func @main(%x: tensor<?x2x2x2xf32>) -> tensor<?x1xf32> {
+  %w0 = arith.constant dense<1.0> : tensor<2x2x1x1xf32>
+  %w = arith.constant dense<0.5> : tensor<2x2x1x1xf32>
+  %g = arith.constant dense<[1.0, -2.0]> : tensor<2xf32>
+  %h = arith.constant dense<0.0> : tensor<2xf32>
+  %wr = arith.constant dense<1.0> : tensor<1x8xf32>
+  %c0 = snn.conv2d %x, %w0 {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+        : (tensor<?x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<?x2x2x2xf32>
+  %s = snn.lif %c0, hard, gt {decay = 0.25 : f32, v_threshold = 1.0 : f32} : tensor<?x2x2x2xf32>
+  %c = snn.conv2d %s, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<?x2x2x2xf32>
+  %a = snn.channel_affine %s, %g, %h : tensor<?x2x2x2xf32>, tensor<2xf32>
+  %sum = snn.add %c, %a : (tensor<?x2x2x2xf32>, tensor<?x2x2x2xf32>) -> tensor<?x2x2x2xf32>
+  %o = snn.lif %sum, hard, gt {decay = 0.25 : f32, v_threshold = 1.0 : f32} : tensor<?x2x2x2xf32>
+  %d = snn.dense %o, %wr : (tensor<?x2x2x2xf32>, tensor<1x8xf32>) -> tensor<?x1xf32>
+  return %d : tensor<?x1xf32>
+}
+}
+
+// -----
+
+// A bias far beyond the threshold overflows a small state.
+module {
+func.func @main(%x: tensor<?x1xf32>) -> tensor<?x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1xf32>
+  %b = arith.constant dense<100000.0> : tensor<1xf32>
+  %c = snn.dense %x, %w, %b : (tensor<?x1xf32>, tensor<1x1xf32>, tensor<1xf32>) -> tensor<?x1xf32>
+  // expected-error @+1 {{layer 'snn.lif': bias of channel 0 is 1612900006 units, beyond the 24-bit state}}
+  %s = snn.lif %c, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x1xf32>
+  %d = snn.dense %s, %w : (tensor<?x1xf32>, tensor<1x1xf32>) -> tensor<?x1xf32>
+  return %d : tensor<?x1xf32>
+}
+}
+
+// -----
+
+// Pooling must be lowered first.
+module {
+func.func @main(%x: tensor<?x1x2x2xf32>) -> tensor<?x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %wd = arith.constant dense<1.0> : tensor<1x1xf32>
+  %c = snn.conv2d %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<?x1x2x2xf32>
+  %s = snn.lif %c, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x1x2x2xf32>
+  %p = snn.avg_pool %s {count_include_pad = false, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x1x2x2xf32> -> tensor<?x1x1x1xf32>
+  %f = snn.flatten %p : tensor<?x1x1x1xf32> -> tensor<?x1xf32>
+  // expected-error @+1 {{reads neither spikes nor the network input; run snn-fold-tdbn and snn-lower-pooling first}}
+  %d = snn.dense %f, %wd : (tensor<?x1xf32>, tensor<1x1xf32>) -> tensor<?x1xf32>
+  return %d : tensor<?x1xf32>
+}
+}
