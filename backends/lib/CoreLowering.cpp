@@ -51,6 +51,20 @@ private:
   size_t opIndex = 0;
 };
 
+/// Records where snn-map placed `op`, if it did.
+void recordPlacement(CoreNetwork &net, Operation *op, const std::string &name) {
+  auto placement =
+      op->getAttrOfType<DictionaryAttr>(snn::SNNDialect::kPlacementAttr);
+  if (!placement)
+    return;
+  auto memory = placement.getAs<StringAttr>("memory");
+  auto offset = placement.getAs<IntegerAttr>("offset");
+  auto size = placement.getAs<IntegerAttr>("size");
+  if (memory && offset && size)
+    net.placements.push_back(
+        {name, memory.str(), offset.getInt(), size.getInt()});
+}
+
 llvm::Error Lowering::addProjection(Value current, int target) {
   Operation *op = current.getDefiningOp();
   CoreProjection p;
@@ -92,6 +106,7 @@ llvm::Error Lowering::addProjection(Value current, int target) {
   for (APInt v : attr.getValues<APInt>())
     p.weights.push_back(int8_t(v.getSExtValue()));
   p.weightShape = toVector(attr.getType().getShape());
+  recordPlacement(net, op, p.name);
   net.projections.push_back(std::move(p));
   return llvm::Error::success();
 }
@@ -101,6 +116,7 @@ llvm::Error Lowering::addPopulation(Operation *op, CorePopulation population,
   int index = int(net.populations.size());
   population.name = nameOf(op, opIndex++);
   population.shape = sampleShape(op->getResult(0));
+  recordPlacement(net, op, population.name);
   net.populations.push_back(std::move(population));
   populationOf[op->getResult(0)] = index;
   for (Value current : currents)
@@ -115,6 +131,10 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
     return coreError(module, "the module has no @main function");
   if (auto steps = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
     net.timesteps = steps.getInt();
+  if (auto target = module->getAttrOfType<StringAttr>(snn::SNNDialect::kTargetAttr))
+    net.target = target.str();
+  if (auto lanes = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kLanesAttr))
+    net.lanes = lanes.getInt();
   if (auto encoding =
           module->getAttrOfType<StringAttr>(snn::SNNDialect::kInputEncodingAttr))
     net.encoding = encoding.getValue() == "events" ? InputEncoding::Events
@@ -172,6 +192,9 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
   }
   if (net.populations.empty() || net.readout < 0)
     return coreError(main, "the network needs an input encoder and a readout");
+  if (llvm::Error err = validateNetwork(net))
+    return coreError(main, "the integer network is inconsistent: " +
+                               llvm::toString(std::move(err)));
   return std::move(net);
 }
 

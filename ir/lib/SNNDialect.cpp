@@ -24,6 +24,13 @@ bool snnc::snn::isValidInputEncoding(llvm::StringRef encoding) {
 
 LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
+  if (attr.getName() == kPlacementAttr) {
+    auto dict = attr.getValue().dyn_cast<DictionaryAttr>();
+    if (!dict || !dict.get("memory") || !dict.get("offset") || !dict.get("size"))
+      return op->emitError() << "'" << kPlacementAttr
+                             << "' needs memory, offset and size";
+    return success();
+  }
   if (!isa<ModuleOp>(op))
     return op->emitError() << "'" << attr.getName()
                            << "' belongs on the module, not on '"
@@ -40,6 +47,17 @@ LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
     if (!encoding || !isValidInputEncoding(encoding.getValue()))
       return op->emitError() << "'" << kInputEncodingAttr
                              << "' must be \"direct\" or \"events\"";
+    return success();
+  }
+  if (attr.getName() == kTargetAttr) {
+    if (!attr.getValue().isa<StringAttr>())
+      return op->emitError() << "'" << kTargetAttr << "' must be a string";
+    return success();
+  }
+  if (attr.getName() == kLanesAttr) {
+    auto lanes = attr.getValue().dyn_cast<IntegerAttr>();
+    if (!lanes || lanes.getInt() < 1)
+      return op->emitError() << "'" << kLanesAttr << "' must be an integer >= 1";
     return success();
   }
   return op->emitError() << "unknown snn attribute '" << attr.getName() << "'";

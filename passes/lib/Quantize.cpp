@@ -360,8 +360,9 @@ LogicalResult Quantizer::quantizeReadout(func::ReturnOp ret) {
   if (failed(currents))
     return failure();
   builder.setInsertionPoint(ret);
+  // Named after the projection that feeds it (the ONNX readout layer).
   auto readout = builder.create<snn::QReadoutOp>(
-      ret.getLoc(), type, *currents, builder.getDenseI64ArrayAttr(biasQ),
+      projections.front().op->getLoc(), type, *currents, builder.getDenseI64ArrayAttr(biasQ),
       builder.getDenseF32ArrayAttr(unitF));
   ret->setOperand(0, readout.getResult());
   return success();

@@ -3,14 +3,18 @@
 // A thin driver over the pipeline library:
 //   snnc import MODEL [-o out.mlir]
 //   snnc run    MODEL --input X.npy [--timesteps T] [--engine float] -o Y.npy
-//   snnc eval   MODEL --images X --labels Y [--limit N] [--engine float]
+//   snnc eval   MODEL --images X --labels Y [--limit N] [--engine float|golden]
+//   snnc compile MODEL -o model.snnpkg [--target T] [--weight-bits B]
+//                [--state-bits S] [--report report.json]
 // Errors: one line on stderr, exit status 1; usage errors: exit status 2.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Pipeline/Pipeline.h"
 
+#include "snnc/Pipeline/Report.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
+#include "snnc/Runtime/Package.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
@@ -29,14 +33,28 @@ using pipeline::EngineKind;
 cl::SubCommand importCmd("import", "Import an ONNX model and print the snn dialect");
 cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
 cl::SubCommand evalCmd("eval", "Measure a model's classification accuracy");
+cl::SubCommand compileCmd("compile", "Compile a model into a core package (.snnpkg)");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                               cl::desc("<model.onnx|.onnxtxt|.mlir>"),
+                               cl::desc("<model.onnx|.onnxtxt|.mlir|.snnpkg>"),
                                cl::sub(importCmd), cl::sub(runCmd),
-                               cl::sub(evalCmd));
+                               cl::sub(evalCmd), cl::sub(compileCmd));
 cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                 cl::value_desc("file"), cl::init("-"),
-                                cl::sub(importCmd), cl::sub(runCmd));
+                                cl::sub(importCmd), cl::sub(runCmd),
+                                cl::sub(compileCmd));
+cl::opt<std::string> targetName("target",
+                                cl::desc("Core description: sim (default) or "
+                                         "ice40-up5k"),
+                                cl::init("sim"), cl::sub(compileCmd),
+                                cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<int64_t> stateBits("state-bits", cl::desc("Membrane state width"),
+                           cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
+                           cl::sub(evalCmd));
+cl::opt<std::string> reportPath("report",
+                                cl::desc("Write the per-layer report as JSON"),
+                                cl::value_desc("report.json"),
+                                cl::sub(compileCmd));
 cl::opt<std::string> inputPath("input", cl::desc("Input .npy: [N, ...] (direct) "
                                                  "or [T, N, ...] (events)"),
                                cl::value_desc("X.npy"), cl::sub(runCmd));
@@ -55,7 +73,8 @@ cl::opt<std::string> statsPath("stats",
                                cl::value_desc("stats.json"), cl::sub(runCmd),
                                cl::sub(evalCmd));
 cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight width, 2..8 bits"),
-                            cl::init(8), cl::sub(runCmd), cl::sub(evalCmd));
+                            cl::init(8), cl::sub(runCmd), cl::sub(evalCmd),
+                            cl::sub(compileCmd));
 cl::opt<std::string> imagesPath("images", cl::desc("Images: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
 cl::opt<std::string> labelsPath("labels", cl::desc("Labels: .npy or IDX (.gz)"),
@@ -79,6 +98,8 @@ int usage(const llvm::Twine &what) {
 pipeline::CompileOptions compileOptions() {
   pipeline::CompileOptions options;
   options.weightBits = weightBits;
+  options.stateBits = stateBits;
+  options.target = targetName;
   return options;
 }
 
@@ -171,8 +192,11 @@ int runEval(mlir::MLIRContext &context) {
     images->data.resize(limit * perImage);
     labels->resize(limit);
   }
-  // The float reference always runs; another engine is compared against it.
-  std::vector<EngineKind> engines = {EngineKind::Float};
+  // The float reference runs too, and another engine is compared against
+  // it, unless the model is a compiled package (which has no float form).
+  std::vector<EngineKind> engines;
+  if (!llvm::StringRef(modelPath).endswith(".snnpkg"))
+    engines.push_back(EngineKind::Float);
   if (engineKind != EngineKind::Float)
     engines.push_back(engineKind);
   std::vector<double> percents;
@@ -205,6 +229,39 @@ int runEval(mlir::MLIRContext &context) {
                                   percents[1] - percents[0]);
   return 0;
 }
+/// Writes `text` to `path` atomically (nothing half-written on failure).
+int writeText(llvm::StringRef path, llvm::function_ref<void(llvm::raw_ostream &)> fill) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return report(llvm::createStringError(ec, path + ": " + ec.message()));
+  fill(out.os());
+  out.keep();
+  return 0;
+}
+
+int runCompile(mlir::MLIRContext &context) {
+  if (outputPath == "-")
+    return usage("compile: -o model.snnpkg is required");
+  auto module = pipeline::loadModel(modelPath, context);
+  if (!module)
+    return report(module.takeError());
+  auto core = pipeline::compileToCore(**module, compileOptions());
+  if (!core)
+    return report(core.takeError());
+  pipeline::CompileReport table =
+      pipeline::buildReport(*core, core->timesteps.value_or(1));
+  // The report comes first: a failure there leaves no package behind.
+  if (!reportPath.empty())
+    if (int rc = writeText(reportPath, [&](llvm::raw_ostream &os) {
+          os << llvm::formatv("{0:2}", pipeline::reportToJson(table)) << "\n";
+        }))
+      return rc;
+  if (llvm::Error err = writePackage(outputPath, *core))
+    return report(std::move(err));
+  pipeline::printReport(table, llvm::outs());
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -224,5 +281,7 @@ int main(int argc, char **argv) {
     return runRun(context);
   if (evalCmd)
     return runEval(context);
-  return usage("no command given; see 'snnc --help' (import, run, eval)");
+  if (compileCmd)
+    return runCompile(context);
+  return usage("no command given; see 'snnc --help' (import, compile, run, eval)");
 }

@@ -4,6 +4,7 @@
 #include "snnc/Backends/CoreLowering.h"
 #include "snnc/Backends/FloatLowering.h"
 #include "snnc/Passes/Passes.h"
+#include "snnc/Runtime/Package.h"
 #include "snnc/Frontend/OnnxImporter.h"
 #include "snnc/IR/SNNDialect.h"
 
@@ -48,7 +49,7 @@ pipeline::loadModel(StringRef path, mlir::MLIRContext &context) {
   if (path.endswith(".mlir"))
     return parseMlir(path, context);
   return pipelineError(path + ": unknown model format (expected .onnx, "
-                              ".onnxtxt or .mlir)");
+                              ".onnxtxt, .mlir or .snnpkg)");
 }
 
 Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
@@ -66,12 +67,17 @@ llvm::Error pipeline::compileModule(mlir::ModuleOp module,
   quantize.inputBits = options.inputBits;
   quantize.decayBits = options.decayBits;
   pm.addPass(createQuantize(quantize));
+  MapOptions map;
+  map.target = options.target;
+  pm.addPass(createMap(map));
   std::string diagnostic;
   mlir::ScopedDiagnosticHandler handler(module->getContext(),
                                         [&](mlir::Diagnostic &diag) {
     if (diagnostic.empty() && diag.getSeverity() == mlir::DiagnosticSeverity::Error) {
       llvm::raw_string_ostream os(diagnostic);
-      os << diag.getLocation() << ": " << diag.str();
+      if (!diag.getLocation().isa<mlir::UnknownLoc>())
+        os << diag.getLocation() << ": ";
+      os << diag.str();
     }
     return mlir::success();
   });
@@ -91,6 +97,19 @@ Expected<CoreNetwork> pipeline::compileToCore(mlir::ModuleOp module,
 Expected<pipeline::PreparedModel>
 pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
                        EngineKind engine, const CompileOptions &options) {
+  if (path.endswith(".snnpkg")) {
+    if (engine != EngineKind::Golden)
+      return pipelineError(path + ": a compiled package runs on --engine golden");
+    auto core = readPackage(path);
+    if (!core)
+      return core.takeError();
+    PreparedModel prepared;
+    prepared.graph = inputSignature(*core);
+    auto golden = std::make_unique<GoldenEngine>(std::move(*core));
+    prepared.golden = golden.get();
+    prepared.engine = std::move(golden);
+    return std::move(prepared);
+  }
   auto module = loadModel(path, context);
   if (!module)
     return module.takeError();

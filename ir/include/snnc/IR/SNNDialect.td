@@ -25,6 +25,9 @@ def SNN_Dialect : Dialect {
   let extraClassDeclaration = [{
     static constexpr ::llvm::StringLiteral kTimestepsAttr = "snn.timesteps";
     static constexpr ::llvm::StringLiteral kInputEncodingAttr = "snn.input_encoding";
+    static constexpr ::llvm::StringLiteral kTargetAttr = "snn.target";
+    static constexpr ::llvm::StringLiteral kLanesAttr = "snn.lanes";
+    static constexpr ::llvm::StringLiteral kPlacementAttr = "snn.placement";
   }];
 }
 

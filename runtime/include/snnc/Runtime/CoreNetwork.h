@@ -10,6 +10,8 @@
 
 #include "snnc/Runtime/FloatGraph.h"
 
+#include "llvm/Support/Error.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,7 +55,16 @@ struct CoreInput {
   int64_t bits = 8;
 };
 
+/// Where the mapper put a population's state or a projection's weights.
+struct CorePlacement {
+  std::string object, memory;
+  int64_t offsetBits = 0, sizeBits = 0;
+};
+
 struct CoreNetwork {
+  std::string target; // the core description it was mapped to ("" if none)
+  int64_t lanes = 1;  // synaptic operations per cycle on that core
+  std::vector<CorePlacement> placements;
   InputEncoding encoding = InputEncoding::Direct;
   std::optional<int64_t> timesteps;
   CoreInput input;
@@ -61,6 +72,11 @@ struct CoreNetwork {
   std::vector<CoreProjection> projections; // in the order of their targets
   int readout = -1;
 };
+
+/// Checks every structural invariant the engines rely on (indices, shapes,
+/// geometry, value ranges).  Packages are validated when read, so a
+/// hand-edited file cannot crash an engine.
+llvm::Error validateNetwork(const CoreNetwork &network);
 
 } // namespace snnc
 

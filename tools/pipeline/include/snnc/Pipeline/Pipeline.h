@@ -30,10 +30,11 @@ struct CompileOptions {
   int64_t stateBits = 24;
   int64_t inputBits = 8;
   int64_t decayBits = 8;
+  std::string target = "sim"; // core description for snn-map
 };
 
 /// Runs the compiler passes (snn-fold-tdbn, snn-lower-pooling,
-/// snn-quantize) on a loaded model, in place.
+/// snn-quantize, snn-map) on a loaded model, in place.
 llvm::Error compileModule(mlir::ModuleOp module, const CompileOptions &options);
 
 /// Compiles a loaded model into the integer network of the core.
