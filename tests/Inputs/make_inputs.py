@@ -77,3 +77,17 @@ onnx.save(m, os.path.join(out, "negative-dim.onnx"))
 m = onnx.load(os.path.join(out, "good-named.onnx"))
 m.graph.input[0].type.tensor_type.shape.dim[1].dim_value = -4
 onnx.save(m, os.path.join(out, "negative-input-dim.onnx"))
+# A readout-free hidden layer whose bias is far beyond its threshold.
+w = helper.make_tensor("w", TensorProto.FLOAT, [3, 4], [1e-6] * 12)
+b = helper.make_tensor("b", TensorProto.FLOAT, [3], [1e6, 0.0, 0.0])
+w2 = helper.make_tensor("w2", TensorProto.FLOAT, [2, 3], [1.0] * 6)
+graph = helper.make_graph(
+    [helper.make_node("Gemm", ["x", "w", "b"], ["c"], name="fc1", transB=1),
+     helper.make_node("LIF", ["c"], ["s"], name="hot_lif", domain="snn",
+                      v_threshold=1.0, decay=0.5),
+     helper.make_node("Gemm", ["s", "w2"], ["y"], name="fc2", transB=1)], "g",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2])], [w, b, w2])
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                  helper.make_opsetid("snn", 1)]),
+          os.path.join(out, "hot-bias.onnx"))
