@@ -213,3 +213,5 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
 std::unique_ptr<Engine> snnc::createFloatEngine(const FloatGraph &graph) {
   return std::make_unique<FloatEngine>(graph);
 }
+
+void snnc::setFloatEngineThreads(int threads) { at::set_num_threads(threads); }

@@ -78,8 +78,24 @@ FloatGraph snnc::inputSignature(const CoreNetwork &network) {
 GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
   for (const CorePopulation &p : net.populations)
     runStats.populations.push_back({p.name, p.size(), {}});
-  for (const CoreProjection &p : net.projections)
+  for (const CoreProjection &p : net.projections) {
     runStats.projections.push_back({p.name, 0});
+    std::vector<int8_t> w(p.weights.size());
+    if (p.kind == ProjectionKind::Conv) { // OIHW -> IHWO
+      int64_t o = p.weightShape[0], rest = int64_t(p.weights.size()) / o;
+      for (int64_t i = 0; i < o; ++i)
+        for (int64_t r = 0; r < rest; ++r)
+          w[r * o + i] = p.weights[i * rest + r];
+    } else if (p.kind == ProjectionKind::Dense) { // [M, K] -> [K, M]
+      int64_t m = p.weightShape[0], k = p.weightShape[1];
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < k; ++j)
+          w[j * m + i] = p.weights[i * k + j];
+    } else {
+      w = p.weights;
+    }
+    fanOutWeights.push_back(std::move(w));
+  }
 }
 
 /// Input encoding, step 2 of docs/numerics.md: normalize, scale, round,
@@ -99,9 +115,12 @@ void GoldenEngine::encode(const float *x, Events &events) const {
 }
 
 /// Synaptic input, step 1: each event walks its fan-out.  The current is
-/// kept in uint32 so that it wraps like the 32-bit accumulator.
-void GoldenEngine::deliver(const CoreProjection &p, const Events &events,
+/// kept in uint32 so that it wraps like the 32-bit accumulator, and
+/// channel-last ([y][x][c]) so that one event's targets are contiguous.
+void GoldenEngine::deliver(size_t index, const Events &events,
                            std::vector<uint32_t> &current, int64_t &ops) const {
+  const CoreProjection &p = net.projections[index];
+  const int8_t *weights = fanOutWeights[index].data();
   Geometry src(net.populations[p.source].shape);
   Geometry dst(net.populations[p.target].shape);
   int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
@@ -112,20 +131,21 @@ void GoldenEngine::deliver(const CoreProjection &p, const Events &events,
     int64_t y = (address / src.w) % src.h / py, x = address % src.w / px;
     if (y >= sh || x >= sw)
       continue; // rows and columns past the last whole pooling window
+    int64_t v = value;
     switch (p.kind) {
     case ProjectionKind::OneToOne:
-      current[address] += uint32_t(int64_t(value) * p.weights[c]);
+      current[(y * dst.w + x) * dst.c + c] += uint32_t(v * weights[c]);
       ++ops;
       break;
     case ProjectionKind::Dense: {
-      int64_t k = (c * sh + y) * sw + x, inputs = p.weightShape[1];
+      const int8_t *w = weights + ((c * sh + y) * sw + x) * dst.c;
       for (int64_t o = 0; o < dst.c; ++o)
-        current[o] += uint32_t(int64_t(value) * p.weights[o * inputs + k]);
+        current[o] += uint32_t(v * w[o]);
       ops += dst.c;
       break;
     }
     case ProjectionKind::Conv: {
-      int64_t kh = p.weightShape[2], kw = p.weightShape[3], cin = p.weightShape[1];
+      int64_t kh = p.weightShape[2], kw = p.weightShape[3];
       for (int64_t ky = 0; ky < kh; ++ky) {
         int64_t ty = y + p.pads[0] - ky * p.dilations[0];
         if (ty < 0 || ty % p.strides[0] || ty / p.strides[0] >= dst.h)
@@ -136,11 +156,14 @@ void GoldenEngine::deliver(const CoreProjection &p, const Events &events,
           if (tx < 0 || tx % p.strides[1] || tx / p.strides[1] >= dst.w)
             continue;
           int64_t ox = tx / p.strides[1];
-          const int8_t *w = p.weights.data() + (c * kh + ky) * kw + kx;
-          int64_t wStride = cin * kh * kw, plane = dst.h * dst.w;
-          uint32_t *out = current.data() + oy * dst.w + ox;
-          for (int64_t o = 0; o < dst.c; ++o)
-            out[o * plane] += uint32_t(int64_t(value) * w[o * wStride]);
+          const int8_t *w = weights + ((c * kh + ky) * kw + kx) * dst.c;
+          uint32_t *out = current.data() + (oy * dst.w + ox) * dst.c;
+          if (v == 1) // a spike: no multiply
+            for (int64_t o = 0; o < dst.c; ++o)
+              out[o] += uint32_t(int32_t(w[o]));
+          else
+            for (int64_t o = 0; o < dst.c; ++o)
+              out[o] += uint32_t(v * w[o]);
           ops += dst.c;
         }
       }
@@ -153,10 +176,11 @@ void GoldenEngine::deliver(const CoreProjection &p, const Events &events,
 void GoldenEngine::runSample(const float *frames, int64_t frameSize,
                              int64_t steps, bool perStep, float *out) {
   size_t count = net.populations.size();
+  // Membrane, spike flag and current per neuron, channel-last.
   std::vector<std::vector<int64_t>> membrane(count);
   std::vector<std::vector<uint8_t>> fired(count);
+  std::vector<std::vector<uint32_t>> current(count), inputCurrent(count);
   std::vector<Events> events(count);
-  std::vector<std::vector<uint32_t>> current(count);
   for (size_t i = 1; i < count; ++i) {
     membrane[i].assign(net.populations[i].size(), 0);
     fired[i].assign(net.populations[i].size(), 0);
@@ -172,39 +196,58 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
     for (size_t i = 1; i < count; ++i) {
       const CorePopulation &pop = net.populations[i];
       for (; next < net.projections.size() && net.projections[next].target == int(i);
-           ++next)
-        deliver(net.projections[next], events[net.projections[next].source],
-                current[i], runStats.projections[next].synapticOps);
+           ++next) {
+        const CoreProjection &p = net.projections[next];
+        int64_t &ops = runStats.projections[next].synapticOps;
+        if (p.source == 0 && !perStep) {
+          // Direct encoding repeats the same input events every step, so
+          // their currents are computed once and injected every step.
+          std::vector<uint32_t> &cached = inputCurrent[i];
+          if (t == 0) {
+            cached.assign(pop.size(), 0u);
+            deliver(next, events[0], cached, ops);
+          }
+          for (size_t j = 0; j < cached.size(); ++j)
+            current[i][j] += cached[j];
+          continue;
+        }
+        deliver(next, events[p.source], current[i], ops);
+      }
       std::vector<int64_t> &u = membrane[i];
-      int64_t plane = pop.plane();
+      int64_t channels = pop.channels(), plane = pop.plane();
       if (pop.kind == PopulationKind::Readout) {
         for (int64_t j = 0; j < pop.size(); ++j)
-          u[j] += int64_t(int32_t(current[i][j])) + pop.bias[j / plane];
+          u[j] += int64_t(int32_t(current[i][j])) + pop.bias[j % channels];
         continue;
       }
-      // Neuron update, step 2.
+      // Neuron update, step 2.  Neuron j = position * C + c.
       events[i].clear();
-      for (int64_t j = 0; j < pop.size(); ++j) {
-        int64_t c = j / plane, threshold = pop.threshold[c];
-        int64_t r = u[j];
-        if (fired[i][j])
-          r = pop.softReset ? r - threshold : 0;
-        int64_t decayed = (r * pop.decay) >> pop.decayBits;
-        u[j] = saturate(decayed + int64_t(int32_t(current[i][j])) + pop.bias[c],
-                        pop.stateBits);
-        bool spike = pop.fireGe ? u[j] >= threshold : u[j] > threshold;
-        fired[i][j] = spike;
-        if (spike)
-          events[i].emplace_back(j, 1);
+      for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
+        for (int64_t c = 0; c < channels; ++c, ++j) {
+          int64_t threshold = pop.threshold[c];
+          int64_t r = u[j];
+          if (fired[i][j])
+            r = pop.softReset ? r - threshold : 0;
+          int64_t decayed = (r * pop.decay) >> pop.decayBits;
+          u[j] = saturate(decayed + int64_t(int32_t(current[i][j])) + pop.bias[c],
+                          pop.stateBits);
+          bool spike = pop.fireGe ? u[j] >= threshold : u[j] > threshold;
+          fired[i][j] = spike;
+          if (spike)
+            events[i].emplace_back(c * plane + pos, 1); // CHW address
+        }
       }
       runStats.populations[i].eventsPerStep[t] += int64_t(events[i].size());
     }
   }
-  // Readout, step 3.
+  // Readout, step 3 (channel-last: readout neuron j is channel j % C).
   const CorePopulation &readout = net.populations[net.readout];
-  for (int64_t k = 0; k < readout.size(); ++k)
-    out[k] = float(double(readout.unit[k / readout.plane()]) *
-                   double(membrane[net.readout][k]) / double(steps));
+  int64_t channels = readout.channels(), plane = readout.plane();
+  for (int64_t pos = 0; pos < plane; ++pos)
+    for (int64_t c = 0; c < channels; ++c)
+      out[c * plane + pos] =
+          float(double(readout.unit[c]) *
+                double(membrane[net.readout][pos * channels + c]) / double(steps));
 }
 
 llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,

@@ -29,6 +29,9 @@ llvm::Expected<int64_t> resolveTimesteps(const FloatGraph &graph,
 /// The LibTorch float reference engine.
 std::unique_ptr<Engine> createFloatEngine(const FloatGraph &graph);
 
+/// Sets LibTorch's intra-op thread count (benchmarks pin it to 1).
+void setFloatEngineThreads(int threads);
+
 } // namespace snnc
 
 #endif // SNNC_RUNTIME_ENGINE_H

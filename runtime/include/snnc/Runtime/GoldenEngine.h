@@ -42,11 +42,14 @@ private:
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out);
   void encode(const float *x, std::vector<std::pair<int64_t, int32_t>> &events) const;
-  void deliver(const CoreProjection &p,
+  void deliver(size_t projection,
                const std::vector<std::pair<int64_t, int32_t>> &events,
                std::vector<uint32_t> &current, int64_t &ops) const;
 
   CoreNetwork net;
+  /// Weights reordered so that one event's targets are contiguous: conv
+  /// [c][ky][kx][o], dense [k][o].  Currents are kept channel-last.
+  std::vector<std::vector<int8_t>> fanOutWeights;
   RunStats runStats;
 };
 

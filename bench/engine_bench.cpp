@@ -1,0 +1,138 @@
+//===- engine_bench.cpp - golden (event-driven) vs float (dense) ----------===//
+//
+// snnc-bench MODEL.onnx IMAGES.gz LABELS.gz [--images N]
+//
+// Single thread.  Prints, as Markdown: compile time of the model; for the
+// LibTorch dense float engine (batch 1 and batched) and the event-driven
+// golden engine the time per inference; the golden engine's synaptic ops
+// and per-layer firing rates.  Results go to docs/benchmarks.md.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Pipeline/Pipeline.h"
+#include "snnc/Runtime/Dataset.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace snnc;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required, cl::desc("<model.onnx>"));
+static cl::opt<std::string> imagesPath(cl::Positional, cl::Required, cl::desc("<images>"));
+static cl::opt<std::string> labelsPath(cl::Positional, cl::Required, cl::desc("<labels>"));
+static cl::opt<int64_t> count("images", cl::desc("Images to run"), cl::init(1000));
+static cl::opt<int> repeats("repeats", cl::desc("Compile repetitions"), cl::init(5));
+
+namespace {
+double seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+NDArray slice(const NDArray &images, int64_t start, int64_t len) {
+  int64_t per = images.numElements() / images.shape[0];
+  NDArray out;
+  out.shape = images.shape;
+  out.shape[0] = len;
+  out.data.assign(images.data.begin() + start * per,
+                  images.data.begin() + (start + len) * per);
+  return out;
+}
+
+int fail(llvm::Error err) {
+  llvm::errs() << "snnc-bench: " << llvm::toString(std::move(err)) << "\n";
+  return 1;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "snnc engine benchmark\n");
+  setFloatEngineThreads(1);
+  auto images = loadImages(imagesPath);
+  if (!images)
+    return fail(images.takeError());
+  auto labels = loadLabels(labelsPath);
+  if (!labels)
+    return fail(labels.takeError());
+  int64_t n = std::min<int64_t>(count, images->shape[0]);
+  *images = slice(*images, 0, n);
+  labels->resize(n);
+
+  // Compile time: import + fold + pooling + quantize + map + lowering.
+  double compileBest = 1e9;
+  for (int r = 0; r < repeats; ++r) {
+    mlir::MLIRContext context;
+    auto start = std::chrono::steady_clock::now();
+    auto module = pipeline::loadModel(modelPath, context);
+    if (!module)
+      return fail(module.takeError());
+    auto core = pipeline::compileToCore(**module, {});
+    if (!core)
+      return fail(core.takeError());
+    compileBest = std::min(compileBest, seconds(start));
+  }
+  llvm::outs() << llvm::formatv("compile (import to core network), best of {0}: "
+                                "{1:F1} ms\n\n", int(repeats), compileBest * 1e3);
+
+  mlir::MLIRContext context;
+  auto floatModel = pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Float);
+  auto goldenModel = pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Golden);
+  if (!floatModel)
+    return fail(floatModel.takeError());
+  if (!goldenModel)
+    return fail(goldenModel.takeError());
+
+  // Float, batch 1 (latency), then the whole set as one batch (throughput).
+  auto start = std::chrono::steady_clock::now();
+  int64_t batch1 = std::min<int64_t>(n, 200);
+  for (int64_t i = 0; i < batch1; ++i)
+    if (auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
+                                       slice(*images, i, 1), std::nullopt); !out)
+      return fail(out.takeError());
+  double floatSingle = seconds(start) / double(batch1);
+  start = std::chrono::steady_clock::now();
+  auto floatScores = pipeline::runEngine(*floatModel->engine, floatModel->graph,
+                                         *images, std::nullopt);
+  if (!floatScores)
+    return fail(floatScores.takeError());
+  double floatBatched = seconds(start) / double(n);
+
+  start = std::chrono::steady_clock::now();
+  auto goldenScores = pipeline::runEngine(*goldenModel->engine, goldenModel->graph,
+                                          *images, std::nullopt);
+  if (!goldenScores)
+    return fail(goldenScores.takeError());
+  double golden = seconds(start) / double(n);
+  auto floatAcc = pipeline::scoreAccuracy(*floatScores, *labels);
+  auto goldenAcc = pipeline::scoreAccuracy(*goldenScores, *labels);
+  if (!floatAcc || !goldenAcc)
+    return 1;
+
+  const RunStats &stats = goldenModel->golden->stats();
+  llvm::outs() << llvm::formatv("{0} images, single thread\n\n", n);
+  llvm::outs() << "| engine | time per inference | accuracy |\n|---|---|---|\n";
+  llvm::outs() << llvm::formatv("| float (LibTorch, dense), batch 1 | {0:F3} ms | |\n",
+                                floatSingle * 1e3);
+  llvm::outs() << llvm::formatv("| float (LibTorch, dense), batch {0} | {1:F3} ms | {2:F2}% |\n",
+                                n, floatBatched * 1e3, floatAcc->percent());
+  llvm::outs() << llvm::formatv("| golden (integer, event-driven) | {0:F3} ms | {1:F2}% |\n\n",
+                                golden * 1e3, goldenAcc->percent());
+  llvm::outs() << llvm::formatv("golden synaptic ops per inference: {0}\n\n",
+                                stats.totalSynapticOps() / n);
+  llvm::outs() << "| population | neurons | events per inference | firing rate |\n"
+                  "|---|---|---|---|\n";
+  for (const RunStats::Population &p : stats.populations) {
+    int64_t events = 0;
+    for (int64_t e : p.eventsPerStep)
+      events += e;
+    llvm::outs() << llvm::formatv("| {0} | {1} | {2:F1} | {3:F4} |\n", p.name,
+                                  p.neurons, double(events) / double(n),
+                                  double(events) / double(n * stats.timesteps * p.neurons));
+  }
+  return 0;
+}
