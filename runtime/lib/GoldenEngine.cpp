@@ -75,6 +75,21 @@ FloatGraph snnc::inputSignature(const CoreNetwork &network) {
   return graph;
 }
 
+/// For each (pooled) source row, the (ky, oy) pairs it reaches; likewise
+/// for columns.  Precomputed so that delivering an event does no division.
+static std::vector<std::vector<std::pair<int64_t, int64_t>>>
+axisTaps(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t pad,
+         int64_t dilation) {
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> taps(in);
+  for (int64_t i = 0; i < in; ++i)
+    for (int64_t k = 0; k < kernel; ++k) {
+      int64_t t = i + pad - k * dilation;
+      if (t >= 0 && t % stride == 0 && t / stride < out)
+        taps[i].emplace_back(k, t / stride);
+    }
+  return taps;
+}
+
 GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
   for (const CorePopulation &p : net.populations)
     runStats.populations.push_back({p.name, p.size(), {}});
@@ -95,6 +110,18 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
       w = p.weights;
     }
     fanOutWeights.push_back(std::move(w));
+    Taps taps;
+    if (p.kind == ProjectionKind::Conv) {
+      Geometry src(net.populations[p.source].shape);
+      Geometry dst(net.populations[p.target].shape);
+      int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
+      int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
+      taps.rows = axisTaps(src.h / py, dst.h, p.weightShape[2], p.strides[0],
+                           p.pads[0], p.dilations[0]);
+      taps.cols = axisTaps(src.w / px, dst.w, p.weightShape[3], p.strides[1],
+                           p.pads[1], p.dilations[1]);
+    }
+    convTaps.push_back(std::move(taps));
   }
 }
 
@@ -126,11 +153,32 @@ void GoldenEngine::deliver(size_t index, const Events &events,
   int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
   int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
   int64_t sh = src.h / py, sw = src.w / px; // the (pooled) source plane
-  for (const auto &[address, value] : events) {
-    int64_t c = address / (src.h * src.w);
-    int64_t y = (address / src.w) % src.h / py, x = address % src.w / px;
-    if (y >= sh || x >= sw)
-      continue; // rows and columns past the last whole pooling window
+  // Input pooling is a sum: events that land on one pooled address are
+  // merged into one graded event first (the same integers, fewer SOPs).
+  Events pooled;
+  const Events *input = &events;
+  if (py * px > 1) {
+    std::vector<int32_t> sums(src.c * sh * sw, 0);
+    std::vector<uint8_t> seen(sums.size(), 0);
+    std::vector<int64_t> touched;
+    for (const auto &[address, value] : events) {
+      int64_t c = address / (src.h * src.w);
+      int64_t y = (address / src.w) % src.h / py, x = address % src.w / px;
+      if (y >= sh || x >= sw)
+        continue; // rows and columns past the last whole pooling window
+      int64_t q = (c * sh + y) * sw + x;
+      if (!seen[q]) // sums can return to 0 when graded values cancel
+        touched.push_back(q), seen[q] = 1;
+      sums[q] += value;
+    }
+    for (int64_t q : touched)
+      if (sums[q] != 0)
+        pooled.emplace_back(q, sums[q]);
+    input = &pooled;
+  }
+  for (const auto &[address, value] : *input) {
+    int64_t c = address / (sh * sw);
+    int64_t y = (address / sw) % sh, x = address % sw;
     int64_t v = value;
     switch (p.kind) {
     case ProjectionKind::OneToOne:
@@ -138,24 +186,17 @@ void GoldenEngine::deliver(size_t index, const Events &events,
       ++ops;
       break;
     case ProjectionKind::Dense: {
-      const int8_t *w = weights + ((c * sh + y) * sw + x) * dst.c;
+      const int8_t *w = weights + address * dst.c;
       for (int64_t o = 0; o < dst.c; ++o)
         current[o] += uint32_t(v * w[o]);
       ops += dst.c;
       break;
     }
     case ProjectionKind::Conv: {
+      const Taps &taps = convTaps[index];
       int64_t kh = p.weightShape[2], kw = p.weightShape[3];
-      for (int64_t ky = 0; ky < kh; ++ky) {
-        int64_t ty = y + p.pads[0] - ky * p.dilations[0];
-        if (ty < 0 || ty % p.strides[0] || ty / p.strides[0] >= dst.h)
-          continue;
-        int64_t oy = ty / p.strides[0];
-        for (int64_t kx = 0; kx < kw; ++kx) {
-          int64_t tx = x + p.pads[1] - kx * p.dilations[1];
-          if (tx < 0 || tx % p.strides[1] || tx / p.strides[1] >= dst.w)
-            continue;
-          int64_t ox = tx / p.strides[1];
+      for (const auto &[ky, oy] : taps.rows[y])
+        for (const auto &[kx, ox] : taps.cols[x]) {
           const int8_t *w = weights + ((c * kh + ky) * kw + kx) * dst.c;
           uint32_t *out = current.data() + (oy * dst.w + ox) * dst.c;
           if (v == 1) // a spike: no multiply
@@ -166,7 +207,6 @@ void GoldenEngine::deliver(size_t index, const Events &events,
               out[o] += uint32_t(v * w[o]);
           ops += dst.c;
         }
-      }
       break;
     }
     }

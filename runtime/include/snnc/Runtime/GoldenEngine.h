@@ -50,6 +50,11 @@ private:
   /// Weights reordered so that one event's targets are contiguous: conv
   /// [c][ky][kx][o], dense [k][o].  Currents are kept channel-last.
   std::vector<std::vector<int8_t>> fanOutWeights;
+  /// Conv taps per source row and column: (kernel index, output index).
+  struct Taps {
+    std::vector<std::vector<std::pair<int64_t, int64_t>>> rows, cols;
+  };
+  std::vector<Taps> convTaps;
   RunStats runStats;
 };
 
