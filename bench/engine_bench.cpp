@@ -26,7 +26,9 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::Required, cl::desc("<m
 static cl::opt<std::string> imagesPath(cl::Positional, cl::Required, cl::desc("<images>"));
 static cl::opt<std::string> labelsPath(cl::Positional, cl::Required, cl::desc("<labels>"));
 static cl::opt<int64_t> count("images", cl::desc("Images to run"), cl::init(1000));
-static cl::opt<int> repeats("repeats", cl::desc("Compile repetitions"), cl::init(5));
+static cl::opt<int> repeats("repeats",
+                            cl::desc("Repetitions; each figure is the best"),
+                            cl::init(3));
 
 namespace {
 double seconds(std::chrono::steady_clock::time_point start) {
@@ -87,34 +89,60 @@ int main(int argc, char **argv) {
   if (!goldenModel)
     return fail(goldenModel.takeError());
 
+  // Each figure is the best of `repeats` runs: this machine is shared.
+  auto best = [&](auto body) {
+    double fastest = 1e9;
+    for (int r = 0; r < repeats; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      if (!body())
+        return -1.0;
+      fastest = std::min(fastest, seconds(start));
+    }
+    return fastest;
+  };
   // Float, batch 1 (latency), then the whole set as one batch (throughput).
-  auto start = std::chrono::steady_clock::now();
   int64_t batch1 = std::min<int64_t>(n, 200);
-  for (int64_t i = 0; i < batch1; ++i)
-    if (auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
-                                       slice(*images, i, 1), std::nullopt); !out)
-      return fail(out.takeError());
-  double floatSingle = seconds(start) / double(batch1);
-  start = std::chrono::steady_clock::now();
-  auto floatScores = pipeline::runEngine(*floatModel->engine, floatModel->graph,
-                                         *images, std::nullopt);
-  if (!floatScores)
-    return fail(floatScores.takeError());
-  double floatBatched = seconds(start) / double(n);
-
-  start = std::chrono::steady_clock::now();
-  auto goldenScores = pipeline::runEngine(*goldenModel->engine, goldenModel->graph,
-                                          *images, std::nullopt);
-  if (!goldenScores)
-    return fail(goldenScores.takeError());
-  double golden = seconds(start) / double(n);
+  double floatSingle = best([&] {
+    for (int64_t i = 0; i < batch1; ++i)
+      if (auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
+                                         slice(*images, i, 1), std::nullopt);
+          !out) {
+        llvm::consumeError(out.takeError());
+        return false;
+      }
+    return true;
+  }) / double(batch1);
+  std::optional<NDArray> floatScores, goldenScores;
+  double floatBatched = best([&] {
+    auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
+                                   *images, std::nullopt);
+    if (!out) {
+      llvm::consumeError(out.takeError());
+      return false;
+    }
+    floatScores = std::move(*out);
+    return true;
+  }) / double(n);
+  double golden = best([&] {
+    auto out = pipeline::runEngine(*goldenModel->engine, goldenModel->graph,
+                                   *images, std::nullopt);
+    if (!out) {
+      llvm::consumeError(out.takeError());
+      return false;
+    }
+    goldenScores = std::move(*out);
+    return true;
+  }) / double(n);
+  if (!floatScores || !goldenScores || floatSingle < 0)
+    return 1;
   auto floatAcc = pipeline::scoreAccuracy(*floatScores, *labels);
   auto goldenAcc = pipeline::scoreAccuracy(*goldenScores, *labels);
   if (!floatAcc || !goldenAcc)
     return 1;
 
   const RunStats &stats = goldenModel->golden->stats();
-  llvm::outs() << llvm::formatv("{0} images, single thread\n\n", n);
+  llvm::outs() << llvm::formatv("{0} images, single thread, best of {1} runs\n\n",
+                                n, int(repeats));
   llvm::outs() << "| engine | time per inference | accuracy |\n|---|---|---|\n";
   llvm::outs() << llvm::formatv("| float (LibTorch, dense), batch 1 | {0:F3} ms | |\n",
                                 floatSingle * 1e3);
@@ -122,8 +150,10 @@ int main(int argc, char **argv) {
                                 n, floatBatched * 1e3, floatAcc->percent());
   llvm::outs() << llvm::formatv("| golden (integer, event-driven) | {0:F3} ms | {1:F2}% |\n\n",
                                 golden * 1e3, goldenAcc->percent());
+  // The golden engine ran `repeats` times over the images.
+  int64_t runs = n * repeats;
   llvm::outs() << llvm::formatv("golden synaptic ops per inference: {0}\n\n",
-                                stats.totalSynapticOps() / n);
+                                stats.totalSynapticOps() / runs);
   llvm::outs() << "| population | neurons | events per inference | firing rate |\n"
                   "|---|---|---|---|\n";
   for (const RunStats::Population &p : stats.populations) {
@@ -131,8 +161,8 @@ int main(int argc, char **argv) {
     for (int64_t e : p.eventsPerStep)
       events += e;
     llvm::outs() << llvm::formatv("| {0} | {1} | {2:F1} | {3:F4} |\n", p.name,
-                                  p.neurons, double(events) / double(n),
-                                  double(events) / double(n * stats.timesteps * p.neurons));
+                                  p.neurons, double(events) / double(runs),
+                                  double(events) / double(runs * stats.timesteps * p.neurons));
   }
   return 0;
 }

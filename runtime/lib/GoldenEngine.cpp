@@ -29,6 +29,20 @@ int64_t saturate(int64_t v, int64_t bits) {
 }
 
 double roundHalfAway(double x) { return std::round(x); }
+
+// One event's contribution to a row of contiguous targets.  `__restrict`
+// matters: int8_t may alias anything, and without it the compiler cannot
+// vectorize these loops.
+void addRow(uint32_t *__restrict out, const int8_t *__restrict w, int64_t n) {
+  for (int64_t o = 0; o < n; ++o)
+    out[o] += uint32_t(int32_t(w[o]));
+}
+
+void addRowScaled(uint32_t *__restrict out, const int8_t *__restrict w,
+                  int64_t n, int32_t v) {
+  for (int64_t o = 0; o < n; ++o)
+    out[o] += uint32_t(v * int32_t(w[o]));
+}
 } // namespace
 
 int64_t RunStats::totalSynapticOps() const {
@@ -185,13 +199,10 @@ void GoldenEngine::deliver(size_t index, const Events &events,
       current[(y * dst.w + x) * dst.c + c] += uint32_t(v * weights[c]);
       ++ops;
       break;
-    case ProjectionKind::Dense: {
-      const int8_t *w = weights + address * dst.c;
-      for (int64_t o = 0; o < dst.c; ++o)
-        current[o] += uint32_t(v * w[o]);
+    case ProjectionKind::Dense:
+      addRowScaled(current.data(), weights + address * dst.c, dst.c, int32_t(v));
       ops += dst.c;
       break;
-    }
     case ProjectionKind::Conv: {
       const Taps &taps = convTaps[index];
       int64_t kh = p.weightShape[2], kw = p.weightShape[3];
@@ -200,11 +211,9 @@ void GoldenEngine::deliver(size_t index, const Events &events,
           const int8_t *w = weights + ((c * kh + ky) * kw + kx) * dst.c;
           uint32_t *out = current.data() + (oy * dst.w + ox) * dst.c;
           if (v == 1) // a spike: no multiply
-            for (int64_t o = 0; o < dst.c; ++o)
-              out[o] += uint32_t(int32_t(w[o]));
+            addRow(out, w, dst.c);
           else
-            for (int64_t o = 0; o < dst.c; ++o)
-              out[o] += uint32_t(v * w[o]);
+            addRowScaled(out, w, dst.c, int32_t(v));
           ops += dst.c;
         }
       break;
@@ -262,17 +271,24 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       }
       // Neuron update, step 2.  Neuron j = position * C + c.
       events[i].clear();
+      const int64_t *thresholds = pop.threshold.data(), *biases = pop.bias.data();
+      const uint32_t *in = current[i].data();
+      uint8_t *spiked = fired[i].data();
+      int64_t *state = u.data();
+      const int64_t decay = pop.decay, decayBits = pop.decayBits;
+      const int64_t hi = (int64_t(1) << (pop.stateBits - 1)) - 1, lo = -hi - 1;
+      const bool soft = pop.softReset, ge = pop.fireGe;
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
         for (int64_t c = 0; c < channels; ++c, ++j) {
-          int64_t threshold = pop.threshold[c];
-          int64_t r = u[j];
-          if (fired[i][j])
-            r = pop.softReset ? r - threshold : 0;
-          int64_t decayed = (r * pop.decay) >> pop.decayBits;
-          u[j] = saturate(decayed + int64_t(int32_t(current[i][j])) + pop.bias[c],
-                          pop.stateBits);
-          bool spike = pop.fireGe ? u[j] >= threshold : u[j] > threshold;
-          fired[i][j] = spike;
+          int64_t threshold = thresholds[c];
+          int64_t r = state[j];
+          if (spiked[j])
+            r = soft ? r - threshold : 0;
+          int64_t v = ((r * decay) >> decayBits) + int64_t(int32_t(in[j])) + biases[c];
+          v = v < lo ? lo : (v > hi ? hi : v);
+          state[j] = v;
+          bool spike = ge ? v >= threshold : v > threshold;
+          spiked[j] = spike;
           if (spike)
             events[i].emplace_back(c * plane + pos, 1); // CHW address
         }
