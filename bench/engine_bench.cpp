@@ -22,17 +22,22 @@
 using namespace snnc;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::Required, cl::desc("<model.onnx>"));
-static cl::opt<std::string> imagesPath(cl::Positional, cl::Required, cl::desc("<images>"));
-static cl::opt<std::string> labelsPath(cl::Positional, cl::Required, cl::desc("<labels>"));
-static cl::opt<int64_t> count("images", cl::desc("Images to run"), cl::init(1000));
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx>"));
+static cl::opt<std::string> imagesPath(cl::Positional, cl::Required,
+                                       cl::desc("<images>"));
+static cl::opt<std::string> labelsPath(cl::Positional, cl::Required,
+                                       cl::desc("<labels>"));
+static cl::opt<int64_t> count("images", cl::desc("Images to run"),
+                              cl::init(1000));
 static cl::opt<int> repeats("repeats",
                             cl::desc("Repetitions; each figure is the best"),
                             cl::init(3));
 
 namespace {
 double seconds(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 NDArray slice(const NDArray &images, int64_t start, int64_t len) {
@@ -78,12 +83,16 @@ int main(int argc, char **argv) {
       return fail(core.takeError());
     compileBest = std::min(compileBest, seconds(start));
   }
-  llvm::outs() << llvm::formatv("compile (import to core network), best of {0}: "
-                                "{1:F1} ms\n\n", int(repeats), compileBest * 1e3);
+  llvm::outs() << llvm::formatv(
+      "compile (import to core network), best of {0}: "
+      "{1:F1} ms\n\n",
+      int(repeats), compileBest * 1e3);
 
   mlir::MLIRContext context;
-  auto floatModel = pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Float);
-  auto goldenModel = pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Golden);
+  auto floatModel =
+      pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Float);
+  auto goldenModel =
+      pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Golden);
   if (!floatModel)
     return fail(floatModel.takeError());
   if (!goldenModel)
@@ -103,36 +112,42 @@ int main(int argc, char **argv) {
   // Float, batch 1 (latency), then the whole set as one batch (throughput).
   int64_t batch1 = std::min<int64_t>(n, 200);
   double floatSingle = best([&] {
-    for (int64_t i = 0; i < batch1; ++i)
-      if (auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
-                                         slice(*images, i, 1), std::nullopt);
-          !out) {
-        llvm::consumeError(out.takeError());
-        return false;
-      }
-    return true;
-  }) / double(batch1);
+                         for (int64_t i = 0; i < batch1; ++i)
+                           if (auto out = pipeline::runEngine(
+                                   *floatModel->engine, floatModel->graph,
+                                   slice(*images, i, 1), std::nullopt);
+                               !out) {
+                             llvm::consumeError(out.takeError());
+                             return false;
+                           }
+                         return true;
+                       }) /
+                       double(batch1);
   std::optional<NDArray> floatScores, goldenScores;
-  double floatBatched = best([&] {
-    auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
-                                   *images, std::nullopt);
-    if (!out) {
-      llvm::consumeError(out.takeError());
-      return false;
-    }
-    floatScores = std::move(*out);
-    return true;
-  }) / double(n);
-  double golden = best([&] {
-    auto out = pipeline::runEngine(*goldenModel->engine, goldenModel->graph,
-                                   *images, std::nullopt);
-    if (!out) {
-      llvm::consumeError(out.takeError());
-      return false;
-    }
-    goldenScores = std::move(*out);
-    return true;
-  }) / double(n);
+  double floatBatched =
+      best([&] {
+        auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
+                                       *images, std::nullopt);
+        if (!out) {
+          llvm::consumeError(out.takeError());
+          return false;
+        }
+        floatScores = std::move(*out);
+        return true;
+      }) /
+      double(n);
+  double golden =
+      best([&] {
+        auto out = pipeline::runEngine(*goldenModel->engine, goldenModel->graph,
+                                       *images, std::nullopt);
+        if (!out) {
+          llvm::consumeError(out.takeError());
+          return false;
+        }
+        goldenScores = std::move(*out);
+        return true;
+      }) /
+      double(n);
   if (!floatScores || !goldenScores || floatSingle < 0)
     return 1;
   auto floatAcc = pipeline::scoreAccuracy(*floatScores, *labels);
@@ -141,28 +156,33 @@ int main(int argc, char **argv) {
     return 1;
 
   const RunStats &stats = goldenModel->golden->stats();
-  llvm::outs() << llvm::formatv("{0} images, single thread, best of {1} runs\n\n",
-                                n, int(repeats));
+  llvm::outs() << llvm::formatv(
+      "{0} images, single thread, best of {1} runs\n\n", n, int(repeats));
   llvm::outs() << "| engine | time per inference | accuracy |\n|---|---|---|\n";
-  llvm::outs() << llvm::formatv("| float (LibTorch, dense), batch 1 | {0:F3} ms | |\n",
-                                floatSingle * 1e3);
-  llvm::outs() << llvm::formatv("| float (LibTorch, dense), batch {0} | {1:F3} ms | {2:F2}% |\n",
-                                n, floatBatched * 1e3, floatAcc->percent());
-  llvm::outs() << llvm::formatv("| golden (integer, event-driven) | {0:F3} ms | {1:F2}% |\n\n",
-                                golden * 1e3, goldenAcc->percent());
+  llvm::outs() << llvm::formatv(
+      "| float (LibTorch, dense), batch 1 | {0:F3} ms | |\n",
+      floatSingle * 1e3);
+  llvm::outs() << llvm::formatv(
+      "| float (LibTorch, dense), batch {0} | {1:F3} ms | {2:F2}% |\n", n,
+      floatBatched * 1e3, floatAcc->percent());
+  llvm::outs() << llvm::formatv(
+      "| golden (integer, event-driven) | {0:F3} ms | {1:F2}% |\n\n",
+      golden * 1e3, goldenAcc->percent());
   // The golden engine ran `repeats` times over the images.
   int64_t runs = n * repeats;
   llvm::outs() << llvm::formatv("golden synaptic ops per inference: {0}\n\n",
                                 stats.totalSynapticOps() / runs);
-  llvm::outs() << "| population | neurons | events per inference | firing rate |\n"
-                  "|---|---|---|---|\n";
+  llvm::outs()
+      << "| population | neurons | events per inference | firing rate |\n"
+         "|---|---|---|---|\n";
   for (const RunStats::Population &p : stats.populations) {
     int64_t events = 0;
     for (int64_t e : p.eventsPerStep)
       events += e;
-    llvm::outs() << llvm::formatv("| {0} | {1} | {2:F1} | {3:F4} |\n", p.name,
-                                  p.neurons, double(events) / double(runs),
-                                  double(events) / double(runs * stats.timesteps * p.neurons));
+    llvm::outs() << llvm::formatv(
+        "| {0} | {1} | {2:F1} | {3:F4} |\n", p.name, p.neurons,
+        double(events) / double(runs),
+        double(events) / double(runs * stats.timesteps * p.neurons));
   }
   return 0;
 }

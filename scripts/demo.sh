@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs the main job on the bundled Fashion-MNIST model:
-# import to the snn dialect, then float inference on all 10,000 test images.
+# import to the snn dialect, compile to a core package, then float and golden
+# (bit-exact integer) inference on all 10,000 test images.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$repo/scripts/setup.sh"
@@ -9,7 +10,12 @@ snnc="${SNNC_BUILD_DIR:-$repo/build}/bin/snnc"
 model="$repo/examples/fashion_mnist/fashion_mnist.onnx"
 data=/usr/share/datasets/fashion-mnist
 echo "== snnc import (first lines of the snn dialect) =="
-"$snnc" import "$model" | grep -v "arith.constant" | head -n 30
-echo "== snnc eval --engine float, Fashion-MNIST test set =="
-"$snnc" eval "$model" --engine float \
+ir="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist.mlir"
+"$snnc" import "$model" -o "$ir"
+grep -v "arith.constant" "$ir" | sed -n 1,30p
+echo "== snnc compile --target ice40-up5k --state-bits 16 =="
+"$snnc" compile "$model" --target ice40-up5k --state-bits 16 \
+  -o "${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist.snnpkg"
+echo "== snnc eval --engine golden, Fashion-MNIST test set (float and integer) =="
+"$snnc" eval "$model" --engine golden \
   --images "$data/t10k-images-idx3-ubyte.gz" --labels "$data/t10k-labels-idx1-ubyte.gz"

@@ -34,7 +34,8 @@ std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
 
 /// One sample's shape: the type's shape without the batch dim.
 std::vector<int64_t> sampleShape(Value value) {
-  return toVector(value.getType().cast<RankedTensorType>().getShape().drop_front());
+  return toVector(
+      value.getType().cast<RankedTensorType>().getShape().drop_front());
 }
 
 class Lowering {
@@ -129,64 +130,71 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.isExternal())
     return coreError(module, "the module has no @main function");
-  if (auto steps = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
+  if (auto steps =
+          module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
     net.timesteps = steps.getInt();
-  if (auto target = module->getAttrOfType<StringAttr>(snn::SNNDialect::kTargetAttr))
+  if (auto target =
+          module->getAttrOfType<StringAttr>(snn::SNNDialect::kTargetAttr))
     net.target = target.str();
-  if (auto lanes = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kLanesAttr))
+  if (auto lanes =
+          module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kLanesAttr))
     net.lanes = lanes.getInt();
-  if (auto encoding =
-          module->getAttrOfType<StringAttr>(snn::SNNDialect::kInputEncodingAttr))
+  if (auto encoding = module->getAttrOfType<StringAttr>(
+          snn::SNNDialect::kInputEncodingAttr))
     net.encoding = encoding.getValue() == "events" ? InputEncoding::Events
                                                    : InputEncoding::Direct;
   for (Operation &op : main.getBody().front()) {
-    llvm::Error err = llvm::TypeSwitch<Operation *, llvm::Error>(&op)
-        .Case([&](snn::EncodeOp encode) -> llvm::Error {
-          if (!net.populations.empty())
-            return coreError(&op, "the network has one input encoder");
-          net.input.gain.assign(encode.getGain().begin(),
-                                encode.getGain().end());
-          net.input.offset.assign(encode.getOffset().begin(),
-                                  encode.getOffset().end());
-          net.input.scale = encode.getScale().convertToFloat();
-          net.input.bits = encode.getBits();
-          CorePopulation input;
-          input.kind = PopulationKind::Input;
-          return addPopulation(&op, std::move(input), {});
-        })
-        .Case([&](snn::QLIFOp lif) -> llvm::Error {
-          CorePopulation p;
-          p.kind = PopulationKind::LIF;
-          p.threshold = toVector(lif.getThreshold());
-          p.bias = toVector(lif.getBias());
-          p.decay = lif.getDecay();
-          p.decayBits = lif.getDecayBits();
-          p.stateBits = lif.getStateBits();
-          p.softReset = lif.getReset() == snn::ResetMode::soft;
-          p.fireGe = lif.getFire() == snn::FireMode::ge;
-          return addPopulation(&op, std::move(p), lif.getCurrents());
-        })
-        .Case([&](snn::QReadoutOp readout) -> llvm::Error {
-          CorePopulation p;
-          p.kind = PopulationKind::Readout;
-          p.bias = toVector(readout.getBias());
-          p.unit.assign(readout.getUnit().begin(), readout.getUnit().end());
-          net.readout = int(net.populations.size());
-          return addPopulation(&op, std::move(p), readout.getCurrents());
-        })
-        .Case<snn::QConv2dOp, snn::QDenseOp, snn::QOneToOneOp, arith::ConstantOp>(
-            [](Operation *) { return llvm::Error::success(); })
-        .Case([&](func::ReturnOp ret) -> llvm::Error {
-          if (ret.getNumOperands() != 1 ||
-              !isa_and_nonnull<snn::QReadoutOp>(ret.getOperand(0).getDefiningOp()))
-            return coreError(&op, "@main must return the readout");
-          return llvm::Error::success();
-        })
-        .Default([&](Operation *other) {
-          return coreError(other, "op '" + other->getName().getStringRef() +
-                                      "' is not part of the integer core level; "
-                                      "compile the model first");
-        });
+    llvm::Error err =
+        llvm::TypeSwitch<Operation *, llvm::Error>(&op)
+            .Case([&](snn::EncodeOp encode) -> llvm::Error {
+              if (!net.populations.empty())
+                return coreError(&op, "the network has one input encoder");
+              net.input.gain.assign(encode.getGain().begin(),
+                                    encode.getGain().end());
+              net.input.offset.assign(encode.getOffset().begin(),
+                                      encode.getOffset().end());
+              net.input.scale = encode.getScale().convertToFloat();
+              net.input.bits = encode.getBits();
+              CorePopulation input;
+              input.kind = PopulationKind::Input;
+              return addPopulation(&op, std::move(input), {});
+            })
+            .Case([&](snn::QLIFOp lif) -> llvm::Error {
+              CorePopulation p;
+              p.kind = PopulationKind::LIF;
+              p.threshold = toVector(lif.getThreshold());
+              p.bias = toVector(lif.getBias());
+              p.decay = lif.getDecay();
+              p.decayBits = lif.getDecayBits();
+              p.stateBits = lif.getStateBits();
+              p.softReset = lif.getReset() == snn::ResetMode::soft;
+              p.fireGe = lif.getFire() == snn::FireMode::ge;
+              return addPopulation(&op, std::move(p), lif.getCurrents());
+            })
+            .Case([&](snn::QReadoutOp readout) -> llvm::Error {
+              CorePopulation p;
+              p.kind = PopulationKind::Readout;
+              p.bias = toVector(readout.getBias());
+              p.unit.assign(readout.getUnit().begin(), readout.getUnit().end());
+              net.readout = int(net.populations.size());
+              return addPopulation(&op, std::move(p), readout.getCurrents());
+            })
+            .Case<snn::QConv2dOp, snn::QDenseOp, snn::QOneToOneOp,
+                  arith::ConstantOp>(
+                [](Operation *) { return llvm::Error::success(); })
+            .Case([&](func::ReturnOp ret) -> llvm::Error {
+              if (ret.getNumOperands() != 1 ||
+                  !isa_and_nonnull<snn::QReadoutOp>(
+                      ret.getOperand(0).getDefiningOp()))
+                return coreError(&op, "@main must return the readout");
+              return llvm::Error::success();
+            })
+            .Default([&](Operation *other) {
+              return coreError(other,
+                               "op '" + other->getName().getStringRef() +
+                                   "' is not part of the integer core level; "
+                                   "compile the model first");
+            });
     if (err)
       return std::move(err);
   }

@@ -80,7 +80,8 @@ llvm::Error Lowering::lowerConstant(arith::ConstantOp op) {
 
 llvm::Error Lowering::lowerOp(Operation *op) {
   return llvm::TypeSwitch<Operation *, llvm::Error>(op)
-      .Case([&](arith::ConstantOp c) -> llvm::Error { return lowerConstant(c); })
+      .Case(
+          [&](arith::ConstantOp c) -> llvm::Error { return lowerConstant(c); })
       .Case([&](snn::Conv2dOp conv) -> llvm::Error {
         FloatOp &out = addOp(op, FloatOpKind::Conv2d);
         out.strides = toVector(conv.getStrides());
@@ -166,10 +167,11 @@ Expected<FloatGraph> Lowering::run(ModuleOp module) {
   graph.inputShape = toVector(inputType.getShape().drop_front());
   graph.numOutputs = outputType.getDimSize(1);
   graph.input = idOf(main.getArgument(0));
-  if (auto steps = module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
+  if (auto steps =
+          module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
     graph.timesteps = steps.getInt();
-  if (auto encoding =
-          module->getAttrOfType<StringAttr>(snn::SNNDialect::kInputEncodingAttr))
+  if (auto encoding = module->getAttrOfType<StringAttr>(
+          snn::SNNDialect::kInputEncodingAttr))
     graph.encoding = encoding.getValue() == "events" ? InputEncoding::Events
                                                      : InputEncoding::Direct;
   for (Operation &op : main.getBody().front())

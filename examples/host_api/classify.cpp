@@ -13,11 +13,13 @@
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: classify model.snnpkg images.npy [labels.npy]\n");
+    std::fprintf(stderr,
+                 "usage: classify model.snnpkg images.npy [labels.npy]\n");
     return 2;
   }
   auto fail = [](llvm::Error err) {
-    std::fprintf(stderr, "classify: %s\n", llvm::toString(std::move(err)).c_str());
+    std::fprintf(stderr, "classify: %s\n",
+                 llvm::toString(std::move(err)).c_str());
     return 1;
   };
   auto session = snnc::Session::open(argv[1]);

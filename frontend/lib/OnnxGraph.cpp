@@ -62,8 +62,8 @@ static Error decodeRaw(const std::string &raw, int64_t count,
   return Error::success();
 }
 
-Expected<HostTensor> snnc::frontend::decodeTensor(const onnx::TensorProto &proto,
-                                                  StringRef what) {
+Expected<HostTensor>
+snnc::frontend::decodeTensor(const onnx::TensorProto &proto, StringRef what) {
   HostTensor tensor;
   int64_t count = 1;
   for (int64_t dim : proto.dims()) {
@@ -71,8 +71,8 @@ Expected<HostTensor> snnc::frontend::decodeTensor(const onnx::TensorProto &proto
       return fail(llvm::formatv("{0} has a negative dim {1}", what, dim));
     tensor.dims.push_back(dim);
     if (dim > 0 && count > kMaxTensorElements / dim)
-      return fail(llvm::formatv("{0} has absurd dims {1}", what,
-                                dimsStr(tensor.dims)));
+      return fail(
+          llvm::formatv("{0} has absurd dims {1}", what, dimsStr(tensor.dims)));
     count *= dim;
   }
   if (proto.data_location() == onnx::TensorProto::EXTERNAL)
@@ -81,15 +81,17 @@ Expected<HostTensor> snnc::frontend::decodeTensor(const onnx::TensorProto &proto
   switch (proto.data_type()) {
   case onnx::TensorProto::FLOAT: {
     if (hasRaw) {
-      if (Error err = decodeRaw<float>(proto.raw_data(), count, tensor.floats, what))
+      if (Error err =
+              decodeRaw<float>(proto.raw_data(), count, tensor.floats, what))
         return std::move(err);
     } else {
-      tensor.floats.assign(proto.float_data().begin(), proto.float_data().end());
+      tensor.floats.assign(proto.float_data().begin(),
+                           proto.float_data().end());
     }
     if (int64_t(tensor.floats.size()) != count)
       return fail(llvm::formatv("{0} has {1} values, its dims {2} need {3}",
-                                what, tensor.floats.size(), dimsStr(tensor.dims),
-                                count));
+                                what, tensor.floats.size(),
+                                dimsStr(tensor.dims), count));
     for (float value : tensor.floats)
       if (!std::isfinite(value))
         return fail(llvm::formatv("{0} contains {1}", what,
@@ -99,7 +101,8 @@ Expected<HostTensor> snnc::frontend::decodeTensor(const onnx::TensorProto &proto
   case onnx::TensorProto::INT64: {
     tensor.isInt = true;
     if (hasRaw) {
-      if (Error err = decodeRaw<int64_t>(proto.raw_data(), count, tensor.ints, what))
+      if (Error err =
+              decodeRaw<int64_t>(proto.raw_data(), count, tensor.ints, what))
         return std::move(err);
     } else {
       tensor.ints.assign(proto.int64_data().begin(), proto.int64_data().end());
@@ -113,8 +116,9 @@ Expected<HostTensor> snnc::frontend::decodeTensor(const onnx::TensorProto &proto
   default:
     return fail(llvm::formatv(
         "{0} has data type {1}; snnc reads float32 weights and int64 shapes",
-        what, onnx::TensorProto::DataType_Name(
-                  onnx::TensorProto::DataType(proto.data_type()))));
+        what,
+        onnx::TensorProto::DataType_Name(
+            onnx::TensorProto::DataType(proto.data_type()))));
   }
 }
 
@@ -135,8 +139,8 @@ bool NodeAttrs::has(StringRef name) const { return find(name) != nullptr; }
 
 Error NodeAttrs::wrongType(const onnx::AttributeProto &attr,
                            StringRef expected) const {
-  return fail(llvm::formatv("attribute '{0}' must be {1}", attr.name(),
-                            expected));
+  return fail(
+      llvm::formatv("attribute '{0}' must be {1}", attr.name(), expected));
 }
 
 Expected<int64_t> NodeAttrs::getInt(StringRef name, int64_t dflt) const {

@@ -50,8 +50,8 @@ public:
   llvm::Expected<float> getRequiredFloat(llvm::StringRef name) const;
   llvm::Expected<std::string> getString(llvm::StringRef name,
                                         llvm::StringRef dflt) const;
-  llvm::Expected<std::vector<int64_t>>
-  getInts(llvm::StringRef name, std::vector<int64_t> dflt) const;
+  llvm::Expected<std::vector<int64_t>> getInts(llvm::StringRef name,
+                                               std::vector<int64_t> dflt) const;
   llvm::Expected<HostTensor> getTensor(llvm::StringRef name) const;
   /// Fails on any attribute outside `known`.
   llvm::Error checkKnown(llvm::ArrayRef<llvm::StringRef> known) const;

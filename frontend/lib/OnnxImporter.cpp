@@ -32,12 +32,14 @@ Error checkOpsets(const onnx::ModelProto &model) {
     if (domain.empty() || domain == "ai.onnx") {
       sawDefault = true;
       if (opset.version() < kMinOpset || opset.version() > kMaxOpset)
-        return fail(formatv("opset {0} of ai.onnx is not supported ({1}-{2} are)",
-                            opset.version(), kMinOpset, kMaxOpset));
+        return fail(
+            formatv("opset {0} of ai.onnx is not supported ({1}-{2} are)",
+                    opset.version(), kMinOpset, kMaxOpset));
     } else if (domain == "snn") {
       if (opset.version() != 1)
         return fail(formatv("version {0} of the snn domain is not supported "
-                            "(1 is)", opset.version()));
+                            "(1 is)",
+                            opset.version()));
     }
   }
   if (!sawDefault)
@@ -58,12 +60,14 @@ Expected<Metadata> readMetadata(const onnx::ModelProto &model) {
       if (StringRef(entry.value()).getAsInteger(10, steps) || steps < 1 ||
           steps > 100000)
         return fail(formatv("metadata snn.timesteps = '{0}' is not a step "
-                            "count in [1, 100000]", entry.value()));
+                            "count in [1, 100000]",
+                            entry.value()));
       meta.timesteps = steps;
     } else if (entry.key() == "snn.input_encoding") {
       if (!snn::isValidInputEncoding(entry.value()))
         return fail(formatv("metadata snn.input_encoding = '{0}' must be "
-                            "'direct' or 'events'", entry.value()));
+                            "'direct' or 'events'",
+                            entry.value()));
       meta.encoding = entry.value();
     }
   }
@@ -93,16 +97,19 @@ Expected<RankedTensorType> inputType(const onnx::ValueInfoProto &info,
       return fail(formatv("{0} dim {1} must be static", what, i));
     int64_t size = dim.dim_value();
     if (size < 1)
-      return fail(formatv("{0} dim {1} is {2}; dims must be >= 1", what, i, size));
+      return fail(
+          formatv("{0} dim {1} is {2}; dims must be >= 1", what, i, size));
     if (size > kMaxDim || (features *= size) > kMaxFeatures)
-      return fail(formatv("{0} dim {1} = {2} is absurdly large", what, i, size));
+      return fail(
+          formatv("{0} dim {1} = {2} is absurdly large", what, i, size));
     shape.push_back(size);
   }
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 
 std::string nodeTitle(const onnx::NodeProto &node, int index) {
-  std::string name = node.name().empty() ? "#" + std::to_string(index) : node.name();
+  std::string name =
+      node.name().empty() ? "#" + std::to_string(index) : node.name();
   return formatv("node '{0}' ({1})", name, node.op_type());
 }
 
@@ -143,7 +150,8 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
       continue; // an initializer listed as an input (IR version < 4)
     if (graphInput)
       return fail(formatv("the graph has several inputs ('{0}', '{1}'); snnc "
-                          "takes one", graphInput->name(), info.name()));
+                          "takes one",
+                          graphInput->name(), info.name()));
     graphInput = &info;
   }
   if (!graphInput)
@@ -157,9 +165,9 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
 
   // The result type is known only after the body is built: create @main with
   // the input alone and set its type at the end.
-  auto func = builder.create<func::FuncOp>(
-      builder.getUnknownLoc(), "main",
-      builder.getFunctionType({*inTypeOrErr}, {}));
+  auto func =
+      builder.create<func::FuncOp>(builder.getUnknownLoc(), "main",
+                                   builder.getFunctionType({*inTypeOrErr}, {}));
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
   GraphValue inputValue;
@@ -176,16 +184,17 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
   const std::string &outName = graph.output(0).name();
   const GraphValue *out = importer.lookup(outName);
   if (!out)
-    return fail(formatv("graph output '{0}' is not produced by any node", outName));
+    return fail(
+        formatv("graph output '{0}' is not produced by any node", outName));
   if (out->isConstant() || out->kind != ValueKind::Current ||
       out->value.getType().cast<RankedTensorType>().getRank() != 2)
-    return fail(formatv("graph output '{0}' must be the readout, a non-spiking "
-                        "[N, K] current; it is {1}",
-                        outName,
-                        out->isConstant() ? "a constant" : kindName(out->kind)));
+    return fail(formatv(
+        "graph output '{0}' must be the readout, a non-spiking "
+        "[N, K] current; it is {1}",
+        outName, out->isConstant() ? "a constant" : kindName(out->kind)));
   builder.create<func::ReturnOp>(builder.getUnknownLoc(), out->value);
-  func.setFunctionType(builder.getFunctionType({*inTypeOrErr},
-                                               {out->value.getType()}));
+  func.setFunctionType(
+      builder.getFunctionType({*inTypeOrErr}, {out->value.getType()}));
 
   // The importer checks everything it builds; the verifier is the backstop
   // and its first diagnostic becomes the error.
@@ -201,9 +210,10 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
 }
 } // namespace
 
-Expected<OwningOpRef<ModuleOp>>
-snnc::importOnnxBuffer(StringRef bytes, bool textual, StringRef sourceName,
-                       MLIRContext &context) {
+Expected<OwningOpRef<ModuleOp>> snnc::importOnnxBuffer(StringRef bytes,
+                                                       bool textual,
+                                                       StringRef sourceName,
+                                                       MLIRContext &context) {
   onnx::ModelProto model;
   if (textual) {
     std::string text = bytes.str();
@@ -223,7 +233,8 @@ snnc::importOnnxBuffer(StringRef bytes, bool textual, StringRef sourceName,
     }
   } else if (bytes.size() > size_t(INT32_MAX) ||
              !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
-    return fail(sourceName + ": not a valid ONNX protobuf (truncated or corrupt)");
+    return fail(sourceName +
+                ": not a valid ONNX protobuf (truncated or corrupt)");
   }
   auto module = importModel(model, context);
   if (!module)

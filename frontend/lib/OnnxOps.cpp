@@ -54,9 +54,8 @@ const GraphValue *GraphImporter::lookup(StringRef name) const {
 }
 
 Location GraphImporter::loc(const onnx::NodeProto &node) {
-  return NameLoc::get(builder.getStringAttr(node.name().empty()
-                                                ? node.op_type()
-                                                : node.name()));
+  return NameLoc::get(builder.getStringAttr(node.name().empty() ? node.op_type()
+                                                                : node.name()));
 }
 
 Expected<const GraphValue *> GraphImporter::input(const onnx::NodeProto &node,
@@ -80,8 +79,8 @@ GraphImporter::activation(const onnx::NodeProto &node, int index) {
   return value;
 }
 
-Expected<const HostTensor *> GraphImporter::constant(const onnx::NodeProto &node,
-                                                     int index) {
+Expected<const HostTensor *>
+GraphImporter::constant(const onnx::NodeProto &node, int index) {
   SNNC_TRY(value, input(node, index));
   if (!value->isConstant())
     return fail(formatv("input '{0}' must be a constant (initializer or "
@@ -92,7 +91,8 @@ Expected<const HostTensor *> GraphImporter::constant(const onnx::NodeProto &node
 
 Value GraphImporter::materialize(const HostTensor &tensor) {
   auto type = f32Tensor(builder, tensor.dims);
-  auto attr = DenseElementsAttr::get(type, llvm::ArrayRef<float>(tensor.floats));
+  auto attr =
+      DenseElementsAttr::get(type, llvm::ArrayRef<float>(tensor.floats));
   return builder.create<arith::ConstantOp>(builder.getUnknownLoc(), attr);
 }
 
@@ -102,8 +102,8 @@ Error GraphImporter::defineOutput(const onnx::NodeProto &node, Value value,
     return fail("the node has no output");
   for (int i = 1; i < node.output_size(); ++i)
     if (!node.output(i).empty())
-      return fail(formatv("output {0} ('{1}') is not supported", i,
-                          node.output(i)));
+      return fail(
+          formatv("output {0} ('{1}') is not supported", i, node.output(i)));
   GraphValue out;
   out.value = value;
   out.kind = kind;
@@ -151,7 +151,8 @@ static Expected<Window> readWindow(const NodeAttrs &attrs,
   SNNC_TRY(autoPad, attrs.getString("auto_pad", "NOTSET"));
   if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4 ||
       window.kernel.size() != 2)
-    return fail("only 2-D windows are supported (2 strides, 2 dilations, 4 pads)");
+    return fail(
+        "only 2-D windows are supported (2 strides, 2 dilations, 4 pads)");
   if (autoPad == "VALID") {
     pads.assign(4, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
@@ -161,7 +162,8 @@ static Expected<Window> readWindow(const NodeAttrs &attrs,
         return fail("strides must be >= 1");
       int64_t out = (in + strides[axis] - 1) / strides[axis];
       int64_t span = dilations[axis] * (window.kernel[axis] - 1) + 1;
-      int64_t total = std::max<int64_t>(0, (out - 1) * strides[axis] + span - in);
+      int64_t total =
+          std::max<int64_t>(0, (out - 1) * strides[axis] + span - in);
       int64_t small = total / 2, large = total - small;
       pads[axis] = autoPad == "SAME_UPPER" ? small : large;
       pads[axis + 2] = autoPad == "SAME_UPPER" ? large : small;
@@ -183,9 +185,10 @@ static Expected<RankedTensorType> windowResult(OpBuilder &builder,
   SmallVector<int64_t, 4> shape = {input.getDimSize(0), channels};
   for (int axis = 0; axis < 2; ++axis) {
     std::string why;
-    snn::WindowAxis geometry{input.getDimSize(2 + axis), window.kernel[axis],
-                             window.strides[axis], window.pads[axis],
-                             window.pads[axis + 2], window.dilations[axis]};
+    snn::WindowAxis geometry{
+        input.getDimSize(2 + axis), window.kernel[axis],
+        window.strides[axis],       window.pads[axis],
+        window.pads[axis + 2],      window.dilations[axis]};
     std::optional<int64_t> size = snn::windowOutputSize(geometry, why);
     if (!size)
       return fail(formatv("spatial axis {0}: {1}", axis + 2, why));
@@ -223,11 +226,13 @@ Error GraphImporter::convertConv(const onnx::NodeProto &node) {
     return fail("the weight must be 4-D [out, in, kh, kw]");
   SNNC_TRY(group, attrs.getInt("group", 1));
   if (group != 1)
-    return fail(formatv("group = {0} is not supported (only group = 1)", group));
+    return fail(
+        formatv("group = {0} is not supported (only group = 1)", group));
   RankedTensorType inType = activationType(x->value);
   if (w->dims[1] != inType.getDimSize(1))
-    return fail(formatv("the weight expects {0} input channels, the input has {1}",
-                        w->dims[1], inType.getDimSize(1)));
+    return fail(
+        formatv("the weight expects {0} input channels, the input has {1}",
+                w->dims[1], inType.getDimSize(1)));
   std::vector<int64_t> kernel = {w->dims[2], w->dims[3]};
   SNNC_TRY(kernelShape, attrs.getInts("kernel_shape", kernel));
   if (kernelShape != kernel)
@@ -254,7 +259,8 @@ Error GraphImporter::convertConv(const onnx::NodeProto &node) {
 /// Builds snn.dense from a row-major [M, K] weight and an optional bias.
 static Value buildDense(OpBuilder &builder, Location loc, Value input,
                         Value weight, Value bias, int64_t outputs) {
-  auto type = f32Tensor(builder, {activationType(input).getDimSize(0), outputs});
+  auto type =
+      f32Tensor(builder, {activationType(input).getDimSize(0), outputs});
   return builder.create<snn::DenseOp>(loc, type, input, weight, bias,
                                       /*input_pool=*/nullptr);
 }
@@ -299,18 +305,20 @@ Error GraphImporter::convertGemm(const onnx::NodeProto &node) {
   if (node.input_size() > 2 && !node.input(2).empty()) {
     SNNC_TRY(c, constant(node, 2));
     // C broadcasts over the batch: [M], [1, M] or a scalar.
-    bool perOutput = c->numElements() == outputs &&
-                     (c->dims.size() == 1 || (c->dims.size() == 2 && c->dims[0] == 1));
+    bool perOutput =
+        c->numElements() == outputs &&
+        (c->dims.size() == 1 || (c->dims.size() == 2 && c->dims[0] == 1));
     if (c->isInt || !(perOutput || c->numElements() == 1))
-      return fail(formatv("C must broadcast to [{0}] (one bias per output)", outputs));
+      return fail(
+          formatv("C must broadcast to [{0}] (one bias per output)", outputs));
     HostTensor biasTensor;
     biasTensor.dims = {outputs};
     for (int64_t i = 0; i < outputs; ++i)
       biasTensor.floats.push_back(beta * c->floats[perOutput ? i : 0]);
     bias = materialize(biasTensor);
   }
-  Value out = buildDense(builder, loc(node), x->value, materialize(weight), bias,
-                         outputs);
+  Value out = buildDense(builder, loc(node), x->value, materialize(weight),
+                         bias, outputs);
   return defineOutput(node, out, ValueKind::Current);
 }
 
@@ -343,8 +351,8 @@ Error GraphImporter::convertNorm(const onnx::NodeProto &node,
   if (thresholdDependent) {
     if (Error err = attrs.checkKnown({"alpha", "v_threshold", "epsilon"}))
       return err;
-  } else if (Error err = attrs.checkKnown({"epsilon", "momentum", "training_mode",
-                                           "spatial"})) {
+  } else if (Error err = attrs.checkKnown(
+                 {"epsilon", "momentum", "training_mode", "spatial"})) {
     return err;
   }
   SNNC_TRY(x, activation(node, 0));
@@ -375,14 +383,16 @@ Error GraphImporter::convertNorm(const onnx::NodeProto &node,
     if (!std::isfinite(alpha))
       return fail("alpha must be finite");
     if (!(threshold > 0.0f) || !std::isfinite(threshold))
-      return fail(formatv("v_threshold must be finite and > 0, got {0}", num(threshold)));
+      return fail(formatv("v_threshold must be finite and > 0, got {0}",
+                          num(threshold)));
   } else {
     SNNC_TRY(training, attrs.getInt("training_mode", 0));
     if (training != 0)
       return fail("training_mode = 1 is not an inference graph");
   }
   if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
-    return fail(formatv("epsilon must be finite and >= 0, got {0}", num(epsilon)));
+    return fail(
+        formatv("epsilon must be finite and >= 0, got {0}", num(epsilon)));
   auto op = builder.create<snn::TdBatchNormOp>(loc(node), x->value, params[0],
                                                params[1], params[2], params[3],
                                                alpha, threshold, epsilon);
@@ -398,12 +408,14 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
   SNNC_TRY(reset, attrs.getString("reset", "hard"));
   SNNC_TRY(fire, attrs.getString("fire", "gt"));
   if (!(threshold > 0.0f) || !std::isfinite(threshold))
-    return fail(formatv("v_threshold must be finite and > 0, got {0}", num(threshold)));
+    return fail(
+        formatv("v_threshold must be finite and > 0, got {0}", num(threshold)));
   if (!(decay >= 0.0f && decay <= 1.0f))
     return fail(formatv("decay must be in [0, 1], got {0}", num(decay)));
   std::optional<snn::ResetMode> resetMode = snn::symbolizeResetMode(reset);
   if (!resetMode)
-    return fail(formatv("reset must be \"hard\" or \"soft\", got \"{0}\"", reset));
+    return fail(
+        formatv("reset must be \"hard\" or \"soft\", got \"{0}\"", reset));
   std::optional<snn::FireMode> fireMode = snn::symbolizeFireMode(fire);
   if (!fireMode)
     return fail(formatv("fire must be \"gt\" or \"ge\", got \"{0}\"", fire));
@@ -456,11 +468,13 @@ Error GraphImporter::convertBinary(const onnx::NodeProto &node) {
   if (!lhs->isConstant() && !rhs->isConstant()) {
     if (op != "Add")
       return fail(formatv("{0} of two activations is not supported (only the "
-                          "residual Add of two currents)", op));
+                          "residual Add of two currents)",
+                          op));
     for (const GraphValue *operand : {lhs, rhs})
       if (operand->kind != ValueKind::Current)
         return fail(formatv("a residual Add needs two currents, one operand "
-                            "is {0}", kindName(operand->kind)));
+                            "is {0}",
+                            kindName(operand->kind)));
     if (lhs->value.getType() != rhs->value.getType())
       return fail("the two currents of a residual Add differ in shape");
     kind = ValueKind::Current;
@@ -498,9 +512,9 @@ Error GraphImporter::convertBinary(const onnx::NodeProto &node) {
 Error GraphImporter::convertPool(const onnx::NodeProto &node, bool global) {
   NodeAttrs attrs(node);
   if (Error err = global ? attrs.checkKnown({})
-                         : attrs.checkKnown({"auto_pad", "ceil_mode",
-                                             "count_include_pad", "kernel_shape",
-                                             "pads", "strides"}))
+                         : attrs.checkKnown(
+                               {"auto_pad", "ceil_mode", "count_include_pad",
+                                "kernel_shape", "pads", "strides"}))
     return err;
   SNNC_TRY(x, activation(node, 0));
   if (Error err = requireRank(*x, 4, "the input"))
@@ -525,13 +539,16 @@ Error GraphImporter::convertPool(const onnx::NodeProto &node, bool global) {
     window = parsed;
     countIncludePad = includePad;
   }
-  SNNC_TRY(resultType, windowResult(builder, inType, window, inType.getDimSize(1)));
+  SNNC_TRY(resultType,
+           windowResult(builder, inType, window, inType.getDimSize(1)));
   auto op = builder.create<snn::AvgPoolOp>(
-      loc(node), resultType, x->value, builder.getDenseI64ArrayAttr(window.kernel),
+      loc(node), resultType, x->value,
+      builder.getDenseI64ArrayAttr(window.kernel),
       builder.getDenseI64ArrayAttr(window.strides),
       builder.getDenseI64ArrayAttr(window.pads),
       builder.getBoolAttr(countIncludePad != 0));
-  ValueKind kind = x->kind == ValueKind::Analog ? ValueKind::Analog : ValueKind::Graded;
+  ValueKind kind =
+      x->kind == ValueKind::Analog ? ValueKind::Analog : ValueKind::Graded;
   return defineOutput(node, op, kind);
 }
 
@@ -556,8 +573,10 @@ Error GraphImporter::convertFlatten(const onnx::NodeProto &node) {
   int64_t rank = activationType(x->value).getRank();
   if (axis != 1 && axis != 1 - rank)
     return fail(formatv("axis = {0} is not supported (only axis 1, which keeps "
-                        "the batch dim)", axis));
-  return defineOutput(node, buildFlatten(builder, loc(node), x->value), x->kind);
+                        "the batch dim)",
+                        axis));
+  return defineOutput(node, buildFlatten(builder, loc(node), x->value),
+                      x->kind);
 }
 
 Error GraphImporter::convertReshape(const onnx::NodeProto &node) {
@@ -583,9 +602,11 @@ Error GraphImporter::convertReshape(const onnx::NodeProto &node) {
     for (size_t i = 0; i < target.size(); ++i)
       spelled += (i ? ", " : "") + std::to_string(target[i]);
     return fail(formatv("Reshape to [{0}] is not supported; only a flatten to "
-                        "[N, {1}] is", spelled, features));
+                        "[N, {1}] is",
+                        spelled, features));
   }
-  return defineOutput(node, buildFlatten(builder, loc(node), x->value), x->kind);
+  return defineOutput(node, buildFlatten(builder, loc(node), x->value),
+                      x->kind);
 }
 
 Error GraphImporter::convertPad(const onnx::NodeProto &node) {

@@ -26,9 +26,10 @@ LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   if (attr.getName() == kPlacementAttr) {
     auto dict = attr.getValue().dyn_cast<DictionaryAttr>();
-    if (!dict || !dict.get("memory") || !dict.get("offset") || !dict.get("size"))
-      return op->emitError() << "'" << kPlacementAttr
-                             << "' needs memory, offset and size";
+    if (!dict || !dict.get("memory") || !dict.get("offset") ||
+        !dict.get("size"))
+      return op->emitError()
+             << "'" << kPlacementAttr << "' needs memory, offset and size";
     return success();
   }
   if (!isa<ModuleOp>(op))
@@ -38,8 +39,8 @@ LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == kTimestepsAttr) {
     auto steps = attr.getValue().dyn_cast<IntegerAttr>();
     if (!steps || steps.getInt() < 1)
-      return op->emitError() << "'" << kTimestepsAttr
-                             << "' must be an integer >= 1";
+      return op->emitError()
+             << "'" << kTimestepsAttr << "' must be an integer >= 1";
     return success();
   }
   if (attr.getName() == kInputEncodingAttr) {
@@ -57,7 +58,8 @@ LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == kLanesAttr) {
     auto lanes = attr.getValue().dyn_cast<IntegerAttr>();
     if (!lanes || lanes.getInt() < 1)
-      return op->emitError() << "'" << kLanesAttr << "' must be an integer >= 1";
+      return op->emitError()
+             << "'" << kLanesAttr << "' must be an integer >= 1";
     return success();
   }
   return op->emitError() << "unknown snn attribute '" << attr.getName() << "'";

@@ -36,13 +36,11 @@ static std::string dimStr(int64_t dim) {
 
 /// Checks a window op's attributes and its NCHW output shape against the
 /// shape its geometry implies.
-static LogicalResult verifyWindow(Operation *op, RankedTensorType input,
-                                  RankedTensorType output,
-                                  ArrayRef<int64_t> kernel,
-                                  ArrayRef<int64_t> strides,
-                                  ArrayRef<int64_t> pads,
-                                  ArrayRef<int64_t> dilations,
-                                  int64_t outChannels) {
+static LogicalResult
+verifyWindow(Operation *op, RankedTensorType input, RankedTensorType output,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+             int64_t outChannels) {
   if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
     return op->emitOpError("kernel, strides and dilations need 2 entries");
   if (pads.size() != 4)
@@ -52,16 +50,16 @@ static LogicalResult verifyWindow(Operation *op, RankedTensorType input,
     if (ShapedType::isDynamic(in))
       return op->emitOpError("spatial dims must be static");
     std::string why;
-    WindowAxis geometry{in, kernel[axis], strides[axis], pads[axis],
-                        pads[axis + 2], dilations[axis]};
+    WindowAxis geometry{in,         kernel[axis],   strides[axis],
+                        pads[axis], pads[axis + 2], dilations[axis]};
     std::optional<int64_t> size = windowOutputSize(geometry, why);
     if (!size)
-      return op->emitOpError() << "invalid window on axis " << axis + 2
-                               << ": " << why;
+      return op->emitOpError()
+             << "invalid window on axis " << axis + 2 << ": " << why;
     if (output.getDimSize(2 + axis) != *size)
-      return op->emitOpError() << "output dim " << axis + 2 << " is "
-                               << output.getDimSize(2 + axis) << ", expected "
-                               << *size;
+      return op->emitOpError()
+             << "output dim " << axis + 2 << " is "
+             << output.getDimSize(2 + axis) << ", expected " << *size;
   }
   if (output.getDimSize(1) != outChannels)
     return op->emitOpError() << "output has " << output.getDimSize(1)
@@ -90,8 +88,8 @@ pooledInput(Operation *op, RankedTensorType input,
 }
 
 LogicalResult Conv2dOp::verify() {
-  auto pooled = pooledInput(*this, getInput().getType().cast<RankedTensorType>(),
-                            getInputPool());
+  auto pooled = pooledInput(
+      *this, getInput().getType().cast<RankedTensorType>(), getInputPool());
   if (failed(pooled))
     return failure();
   RankedTensorType input = *pooled;
@@ -100,15 +98,13 @@ LogicalResult Conv2dOp::verify() {
     return emitOpError() << "weight expects " << weight.getDimSize(1)
                          << " input channels, input has "
                          << input.getDimSize(1);
-  if (getBias() &&
-      getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
-          weight.getDimSize(0))
+  if (getBias() && getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
+                       weight.getDimSize(0))
     return emitOpError("bias size differs from the number of output channels");
   int64_t kernel[2] = {weight.getDimSize(2), weight.getDimSize(3)};
-  return verifyWindow(*this, input,
-                      getOutput().getType().cast<RankedTensorType>(), kernel,
-                      getStrides(), getPads(), getDilations(),
-                      weight.getDimSize(0));
+  return verifyWindow(
+      *this, input, getOutput().getType().cast<RankedTensorType>(), kernel,
+      getStrides(), getPads(), getDilations(), weight.getDimSize(0));
 }
 
 LogicalResult DenseOp::verify() {
@@ -127,21 +123,20 @@ LogicalResult DenseOp::verify() {
   if (weight.getDimSize(1) != features)
     return emitOpError() << "weight expects " << weight.getDimSize(1)
                          << " inputs, input has " << features;
-  if (getBias() &&
-      getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
-          weight.getDimSize(0))
+  if (getBias() && getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
+                       weight.getDimSize(0))
     return emitOpError("bias size differs from the number of outputs");
   if (output.getDimSize(1) != weight.getDimSize(0) ||
       output.getDimSize(0) != input.getDimSize(0))
-    return emitOpError() << "output must be [" << dimStr(input.getDimSize(0)) << ", "
-                         << weight.getDimSize(0) << "]";
+    return emitOpError() << "output must be [" << dimStr(input.getDimSize(0))
+                         << ", " << weight.getDimSize(0) << "]";
   return success();
 }
 
 static LogicalResult verifyThreshold(Operation *op, float threshold) {
   if (!(threshold > 0.0f) || !std::isfinite(threshold))
-    return op->emitOpError() << "v_threshold must be finite and > 0, got "
-                             << threshold;
+    return op->emitOpError()
+           << "v_threshold must be finite and > 0, got " << threshold;
   return success();
 }
 
@@ -181,10 +176,9 @@ LogicalResult ChannelAffineOp::verify() {
 LogicalResult AvgPoolOp::verify() {
   auto input = getInput().getType().cast<RankedTensorType>();
   int64_t dilations[2] = {1, 1};
-  return verifyWindow(*this, input,
-                      getOutput().getType().cast<RankedTensorType>(),
-                      getKernel(), getStrides(), getPads(), dilations,
-                      input.getDimSize(1));
+  return verifyWindow(
+      *this, input, getOutput().getType().cast<RankedTensorType>(), getKernel(),
+      getStrides(), getPads(), dilations, input.getDimSize(1));
 }
 
 LogicalResult FlattenOp::verify() {
@@ -200,8 +194,8 @@ LogicalResult FlattenOp::verify() {
   }
   if (output.getDimSize(1) != features ||
       output.getDimSize(0) != input.getDimSize(0))
-    return emitOpError() << "output must be [" << dimStr(input.getDimSize(0)) << ", "
-                         << features << "]";
+    return emitOpError() << "output must be [" << dimStr(input.getDimSize(0))
+                         << ", " << features << "]";
   return success();
 }
 
@@ -213,7 +207,6 @@ LogicalResult LIFOp::verify() {
     return emitOpError() << "decay must be in [0, 1], got " << decay;
   return success();
 }
-
 
 //===----------------------------------------------------------------------===//
 // Integer (core) level
@@ -244,8 +237,8 @@ static LogicalResult verifyWeightBits(Operation *op, int64_t bits) {
 LogicalResult QConv2dOp::verify() {
   if (failed(verifyWeightBits(*this, getWeightBits())))
     return failure();
-  auto pooled = pooledInput(*this, getInput().getType().cast<RankedTensorType>(),
-                            getInputPool());
+  auto pooled = pooledInput(
+      *this, getInput().getType().cast<RankedTensorType>(), getInputPool());
   if (failed(pooled))
     return failure();
   auto weight = getWeight().getType().cast<RankedTensorType>();
@@ -254,10 +247,9 @@ LogicalResult QConv2dOp::verify() {
                          << " input channels, input has "
                          << pooled->getDimSize(1);
   int64_t kernel[2] = {weight.getDimSize(2), weight.getDimSize(3)};
-  return verifyWindow(*this, *pooled,
-                      getOutput().getType().cast<RankedTensorType>(), kernel,
-                      getStrides(), getPads(), getDilations(),
-                      weight.getDimSize(0));
+  return verifyWindow(
+      *this, *pooled, getOutput().getType().cast<RankedTensorType>(), kernel,
+      getStrides(), getPads(), getDilations(), weight.getDimSize(0));
 }
 
 LogicalResult QDenseOp::verify() {

@@ -1,6 +1,6 @@
 //===- FoldTdBN.cpp - fold per-channel affine maps into projections -------===//
-#include "snnc/Passes/Passes.h"
 #include "Utils.h"
+#include "snnc/Passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -102,8 +102,7 @@ Value foldInto(Value value, const ChannelAffine &affine, OpBuilder &builder) {
   builder.setInsertionPoint(producer);
   Location loc = producer->getLoc();
   size_t channels = affine.g.size();
-  auto foldProjection = [&](Value weight, Value bias,
-                            auto rebuild) -> Value {
+  auto foldProjection = [&](Value weight, Value bias, auto rebuild) -> Value {
     auto w = constantValues(weight);
     if (!w)
       return Value();
@@ -122,21 +121,21 @@ Value foldInto(Value value, const ChannelAffine &affine, OpBuilder &builder) {
   };
   return llvm::TypeSwitch<Operation *, Value>(producer)
       .Case([&](snn::Conv2dOp conv) {
-        return foldProjection(conv.getWeight(), conv.getBias(),
-                              [&](Value w, Value b) -> Value {
-          return builder.create<snn::Conv2dOp>(
-              loc, conv.getType(), conv.getInput(), w, b,
-              conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-              conv.getInputPoolAttr());
-        });
+        return foldProjection(
+            conv.getWeight(), conv.getBias(), [&](Value w, Value b) -> Value {
+              return builder.create<snn::Conv2dOp>(
+                  loc, conv.getType(), conv.getInput(), w, b,
+                  conv.getStridesAttr(), conv.getPadsAttr(),
+                  conv.getDilationsAttr(), conv.getInputPoolAttr());
+            });
       })
       .Case([&](snn::DenseOp dense) {
-        return foldProjection(dense.getWeight(), dense.getBias(),
-                              [&](Value w, Value b) -> Value {
-          return builder.create<snn::DenseOp>(loc, dense.getType(),
-                                              dense.getInput(), w, b,
-                                              dense.getInputPoolAttr());
-        });
+        return foldProjection(
+            dense.getWeight(), dense.getBias(), [&](Value w, Value b) -> Value {
+              return builder.create<snn::DenseOp>(loc, dense.getType(),
+                                                  dense.getInput(), w, b,
+                                                  dense.getInputPoolAttr());
+            });
       })
       .Case([&](snn::ChannelAffineOp prior) {
         auto scale = constantValues(prior.getScale());
@@ -160,8 +159,8 @@ void FoldTdBNPass::runOnOperation() {
   OpBuilder builder(&getContext());
   SmallVector<Operation *> work;
   getOperation().walk([&](Operation *op) {
-    if (isa<snn::TdBatchNormOp, snn::MulOp, snn::AddOp, snn::SubOp,
-            snn::DivOp>(op))
+    if (isa<snn::TdBatchNormOp, snn::MulOp, snn::AddOp, snn::SubOp, snn::DivOp>(
+            op))
       work.push_back(op);
   });
   // Program order: after a fold, the next map in a chain sees the folded
@@ -184,7 +183,8 @@ void FoldTdBNPass::runOnOperation() {
       builder.setInsertionPoint(op);
       int64_t c = int64_t(affine->g.size());
       folded = builder.create<snn::ChannelAffineOp>(
-          op->getLoc(), input, makeConstant(builder, op->getLoc(), {c}, affine->g),
+          op->getLoc(), input,
+          makeConstant(builder, op->getLoc(), {c}, affine->g),
           makeConstant(builder, op->getLoc(), {c}, affine->h));
     }
     if (!folded)

@@ -52,8 +52,9 @@ LogicalResult rewireDense(OpBuilder &builder, snn::DenseOp dense, Value source,
       return dense.emitOpError("needs a constant weight to absorb pooling");
     poolAttr = builder.getDenseI64ArrayAttr(pool);
   }
-  auto lowered = builder.create<snn::DenseOp>(
-      dense.getLoc(), dense.getType(), source, weight, dense.getBias(), poolAttr);
+  auto lowered =
+      builder.create<snn::DenseOp>(dense.getLoc(), dense.getType(), source,
+                                   weight, dense.getBias(), poolAttr);
   dense.replaceAllUsesWith(lowered.getOutput());
   dense.erase();
   return success();
@@ -74,9 +75,9 @@ LogicalResult lowerPool(OpBuilder &builder, snn::AvgPoolOp pool) {
       if (!weight)
         return conv.emitOpError("needs a constant weight to absorb pooling");
       auto lowered = builder.create<snn::Conv2dOp>(
-          conv.getLoc(), conv.getType(), pool.getInput(), weight, conv.getBias(),
-          conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-          builder.getDenseI64ArrayAttr(*window));
+          conv.getLoc(), conv.getType(), pool.getInput(), weight,
+          conv.getBias(), conv.getStridesAttr(), conv.getPadsAttr(),
+          conv.getDilationsAttr(), builder.getDenseI64ArrayAttr(*window));
       conv.replaceAllUsesWith(lowered.getOutput());
       conv.erase();
       continue;
@@ -84,10 +85,12 @@ LogicalResult lowerPool(OpBuilder &builder, snn::AvgPoolOp pool) {
     auto flatten = dyn_cast<snn::FlattenOp>(user);
     if (!flatten)
       return user->emitOpError("reads pooled events; only a projection can");
-    for (Operation *flatUser : llvm::make_early_inc_range(flatten->getUsers())) {
+    for (Operation *flatUser :
+         llvm::make_early_inc_range(flatten->getUsers())) {
       auto dense = dyn_cast<snn::DenseOp>(flatUser);
       if (!dense)
-        return flatUser->emitOpError("reads pooled events; only a projection can");
+        return flatUser->emitOpError(
+            "reads pooled events; only a projection can");
       if (failed(rewireDense(builder, dense, pool.getInput(), *window)))
         return failure();
     }
@@ -109,7 +112,8 @@ struct LowerPoolingPass : snnc::impl::LowerPoolingBase<LowerPoolingPass> {
     SmallVector<snn::FlattenOp> flattens;
     getOperation().walk([&](snn::FlattenOp f) { flattens.push_back(f); });
     for (snn::FlattenOp flatten : flattens) {
-      if (flatten.getInput().getType().cast<RankedTensorType>().getRank() != 4 ||
+      if (flatten.getInput().getType().cast<RankedTensorType>().getRank() !=
+              4 ||
           !llvm::all_of(flatten->getUsers(),
                         [](Operation *op) { return isa<snn::DenseOp>(op); }))
         continue;

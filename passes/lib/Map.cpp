@@ -27,7 +27,8 @@ struct TargetDesc {
 
 constexpr TargetDesc kTargets[] = {
     // A simulation core, generous in size: 16 lanes, 64 Mbit + 4 Mbit.
-    {"sim", 16, "state_ram", int64_t(64) << 20, "param_ram", int64_t(4) << 20, 32},
+    {"sim", 16, "state_ram", int64_t(64) << 20, "param_ram", int64_t(4) << 20,
+     32},
     // Lattice iCE40 UP5K: 4 x 256 Kbit SPRAM, 30 x 4 Kbit EBR, 8 DSPs
     // (one multiplier per lane for graded input events: 8 lanes at most;
     // 4 leave DSPs for the neuron update).
@@ -51,7 +52,8 @@ int64_t bitsFor(int64_t values) {
 /// One sample's element count (the batch dim is dynamic).
 int64_t sampleSize(Value value) {
   int64_t count = 1;
-  for (int64_t d : value.getType().cast<RankedTensorType>().getShape().drop_front())
+  for (int64_t d :
+       value.getType().cast<RankedTensorType>().getShape().drop_front())
     count *= d;
   return count;
 }
@@ -83,7 +85,8 @@ LogicalResult MapPass::checkFits(Region &region, StringRef targetName) {
   if (region.used <= region.capacity)
     return success();
   // Name the three largest consumers, so the user knows what to shrink.
-  llvm::sort(region.contents, [](auto &a, auto &b) { return a.second > b.second; });
+  llvm::sort(region.contents,
+             [](auto &a, auto &b) { return a.second > b.second; });
   std::string largest;
   for (size_t i = 0; i < std::min<size_t>(3, region.contents.size()); ++i)
     largest += (i ? ", " : "") + region.contents[i].first + " " +
@@ -99,8 +102,8 @@ LogicalResult MapPass::checkFits(Region &region, StringRef targetName) {
 void MapPass::runOnOperation() {
   const TargetDesc *desc = findTarget(target);
   if (!desc) {
-    getOperation().emitError() << "unknown target '" << target
-                               << "' (known: sim, ice40-up5k)";
+    getOperation().emitError()
+        << "unknown target '" << target << "' (known: sim, ice40-up5k)";
     return signalPassFailure();
   }
   auto main = getOperation().lookupSymbol<func::FuncOp>("main");
@@ -128,9 +131,10 @@ void MapPass::runOnOperation() {
       params.place(b, nameOf(op) + " parameters",
                    channels * 2 * lif.getStateBits());
     } else if (auto readout = dyn_cast<snn::QReadoutOp>(op)) {
-      op->setAttr(snn::SNNDialect::kPlacementAttr,
-                  params.place(b, nameOf(op) + " accumulators",
-                               sampleSize(readout.getOutput()) * (64 + 32 + 32)));
+      op->setAttr(
+          snn::SNNDialect::kPlacementAttr,
+          params.place(b, nameOf(op) + " accumulators",
+                       sampleSize(readout.getOutput()) * (64 + 32 + 32)));
     } else if (auto encode = dyn_cast<snn::EncodeOp>(op)) {
       int64_t inputs = sampleSize(encode.getOutput());
       op->setAttr(snn::SNNDialect::kPlacementAttr,
@@ -149,8 +153,10 @@ void MapPass::runOnOperation() {
   if (result.wasInterrupted() || failed(checkFits(memory, desc->name)) ||
       failed(checkFits(params, desc->name)))
     return signalPassFailure();
-  getOperation()->setAttr(snn::SNNDialect::kTargetAttr, b.getStringAttr(desc->name));
-  getOperation()->setAttr(snn::SNNDialect::kLanesAttr, b.getI64IntegerAttr(desc->lanes));
+  getOperation()->setAttr(snn::SNNDialect::kTargetAttr,
+                          b.getStringAttr(desc->name));
+  getOperation()->setAttr(snn::SNNDialect::kLanesAttr,
+                          b.getI64IntegerAttr(desc->lanes));
 }
 
 } // namespace

@@ -33,10 +33,10 @@ struct Interval {
 /// A float projection into a population, ready to quantize.
 struct Projection {
   Operation *op;
-  Value events;        // the integer events it reads
-  double worth;        // the real value of one event unit
+  Value events; // the integer events it reads
+  double worth; // the real value of one event unit
   std::vector<double> weights, bias;
-  size_t rowSize;      // weights per output channel (1 for one-to-one)
+  size_t rowSize; // weights per output channel (1 for one-to-one)
 };
 
 double roundAway(double x) { return std::round(x); }
@@ -162,10 +162,10 @@ FailureOr<Value> Quantizer::eventsOf(Operation *user, Value source,
                              "snn-fold-tdbn and snn-lower-pooling first");
   double peak = 0.0;
   for (size_t i = 0; i < range->second.lo.size(); ++i)
-    peak = std::max({peak, std::abs(range->second.lo[i]),
-                     std::abs(range->second.hi[i])});
-  double scale = peak > 0.0 ? peak / double((int64_t(1) << (inputBits - 1)) - 1)
-                            : 1.0;
+    peak = std::max(
+        {peak, std::abs(range->second.lo[i]), std::abs(range->second.hi[i])});
+  double scale =
+      peak > 0.0 ? peak / double((int64_t(1) << (inputBits - 1)) - 1) : 1.0;
   // The encoder reads the network input itself and applies the composed
   // normalization, so the integer level needs no float ops.
   OpBuilder::InsertionGuard guard(builder);
@@ -175,7 +175,8 @@ FailureOr<Value> Quantizer::eventsOf(Operation *user, Value source,
       source.getLoc(), withElement(source.getType(), builder.getI32Type()),
       body->getArgument(0), builder.getDenseF64ArrayAttr(range->second.gain),
       builder.getDenseF64ArrayAttr(range->second.offset),
-      builder.getF32FloatAttr(float(scale)), builder.getI64IntegerAttr(inputBits));
+      builder.getF32FloatAttr(float(scale)),
+      builder.getI64IntegerAttr(inputBits));
   // The integer level works with the scale the encoder really applies.
   worth = double(float(scale));
   events[source] = {encoded, worth};
@@ -189,9 +190,11 @@ FailureOr<Projection> Quantizer::describe(Operation *op) {
   if (auto conv = dyn_cast<snn::Conv2dOp>(op)) {
     input = conv.getInput(), weight = conv.getWeight(), bias = conv.getBias();
   } else if (auto dense = dyn_cast<snn::DenseOp>(op)) {
-    input = dense.getInput(), weight = dense.getWeight(), bias = dense.getBias();
+    input = dense.getInput(), weight = dense.getWeight(),
+    bias = dense.getBias();
   } else if (auto affine = dyn_cast<snn::ChannelAffineOp>(op)) {
-    input = affine.getInput(), weight = affine.getScale(), bias = affine.getBias();
+    input = affine.getInput(), weight = affine.getScale(),
+    bias = affine.getBias();
   } else {
     return op->emitOpError("cannot feed a neuron population on the core; "
                            "expected a projection or a residual add of them");
@@ -204,7 +207,8 @@ FailureOr<Projection> Quantizer::describe(Operation *op) {
   if (!w)
     return op->emitOpError("needs a constant weight");
   p.weights = *w;
-  int64_t channels = op->getResult(0).getType().cast<RankedTensorType>().getDimSize(1);
+  int64_t channels =
+      op->getResult(0).getType().cast<RankedTensorType>().getDimSize(1);
   p.rowSize = p.weights.size() / channels;
   p.bias.assign(channels, 0.0);
   if (bias) {
@@ -270,9 +274,10 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
         llvm::TypeSwitch<Operation *, Value>(op)
             .Case([&](snn::Conv2dOp conv) {
               return builder.create<snn::QConv2dOp>(
-                  conv.getLoc(), resultType, p.events, weightOf(conv.getWeight()),
-                  conv.getStridesAttr(), conv.getPadsAttr(),
-                  conv.getDilationsAttr(), conv.getInputPoolAttr(), bits);
+                  conv.getLoc(), resultType, p.events,
+                  weightOf(conv.getWeight()), conv.getStridesAttr(),
+                  conv.getPadsAttr(), conv.getDilationsAttr(),
+                  conv.getInputPoolAttr(), bits);
             })
             .Case([&](snn::DenseOp dense) {
               return builder.create<snn::QDenseOp>(
@@ -290,7 +295,8 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
 }
 
 /// The channels' summed float bias over all projections.
-std::vector<double> totalBias(ArrayRef<Projection> projections, size_t channels) {
+std::vector<double> totalBias(ArrayRef<Projection> projections,
+                              size_t channels) {
   std::vector<double> bias(channels, 0.0);
   for (const Projection &p : projections)
     for (size_t c = 0; c < channels; ++c)
@@ -313,12 +319,14 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
     if (unit[c] == 0.0) // a channel without weights: a constant current
       unit[c] = std::max(std::abs(bias[c]), threshold) / double(maxWeight());
     unit[c] = std::max(unit[c], floor);
-    thresholdQ.push_back(std::max<int64_t>(1, int64_t(roundAway(threshold / unit[c]))));
+    thresholdQ.push_back(
+        std::max<int64_t>(1, int64_t(roundAway(threshold / unit[c]))));
     double b = roundAway(bias[c] / unit[c]);
     if (std::abs(b) > double(maxState()))
-      return lif.emitOpError() << "layer '" << layerName(lif) << "': bias of "
-                               << "channel " << c << " is " << int64_t(b) << " units, "
-                               << "beyond the " << stateBits << "-bit state";
+      return lif.emitOpError()
+             << "layer '" << layerName(lif) << "': bias of "
+             << "channel " << c << " is " << int64_t(b) << " units, "
+             << "beyond the " << stateBits << "-bit state";
     biasQ.push_back(int64_t(b));
   }
   auto currents = emit(projections, unit);
@@ -329,9 +337,12 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
   auto q = builder.create<snn::QLIFOp>(
       lif.getLoc(), withElement(type, builder.getI32Type()), *currents,
       lif.getResetAttr(), lif.getFireAttr(),
-      builder.getDenseI64ArrayAttr(thresholdQ), builder.getDenseI64ArrayAttr(biasQ),
-      builder.getI64IntegerAttr(int64_t(roundAway(decay * double(int64_t(1) << decayBits)))),
-      builder.getI64IntegerAttr(decayBits), builder.getI64IntegerAttr(stateBits));
+      builder.getDenseI64ArrayAttr(thresholdQ),
+      builder.getDenseI64ArrayAttr(biasQ),
+      builder.getI64IntegerAttr(
+          int64_t(roundAway(decay * double(int64_t(1) << decayBits)))),
+      builder.getI64IntegerAttr(decayBits),
+      builder.getI64IntegerAttr(stateBits));
   events[lif.getResult()] = {q.getResult(), 1.0};
   return success();
 }
@@ -351,8 +362,8 @@ LogicalResult Quantizer::quantizeReadout(func::ReturnOp ret) {
       unit[c] = bias[c] != 0.0 ? std::abs(bias[c]) / double(maxWeight()) : 1.0;
     double b = roundAway(bias[c] / unit[c]);
     if (std::abs(b) > double(INT32_MAX))
-      return ret.emitOpError() << "readout bias of output " << c
-                               << " overflows 32 bits";
+      return ret.emitOpError()
+             << "readout bias of output " << c << " overflows 32 bits";
     biasQ.push_back(int64_t(b));
     unitF.push_back(float(unit[c]));
   }
@@ -362,21 +373,23 @@ LogicalResult Quantizer::quantizeReadout(func::ReturnOp ret) {
   builder.setInsertionPoint(ret);
   // Named after the projection that feeds it (the ONNX readout layer).
   auto readout = builder.create<snn::QReadoutOp>(
-      projections.front().op->getLoc(), type, *currents, builder.getDenseI64ArrayAttr(biasQ),
-      builder.getDenseF32ArrayAttr(unitF));
+      projections.front().op->getLoc(), type, *currents,
+      builder.getDenseI64ArrayAttr(biasQ), builder.getDenseF32ArrayAttr(unitF));
   ret->setOperand(0, readout.getResult());
   return success();
 }
 
 LogicalResult Quantizer::run(func::FuncOp func) {
   if (weightBits < 2 || weightBits > 8)
-    return func.emitError() << "weight-bits must be in [2, 8], got " << weightBits;
+    return func.emitError()
+           << "weight-bits must be in [2, 8], got " << weightBits;
   if (stateBits < weightBits + 1 || stateBits > 32)
-    return func.emitError() << "a " << stateBits << "-bit state cannot hold "
-                            << weightBits << "-bit weights (need "
-                            << weightBits + 1 << " to 32 bits)";
+    return func.emitError()
+           << "a " << stateBits << "-bit state cannot hold " << weightBits
+           << "-bit weights (need " << weightBits + 1 << " to 32 bits)";
   if (inputBits < 2 || inputBits > 16 || decayBits < 0 || decayBits > 16)
-    return func.emitError("input-bits must be in [2, 16], decay-bits in [0, 16]");
+    return func.emitError(
+        "input-bits must be in [2, 16], decay-bits in [0, 16]");
   if (!(inputMax > inputMin))
     return func.emitError("input-max must be larger than input-min");
   if (failed(analyzeInput(func)))
@@ -394,7 +407,8 @@ LogicalResult Quantizer::run(func::FuncOp func) {
   bool changed = true;
   while (changed) {
     changed = false;
-    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
+    for (Operation &op :
+         llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
       if (&op != ret && op.use_empty() && !isa<snn::QLIFOp>(op)) {
         op.erase();
         changed = true;

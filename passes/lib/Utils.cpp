@@ -10,8 +10,7 @@ namespace snnc::passes {
 
 std::optional<std::vector<double>> constantValues(Value value) {
   DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
     return std::nullopt;
   std::vector<double> out;
   for (APFloat v : attr.getValues<APFloat>())

@@ -21,8 +21,8 @@ mlir::Value makeConstant(mlir::OpBuilder &builder, mlir::Location loc,
 /// Per-channel values of a constant broadcast against an activation (one
 /// per channel on axis 1), or nothing when the constant varies along a dim
 /// other than the channel.
-std::optional<std::vector<double>> perChannel(mlir::Value constant,
-                                              mlir::RankedTensorType activation);
+std::optional<std::vector<double>>
+perChannel(mlir::Value constant, mlir::RankedTensorType activation);
 
 } // namespace snnc::passes
 

@@ -63,9 +63,9 @@ static Expected<Idx> readIdx(StringRef path) {
     idx.dims.push_back(llvm::support::endian::read32be(b.data() + 4 + 4 * i));
   size_t need = size_t(NDArray::product(idx.dims));
   if (b.size() - idx.offset != need)
-    return dataError(path, formatv("IDX dims {0} need {1} bytes, the file has {2}",
-                                   shapeString(idx.dims), need,
-                                   b.size() - idx.offset));
+    return dataError(
+        path, formatv("IDX dims {0} need {1} bytes, the file has {2}",
+                      shapeString(idx.dims), need, b.size() - idx.offset));
   return idx;
 }
 
@@ -100,4 +100,3 @@ Expected<std::vector<int64_t>> snnc::loadLabels(StringRef path) {
     labels[i] = uint8_t(idx->bytes[idx->offset + i]);
   return labels;
 }
-

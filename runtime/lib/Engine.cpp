@@ -28,7 +28,8 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
   if (input.shape.size() != expected.size() + lead ||
       !std::equal(expected.begin(), expected.end(), input.shape.begin() + lead))
     return inputError(formatv("shape {0} does not match the model's {1} ({2} "
-                              "encoding)", shapeString(input.shape), want,
+                              "encoding)",
+                              shapeString(input.shape), want,
                               events ? "events" : "direct"));
   if (int64_t(input.data.size()) != input.numElements())
     return inputError("data size does not match its shape");
@@ -39,8 +40,8 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
   if (events) {
     if (requested && *requested != input.shape[0])
       return inputError(formatv("--timesteps {0} differs from the {1} event "
-                                "frames of the input", *requested,
-                                input.shape[0]));
+                                "frames of the input",
+                                *requested, input.shape[0]));
     return input.shape[0];
   }
   if (requested)

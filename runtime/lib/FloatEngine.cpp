@@ -26,19 +26,21 @@ bool symmetric(const std::vector<int64_t> &pads) {
   return pads[0] == pads[2] && pads[1] == pads[3];
 }
 
-torch::Tensor padSpatial(const torch::Tensor &x, const std::vector<int64_t> &pads,
-                         double value) {
+torch::Tensor padSpatial(const torch::Tensor &x,
+                         const std::vector<int64_t> &pads, double value) {
   // constant_pad_nd takes (left, right, top, bottom) for the last two dims.
   return torch::constant_pad_nd(x, {pads[1], pads[3], pads[0], pads[2]}, value);
 }
 
 torch::Tensor conv2d(const FloatOp &op, const torch::Tensor &x,
-                     const torch::Tensor &w, const c10::optional<torch::Tensor> &b) {
+                     const torch::Tensor &w,
+                     const c10::optional<torch::Tensor> &b) {
   if (symmetric(op.pads))
-    return torch::conv2d(x, w, b, op.strides, std::vector<int64_t>{op.pads[0], op.pads[1]},
+    return torch::conv2d(x, w, b, op.strides,
+                         std::vector<int64_t>{op.pads[0], op.pads[1]},
                          op.dilations);
-  return torch::conv2d(padSpatial(x, op.pads, 0.0), w, b, op.strides, std::vector<int64_t>{0, 0},
-                       op.dilations);
+  return torch::conv2d(padSpatial(x, op.pads, 0.0), w, b, op.strides,
+                       std::vector<int64_t>{0, 0}, op.dilations);
 }
 
 torch::Tensor avgPool(const FloatOp &op, const torch::Tensor &x) {
@@ -48,15 +50,15 @@ torch::Tensor avgPool(const FloatOp &op, const torch::Tensor &x) {
     return torch::avg_pool2d(x, op.kernel, op.strides, {op.pads[0], op.pads[1]},
                              /*ceil_mode=*/false, op.countIncludePad);
   // General padding: window sums divided by the count of counted elements.
-  torch::Tensor sums = torch::avg_pool2d(padSpatial(x, op.pads, 0.0), op.kernel,
-                                         op.strides) *
-                       double(op.kernel[0] * op.kernel[1]);
+  torch::Tensor sums =
+      torch::avg_pool2d(padSpatial(x, op.pads, 0.0), op.kernel, op.strides) *
+      double(op.kernel[0] * op.kernel[1]);
   if (op.countIncludePad)
     return sums / double(op.kernel[0] * op.kernel[1]);
   torch::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
-  torch::Tensor counts = torch::avg_pool2d(padSpatial(ones, op.pads, 0.0),
-                                           op.kernel, op.strides) *
-                         double(op.kernel[0] * op.kernel[1]);
+  torch::Tensor counts =
+      torch::avg_pool2d(padSpatial(ones, op.pads, 0.0), op.kernel, op.strides) *
+      double(op.kernel[0] * op.kernel[1]);
   return sums / counts;
 }
 
@@ -158,7 +160,8 @@ torch::Tensor FloatEngine::apply(const FloatOp &op,
   return {};
 }
 
-torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged, int64_t steps) {
+torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged,
+                                    int64_t steps) {
   std::vector<torch::Tensor> values(graph.numValues);
   for (const auto &[id, tensor] : constants)
     values[id] = tensor;
@@ -191,7 +194,8 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
       } else {
         torch::Tensor chunk = x.narrow(0, start, len);
         std::vector<int64_t> repeated = {timesteps};
-        repeated.insert(repeated.end(), chunk.sizes().begin(), chunk.sizes().end());
+        repeated.insert(repeated.end(), chunk.sizes().begin(),
+                        chunk.sizes().end());
         merged = chunk.unsqueeze(0).expand(repeated).reshape(mergedShape);
       }
       outputs.push_back(runChunk(merged.contiguous(), timesteps));
@@ -199,7 +203,8 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
     torch::Tensor out = torch::cat(outputs).contiguous();
     NDArray result;
     result.shape = {out.size(0), out.size(1)};
-    result.data.assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+    result.data.assign(out.data_ptr<float>(),
+                       out.data_ptr<float>() + out.numel());
     return result;
   } catch (const c10::Error &err) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

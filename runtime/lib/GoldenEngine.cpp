@@ -71,8 +71,8 @@ llvm::json::Value RunStats::toJson() const {
                                       {"firing_rate", rate}});
   }
   for (const Projection &p : projections)
-    projs.push_back(llvm::json::Object{{"name", p.name},
-                                       {"synaptic_ops", p.synapticOps}});
+    projs.push_back(
+        llvm::json::Object{{"name", p.name}, {"synaptic_ops", p.synapticOps}});
   return llvm::json::Object{{"samples", samples},
                             {"timesteps", timesteps},
                             {"synaptic_ops", totalSynapticOps()},
@@ -200,7 +200,8 @@ void GoldenEngine::deliver(size_t index, const Events &events,
       ++ops;
       break;
     case ProjectionKind::Dense:
-      addRowScaled(current.data(), weights + address * dst.c, dst.c, int32_t(v));
+      addRowScaled(current.data(), weights + address * dst.c, dst.c,
+                   int32_t(v));
       ops += dst.c;
       break;
     case ProjectionKind::Conv: {
@@ -244,7 +245,8 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
     size_t next = 0;
     for (size_t i = 1; i < count; ++i) {
       const CorePopulation &pop = net.populations[i];
-      for (; next < net.projections.size() && net.projections[next].target == int(i);
+      for (; next < net.projections.size() &&
+             net.projections[next].target == int(i);
            ++next) {
         const CoreProjection &p = net.projections[next];
         int64_t &ops = runStats.projections[next].synapticOps;
@@ -271,7 +273,8 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       }
       // Neuron update, step 2.  Neuron j = position * C + c.
       events[i].clear();
-      const int64_t *thresholds = pop.threshold.data(), *biases = pop.bias.data();
+      const int64_t *thresholds = pop.threshold.data(),
+                    *biases = pop.bias.data();
       const uint32_t *in = current[i].data();
       uint8_t *spiked = fired[i].data();
       int64_t *state = u.data();
@@ -284,7 +287,8 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
           int64_t r = state[j];
           if (spiked[j])
             r = soft ? r - threshold : 0;
-          int64_t v = ((r * decay) >> decayBits) + int64_t(int32_t(in[j])) + biases[c];
+          int64_t v =
+              ((r * decay) >> decayBits) + int64_t(int32_t(in[j])) + biases[c];
           v = v < lo ? lo : (v > hi ? hi : v);
           state[j] = v;
           bool spike = ge ? v >= threshold : v > threshold;
@@ -301,9 +305,9 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
   int64_t channels = readout.channels(), plane = readout.plane();
   for (int64_t pos = 0; pos < plane; ++pos)
     for (int64_t c = 0; c < channels; ++c)
-      out[c * plane + pos] =
-          float(double(readout.unit[c]) *
-                double(membrane[net.readout][pos * channels + c]) / double(steps));
+      out[c * plane + pos] = float(
+          double(readout.unit[c]) *
+          double(membrane[net.readout][pos * channels + c]) / double(steps));
 }
 
 llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,

@@ -72,7 +72,8 @@ Expected<NpyHeader> parseHeader(StringRef bytes, StringRef path) {
   auto shape = dictValue(dict, "shape");
   if (!descr || !order || !shape || !descr->startswith("'"))
     return npyError(path, "malformed .npy header");
-  header.descr = descr->drop_front().take_until([](char c) { return c == '\''; }).str();
+  header.descr =
+      descr->drop_front().take_until([](char c) { return c == '\''; }).str();
   if (order->startswith("True"))
     return npyError(path, "Fortran-order arrays are not supported");
   if (!shape->consume_front("("))
@@ -134,8 +135,8 @@ Expected<NDArray> snnc::readNpy(StringRef path) {
   StringRef bytes = file->bytes();
   const NpyHeader *header = &file->header;
   if (header->descr != "<f4")
-    return npyError(path, formatv("dtype '{0}' is not float32 ('<f4')",
-                                  header->descr));
+    return npyError(
+        path, formatv("dtype '{0}' is not float32 ('<f4')", header->descr));
   if (Error err = checkSize(*header, bytes.size(), 4, path))
     return std::move(err);
   NDArray array;
@@ -161,7 +162,8 @@ Expected<std::vector<int64_t>> snnc::readNpyIntegers(StringRef path) {
     elem = 1;
   else
     return npyError(path, formatv("dtype '{0}' is not an integer type "
-                                  "(int64, int32 or uint8)", header->descr));
+                                  "(int64, int32 or uint8)",
+                                  header->descr));
   if (header->shape.size() != 1)
     return npyError(path, formatv("labels must be 1-D, shape is {0}",
                                   shapeString(header->shape)));

@@ -93,7 +93,8 @@ CoreNetwork fromProto(const pkg::Package &in) {
   CoreNetwork net;
   net.target = in.target();
   net.lanes = in.lanes();
-  net.encoding = in.events_encoding() ? InputEncoding::Events : InputEncoding::Direct;
+  net.encoding =
+      in.events_encoding() ? InputEncoding::Events : InputEncoding::Direct;
   if (in.timesteps() > 0)
     net.timesteps = in.timesteps();
   net.input.gain = fromRepeated(in.input().gain());
@@ -132,7 +133,8 @@ CoreNetwork fromProto(const pkg::Package &in) {
   }
   net.readout = in.readout();
   for (const pkg::Placement &q : in.placements())
-    net.placements.push_back({q.object(), q.memory(), q.offset_bits(), q.size_bits()});
+    net.placements.push_back(
+        {q.object(), q.memory(), q.offset_bits(), q.size_bits()});
   return net;
 }
 } // namespace
@@ -198,7 +200,8 @@ Expected<CoreNetwork> snnc::decodePackage(StringRef bytes) {
     return packageError("the payload is not a valid package");
   CoreNetwork network = fromProto(proto);
   if (Error err = validateNetwork(network))
-    return packageError("inconsistent package: " + llvm::toString(std::move(err)));
+    return packageError("inconsistent package: " +
+                        llvm::toString(std::move(err)));
   return network;
 }
 

@@ -6,7 +6,8 @@
 
 using namespace snnc;
 
-llvm::Expected<Session> Session::create(CoreNetwork network, DeviceKind device) {
+llvm::Expected<Session> Session::create(CoreNetwork network,
+                                        DeviceKind device) {
   if (llvm::Error err = validateNetwork(network))
     return std::move(err);
   Session session;

@@ -18,7 +18,8 @@ constexpr int64_t kMaxNeurons = int64_t(1) << 26;
 
 Error checkShape(const CorePopulation &p) {
   if (p.shape.size() != 1 && p.shape.size() != 3)
-    return invalid(formatv("population '{0}' must be [C] or [C, H, W]", p.name));
+    return invalid(
+        formatv("population '{0}' must be [C] or [C, H, W]", p.name));
   int64_t count = 1;
   for (int64_t d : p.shape) {
     if (d < 1 || d > kMaxNeurons || (count *= d) > kMaxNeurons)
@@ -31,25 +32,28 @@ Error checkLIF(const CorePopulation &p) {
   if (int64_t(p.threshold.size()) != p.channels() ||
       int64_t(p.bias.size()) != p.channels())
     return invalid(formatv("population '{0}' needs a threshold and a bias "
-                           "per channel", p.name));
+                           "per channel",
+                           p.name));
   if (p.stateBits < 4 || p.stateBits > 32 || p.decayBits < 0 ||
       p.decayBits > 16 || p.decay < 0 || p.decay > (int64_t(1) << p.decayBits))
     return invalid(formatv("population '{0}' has an invalid state width or "
-                           "decay", p.name));
+                           "decay",
+                           p.name));
   int64_t limit = (int64_t(1) << (p.stateBits - 1)) - 1;
   for (size_t c = 0; c < p.threshold.size(); ++c)
     if (p.threshold[c] < 1 || p.threshold[c] > limit ||
         std::abs(p.bias[c]) > limit)
       return invalid(formatv("population '{0}' channel {1}: threshold or bias "
-                             "outside the {2}-bit state", p.name, c, p.stateBits));
+                             "outside the {2}-bit state",
+                             p.name, c, p.stateBits));
   return Error::success();
 }
 
 Error checkReadout(const CorePopulation &p) {
   if (int64_t(p.bias.size()) != p.channels() ||
       int64_t(p.unit.size()) != p.channels())
-    return invalid(formatv("readout '{0}' needs a bias and a unit per output",
-                           p.name));
+    return invalid(
+        formatv("readout '{0}' needs a bias and a unit per output", p.name));
   for (float u : p.unit)
     if (!std::isfinite(u))
       return invalid(formatv("readout '{0}' has a non-finite unit", p.name));
@@ -64,26 +68,29 @@ std::vector<int64_t> chw(const CorePopulation &p) {
 
 Error checkConv(const CoreProjection &p, std::vector<int64_t> src,
                 const std::vector<int64_t> &dst) {
-  if (p.weightShape.size() != 4 || p.strides.size() != 2 || p.pads.size() != 4 ||
-      p.dilations.size() != 2)
+  if (p.weightShape.size() != 4 || p.strides.size() != 2 ||
+      p.pads.size() != 4 || p.dilations.size() != 2)
     return invalid(formatv("conv '{0}' needs a 4-D weight, 2 strides, 4 pads "
-                           "and 2 dilations", p.name));
-  if (p.weightShape[0] != dst[0] || p.weightShape[1] != src[0])
-    return invalid(formatv("conv '{0}' weight does not match its populations",
+                           "and 2 dilations",
                            p.name));
+  if (p.weightShape[0] != dst[0] || p.weightShape[1] != src[0])
+    return invalid(
+        formatv("conv '{0}' weight does not match its populations", p.name));
   for (int axis = 0; axis < 2; ++axis) {
     int64_t stride = p.strides[axis], dil = p.dilations[axis];
     int64_t before = p.pads[axis], after = p.pads[axis + 2];
     if (stride < 1 || dil < 1 || before < 0 || after < 0 || before > 1024 ||
         after > 1024)
       return invalid(formatv("conv '{0}' has invalid strides, pads or "
-                             "dilations", p.name));
+                             "dilations",
+                             p.name));
     int64_t span = dil * (p.weightShape[2 + axis] - 1) + 1;
     int64_t padded = src[1 + axis] + before + after;
     int64_t out = padded >= span ? (padded - span) / stride + 1 : 0;
     if (out != dst[1 + axis])
       return invalid(formatv("conv '{0}' geometry gives {1} on axis {2}, the "
-                             "target has {3}", p.name, out, axis, dst[1 + axis]));
+                             "target has {3}",
+                             p.name, out, axis, dst[1 + axis]));
   }
   return Error::success();
 }
@@ -93,18 +100,20 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
   if (p.source < 0 || p.source >= populations || p.target <= p.source ||
       p.target >= populations || p.source == net.readout)
     return invalid(formatv("projection '{0}' connects invalid populations "
-                           "(they must run forward)", p.name));
+                           "(they must run forward)",
+                           p.name));
   if (p.weightBits < 2 || p.weightBits > 8)
-    return invalid(formatv("projection '{0}' has {1}-bit weights", p.name,
-                           p.weightBits));
+    return invalid(
+        formatv("projection '{0}' has {1}-bit weights", p.name, p.weightBits));
   int64_t count = 1;
   for (int64_t d : p.weightShape)
     if (d < 1 || (count *= d) > kMaxNeurons * 16)
-      return invalid(formatv("projection '{0}' has an invalid weight shape",
-                             p.name));
+      return invalid(
+          formatv("projection '{0}' has an invalid weight shape", p.name));
   if (int64_t(p.weights.size()) != count || p.weightShape.empty())
     return invalid(formatv("projection '{0}' has {1} weights, its shape needs "
-                           "{2}", p.name, p.weights.size(), count));
+                           "{2}",
+                           p.name, p.weights.size(), count));
   int64_t limit = (int64_t(1) << (p.weightBits - 1)) - 1;
   for (int8_t w : p.weights)
     if (std::abs(int(w)) > limit)
@@ -115,8 +124,8 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
   if (!p.inputPool.empty()) {
     if (p.inputPool.size() != 2 || p.inputPool[0] < 1 || p.inputPool[1] < 1 ||
         src[1] / p.inputPool[0] < 1 || src[2] / p.inputPool[1] < 1)
-      return invalid(formatv("projection '{0}' has an invalid input pool",
-                             p.name));
+      return invalid(
+          formatv("projection '{0}' has an invalid input pool", p.name));
     src[1] /= p.inputPool[0];
     src[2] /= p.inputPool[1];
   }
@@ -127,13 +136,15 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
     if (p.weightShape.size() != 2 || p.weightShape[0] != dst[0] ||
         dst[1] * dst[2] != 1 || p.weightShape[1] != src[0] * src[1] * src[2])
       return invalid(formatv("dense '{0}' weight does not match its "
-                             "populations", p.name));
+                             "populations",
+                             p.name));
     return Error::success();
   case ProjectionKind::OneToOne:
     if (p.weightShape.size() != 1 || p.weightShape[0] != src[0] ||
         !p.inputPool.empty() || src != dst)
       return invalid(formatv("one-to-one '{0}' needs equal populations and a "
-                             "weight per channel", p.name));
+                             "weight per channel",
+                             p.name));
     return Error::success();
   }
   return invalid(formatv("projection '{0}' has an unknown kind", p.name));
@@ -157,7 +168,8 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
     if ((p.kind == PopulationKind::Input) != (i == 0) ||
         (p.kind == PopulationKind::LIF) != inner)
       return invalid(formatv("population '{0}' is of the wrong kind for its "
-                             "place", p.name));
+                             "place",
+                             p.name));
     if (p.kind == PopulationKind::LIF)
       if (Error err = checkLIF(p))
         return err;

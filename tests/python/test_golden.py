@@ -33,6 +33,20 @@ class GoldenTracksFloat(unittest.TestCase):
                 self.assertGreaterEqual((got.argmax(1) == ref.argmax(1)).mean(), 0.9)
                 self.assertLess(np.abs(got - ref).max(), 0.25 * np.abs(ref).max())
 
+    def test_every_small_model_compiles_to_a_package(self):
+        rng = np.random.default_rng(12)
+        for name, (_, shape, encoding, steps) in generate.MODELS.items():
+            with self.subTest(model=name), tempfile.TemporaryDirectory() as tmp:
+                model = os.path.join(ROOT, "tests", "models", name + ".onnx")
+                package = os.path.join(tmp, name + ".snnpkg")
+                subprocess.run([SNNC, "compile", model, "-o", package], check=True,
+                               capture_output=True)
+                lead = (steps, 16) if encoding == "events" else (16,)
+                x = (rng.random(lead + shape, dtype=np.float32) < 0.5).astype(np.float32)
+                from_package = snnc_run(package, x, "--engine", "golden")
+                in_memory = snnc_run(model, x, "--engine", "golden")
+                np.testing.assert_array_equal(from_package, in_memory)
+
     def test_stats_count_events(self):
         x = np.random.default_rng(3).random((8, 1, 8, 8), dtype=np.float32)
         with tempfile.TemporaryDirectory() as tmp:

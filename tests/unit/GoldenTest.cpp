@@ -64,12 +64,14 @@ std::vector<int64_t> bruteForce(const CoreNetwork &net,
   const std::vector<int64_t> &in = net.populations[0].shape;
   const std::vector<int64_t> &out = net.populations[1].shape;
   int64_t pool = p.inputPool.empty() ? 1 : p.inputPool[0];
-  int64_t cin = in[0], ph = in[1] / pool, pw = in[2] / pool, k = p.weightShape[2];
+  int64_t cin = in[0], ph = in[1] / pool, pw = in[2] / pool,
+          k = p.weightShape[2];
   std::vector<int64_t> pooled(cin * ph * pw, 0);
   for (int64_t c = 0; c < cin; ++c)
     for (int64_t y = 0; y < ph * pool; ++y)
       for (int64_t xx = 0; xx < pw * pool; ++xx)
-        pooled[(c * ph + y / pool) * pw + xx / pool] += x[(c * in[1] + y) * in[2] + xx];
+        pooled[(c * ph + y / pool) * pw + xx / pool] +=
+            x[(c * in[1] + y) * in[2] + xx];
   std::vector<int64_t> result(out[0] * out[1] * out[2], 0);
   for (int64_t o = 0; o < out[0]; ++o)
     for (int64_t oy = 0; oy < out[1]; ++oy)

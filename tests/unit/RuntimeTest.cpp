@@ -26,7 +26,8 @@ TEST(Npy, RoundTripsFloat32) {
 TEST(Npy, MissingFileIsAnError) {
   auto read = readNpy("/nonexistent/x.npy");
   ASSERT_FALSE(bool(read));
-  EXPECT_NE(llvm::toString(read.takeError()).find("cannot read"), std::string::npos);
+  EXPECT_NE(llvm::toString(read.takeError()).find("cannot read"),
+            std::string::npos);
 }
 
 /// x[N, 1] -> dense(w = 1) -> LIF -> dense(w = 1): the readout is the spike
@@ -70,8 +71,10 @@ TEST(FloatEngine, SoftResetSubtractsThreshold) {
 }
 
 TEST(FloatEngine, GreaterOrEqualFiresAtThreshold) {
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, false, true), 0.5f, 4), 1.0f);
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, false, false), 0.5f, 4), 0.0f);
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, false, true), 0.5f, 4),
+                  1.0f);
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, false, false), 0.5f, 4),
+                  0.0f);
 }
 
 TEST(Engine, ResolvesTimesteps) {
@@ -86,7 +89,8 @@ TEST(Engine, ResolvesTimesteps) {
   NDArray wrong{{3, 2}, {0, 0, 0, 0, 0, 0}};
   auto bad = resolveTimesteps(graph, wrong, std::nullopt);
   ASSERT_FALSE(bool(bad));
-  EXPECT_NE(llvm::toString(bad.takeError()).find("does not match"), std::string::npos);
+  EXPECT_NE(llvm::toString(bad.takeError()).find("does not match"),
+            std::string::npos);
   graph.encoding = InputEncoding::Events;
   NDArray events{{5, 3, 1}, std::vector<float>(15, 0.0f)};
   EXPECT_EQ(*resolveTimesteps(graph, events, std::nullopt), 5);

@@ -30,10 +30,12 @@ namespace cl = llvm::cl;
 namespace {
 using pipeline::EngineKind;
 
-cl::SubCommand importCmd("import", "Import an ONNX model and print the snn dialect");
+cl::SubCommand importCmd("import",
+                         "Import an ONNX model and print the snn dialect");
 cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
 cl::SubCommand evalCmd("eval", "Measure a model's classification accuracy");
-cl::SubCommand compileCmd("compile", "Compile a model into a core package (.snnpkg)");
+cl::SubCommand compileCmd("compile",
+                          "Compile a model into a core package (.snnpkg)");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                cl::desc("<model.onnx|.onnxtxt|.mlir|.snnpkg>"),
@@ -55,18 +57,21 @@ cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the per-layer report as JSON"),
                                 cl::value_desc("report.json"),
                                 cl::sub(compileCmd));
-cl::opt<std::string> inputPath("input", cl::desc("Input .npy: [N, ...] (direct) "
-                                                 "or [T, N, ...] (events)"),
+cl::opt<std::string> inputPath("input",
+                               cl::desc("Input .npy: [N, ...] (direct) "
+                                        "or [T, N, ...] (events)"),
                                cl::value_desc("X.npy"), cl::sub(runCmd));
 cl::opt<int64_t> timesteps("timesteps",
                            cl::desc("Time steps T (default: the model's)"),
                            cl::init(0), cl::sub(runCmd), cl::sub(evalCmd));
-cl::opt<EngineKind> engineKind(
-    "engine", cl::desc("Execution engine"), cl::init(EngineKind::Float),
-    cl::values(clEnumValN(EngineKind::Float, "float", "LibTorch float reference"),
-               clEnumValN(EngineKind::Golden, "golden",
-                          "bit-exact integer model of the core")),
-    cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<EngineKind>
+    engineKind("engine", cl::desc("Execution engine"),
+               cl::init(EngineKind::Float),
+               cl::values(clEnumValN(EngineKind::Float, "float",
+                                     "LibTorch float reference"),
+                          clEnumValN(EngineKind::Golden, "golden",
+                                     "bit-exact integer model of the core")),
+               cl::sub(runCmd), cl::sub(evalCmd));
 cl::opt<std::string> statsPath("stats",
                                cl::desc("Write the golden engine's activity "
                                         "(spikes, SOPs, firing rates) as JSON"),
@@ -85,8 +90,8 @@ cl::opt<int64_t> limit("limit", cl::desc("Evaluate only the first N images"),
 constexpr int kError = 1, kUsage = 2;
 
 int report(llvm::Error err) {
-  llvm::WithColor::error(llvm::errs(), "snnc") << llvm::toString(std::move(err))
-                                               << "\n";
+  llvm::WithColor::error(llvm::errs(), "snnc")
+      << llvm::toString(std::move(err)) << "\n";
   return kError;
 }
 
@@ -130,7 +135,8 @@ int runImport(mlir::MLIRContext &context) {
   // ToolOutputFile deletes the file unless keep() runs: nothing half-written.
   llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
   if (ec)
-    return report(llvm::createStringError(ec, outputPath + ": " + ec.message()));
+    return report(
+        llvm::createStringError(ec, outputPath + ": " + ec.message()));
   (*module)->print(out.os());
   out.os() << "\n";
   out.keep();
@@ -201,36 +207,39 @@ int runEval(mlir::MLIRContext &context) {
     engines.push_back(engineKind);
   std::vector<double> percents;
   for (EngineKind kind : engines) {
-    auto model = pipeline::prepareModel(modelPath, context, kind, compileOptions());
+    auto model =
+        pipeline::prepareModel(modelPath, context, kind, compileOptions());
     if (!model)
       return report(model.takeError());
     if (model->graph.encoding != InputEncoding::Direct)
       return report(llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "eval takes image datasets, which need a direct-encoded model"));
-    auto scores =
-        pipeline::runEngine(*model->engine, model->graph, *images, requestedSteps());
+    auto scores = pipeline::runEngine(*model->engine, model->graph, *images,
+                                      requestedSteps());
     if (!scores)
       return report(scores.takeError());
     auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
     if (!accuracy)
       return report(accuracy.takeError());
-    llvm::outs() << llvm::formatv("accuracy ({0}): {1:F2}% ({2} / {3} images)\n",
-                                  kind == EngineKind::Float ? "float" : "golden",
-                                  accuracy->percent(), accuracy->correct,
-                                  accuracy->total);
+    llvm::outs() << llvm::formatv(
+        "accuracy ({0}): {1:F2}% ({2} / {3} images)\n",
+        kind == EngineKind::Float ? "float" : "golden", accuracy->percent(),
+        accuracy->correct, accuracy->total);
     percents.push_back(accuracy->percent());
     if (model->golden)
       if (int rc = writeStats(*model))
         return rc;
   }
   if (percents.size() == 2)
-    llvm::outs() << llvm::formatv("difference (golden - float): {0:F2} points\n",
-                                  percents[1] - percents[0]);
+    llvm::outs() << llvm::formatv(
+        "difference (golden - float): {0:F2} points\n",
+        percents[1] - percents[0]);
   return 0;
 }
 /// Writes `text` to `path` atomically (nothing half-written on failure).
-int writeText(llvm::StringRef path, llvm::function_ref<void(llvm::raw_ostream &)> fill) {
+int writeText(llvm::StringRef path,
+              llvm::function_ref<void(llvm::raw_ostream &)> fill) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
   if (ec)
@@ -268,9 +277,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   std::string parseErrors;
   llvm::raw_string_ostream errs(parseErrors);
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "snnc: the spiking neural network compiler\n",
-                                   &errs)) {
+  if (!cl::ParseCommandLineOptions(
+          argc, argv, "snnc: the spiking neural network compiler\n", &errs)) {
     llvm::errs() << errs.str();
     return kUsage;
   }
@@ -283,5 +291,6 @@ int main(int argc, char **argv) {
     return runEval(context);
   if (compileCmd)
     return runCompile(context);
-  return usage("no command given; see 'snnc --help' (import, compile, run, eval)");
+  return usage(
+      "no command given; see 'snnc --help' (import, compile, run, eval)");
 }

@@ -3,10 +3,10 @@
 
 #include "snnc/Backends/CoreLowering.h"
 #include "snnc/Backends/FloatLowering.h"
-#include "snnc/Passes/Passes.h"
-#include "snnc/Runtime/Package.h"
 #include "snnc/Frontend/OnnxImporter.h"
 #include "snnc/IR/SNNDialect.h"
+#include "snnc/Passes/Passes.h"
+#include "snnc/Runtime/Package.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -71,19 +71,21 @@ llvm::Error pipeline::compileModule(mlir::ModuleOp module,
   map.target = options.target;
   pm.addPass(createMap(map));
   std::string diagnostic;
-  mlir::ScopedDiagnosticHandler handler(module->getContext(),
-                                        [&](mlir::Diagnostic &diag) {
-    if (diagnostic.empty() && diag.getSeverity() == mlir::DiagnosticSeverity::Error) {
-      llvm::raw_string_ostream os(diagnostic);
-      if (!diag.getLocation().isa<mlir::UnknownLoc>())
-        os << diag.getLocation() << ": ";
-      os << diag.str();
-    }
-    return mlir::success();
-  });
+  mlir::ScopedDiagnosticHandler handler(
+      module->getContext(), [&](mlir::Diagnostic &diag) {
+        if (diagnostic.empty() &&
+            diag.getSeverity() == mlir::DiagnosticSeverity::Error) {
+          llvm::raw_string_ostream os(diagnostic);
+          if (!diag.getLocation().isa<mlir::UnknownLoc>())
+            os << diag.getLocation() << ": ";
+          os << diag.str();
+        }
+        return mlir::success();
+      });
   if (mlir::failed(pm.run(module)))
-    return pipelineError("compile: " + (diagnostic.empty() ? std::string("failed")
-                                                           : diagnostic));
+    return pipelineError("compile: " + (diagnostic.empty()
+                                            ? std::string("failed")
+                                            : diagnostic));
   return llvm::Error::success();
 }
 
@@ -99,7 +101,8 @@ pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
                        EngineKind engine, const CompileOptions &options) {
   if (path.endswith(".snnpkg")) {
     if (engine != EngineKind::Golden)
-      return pipelineError(path + ": a compiled package runs on --engine golden");
+      return pipelineError(path +
+                           ": a compiled package runs on --engine golden");
     auto core = readPackage(path);
     if (!core)
       return core.takeError();
@@ -149,9 +152,9 @@ Expected<NDArray> pipeline::runEngine(Engine &engine, const FloatGraph &graph,
 Expected<pipeline::Accuracy>
 pipeline::scoreAccuracy(const NDArray &scores, llvm::ArrayRef<int64_t> labels) {
   if (scores.shape.size() != 2 || scores.shape[0] != int64_t(labels.size()))
-    return pipelineError(llvm::formatv("{0} scores for {1} labels",
-                                       scores.shape.empty() ? 0 : scores.shape[0],
-                                       labels.size()));
+    return pipelineError(llvm::formatv(
+        "{0} scores for {1} labels", scores.shape.empty() ? 0 : scores.shape[0],
+        labels.size()));
   Accuracy accuracy;
   int64_t classes = scores.shape[1];
   for (size_t i = 0; i < labels.size(); ++i) {

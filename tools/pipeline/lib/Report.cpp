@@ -55,8 +55,10 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps) {
     layer.kind = pop.kind == PopulationKind::Readout ? "readout" : "lif";
     layer.neurons = pop.size();
     if (!pop.threshold.empty()) {
-      layer.thresholdMin = *std::min_element(pop.threshold.begin(), pop.threshold.end());
-      layer.thresholdMax = *std::max_element(pop.threshold.begin(), pop.threshold.end());
+      layer.thresholdMin =
+          *std::min_element(pop.threshold.begin(), pop.threshold.end());
+      layer.thresholdMax =
+          *std::max_element(pop.threshold.begin(), pop.threshold.end());
     }
     for (const CoreProjection &p : net.projections) {
       if (p.target != int(i))
@@ -76,38 +78,41 @@ void pipeline::printReport(const CompileReport &report, llvm::raw_ostream &os) {
   os << llvm::formatv("target {0}, {1} lanes, T = {2}; SOPs and cycles are "
                       "upper bounds (every neuron firing every step)\n",
                       report.target, report.lanes, report.timesteps);
-  os << llvm::formatv("{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n",
-                      "layer", "kind", "neurons", "synapses", "bits",
-                      "threshold", "max SOPs", "max cycles");
+  os << llvm::formatv(
+      "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n", "layer",
+      "kind", "neurons", "synapses", "bits", "threshold", "max SOPs",
+      "max cycles");
   int64_t sops = 0, cycles = 0;
   for (const LayerReport &l : report.layers) {
-    std::string threshold = l.kind == "readout"
-                                ? "-"
-                                : llvm::formatv("{0}..{1}", l.thresholdMin,
-                                                l.thresholdMax).str();
-    os << llvm::formatv("{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n",
-                        l.name.substr(0, 28), l.kind, l.neurons, l.storedSynapses,
-                        l.weightBits, threshold, l.maxSynapticOps, l.maxCycles);
+    std::string threshold =
+        l.kind == "readout"
+            ? "-"
+            : llvm::formatv("{0}..{1}", l.thresholdMin, l.thresholdMax).str();
+    os << llvm::formatv(
+        "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n",
+        l.name.substr(0, 28), l.kind, l.neurons, l.storedSynapses, l.weightBits,
+        threshold, l.maxSynapticOps, l.maxCycles);
     sops += l.maxSynapticOps;
     cycles += l.maxCycles;
   }
-  os << llvm::formatv("{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n",
-                      "total", "", "", "", "", "", sops, cycles);
+  os << llvm::formatv(
+      "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n", "total", "",
+      "", "", "", "", sops, cycles);
 }
 
 llvm::json::Value pipeline::reportToJson(const CompileReport &report) {
   llvm::json::Array layers, placements;
   for (const LayerReport &l : report.layers)
-    layers.push_back(llvm::json::Object{
-        {"name", l.name},
-        {"kind", l.kind},
-        {"neurons", l.neurons},
-        {"stored_synapses", l.storedSynapses},
-        {"weight_bits", l.weightBits},
-        {"threshold_min", l.thresholdMin},
-        {"threshold_max", l.thresholdMax},
-        {"max_synaptic_ops_per_inference", l.maxSynapticOps},
-        {"max_cycles_per_inference", l.maxCycles}});
+    layers.push_back(
+        llvm::json::Object{{"name", l.name},
+                           {"kind", l.kind},
+                           {"neurons", l.neurons},
+                           {"stored_synapses", l.storedSynapses},
+                           {"weight_bits", l.weightBits},
+                           {"threshold_min", l.thresholdMin},
+                           {"threshold_max", l.thresholdMax},
+                           {"max_synaptic_ops_per_inference", l.maxSynapticOps},
+                           {"max_cycles_per_inference", l.maxCycles}});
   for (const CorePlacement &p : report.placements)
     placements.push_back(llvm::json::Object{{"object", p.object},
                                             {"memory", p.memory},

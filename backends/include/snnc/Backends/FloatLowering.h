@@ -1,4 +1,5 @@
-//===- FloatLowering.h - snn dialect to the float engine's graph -*- C++ -*-===//
+//===- FloatLowering.h - snn dialect to the float engine's graph -*- C++
+//-*-===//
 #ifndef SNNC_BACKENDS_FLOATLOWERING_H
 #define SNNC_BACKENDS_FLOATLOWERING_H
 

@@ -21,8 +21,8 @@ importOnnxFile(llvm::StringRef path, mlir::MLIRContext &context);
 
 /// Imports an in-memory model; `sourceName` prefixes error messages.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-importOnnxBuffer(llvm::StringRef bytes, bool textual, llvm::StringRef sourceName,
-                 mlir::MLIRContext &context);
+importOnnxBuffer(llvm::StringRef bytes, bool textual,
+                 llvm::StringRef sourceName, mlir::MLIRContext &context);
 
 } // namespace snnc
 

@@ -4,11 +4,11 @@
 
 #include "snnc/IR/SNNDialect.h"
 
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Dialect/Traits.h"
 
 #include <optional>
 #include <string>
@@ -22,7 +22,8 @@ struct WindowAxis {
 
 /// Output size along one spatial axis; std::nullopt with a reason in `why`
 /// when the window parameters are invalid or leave no output.
-std::optional<int64_t> windowOutputSize(const WindowAxis &axis, std::string &why);
+std::optional<int64_t> windowOutputSize(const WindowAxis &axis,
+                                        std::string &why);
 
 /// The input encodings the module attribute `snn.input_encoding` accepts.
 bool isValidInputEncoding(llvm::StringRef encoding);

@@ -20,11 +20,11 @@ namespace snnc {
 enum class InputEncoding { Direct, Events };
 
 enum class FloatOpKind {
-  Conv2d,  // operands: input, weight[, bias]
-  Dense,   // operands: input, weight [M, K][, bias]
-  Norm,    // operands: input, scale, bias, mean, var
+  Conv2d,        // operands: input, weight[, bias]
+  Dense,         // operands: input, weight [M, K][, bias]
+  Norm,          // operands: input, scale, bias, mean, var
   ChannelAffine, // operands: input, scale, bias: x * scale[c] + bias[c]
-  Add,     // operands: lhs, rhs (numpy broadcasting)
+  Add,           // operands: lhs, rhs (numpy broadcasting)
   Sub,
   Mul,
   Div,

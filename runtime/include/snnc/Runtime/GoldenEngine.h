@@ -41,7 +41,8 @@ public:
 private:
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out);
-  void encode(const float *x, std::vector<std::pair<int64_t, int32_t>> &events) const;
+  void encode(const float *x,
+              std::vector<std::pair<int64_t, int32_t>> &events) const;
   void deliver(size_t projection,
                const std::vector<std::pair<int64_t, int32_t>> &events,
                std::vector<uint32_t> &current, int64_t &ops) const;

@@ -1,4 +1,5 @@
-//===- Session.h - the host API: run compiled packages on a device -*- C++ -*-===//
+//===- Session.h - the host API: run compiled packages on a device -*- C++
+//-*-===//
 //
 // The entry point for applications.  A Session holds one compiled network
 // (a .snnpkg) loaded onto one device and runs inferences on it:
@@ -38,8 +39,8 @@ public:
 
   /// Runs `input` ([N, ...] direct, [T, N, ...] events) for `timesteps`
   /// steps (default: the package's); returns [N, K] readout means.
-  llvm::Expected<NDArray> infer(const NDArray &input,
-                                std::optional<int64_t> timesteps = std::nullopt);
+  llvm::Expected<NDArray>
+  infer(const NDArray &input, std::optional<int64_t> timesteps = std::nullopt);
 
   /// Argmax of each row of infer()'s result.
   static std::vector<int64_t> classes(const NDArray &scores);
