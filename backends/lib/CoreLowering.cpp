@@ -1,5 +1,6 @@
 //===- CoreLowering.cpp - integer snn dialect to CoreNetwork --------------===//
 #include "snnc/Backends/CoreLowering.h"
+#include "LoweringUtils.h"
 #include "snnc/IR/SNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -11,25 +12,15 @@
 using namespace mlir;
 using namespace snnc;
 using llvm::Expected;
+using snnc::backends::opError;
+using snnc::backends::toVector;
 
 namespace {
-
-llvm::Error coreError(Operation *op, const llvm::Twine &what) {
-  std::string location;
-  llvm::raw_string_ostream os(location);
-  op->getLoc().print(os);
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 os.str() + ": " + what);
-}
 
 std::string nameOf(Operation *op, size_t index) {
   if (auto name = op->getLoc().dyn_cast<NameLoc>())
     return name.getName().str();
   return op->getName().stripDialect().str() + "_" + std::to_string(index);
-}
-
-std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
-  return std::vector<int64_t>(values.begin(), values.end());
 }
 
 /// One sample's shape: the type's shape without the batch dim.
@@ -92,18 +83,18 @@ llvm::Error Lowering::addProjection(Value current, int target) {
     input = one.getInput(), weight = one.getWeight();
     p.weightBits = one.getWeightBits();
   } else {
-    return coreError(op ? op : current.getParentBlock()->getParentOp(),
-                     "a population's current must come from an integer "
-                     "projection; run snn-quantize first");
+    return opError(op ? op : current.getParentBlock()->getParentOp(),
+                   "a population's current must come from an integer "
+                   "projection; run snn-quantize first");
   }
   auto source = populationOf.find(input);
   if (source == populationOf.end())
-    return coreError(op, "reads events from no population");
+    return opError(op, "reads events from no population");
   p.source = source->second;
   DenseElementsAttr attr;
   if (!matchPattern(weight, m_Constant(&attr)) ||
       !attr.getElementType().isInteger(8))
-    return coreError(op, "needs a constant i8 weight");
+    return opError(op, "needs a constant i8 weight");
   for (APInt v : attr.getValues<APInt>())
     p.weights.push_back(int8_t(v.getSExtValue()));
   p.weightShape = toVector(attr.getType().getShape());
@@ -129,7 +120,7 @@ llvm::Error Lowering::addPopulation(Operation *op, CorePopulation population,
 Expected<CoreNetwork> Lowering::run(ModuleOp module) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.isExternal())
-    return coreError(module, "the module has no @main function");
+    return opError(module, "the module has no @main function");
   if (auto steps =
           module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
     net.timesteps = steps.getInt();
@@ -148,7 +139,7 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
         llvm::TypeSwitch<Operation *, llvm::Error>(&op)
             .Case([&](snn::EncodeOp encode) -> llvm::Error {
               if (!net.populations.empty())
-                return coreError(&op, "the network has one input encoder");
+                return opError(&op, "the network has one input encoder");
               net.input.gain.assign(encode.getGain().begin(),
                                     encode.getGain().end());
               net.input.offset.assign(encode.getOffset().begin(),
@@ -186,23 +177,23 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
               if (ret.getNumOperands() != 1 ||
                   !isa_and_nonnull<snn::QReadoutOp>(
                       ret.getOperand(0).getDefiningOp()))
-                return coreError(&op, "@main must return the readout");
+                return opError(&op, "@main must return the readout");
               return llvm::Error::success();
             })
             .Default([&](Operation *other) {
-              return coreError(other,
-                               "op '" + other->getName().getStringRef() +
-                                   "' is not part of the integer core level; "
-                                   "compile the model first");
+              return opError(other,
+                             "op '" + other->getName().getStringRef() +
+                                 "' is not part of the integer core level; "
+                                 "compile the model first");
             });
     if (err)
       return std::move(err);
   }
   if (net.populations.empty() || net.readout < 0)
-    return coreError(main, "the network needs an input encoder and a readout");
+    return opError(main, "the network needs an input encoder and a readout");
   if (llvm::Error err = validateNetwork(net))
-    return coreError(main, "the integer network is inconsistent: " +
-                               llvm::toString(std::move(err)));
+    return opError(main, "the integer network is inconsistent: " +
+                             llvm::toString(std::move(err)));
   return std::move(net);
 }
 

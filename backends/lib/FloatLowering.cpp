@@ -1,5 +1,6 @@
 //===- FloatLowering.cpp - snn dialect to FloatGraph ----------------------===//
 #include "snnc/Backends/FloatLowering.h"
+#include "LoweringUtils.h"
 #include "snnc/IR/SNNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -12,25 +13,15 @@
 using namespace mlir;
 using namespace snnc;
 using llvm::Expected;
+using snnc::backends::opError;
+using snnc::backends::toVector;
 
 namespace {
-
-llvm::Error lowerError(Operation *op, const llvm::Twine &what) {
-  std::string location;
-  llvm::raw_string_ostream os(location);
-  op->getLoc().print(os);
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 os.str() + ": " + what);
-}
 
 std::string opName(Operation *op) {
   if (auto name = op->getLoc().dyn_cast<NameLoc>())
     return name.getName().str();
   return op->getName().getStringRef().str();
-}
-
-std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
-  return std::vector<int64_t>(values.begin(), values.end());
 }
 
 class Lowering {
@@ -69,7 +60,7 @@ llvm::Error Lowering::lowerConstant(arith::ConstantOp op) {
   auto dense = op.getValue().dyn_cast<DenseElementsAttr>();
   auto type = op.getType().dyn_cast<RankedTensorType>();
   if (!dense || !type || !type.getElementType().isF32())
-    return lowerError(op, "only dense float32 tensor constants are supported");
+    return opError(op, "only dense float32 tensor constants are supported");
   NDArray array;
   array.shape = toVector(type.getShape());
   for (APFloat value : dense.getValues<APFloat>())
@@ -146,22 +137,22 @@ llvm::Error Lowering::lowerOp(Operation *op) {
       })
       .Case([&](func::ReturnOp ret) -> llvm::Error {
         if (ret.getNumOperands() != 1)
-          return lowerError(op, "@main must return exactly the readout");
+          return opError(op, "@main must return exactly the readout");
         graph.output = idOf(ret.getOperand(0));
         return llvm::Error::success();
       })
       .Default([&](Operation *other) -> llvm::Error {
-        return lowerError(other, "op '" + other->getName().getStringRef() +
-                                     "' is not supported by the float engine");
+        return opError(other, "op '" + other->getName().getStringRef() +
+                                  "' is not supported by the float engine");
       });
 }
 
 Expected<FloatGraph> Lowering::run(ModuleOp module) {
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main || main.isExternal())
-    return lowerError(module, "the module has no @main function");
+    return opError(module, "the module has no @main function");
   if (main.getNumArguments() != 1 || main.getNumResults() != 1)
-    return lowerError(main, "@main must take one input and return one readout");
+    return opError(main, "@main must take one input and return one readout");
   auto inputType = main.getArgument(0).getType().cast<RankedTensorType>();
   auto outputType = main.getResultTypes()[0].cast<RankedTensorType>();
   graph.inputShape = toVector(inputType.getShape().drop_front());

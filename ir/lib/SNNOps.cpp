@@ -87,6 +87,22 @@ pooledInput(Operation *op, RankedTensorType input,
   return RankedTensorType::get(shape, input.getElementType());
 }
 
+/// The number of inputs a dense projection reads: checks the input's rank
+/// and pooling, then multiplies the (pooled) dims after the batch dim.
+static FailureOr<int64_t> denseFeatures(Operation *op, Value input,
+                                        std::optional<ArrayRef<int64_t>> pool) {
+  auto type = input.getType().cast<RankedTensorType>();
+  if (type.getRank() != 2 && type.getRank() != 4)
+    return op->emitOpError("input must be [N, K] or [N, C, H, W]");
+  auto pooled = pooledInput(op, type, pool);
+  if (failed(pooled))
+    return failure();
+  int64_t features = 1;
+  for (int64_t dim : pooled->getShape().drop_front())
+    features *= dim;
+  return features;
+}
+
 LogicalResult Conv2dOp::verify() {
   auto pooled = pooledInput(
       *this, getInput().getType().cast<RankedTensorType>(), getInputPool());
@@ -108,21 +124,16 @@ LogicalResult Conv2dOp::verify() {
 }
 
 LogicalResult DenseOp::verify() {
-  auto inputType = getInput().getType().cast<RankedTensorType>();
-  if (inputType.getRank() != 2 && inputType.getRank() != 4)
-    return emitOpError("input must be [N, K] or [N, C, H, W]");
-  auto pooled = pooledInput(*this, inputType, getInputPool());
-  if (failed(pooled))
+  FailureOr<int64_t> features =
+      denseFeatures(*this, getInput(), getInputPool());
+  if (failed(features))
     return failure();
-  RankedTensorType input = *pooled;
+  auto input = getInput().getType().cast<RankedTensorType>();
   auto weight = getWeight().getType().cast<RankedTensorType>();
   auto output = getOutput().getType().cast<RankedTensorType>();
-  int64_t features = 1;
-  for (int64_t dim : input.getShape().drop_front())
-    features *= dim;
-  if (weight.getDimSize(1) != features)
+  if (weight.getDimSize(1) != *features)
     return emitOpError() << "weight expects " << weight.getDimSize(1)
-                         << " inputs, input has " << features;
+                         << " inputs, input has " << *features;
   if (getBias() && getBias().getType().cast<RankedTensorType>().getDimSize(0) !=
                        weight.getDimSize(0))
     return emitOpError("bias size differs from the number of outputs");
@@ -255,20 +266,15 @@ LogicalResult QConv2dOp::verify() {
 LogicalResult QDenseOp::verify() {
   if (failed(verifyWeightBits(*this, getWeightBits())))
     return failure();
-  auto inputType = getInput().getType().cast<RankedTensorType>();
-  if (inputType.getRank() != 2 && inputType.getRank() != 4)
-    return emitOpError("input must be [N, K] or [N, C, H, W]");
-  auto pooled = pooledInput(*this, inputType, getInputPool());
-  if (failed(pooled))
+  FailureOr<int64_t> features =
+      denseFeatures(*this, getInput(), getInputPool());
+  if (failed(features))
     return failure();
-  int64_t features = 1;
-  for (int64_t dim : pooled->getShape().drop_front())
-    features *= dim;
   auto weight = getWeight().getType().cast<RankedTensorType>();
   auto output = getOutput().getType().cast<RankedTensorType>();
-  if (weight.getDimSize(1) != features)
+  if (weight.getDimSize(1) != *features)
     return emitOpError() << "weight expects " << weight.getDimSize(1)
-                         << " inputs, input has " << features;
+                         << " inputs, input has " << *features;
   if (output.getDimSize(1) != weight.getDimSize(0))
     return emitOpError("output size differs from the weight's rows");
   return success();

@@ -1,0 +1,29 @@
+//===- LoweringUtils.h - helpers of the backends' lowerings -----*- C++ -*-===//
+#ifndef SNNC_BACKENDS_LIB_LOWERINGUTILS_H
+#define SNNC_BACKENDS_LIB_LOWERINGUTILS_H
+
+#include "mlir/IR/Operation.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace snnc::backends {
+
+/// An error that names the op's location (the ONNX node, where known).
+inline llvm::Error opError(mlir::Operation *op, const llvm::Twine &what) {
+  std::string location;
+  llvm::raw_string_ostream os(location);
+  op->getLoc().print(os);
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 os.str() + ": " + what);
+}
+
+inline std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+} // namespace snnc::backends
+
+#endif // SNNC_BACKENDS_LIB_LOWERINGUTILS_H
