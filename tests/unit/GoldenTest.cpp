@@ -124,7 +124,15 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{3, 9, 9, 2, 3, 2, 0, 1, 1},
                       ConvCase{2, 8, 8, 2, 3, 1, 2, 2, 1},
                       ConvCase{2, 9, 8, 3, 3, 2, 1, 1, 2}, // pooled, odd rows
-                      ConvCase{1, 6, 6, 2, 1, 1, 0, 1, 3}));
+                      ConvCase{1, 6, 6, 2, 1, 1, 0, 1, 3}),
+    [](const ::testing::TestParamInfo<ConvCase> &info) {
+      const ConvCase &c = info.param;
+      return "c" + std::to_string(c.cin) + "_" + std::to_string(c.h) + "x" +
+             std::to_string(c.w) + "_o" + std::to_string(c.cout) + "_k" +
+             std::to_string(c.k) + "_s" + std::to_string(c.stride) + "_p" +
+             std::to_string(c.pad) + "_d" + std::to_string(c.dil) + "_pool" +
+             std::to_string(c.pool);
+    });
 
 /// One LIF neuron fed by a one-to-one projection from the input: the
 /// integer dynamics of docs/numerics.md, step by step.
