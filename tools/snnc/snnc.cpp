@@ -15,6 +15,7 @@
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Package.h"
+#include "snnc/Runtime/Session.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
@@ -53,6 +54,11 @@ cl::opt<std::string> targetName("target",
 cl::opt<int64_t> stateBits("state-bits", cl::desc("Membrane state width"),
                            cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
                            cl::sub(evalCmd));
+cl::opt<std::string> calibratePath(
+    "calibrate",
+    cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
+             "the report's SOPs and cycles"),
+    cl::value_desc("file"), cl::sub(compileCmd));
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the per-layer report as JSON"),
                                 cl::value_desc("report.json"),
@@ -258,8 +264,21 @@ int runCompile(mlir::MLIRContext &context) {
   auto core = pipeline::compileToCore(**module, compileOptions());
   if (!core)
     return report(core.takeError());
+  std::optional<Session> calibration;
+  if (!calibratePath.empty()) {
+    auto inputs = loadImages(calibratePath);
+    if (!inputs)
+      return report(inputs.takeError());
+    auto session = Session::create(*core);
+    if (!session)
+      return report(session.takeError());
+    if (auto out = session->infer(*inputs); !out)
+      return report(out.takeError());
+    calibration = std::move(*session);
+  }
   pipeline::CompileReport table =
-      pipeline::buildReport(*core, core->timesteps.value_or(1));
+      pipeline::buildReport(*core, core->timesteps.value_or(1),
+                            calibration ? &calibration->stats() : nullptr);
   // The report comes first: a failure there leaves no package behind.
   if (!reportPath.empty())
     if (int rc = writeText(reportPath, [&](llvm::raw_ostream &os) {

@@ -42,8 +42,23 @@ int64_t pipeline::fanOutSum(const CoreNetwork &net, const CoreProjection &p) {
   return 0;
 }
 
-CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps) {
+/// How the core applies the decay: an exact shift when it is a power of two.
+static std::string decayText(const CorePopulation &p) {
+  if (p.kind != PopulationKind::LIF)
+    return "-";
+  if (p.decay == 0)
+    return "0";
+  for (int64_t k = 0; k <= p.decayBits; ++k)
+    if (p.decay == int64_t(1) << (p.decayBits - k))
+      return k ? ">>" + std::to_string(k) : "1";
+  return llvm::formatv("x{0}>>{1}", p.decay, p.decayBits).str();
+}
+
+CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
+                                    const RunStats *measured) {
   CompileReport report;
+  if (measured)
+    report.calibrationSamples = measured->samples;
   report.target = net.target.empty() ? "none" : net.target;
   report.lanes = net.lanes;
   report.timesteps = timesteps;
@@ -60,44 +75,54 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps) {
       layer.thresholdMax =
           *std::max_element(pop.threshold.begin(), pop.threshold.end());
     }
-    for (const CoreProjection &p : net.projections) {
+    layer.decay = decayText(pop);
+    for (size_t j = 0; j < net.projections.size(); ++j) {
+      const CoreProjection &p = net.projections[j];
       if (p.target != int(i))
         continue;
       layer.storedSynapses += int64_t(p.weights.size());
       layer.weightBits = std::max(layer.weightBits, p.weightBits);
-      layer.maxSynapticOps += fanOutSum(net, p) * timesteps;
+      if (measured && measured->samples)
+        layer.synapticOps +=
+            measured->projections[j].synapticOps / measured->samples;
+      else
+        layer.synapticOps += fanOutSum(net, p) * timesteps;
     }
-    layer.maxCycles = (layer.maxSynapticOps + net.lanes - 1) / net.lanes +
-                      layer.neurons * timesteps;
+    layer.cycles = (layer.synapticOps + net.lanes - 1) / net.lanes +
+                   layer.neurons * timesteps;
     report.layers.push_back(layer);
   }
   return report;
 }
 
 void pipeline::printReport(const CompileReport &report, llvm::raw_ostream &os) {
-  os << llvm::formatv("target {0}, {1} lanes, T = {2}; SOPs and cycles are "
-                      "upper bounds (every neuron firing every step)\n",
-                      report.target, report.lanes, report.timesteps);
-  os << llvm::formatv(
-      "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n", "layer",
-      "kind", "neurons", "synapses", "bits", "threshold", "max SOPs",
-      "max cycles");
+  if (report.calibrationSamples)
+    os << llvm::formatv("target {0}, {1} lanes, T = {2}; SOPs and cycles per "
+                        "inference measured on {3} calibration inputs\n",
+                        report.target, report.lanes, report.timesteps,
+                        report.calibrationSamples);
+  else
+    os << llvm::formatv("target {0}, {1} lanes, T = {2}; SOPs and cycles per "
+                        "inference are upper bounds (every neuron firing every "
+                        "step; --calibrate measures them)\n",
+                        report.target, report.lanes, report.timesteps);
+  const char *row = "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,8} {7,12} "
+                    "{8,12}\n";
+  os << llvm::formatv(row, "layer", "kind", "neurons", "synapses", "bits",
+                      "threshold", "decay", "SOPs", "cycles");
   int64_t sops = 0, cycles = 0;
   for (const LayerReport &l : report.layers) {
     std::string threshold =
         l.kind == "readout"
             ? "-"
             : llvm::formatv("{0}..{1}", l.thresholdMin, l.thresholdMax).str();
-    os << llvm::formatv(
-        "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n",
-        l.name.substr(0, 28), l.kind, l.neurons, l.storedSynapses, l.weightBits,
-        threshold, l.maxSynapticOps, l.maxCycles);
-    sops += l.maxSynapticOps;
-    cycles += l.maxCycles;
+    os << llvm::formatv(row, l.name.substr(0, 28), l.kind, l.neurons,
+                        l.storedSynapses, l.weightBits, threshold, l.decay,
+                        l.synapticOps, l.cycles);
+    sops += l.synapticOps;
+    cycles += l.cycles;
   }
-  os << llvm::formatv(
-      "{0,-28} {1,-8} {2,9} {3,10} {4,5} {5,15} {6,13} {7,13}\n", "total", "",
-      "", "", "", "", sops, cycles);
+  os << llvm::formatv(row, "total", "", "", "", "", "", "", sops, cycles);
 }
 
 llvm::json::Value pipeline::reportToJson(const CompileReport &report) {
@@ -111,14 +136,16 @@ llvm::json::Value pipeline::reportToJson(const CompileReport &report) {
                            {"weight_bits", l.weightBits},
                            {"threshold_min", l.thresholdMin},
                            {"threshold_max", l.thresholdMax},
-                           {"max_synaptic_ops_per_inference", l.maxSynapticOps},
-                           {"max_cycles_per_inference", l.maxCycles}});
+                           {"decay", l.decay},
+                           {"synaptic_ops_per_inference", l.synapticOps},
+                           {"cycles_per_inference", l.cycles}});
   for (const CorePlacement &p : report.placements)
     placements.push_back(llvm::json::Object{{"object", p.object},
                                             {"memory", p.memory},
                                             {"offset_bits", p.offsetBits},
                                             {"size_bits", p.sizeBits}});
   return llvm::json::Object{{"target", report.target},
+                            {"calibration_samples", report.calibrationSamples},
                             {"lanes", report.lanes},
                             {"timesteps", report.timesteps},
                             {"layers", std::move(layers)},

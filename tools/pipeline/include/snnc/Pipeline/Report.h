@@ -3,6 +3,7 @@
 #define SNNC_PIPELINE_REPORT_H
 
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/GoldenEngine.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -14,20 +15,24 @@ struct LayerReport {
   std::string name, kind;
   int64_t neurons = 0, storedSynapses = 0, weightBits = 0;
   int64_t thresholdMin = 0, thresholdMax = 0; // 0, 0 for the readout
-  int64_t maxSynapticOps = 0; // per inference, if every source fired every step
-  int64_t maxCycles = 0;      // ceil(SOPs / lanes) + one update per neuron-step
+  std::string decay;       // "x64>>8", or ">>2" for an exact shift
+  int64_t synapticOps = 0; // per inference: measured, or the upper bound
+  int64_t cycles = 0;      // ceil(SOPs / lanes) + one update per neuron-step
 };
 
 struct CompileReport {
   std::string target;
   int64_t lanes = 1, timesteps = 0;
+  int64_t calibrationSamples = 0; // 0: SOPs and cycles are upper bounds
   std::vector<LayerReport> layers;
   std::vector<CorePlacement> placements;
 };
 
-/// Builds the report; activity-dependent figures are upper bounds at full
-/// activity over `timesteps` steps.
-CompileReport buildReport(const CoreNetwork &network, int64_t timesteps);
+/// Builds the report.  With `measured` (a golden run over calibration
+/// inputs) SOPs and cycles are its averages per inference; without, upper
+/// bounds at full activity over `timesteps` steps.
+CompileReport buildReport(const CoreNetwork &network, int64_t timesteps,
+                          const RunStats *measured = nullptr);
 void printReport(const CompileReport &report, llvm::raw_ostream &os);
 llvm::json::Value reportToJson(const CompileReport &report);
 
