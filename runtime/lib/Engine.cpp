@@ -3,6 +3,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace snnc;
 using llvm::Expected;
 using llvm::formatv;
@@ -35,6 +37,10 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
     return inputError("data size does not match its shape");
   if (input.shape[lead - 1] < 1)
     return inputError("holds no samples");
+  for (size_t i = 0; i < input.data.size(); ++i)
+    if (!std::isfinite(input.data[i]))
+      return inputError(formatv("element {0} is {1}", i,
+                                std::isnan(input.data[i]) ? "NaN" : "Inf"));
   if (requested && *requested < 1)
     return inputError(formatv("timesteps must be >= 1, got {0}", *requested));
   if (events) {

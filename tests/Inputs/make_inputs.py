@@ -71,6 +71,9 @@ m = onnx.load(os.path.join(out, "good-named.onnx"))
 m.graph.node[1].attribute[0].f = float("nan")  # decay (attributes are sorted)
 onnx.save(m, os.path.join(out, "nan-threshold.onnx"))
 save("x4.npy", rng.random((5, 4), dtype=np.float32))
+nan_input = rng.random((3, 1, 8, 8), dtype=np.float32)
+nan_input[1, 0, 2, 3] = np.nan
+save("x8-nan.npy", nan_input)
 m = onnx.load(os.path.join(out, "good-named.onnx"))
 m.graph.initializer[0].dims[0] = -3
 onnx.save(m, os.path.join(out, "negative-dim.onnx"))
