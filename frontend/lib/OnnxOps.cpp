@@ -552,15 +552,20 @@ Error GraphImporter::convertPool(const onnx::NodeProto &node, bool global) {
   return defineOutput(node, op, kind);
 }
 
+/// Elements per sample: the product of the dims after the batch dim.
+static int64_t featuresOf(RankedTensorType type) {
+  int64_t features = 1;
+  for (int64_t dim : type.getShape().drop_front())
+    features *= dim;
+  return features;
+}
+
 /// [N, d1, ..., dk] -> [N, d1 * ... * dk]; an identity on rank-2 values.
 static Value buildFlatten(OpBuilder &builder, Location loc, Value input) {
   RankedTensorType type = activationType(input);
   if (type.getRank() == 2)
     return input;
-  int64_t features = 1;
-  for (int64_t dim : type.getShape().drop_front())
-    features *= dim;
-  auto resultType = f32Tensor(builder, {type.getDimSize(0), features});
+  auto resultType = f32Tensor(builder, {type.getDimSize(0), featuresOf(type)});
   return builder.create<snn::FlattenOp>(loc, resultType, input);
 }
 
@@ -587,10 +592,7 @@ Error GraphImporter::convertReshape(const onnx::NodeProto &node) {
   SNNC_TRY(shape, constant(node, 1));
   if (!shape->isInt || shape->dims.size() != 1)
     return fail("the shape input must be a 1-D int64 constant");
-  RankedTensorType type = activationType(x->value);
-  int64_t features = 1;
-  for (int64_t dim : type.getShape().drop_front())
-    features *= dim;
+  int64_t features = featuresOf(activationType(x->value));
   const std::vector<int64_t> &target = shape->ints;
   // Accept exactly the spellings of "flatten to [N, features]" that exporters
   // produce: [0|-1, features|-1] (the batch dim is dynamic).

@@ -26,3 +26,13 @@ def snnc_run(model_path, x, *extra):
         subprocess.run([SNNC, "run", model_path, "--input", x_path, "-o", y_path,
                         *extra], check=True)
         return np.load(y_path)
+
+
+def model_input(name, samples, rng, event_rate=0.3):
+    """A random input for test model `name`: [N, ...] analog values for
+    direct encoding, binary [T, N, ...] frames for events."""
+    import generate
+    _, shape, encoding, steps = generate.MODELS[name]
+    if encoding == "events":
+        return (rng.random((steps, samples) + shape) < event_rate).astype(np.float32)
+    return rng.random((samples,) + shape, dtype=np.float32)

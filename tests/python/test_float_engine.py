@@ -7,7 +7,7 @@ import unittest
 import numpy as np
 import torch
 
-from helpers import ROOT, snnc_run
+from helpers import ROOT, model_input, snnc_run
 
 import generate  # tests/models/generate.py
 import snnc_torch
@@ -15,19 +15,13 @@ import snnc_torch
 TOLERANCE = 1e-4
 
 
-def step_input(shape, encoding, steps, samples, seed):
-    gen = torch.Generator().manual_seed(seed)
-    if encoding == "events":  # binary event frames, one per step
-        return (torch.rand(steps, samples, *shape, generator=gen) < 0.3).float()
-    return torch.rand(samples, *shape, generator=gen)
-
-
 class SmallModels(unittest.TestCase):
     def test_every_small_model_matches_pytorch(self):
-        for name, (_, shape, encoding, steps) in generate.MODELS.items():
+        rng = np.random.default_rng(7)
+        for name, (_, _, encoding, steps) in generate.MODELS.items():
             with self.subTest(model=name):
                 model = generate.build(name)
-                x = step_input(shape, encoding, steps, samples=64, seed=7)
+                x = torch.from_numpy(model_input(name, 64, rng))
                 with torch.no_grad():
                     expected = snnc_torch.run(model, x, steps, encoding).numpy()
                 got = snnc_run(os.path.join(ROOT, "tests", "models", name + ".onnx"),
@@ -40,9 +34,9 @@ class SmallModels(unittest.TestCase):
 
     def test_other_timesteps_match(self):
         name = "conv_pool_negscale"
-        _, shape, encoding, _ = generate.MODELS[name]
+        encoding = generate.MODELS[name][2]
         model = generate.build(name)
-        x = step_input(shape, encoding, 0, samples=16, seed=3)
+        x = torch.from_numpy(model_input(name, 16, np.random.default_rng(3)))
         with torch.no_grad():
             expected = snnc_torch.run(model, x, 9, encoding).numpy()
         got = snnc_run(os.path.join(ROOT, "tests", "models", name + ".onnx"),

@@ -8,7 +8,7 @@ import unittest
 
 import numpy as np
 
-from helpers import ROOT, SNNC, snnc_run
+from helpers import ROOT, SNNC, model_input, snnc_run
 
 import generate
 
@@ -18,12 +18,9 @@ DATA = "/usr/share/datasets/fashion-mnist"
 class GoldenTracksFloat(unittest.TestCase):
     def test_small_models(self):
         rng = np.random.default_rng(11)
-        for name, (_, shape, encoding, steps) in generate.MODELS.items():
+        for name in generate.MODELS:
             with self.subTest(model=name):
-                lead = (steps, 64) if encoding == "events" else (64,)
-                x = rng.random(lead + shape, dtype=np.float32)
-                if encoding == "events":
-                    x = (x < 0.3).astype(np.float32)
+                x = model_input(name, 64, rng)
                 model = os.path.join(ROOT, "tests", "models", name + ".onnx")
                 ref = snnc_run(model, x)
                 got = snnc_run(model, x, "--engine", "golden")
@@ -35,14 +32,13 @@ class GoldenTracksFloat(unittest.TestCase):
 
     def test_every_small_model_compiles_to_a_package(self):
         rng = np.random.default_rng(12)
-        for name, (_, shape, encoding, steps) in generate.MODELS.items():
+        for name in generate.MODELS:
             with self.subTest(model=name), tempfile.TemporaryDirectory() as tmp:
                 model = os.path.join(ROOT, "tests", "models", name + ".onnx")
                 package = os.path.join(tmp, name + ".snnpkg")
                 subprocess.run([SNNC, "compile", model, "-o", package], check=True,
                                capture_output=True)
-                lead = (steps, 16) if encoding == "events" else (16,)
-                x = (rng.random(lead + shape, dtype=np.float32) < 0.5).astype(np.float32)
+                x = model_input(name, 16, rng, event_rate=0.5)
                 from_package = snnc_run(package, x, "--engine", "golden")
                 in_memory = snnc_run(model, x, "--engine", "golden")
                 np.testing.assert_array_equal(from_package, in_memory)
