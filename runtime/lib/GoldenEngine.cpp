@@ -13,7 +13,8 @@
 using namespace snnc;
 
 namespace {
-using Events = std::vector<std::pair<int64_t, int32_t>>; // (address, value)
+using Event = snnc::GoldenEngine::Event;
+using Events = std::vector<Event>;
 
 /// [C, H, W] of a population (H = W = 1 for [C]).
 struct Geometry {
@@ -22,11 +23,6 @@ struct Geometry {
       : c(shape.empty() ? 0 : shape[0]), h(shape.size() > 1 ? shape[1] : 1),
         w(shape.size() > 2 ? shape[2] : 1) {}
 };
-
-int64_t saturate(int64_t v, int64_t bits) {
-  int64_t hi = (int64_t(1) << (bits - 1)) - 1, lo = -(int64_t(1) << (bits - 1));
-  return std::clamp(v, lo, hi);
-}
 
 double roundHalfAway(double x) { return std::round(x); }
 
@@ -125,11 +121,15 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
     }
     fanOutWeights.push_back(std::move(w));
     Taps taps;
+    Geometry src(net.populations[p.source].shape);
+    Geometry dst(net.populations[p.target].shape);
+    int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
+    int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
+    for (int64_t y = 0; y < src.h; ++y)
+      taps.pooledRow.push_back(y / py < src.h / py ? int32_t(y / py) : -1);
+    for (int64_t x = 0; x < src.w; ++x)
+      taps.pooledCol.push_back(x / px < src.w / px ? int32_t(x / px) : -1);
     if (p.kind == ProjectionKind::Conv) {
-      Geometry src(net.populations[p.source].shape);
-      Geometry dst(net.populations[p.target].shape);
-      int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
-      int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
       taps.rows = axisTaps(src.h / py, dst.h, p.weightShape[2], p.strides[0],
                            p.pads[0], p.dilations[0]);
       taps.cols = axisTaps(src.w / px, dst.w, p.weightShape[3], p.strides[1],
@@ -142,17 +142,18 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
 /// Input encoding, step 2 of docs/numerics.md: normalize, scale, round,
 /// clamp; every non-zero value is an event.
 void GoldenEngine::encode(const float *x, Events &events) const {
-  const CorePopulation &in = net.populations.front();
-  int64_t plane = in.plane(), limit = (int64_t(1) << (net.input.bits - 1)) - 1;
+  Geometry in(net.populations.front().shape);
+  int64_t limit = (int64_t(1) << (net.input.bits - 1)) - 1;
   events.clear();
-  for (int64_t i = 0; i < in.size(); ++i) {
-    int64_t c = i / plane;
-    double v = double(x[i]) * net.input.gain[c] + net.input.offset[c];
-    double q = std::clamp(roundHalfAway(v / double(net.input.scale)),
-                          double(-limit), double(limit));
-    if (q != 0.0)
-      events.emplace_back(i, int32_t(q));
-  }
+  for (int32_t c = 0, i = 0; c < in.c; ++c)
+    for (int32_t y = 0; y < in.h; ++y)
+      for (int32_t xx = 0; xx < in.w; ++xx, ++i) {
+        double v = double(x[i]) * net.input.gain[c] + net.input.offset[c];
+        double q = std::clamp(roundHalfAway(v / double(net.input.scale)),
+                              double(-limit), double(limit));
+        if (q != 0.0)
+          events.push_back({c, y, xx, int32_t(q)});
+      }
 }
 
 /// Synaptic input, step 1: each event walks its fan-out.  The current is
@@ -167,45 +168,44 @@ void GoldenEngine::deliver(size_t index, const Events &events,
   int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
   int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
   int64_t sh = src.h / py, sw = src.w / px; // the (pooled) source plane
+  const Taps &taps = convTaps[index];
   // Input pooling is a sum: events that land on one pooled address are
   // merged into one graded event first (the same integers, fewer SOPs).
   Events pooled;
   const Events *input = &events;
   if (py * px > 1) {
-    std::vector<int32_t> sums(src.c * sh * sw, 0);
-    std::vector<uint8_t> seen(sums.size(), 0);
-    std::vector<int64_t> touched;
-    for (const auto &[address, value] : events) {
-      int64_t c = address / (src.h * src.w);
-      int64_t y = (address / src.w) % src.h / py, x = address % src.w / px;
-      if (y >= sh || x >= sw)
+    std::vector<int32_t> slot(src.c * sh * sw, -1);
+    for (const Event &e : events) {
+      int32_t y = taps.pooledRow[e.y], x = taps.pooledCol[e.x];
+      if (y < 0 || x < 0)
         continue; // rows and columns past the last whole pooling window
-      int64_t q = (c * sh + y) * sw + x;
-      if (!seen[q]) // sums can return to 0 when graded values cancel
-        touched.push_back(q), seen[q] = 1;
-      sums[q] += value;
+      int32_t &at = slot[(e.c * sh + y) * sw + x];
+      if (at < 0) {
+        at = int32_t(pooled.size());
+        pooled.push_back({e.c, y, x, 0});
+      }
+      pooled[at].value += e.value;
     }
-    for (int64_t q : touched)
-      if (sums[q] != 0)
-        pooled.emplace_back(q, sums[q]);
+    // Sums of graded values can cancel to 0: no event then.
+    pooled.erase(std::remove_if(pooled.begin(), pooled.end(),
+                                [](const Event &e) { return e.value == 0; }),
+                 pooled.end());
     input = &pooled;
   }
-  for (const auto &[address, value] : *input) {
-    int64_t c = address / (sh * sw);
-    int64_t y = (address / sw) % sh, x = address % sw;
-    int64_t v = value;
+  for (const Event &e : *input) {
+    int64_t c = e.c, y = e.y, x = e.x;
+    int32_t v = e.value;
     switch (p.kind) {
     case ProjectionKind::OneToOne:
       current[(y * dst.w + x) * dst.c + c] += uint32_t(v * weights[c]);
       ++ops;
       break;
     case ProjectionKind::Dense:
-      addRowScaled(current.data(), weights + address * dst.c, dst.c,
-                   int32_t(v));
+      addRowScaled(current.data(), weights + ((c * sh + y) * sw + x) * dst.c,
+                   dst.c, v);
       ops += dst.c;
       break;
     case ProjectionKind::Conv: {
-      const Taps &taps = convTaps[index];
       int64_t kh = p.weightShape[2], kw = p.weightShape[3];
       for (const auto &[ky, oy] : taps.rows[y])
         for (const auto &[kx, ox] : taps.cols[x]) {
@@ -214,7 +214,7 @@ void GoldenEngine::deliver(size_t index, const Events &events,
           if (v == 1) // a spike: no multiply
             addRow(out, w, dst.c);
           else
-            addRowScaled(out, w, dst.c, int32_t(v));
+            addRowScaled(out, w, dst.c, v);
           ops += dst.c;
         }
       break;
@@ -281,7 +281,9 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       const int64_t decay = pop.decay, decayBits = pop.decayBits;
       const int64_t hi = (int64_t(1) << (pop.stateBits - 1)) - 1, lo = -hi - 1;
       const bool soft = pop.softReset, ge = pop.fireGe;
+      Geometry shape(pop.shape);
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
+        int32_t row = int32_t(pos / shape.w), col = int32_t(pos % shape.w);
         for (int64_t c = 0; c < channels; ++c, ++j) {
           int64_t threshold = thresholds[c];
           int64_t r = state[j];
@@ -294,7 +296,7 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
           bool spike = ge ? v >= threshold : v > threshold;
           spiked[j] = spike;
           if (spike)
-            events[i].emplace_back(c * plane + pos, 1); // CHW address
+            events[i].push_back({int32_t(c), row, col, 1});
         }
       }
       runStats.populations[i].eventsPerStep[t] += int64_t(events[i].size());

@@ -38,22 +38,28 @@ public:
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
   const RunStats &stats() const { return runStats; }
 
+  /// One event: the source neuron (channel, row, column) and its value.
+  struct Event {
+    int32_t c, y, x, value;
+  };
+
 private:
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out);
-  void encode(const float *x,
-              std::vector<std::pair<int64_t, int32_t>> &events) const;
-  void deliver(size_t projection,
-               const std::vector<std::pair<int64_t, int32_t>> &events,
+  void encode(const float *x, std::vector<Event> &events) const;
+  void deliver(size_t projection, const std::vector<Event> &events,
                std::vector<uint32_t> &current, int64_t &ops) const;
 
   CoreNetwork net;
   /// Weights reordered so that one event's targets are contiguous: conv
   /// [c][ky][kx][o], dense [k][o].  Currents are kept channel-last.
   std::vector<std::vector<int8_t>> fanOutWeights;
-  /// Conv taps per source row and column: (kernel index, output index).
+  /// Conv taps per (pooled) source row and column: (kernel index, output
+  /// index); and the pooled row and column of each source row and column
+  /// (-1 past the last whole window).
   struct Taps {
     std::vector<std::vector<std::pair<int64_t, int64_t>>> rows, cols;
+    std::vector<int32_t> pooledRow, pooledCol;
   };
   std::vector<Taps> convTaps;
   RunStats runStats;
