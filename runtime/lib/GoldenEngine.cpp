@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Runtime/Numerics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -273,27 +274,20 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       }
       // Neuron update, step 2.  Neuron j = position * C + c.
       events[i].clear();
-      const int64_t *thresholds = pop.threshold.data(),
-                    *biases = pop.bias.data();
       const uint32_t *in = current[i].data();
       uint8_t *spiked = fired[i].data();
       int64_t *state = u.data();
-      const int64_t decay = pop.decay, decayBits = pop.decayBits;
-      const int64_t hi = (int64_t(1) << (pop.stateBits - 1)) - 1, lo = -hi - 1;
-      const bool soft = pop.softReset, ge = pop.fireGe;
+      numerics::LIFParams params{0, 0, pop.decay, pop.decayBits, pop.stateBits,
+                                 pop.softReset, pop.fireGe};
       Geometry shape(pop.shape);
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
         int32_t row = int32_t(pos / shape.w), col = int32_t(pos % shape.w);
         for (int64_t c = 0; c < channels; ++c, ++j) {
-          int64_t threshold = thresholds[c];
-          int64_t r = state[j];
-          if (spiked[j])
-            r = soft ? r - threshold : 0;
-          int64_t v =
-              ((r * decay) >> decayBits) + int64_t(int32_t(in[j])) + biases[c];
-          v = v < lo ? lo : (v > hi ? hi : v);
-          state[j] = v;
-          bool spike = ge ? v >= threshold : v > threshold;
+          params.threshold = pop.threshold[c];
+          params.bias = pop.bias[c];
+          state[j] = numerics::updateMembrane(state[j], spiked[j],
+                                              int32_t(in[j]), params);
+          bool spike = numerics::fires(state[j], params);
           spiked[j] = spike;
           if (spike)
             events[i].push_back({int32_t(c), row, col, 1});
