@@ -94,3 +94,6 @@ graph = helper.make_graph(
 onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
                                                   helper.make_opsetid("snn", 1)]),
           os.path.join(out, "hot-bias.onnx"))
+# An event-frame dataset for the events test model: [T = 5, N = 6, 2, 6, 6].
+save("events.npy", (rng.random((5, 6, 2, 6, 6)) < 0.3).astype(np.float32))
+save("labels6.npy", np.array([0, 1, 2, 3, 0, 1], dtype=np.int64))

@@ -25,6 +25,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
+#include <cmath>
+
 using namespace snnc;
 namespace cl = llvm::cl;
 
@@ -59,6 +61,12 @@ cl::opt<std::string> calibratePath(
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
              "the report's SOPs and cycles"),
     cl::value_desc("file"), cl::sub(compileCmd));
+cl::opt<std::string> inputRange(
+    "input-range",
+    cl::desc("Smallest and largest raw input value, for the input encoder's "
+             "scale (default 0,1)"),
+    cl::value_desc("min,max"), cl::init("0,1"), cl::sub(compileCmd),
+    cl::sub(runCmd), cl::sub(evalCmd));
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the per-layer report as JSON"),
                                 cl::value_desc("report.json"),
@@ -106,8 +114,16 @@ int usage(const llvm::Twine &what) {
   return kUsage;
 }
 
+/// Parses --input-range; false if it is not "min,max" with min < max.
+bool parseInputRange(double &lo, double &hi) {
+  auto [a, b] = llvm::StringRef(inputRange).split(',');
+  return !a.trim().getAsDouble(lo) && !b.trim().getAsDouble(hi) && lo < hi &&
+         std::isfinite(lo) && std::isfinite(hi);
+}
+
 pipeline::CompileOptions compileOptions() {
   pipeline::CompileOptions options;
+  parseInputRange(options.inputMin, options.inputMax);
   options.weightBits = weightBits;
   options.stateBits = stateBits;
   options.target = targetName;
@@ -153,6 +169,10 @@ int runImport(mlir::MLIRContext &context) {
 int checkEngineOptions() {
   if (!statsPath.empty() && engineKind == EngineKind::Float)
     return usage("--stats needs --engine golden");
+  double lo, hi;
+  if (!parseInputRange(lo, hi))
+    return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
+                 inputRange + "'");
   return 0;
 }
 
@@ -179,6 +199,20 @@ int runRun(mlir::MLIRContext &context) {
   return writeStats(*model);
 }
 
+/// Keeps the first `count` samples of a dataset whose samples run along
+/// `axis` (0 for [N, ...], 1 for events [T, N, ...]).
+NDArray firstSamples(const NDArray &data, size_t axis, int64_t count) {
+  int64_t outer = axis ? data.shape[0] : 1, samples = data.shape[axis];
+  int64_t per = data.numElements() / (outer * samples);
+  NDArray out;
+  out.shape = data.shape;
+  out.shape[axis] = count;
+  for (int64_t o = 0; o < outer; ++o)
+    out.data.insert(out.data.end(), data.data.begin() + o * samples * per,
+                    data.data.begin() + (o * samples + count) * per);
+  return out;
+}
+
 int runEval(mlir::MLIRContext &context) {
   if (imagesPath.empty() || labelsPath.empty())
     return usage("eval: --images and --labels are required");
@@ -186,24 +220,6 @@ int runEval(mlir::MLIRContext &context) {
     return rc;
   if (limit < 0)
     return usage("eval: --limit must be >= 0");
-  auto images = loadImages(imagesPath);
-  if (!images)
-    return report(images.takeError());
-  auto labels = loadLabels(labelsPath);
-  if (!labels)
-    return report(labels.takeError());
-  if (images->shape.empty() || images->shape[0] != int64_t(labels->size()))
-    return report(llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        llvm::formatv("{0} images but {1} labels",
-                      images->shape.empty() ? 0 : images->shape[0],
-                      labels->size())));
-  if (limit > 0 && limit < images->shape[0]) {
-    int64_t perImage = images->numElements() / images->shape[0];
-    images->shape[0] = limit;
-    images->data.resize(limit * perImage);
-    labels->resize(limit);
-  }
   // The float reference runs too, and another engine is compared against
   // it, unless the model is a compiled package (which has no float form).
   std::vector<EngineKind> engines;
@@ -211,31 +227,52 @@ int runEval(mlir::MLIRContext &context) {
     engines.push_back(EngineKind::Float);
   if (engineKind != EngineKind::Float)
     engines.push_back(engineKind);
-  std::vector<double> percents;
+  std::vector<pipeline::PreparedModel> models;
   for (EngineKind kind : engines) {
     auto model =
         pipeline::prepareModel(modelPath, context, kind, compileOptions());
     if (!model)
       return report(model.takeError());
-    if (model->graph.encoding != InputEncoding::Direct)
-      return report(llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "eval takes image datasets, which need a direct-encoded model"));
-    auto scores = pipeline::runEngine(*model->engine, model->graph, *images,
+    models.push_back(std::move(*model));
+  }
+  auto images = loadImages(imagesPath);
+  if (!images)
+    return report(images.takeError());
+  auto labels = loadLabels(labelsPath);
+  if (!labels)
+    return report(labels.takeError());
+  // Events models take [T, N, ...] (a .npy of event frames): samples are
+  // along axis 1.
+  size_t axis = models.front().graph.encoding == InputEncoding::Events ? 1 : 0;
+  int64_t samples = images->shape.size() > axis ? images->shape[axis] : 0;
+  if (samples != int64_t(labels->size()))
+    return report(llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("{0} {1} but {2} labels", samples,
+                      axis ? "samples (dim 1 of the event frames)" : "images",
+                      labels->size())));
+  if (limit > 0 && limit < samples) {
+    *images = firstSamples(*images, axis, limit);
+    labels->resize(limit);
+  }
+  std::vector<double> percents;
+  for (size_t i = 0; i < models.size(); ++i) {
+    pipeline::PreparedModel &model = models[i];
+    auto scores = pipeline::runEngine(*model.engine, model.graph, *images,
                                       requestedSteps());
     if (!scores)
       return report(scores.takeError());
     auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
     if (!accuracy)
       return report(accuracy.takeError());
-    llvm::outs() << llvm::formatv(
-        "accuracy ({0}): {1:F2}% ({2} / {3} images)\n",
-        kind == EngineKind::Float ? "float" : "golden", accuracy->percent(),
-        accuracy->correct, accuracy->total);
+    llvm::outs() << llvm::formatv("accuracy ({0}): {1:F2}% ({2} / {3} {4})\n",
+                                  engines[i] == EngineKind::Float ? "float"
+                                                                  : "golden",
+                                  accuracy->percent(), accuracy->correct,
+                                  accuracy->total, axis ? "samples" : "images");
     percents.push_back(accuracy->percent());
-    if (model->golden)
-      if (int rc = writeStats(*model))
-        return rc;
+    if (int rc = writeStats(model))
+      return rc;
   }
   if (percents.size() == 2)
     llvm::outs() << llvm::formatv(
@@ -243,6 +280,7 @@ int runEval(mlir::MLIRContext &context) {
         percents[1] - percents[0]);
   return 0;
 }
+
 /// Writes `text` to `path` atomically (nothing half-written on failure).
 int writeText(llvm::StringRef path,
               llvm::function_ref<void(llvm::raw_ostream &)> fill) {
@@ -258,6 +296,8 @@ int writeText(llvm::StringRef path,
 int runCompile(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("compile: -o model.snnpkg is required");
+  if (int rc = checkEngineOptions())
+    return rc;
   auto module = pipeline::loadModel(modelPath, context);
   if (!module)
     return report(module.takeError());

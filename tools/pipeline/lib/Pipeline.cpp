@@ -66,6 +66,8 @@ llvm::Error pipeline::compileModule(mlir::ModuleOp module,
   quantize.stateBits = options.stateBits;
   quantize.inputBits = options.inputBits;
   quantize.decayBits = options.decayBits;
+  quantize.inputMin = options.inputMin;
+  quantize.inputMax = options.inputMax;
   pm.addPass(createQuantize(quantize));
   MapOptions map;
   map.target = options.target;

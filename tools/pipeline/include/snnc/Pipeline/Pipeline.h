@@ -30,7 +30,8 @@ struct CompileOptions {
   int64_t stateBits = 24;
   int64_t inputBits = 8;
   int64_t decayBits = 8;
-  std::string target = "sim"; // core description for snn-map
+  double inputMin = 0.0, inputMax = 1.0; // raw input range for the encoder
+  std::string target = "sim";            // core description for snn-map
 };
 
 /// Runs the compiler passes (snn-fold-tdbn, snn-lower-pooling,
