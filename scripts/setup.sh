@@ -24,7 +24,8 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # With recommends: the set this project is developed and tested with.
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # Make python/snnc_torch importable from /usr/bin/python3 without pip.
