@@ -123,31 +123,25 @@ int main(int argc, char **argv) {
                          return true;
                        }) /
                        double(batch1);
+  // One engine over all images as one batch; the scores are kept.
+  auto timedRun = [&](pipeline::PreparedModel &model,
+                      std::optional<NDArray> &scores) {
+    return best([&] {
+             auto out = pipeline::runEngine(*model.engine, model.graph, *images,
+                                            std::nullopt);
+             if (!out) {
+               llvm::errs()
+                   << "snnc-bench: " << llvm::toString(out.takeError()) << "\n";
+               return false;
+             }
+             scores = std::move(*out);
+             return true;
+           }) /
+           double(n);
+  };
   std::optional<NDArray> floatScores, goldenScores;
-  double floatBatched =
-      best([&] {
-        auto out = pipeline::runEngine(*floatModel->engine, floatModel->graph,
-                                       *images, std::nullopt);
-        if (!out) {
-          llvm::consumeError(out.takeError());
-          return false;
-        }
-        floatScores = std::move(*out);
-        return true;
-      }) /
-      double(n);
-  double golden =
-      best([&] {
-        auto out = pipeline::runEngine(*goldenModel->engine, goldenModel->graph,
-                                       *images, std::nullopt);
-        if (!out) {
-          llvm::consumeError(out.takeError());
-          return false;
-        }
-        goldenScores = std::move(*out);
-        return true;
-      }) /
-      double(n);
+  double floatBatched = timedRun(*floatModel, floatScores);
+  double golden = timedRun(*goldenModel, goldenScores);
   if (!floatScores || !goldenScores || floatSingle < 0)
     return 1;
   auto floatAcc = pipeline::scoreAccuracy(*floatScores, *labels);
