@@ -326,8 +326,11 @@ LogicalResult QLIFOp::verify() {
     if (b < -limit || b > limit)
       return emitOpError() << "bias " << b << " overflows the " << stateBits
                            << "-bit state";
-  if (getDecayBits() < 0 || getDecayBits() > 16 || getDecay() < 0 ||
-      getDecay() > (int64_t(1) << getDecayBits()))
+  // Signed reads: an attribute of -1 must fail here, not wrap around.
+  int64_t decayBits = getDecayBitsAttr().getInt(),
+          decay = getDecayAttr().getInt();
+  if (decayBits < 0 || decayBits > 16 || decay < 0 ||
+      decay > (int64_t(1) << decayBits))
     return emitOpError("decay must be in [0, 2^decay_bits], decay_bits <= 16");
   return success();
 }
