@@ -40,16 +40,6 @@ double seconds(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-NDArray slice(const NDArray &images, int64_t start, int64_t len) {
-  int64_t per = images.numElements() / images.shape[0];
-  NDArray out;
-  out.shape = images.shape;
-  out.shape[0] = len;
-  out.data.assign(images.data.begin() + start * per,
-                  images.data.begin() + (start + len) * per);
-  return out;
-}
-
 int fail(llvm::Error err) {
   llvm::errs() << "snnc-bench: " << llvm::toString(std::move(err)) << "\n";
   return 1;
@@ -67,7 +57,7 @@ int main(int argc, char **argv) {
   if (!labels)
     return fail(labels.takeError());
   int64_t n = std::min<int64_t>(count, images->shape[0]);
-  *images = slice(*images, 0, n);
+  *images = sliceSamples(*images, 0, 0, n);
   labels->resize(n);
 
   // Compile time: import + fold + pooling + quantize + map + lowering.
@@ -111,18 +101,19 @@ int main(int argc, char **argv) {
   };
   // Float, batch 1 (latency), then the whole set as one batch (throughput).
   int64_t batch1 = std::min<int64_t>(n, 200);
-  double floatSingle = best([&] {
-                         for (int64_t i = 0; i < batch1; ++i)
-                           if (auto out = pipeline::runEngine(
-                                   *floatModel->engine, floatModel->graph,
-                                   slice(*images, i, 1), std::nullopt);
-                               !out) {
-                             llvm::consumeError(out.takeError());
-                             return false;
-                           }
-                         return true;
-                       }) /
-                       double(batch1);
+  double floatSingle =
+      best([&] {
+        for (int64_t i = 0; i < batch1; ++i)
+          if (auto out = pipeline::runEngine(
+                  *floatModel->engine, floatModel->graph,
+                  sliceSamples(*images, 0, i, 1), std::nullopt);
+              !out) {
+            llvm::consumeError(out.takeError());
+            return false;
+          }
+        return true;
+      }) /
+      double(batch1);
   // One engine over all images as one batch; the scores are kept.
   auto timedRun = [&](pipeline::PreparedModel &model,
                       std::optional<NDArray> &scores) {

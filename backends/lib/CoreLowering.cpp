@@ -17,9 +17,11 @@ using snnc::backends::toVector;
 
 namespace {
 
+/// A population or projection name for the package: the layer name, with
+/// an index for ops the importer did not name, so names stay distinct.
 std::string nameOf(Operation *op, size_t index) {
-  if (auto name = op->getLoc().dyn_cast<NameLoc>())
-    return name.getName().str();
+  if (op->getLoc().isa<NameLoc>())
+    return snn::layerName(op);
   return op->getName().stripDialect().str() + "_" + std::to_string(index);
 }
 

@@ -18,12 +18,6 @@ using snnc::backends::toVector;
 
 namespace {
 
-std::string opName(Operation *op) {
-  if (auto name = op->getLoc().dyn_cast<NameLoc>())
-    return name.getName().str();
-  return op->getName().getStringRef().str();
-}
-
 class Lowering {
 public:
   Expected<FloatGraph> run(ModuleOp module);
@@ -48,7 +42,7 @@ int Lowering::idOf(Value value) {
 FloatOp &Lowering::addOp(Operation *op, FloatOpKind kind) {
   FloatOp lowered;
   lowered.kind = kind;
-  lowered.name = opName(op);
+  lowered.name = snn::layerName(op);
   for (Value operand : op->getOperands())
     lowered.operands.push_back(idOf(operand));
   lowered.result = idOf(op->getResult(0));

@@ -9,6 +9,12 @@
 using namespace mlir;
 using namespace snnc::snn;
 
+std::string snnc::snn::layerName(Operation *op) {
+  if (auto name = op->getLoc().dyn_cast<NameLoc>())
+    return name.getName().str();
+  return op->getName().getStringRef().str();
+}
+
 std::optional<int64_t> snnc::snn::windowOutputSize(const WindowAxis &axis,
                                                    std::string &why) {
   if (axis.kernel < 1 || axis.stride < 1 || axis.dilation < 1) {

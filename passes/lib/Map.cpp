@@ -112,28 +112,24 @@ void MapPass::runOnOperation() {
   Builder b(&getContext());
   Region memory{desc->stateMemory, desc->stateMemoryBits};
   Region params{desc->paramMemory, desc->paramMemoryBits};
-  auto nameOf = [](Operation *op) {
-    if (auto name = op->getLoc().dyn_cast<NameLoc>())
-      return name.getName().str();
-    return op->getName().getStringRef().str();
-  };
   WalkResult result = main.walk([&](Operation *op) -> WalkResult {
     if (auto lif = dyn_cast<snn::QLIFOp>(op)) {
-      if (lif.getStateBits() > desc->maxStateBits)
+      if (int64_t(lif.getStateBits()) > desc->maxStateBits)
         return lif.emitOpError() << desc->name << " holds at most "
                                  << desc->maxStateBits << "-bit state";
       int64_t neurons = sampleSize(lif.getOutput());
       int64_t channels = lif.getThreshold().size();
       op->setAttr(snn::SNNDialect::kPlacementAttr,
-                  memory.place(b, nameOf(op) + " state",
+                  memory.place(b, snn::layerName(op) + " state",
                                neurons * (lif.getStateBits() + 1)));
-      memory.place(b, nameOf(op) + " queue", neurons * bitsFor(neurons));
-      params.place(b, nameOf(op) + " parameters",
+      memory.place(b, snn::layerName(op) + " queue",
+                   neurons * bitsFor(neurons));
+      params.place(b, snn::layerName(op) + " parameters",
                    channels * 2 * lif.getStateBits());
     } else if (auto readout = dyn_cast<snn::QReadoutOp>(op)) {
       op->setAttr(
           snn::SNNDialect::kPlacementAttr,
-          params.place(b, nameOf(op) + " accumulators",
+          params.place(b, snn::layerName(op) + " accumulators",
                        sampleSize(readout.getOutput()) * (64 + 32 + 32)));
     } else if (auto encode = dyn_cast<snn::EncodeOp>(op)) {
       int64_t inputs = sampleSize(encode.getOutput());
@@ -145,7 +141,7 @@ void MapPass::runOnOperation() {
       int64_t bits = op->getAttrOfType<IntegerAttr>("weight_bits").getInt();
       auto type = weight.getType().cast<RankedTensorType>();
       op->setAttr(snn::SNNDialect::kPlacementAttr,
-                  memory.place(b, nameOf(op) + " weights",
+                  memory.place(b, snn::layerName(op) + " weights",
                                type.getNumElements() * bits));
     }
     return WalkResult::advance();

@@ -41,12 +41,6 @@ struct Projection {
 
 double roundAway(double x) { return std::round(x); }
 
-std::string layerName(Operation *op) {
-  if (auto name = op->getLoc().dyn_cast<NameLoc>())
-    return name.getName().str();
-  return op->getName().getStringRef().str();
-}
-
 RankedTensorType withElement(Type type, Type element) {
   auto ranked = type.cast<RankedTensorType>();
   return RankedTensorType::get(ranked.getShape(), element);
@@ -324,7 +318,7 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
     double b = roundAway(bias[c] / unit[c]);
     if (std::abs(b) > double(maxState()))
       return lif.emitOpError()
-             << "layer '" << layerName(lif) << "': bias of "
+             << "layer '" << snn::layerName(lif) << "': bias of "
              << "channel " << c << " is " << int64_t(b) << " units, "
              << "beyond the " << stateBits << "-bit state";
     biasQ.push_back(int64_t(b));

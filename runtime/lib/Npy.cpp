@@ -21,13 +21,6 @@ static Error npyError(StringRef path, const llvm::Twine &what) {
                                  path + ": " + what);
 }
 
-std::string snnc::shapeString(const std::vector<int64_t> &shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
-}
-
 namespace {
 struct NpyHeader {
   std::string descr;

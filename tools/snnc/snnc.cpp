@@ -199,20 +199,6 @@ int runRun(mlir::MLIRContext &context) {
   return writeStats(*model);
 }
 
-/// Keeps the first `count` samples of a dataset whose samples run along
-/// `axis` (0 for [N, ...], 1 for events [T, N, ...]).
-NDArray firstSamples(const NDArray &data, size_t axis, int64_t count) {
-  int64_t outer = axis ? data.shape[0] : 1, samples = data.shape[axis];
-  int64_t per = data.numElements() / (outer * samples);
-  NDArray out;
-  out.shape = data.shape;
-  out.shape[axis] = count;
-  for (int64_t o = 0; o < outer; ++o)
-    out.data.insert(out.data.end(), data.data.begin() + o * samples * per,
-                    data.data.begin() + (o * samples + count) * per);
-  return out;
-}
-
 int runEval(mlir::MLIRContext &context) {
   if (imagesPath.empty() || labelsPath.empty())
     return usage("eval: --images and --labels are required");
@@ -252,7 +238,7 @@ int runEval(mlir::MLIRContext &context) {
                       axis ? "samples (dim 1 of the event frames)" : "images",
                       labels->size())));
   if (limit > 0 && limit < samples) {
-    *images = firstSamples(*images, axis, limit);
+    *images = sliceSamples(*images, axis, 0, limit);
     labels->resize(limit);
   }
   std::vector<double> percents;

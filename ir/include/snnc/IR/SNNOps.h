@@ -25,6 +25,10 @@ struct WindowAxis {
 std::optional<int64_t> windowOutputSize(const WindowAxis &axis,
                                         std::string &why);
 
+/// The name of the layer an op belongs to: the ONNX node name the importer
+/// recorded as its NameLoc, or else the op's name.
+std::string layerName(mlir::Operation *op);
+
 /// The input encodings the module attribute `snn.input_encoding` accepts.
 bool isValidInputEncoding(llvm::StringRef encoding);
 

@@ -25,6 +25,11 @@ struct NDArray {
 /// "[2, 3, 4]", for messages.
 std::string shapeString(const std::vector<int64_t> &shape);
 
+/// Samples [start, start + count) of `data`, whose samples run along `axis`
+/// (0 for [N, ...], 1 for event frames [T, N, ...]).
+NDArray sliceSamples(const NDArray &data, size_t axis, int64_t start,
+                     int64_t count);
+
 } // namespace snnc
 
 #endif // SNNC_RUNTIME_NDARRAY_H
