@@ -142,7 +142,8 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
 
 /// Input encoding, step 2 of docs/numerics.md: normalize, scale, round,
 /// clamp; every non-zero value is an event.
-void GoldenEngine::encode(const float *x, Events &events) const {
+void snnc::encodeInputFrame(const CoreNetwork &net, const float *x,
+                            Events &events) {
   Geometry in(net.populations.front().shape);
   int64_t limit = (int64_t(1) << (net.input.bits - 1)) - 1;
   events.clear();
@@ -239,7 +240,7 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
   }
   for (int64_t t = 0; t < steps; ++t) {
     if (t == 0 || perStep)
-      encode(frames + (perStep ? t * frameSize : 0), events[0]);
+      encodeInputFrame(net, frames + (perStep ? t * frameSize : 0), events[0]);
     runStats.populations[0].eventsPerStep[t] += int64_t(events[0].size());
     for (std::vector<uint32_t> &c : current)
       std::fill(c.begin(), c.end(), 0u);
@@ -289,8 +290,12 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
                                               int32_t(in[j]), params);
           bool spike = numerics::fires(state[j], params);
           spiked[j] = spike;
-          if (spike)
+          if (spike) {
             events[i].push_back({int32_t(c), row, col, 1});
+            if (recording)
+              trace.push_back({int32_t(currentSample), int32_t(t),
+                               int32_t(i), int32_t(c), row, col});
+          }
         }
       }
       runStats.populations[i].eventsPerStep[t] += int64_t(events[i].size());
@@ -311,6 +316,7 @@ llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
   bool events = net.encoding == InputEncoding::Events;
   int64_t samples = events ? input.shape[1] : input.shape[0];
   int64_t frame = net.populations.front().size();
+  int64_t first = runStats.samples;
   runStats.samples += samples;
   runStats.timesteps = timesteps;
   for (RunStats::Population &p : runStats.populations)
@@ -325,6 +331,7 @@ llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
                     frames.data() + t * frame);
     else
       std::copy_n(input.data.data() + n * frame, frame, frames.data());
+    currentSample = first + n;
     runSample(frames.data(), frame, timesteps, events,
               out.data.data() + n * outputs);
   }

@@ -6,12 +6,16 @@
 //   snnc eval   MODEL --images X --labels Y [--limit N] [--engine float|golden]
 //   snnc compile MODEL -o model.snnpkg [--target T] [--weight-bits B]
 //                [--state-bits S] [--report report.json]
+//   snnc sim    MODEL --input X.npy [-o Y.npy] [--lanes L] [--vcd out.vcd]
+//   snnc emit-verilog MODEL -o DIR [--lanes L]
 // Errors: one line on stderr, exit status 1; usage errors: exit status 2.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Pipeline/Pipeline.h"
 
 #include "snnc/Pipeline/Report.h"
+#include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Package.h"
@@ -39,23 +43,32 @@ cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
 cl::SubCommand evalCmd("eval", "Measure a model's classification accuracy");
 cl::SubCommand compileCmd("compile",
                           "Compile a model into a core package (.snnpkg)");
+cl::SubCommand simCmd("sim", "Run a model cycle-accurately on the RTL core and "
+                             "check it against the golden engine");
+cl::SubCommand emitCmd("emit-verilog",
+                       "Write the core specialized to a model: SystemVerilog, "
+                       "memory images, build recipe");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                cl::desc("<model.onnx|.onnxtxt|.mlir|.snnpkg>"),
                                cl::sub(importCmd), cl::sub(runCmd),
-                               cl::sub(evalCmd), cl::sub(compileCmd));
-cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                               cl::sub(evalCmd), cl::sub(compileCmd),
+                               cl::sub(simCmd), cl::sub(emitCmd));
+cl::opt<std::string> outputPath("o", cl::desc("Output file (emit-verilog: "
+                                              "directory)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(importCmd), cl::sub(runCmd),
-                                cl::sub(compileCmd));
+                                cl::sub(compileCmd), cl::sub(simCmd),
+                                cl::sub(emitCmd));
 cl::opt<std::string> targetName("target",
                                 cl::desc("Core description: sim (default) or "
                                          "ice40-up5k"),
                                 cl::init("sim"), cl::sub(compileCmd),
-                                cl::sub(runCmd), cl::sub(evalCmd));
+                                cl::sub(runCmd), cl::sub(evalCmd),
+                                cl::sub(simCmd), cl::sub(emitCmd));
 cl::opt<int64_t> stateBits("state-bits", cl::desc("Membrane state width"),
                            cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
-                           cl::sub(evalCmd));
+                           cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd));
 cl::opt<std::string> calibratePath(
     "calibrate",
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
@@ -66,7 +79,7 @@ cl::opt<std::string> inputRange(
     cl::desc("Smallest and largest raw input value, for the input encoder's "
              "scale (default 0,1)"),
     cl::value_desc("min,max"), cl::init("0,1"), cl::sub(compileCmd),
-    cl::sub(runCmd), cl::sub(evalCmd));
+    cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd));
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the per-layer report as JSON"),
                                 cl::value_desc("report.json"),
@@ -74,32 +87,64 @@ cl::opt<std::string> reportPath("report",
 cl::opt<std::string> inputPath("input",
                                cl::desc("Input .npy: [N, ...] (direct) "
                                         "or [T, N, ...] (events)"),
-                               cl::value_desc("X.npy"), cl::sub(runCmd));
+                               cl::value_desc("X.npy"), cl::sub(runCmd),
+                               cl::sub(simCmd));
 cl::opt<int64_t> timesteps("timesteps",
                            cl::desc("Time steps T (default: the model's)"),
-                           cl::init(0), cl::sub(runCmd), cl::sub(evalCmd));
+                           cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
+                           cl::sub(simCmd));
 cl::opt<EngineKind>
     engineKind("engine", cl::desc("Execution engine"),
                cl::init(EngineKind::Float),
                cl::values(clEnumValN(EngineKind::Float, "float",
                                      "LibTorch float reference"),
                           clEnumValN(EngineKind::Golden, "golden",
-                                     "bit-exact integer model of the core")),
+                                     "bit-exact integer model of the core"),
+                          clEnumValN(EngineKind::Rtl, "rtl",
+                                     "cycle-accurate Verilator model of the "
+                                     "core's RTL")),
                cl::sub(runCmd), cl::sub(evalCmd));
 cl::opt<std::string> statsPath("stats",
-                               cl::desc("Write the golden engine's activity "
-                                        "(spikes, SOPs, firing rates) as JSON"),
+                               cl::desc("Write the engine's activity as JSON "
+                                        "(golden: spikes, SOPs, firing rates; "
+                                        "rtl: cycles, lower bound, "
+                                        "efficiency)"),
                                cl::value_desc("stats.json"), cl::sub(runCmd),
-                               cl::sub(evalCmd));
+                               cl::sub(evalCmd), cl::sub(simCmd));
 cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight width, 2..8 bits"),
                             cl::init(8), cl::sub(runCmd), cl::sub(evalCmd),
-                            cl::sub(compileCmd));
+                            cl::sub(compileCmd), cl::sub(simCmd),
+                            cl::sub(emitCmd));
+cl::opt<int64_t> lanes("lanes",
+                       cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
+                                "target's, at most 8)"),
+                       cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
+                       cl::sub(simCmd), cl::sub(emitCmd));
+cl::opt<std::string> corePath(
+    "core",
+    cl::desc("Run on an already emitted core (its core.json) instead of one "
+             "sized to the model"),
+    cl::value_desc("core.json"), cl::sub(runCmd), cl::sub(evalCmd),
+    cl::sub(simCmd), cl::sub(emitCmd));
+cl::opt<std::string> vcdPath("vcd", cl::desc("Write the RTL waveform (VCD)"),
+                             cl::value_desc("out.vcd"), cl::sub(runCmd),
+                             cl::sub(simCmd));
+cl::opt<uint64_t> cycleBudget(
+    "cycle-budget",
+    cl::desc("Cycles one time step may take on the RTL before the run fails "
+             "(default: the network's worst case)"),
+    cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd));
 cl::opt<std::string> imagesPath("images", cl::desc("Images: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
 cl::opt<std::string> labelsPath("labels", cl::desc("Labels: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
 cl::opt<int64_t> limit("limit", cl::desc("Evaluate only the first N images"),
                        cl::init(0), cl::sub(evalCmd));
+cl::opt<bool> compareGolden(
+    "compare-golden",
+    cl::desc("Also run the golden engine and fail unless every output and "
+             "every spike is identical"),
+    cl::sub(runCmd));
 
 constexpr int kError = 1, kUsage = 2;
 
@@ -130,24 +175,83 @@ pipeline::CompileOptions compileOptions() {
   return options;
 }
 
-/// Writes the golden engine's stats, if asked for and available.
-int writeStats(const pipeline::PreparedModel &model) {
-  if (statsPath.empty() || !model.golden)
-    return 0;
-  std::error_code ec;
-  llvm::ToolOutputFile out(statsPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return report(llvm::createStringError(ec, statsPath + ": " + ec.message()));
-  out.os() << llvm::formatv("{0:2}", model.golden->stats().toJson()) << "\n";
-  out.keep();
-  return 0;
-}
-
 std::optional<int64_t> requestedSteps() {
   if (timesteps.getNumOccurrences())
     return int64_t(timesteps);
   return std::nullopt;
 }
+
+/// Options of the RTL engine; fails on an unreadable --core.
+llvm::Expected<sim::RtlOptions> rtlOptions() {
+  sim::RtlOptions options;
+  options.lanes = lanes;
+  options.vcdPath = vcdPath;
+  options.cycleBudget = cycleBudget;
+  if (!corePath.empty()) {
+    auto core = CoreParams::readFile(corePath);
+    if (!core)
+      return core.takeError();
+    options.core = *core;
+  }
+  return options;
+}
+
+/// Writes the engine's stats, if asked for and available.
+int writeStats(const pipeline::PreparedModel &model) {
+  if (statsPath.empty() || (!model.golden && !model.core))
+    return 0;
+  std::error_code ec;
+  llvm::ToolOutputFile out(statsPath, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return report(llvm::createStringError(ec, statsPath + ": " + ec.message()));
+  llvm::json::Value stats = model.golden ? model.golden->stats().toJson()
+                                         : model.core->stats().toJson();
+  out.os() << llvm::formatv("{0:2}", stats) << "\n";
+  out.keep();
+  return 0;
+}
+
+/// The cycle figures of an RTL run, for people.
+void printCycles(const CoreRunStats &stats, llvm::raw_ostream &os) {
+  double samples = double(std::max<int64_t>(1, stats.samples));
+  os << llvm::formatv("rtl: {0} samples x {1} steps on {2} lanes\n",
+                      stats.samples, stats.timesteps, stats.lanes);
+  os << llvm::formatv("cycles per inference: {0:F1}\n",
+                      double(stats.cycles) / samples);
+  os << llvm::formatv("lower bound per inference: {0:F1} (sum of ceil(SOPs / "
+                      "{1}) + {2:F1} neuron words swept)\n",
+                      double(stats.lowerBound) / samples, stats.lanes,
+                      double(stats.sweepWords) / samples);
+  os << llvm::formatv("efficiency: {0:F3}\n", stats.efficiency());
+}
+
+/// Runs the golden engine on the same network and input and compares every
+/// output and every spike with the RTL's.
+llvm::Error checkAgainstGolden(CoreNetwork network, const FloatGraph &graph,
+                               const NDArray &input, const NDArray &rtlOut,
+                               const std::vector<SpikeRecord> &rtlSpikes) {
+  GoldenEngine golden(std::move(network));
+  golden.recordSpikes(true);
+  auto goldenOut = pipeline::runEngine(golden, graph, input, requestedSteps());
+  if (!goldenOut)
+    return goldenOut.takeError();
+  auto fail = [](const llvm::Twine &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the RTL differs from the golden engine: " +
+                                       what);
+  };
+  for (size_t i = 0; i < rtlOut.data.size(); ++i)
+    if (rtlOut.data[i] != goldenOut->data[i])
+      return fail(llvm::formatv("output {0}: {1} vs {2}", i, rtlOut.data[i],
+                                goldenOut->data[i]));
+  if (auto difference = firstDifference(rtlSpikes, golden.spikes()))
+    return fail(*difference);
+  llvm::outs() << llvm::formatv("bit-exact with golden: {0} outputs and {1} "
+                                "spikes identical\n",
+                                rtlOut.data.size(), rtlSpikes.size());
+  return llvm::Error::success();
+}
+
 
 int runImport(mlir::MLIRContext &context) {
   auto module = pipeline::loadModel(modelPath, context);
@@ -167,14 +271,22 @@ int runImport(mlir::MLIRContext &context) {
 
 /// Options that only some engines take.
 int checkEngineOptions() {
-  if (!statsPath.empty() && engineKind == EngineKind::Float)
-    return usage("--stats needs --engine golden");
+  bool sim = bool(simCmd);
+  if (!statsPath.empty() && engineKind == EngineKind::Float && !sim)
+    return usage("--stats needs --engine golden or rtl");
+  if (engineKind != EngineKind::Rtl && !sim && !bool(emitCmd) &&
+      (lanes.getNumOccurrences() || !vcdPath.empty() || !corePath.empty() ||
+       cycleBudget.getNumOccurrences() || compareGolden))
+    return usage("--lanes, --core, --vcd, --cycle-budget and --compare-golden "
+                 "need --engine rtl");
   double lo, hi;
   if (!parseInputRange(lo, hi))
     return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
                  inputRange + "'");
   return 0;
 }
+
+int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check);
 
 int runRun(mlir::MLIRContext &context) {
   if (inputPath.empty())
@@ -183,20 +295,84 @@ int runRun(mlir::MLIRContext &context) {
     return usage("run: -o Y.npy is required");
   if (int rc = checkEngineOptions())
     return rc;
+  return runOnEngine(context, engineKind, /*check=*/compareGolden);
+}
+
+/// `run` and `sim`: one engine over one input file.
+int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
+  auto rtl = rtlOptions();
+  if (!rtl)
+    return report(rtl.takeError());
+  // The golden comparison needs the network the RTL ran.
+  std::optional<CoreNetwork> network;
+  if (check) {
+    auto core =
+        pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+    if (!core)
+      return report(core.takeError());
+    network = *core;
+  }
   auto model =
-      pipeline::prepareModel(modelPath, context, engineKind, compileOptions());
+      pipeline::prepareModel(modelPath, context, kind, compileOptions(), *rtl);
   if (!model)
     return report(model.takeError());
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());
+  if (model->core && check)
+    model->core->recordSpikes(true);
   auto output = pipeline::runEngine(*model->engine, model->graph, *input,
                                     requestedSteps());
   if (!output)
     return report(output.takeError());
-  if (llvm::Error err = writeNpy(outputPath, *output))
-    return report(std::move(err));
+  if (model->core && bool(simCmd))
+    printCycles(model->core->stats(), llvm::outs());
+  if (model->core && check)
+    if (llvm::Error err = checkAgainstGolden(std::move(*network), model->graph,
+                                             *input, *output,
+                                             model->core->spikes()))
+      return report(std::move(err));
+  if (outputPath != "-")
+    if (llvm::Error err = writeNpy(outputPath, *output))
+      return report(std::move(err));
   return writeStats(*model);
+}
+
+int runSim(mlir::MLIRContext &context) {
+  if (inputPath.empty())
+    return usage("sim: --input X.npy is required");
+  if (int rc = checkEngineOptions())
+    return rc;
+  return runOnEngine(context, EngineKind::Rtl, /*check=*/true);
+}
+
+int runEmitVerilog(mlir::MLIRContext &context) {
+  if (outputPath == "-")
+    return usage("emit-verilog: -o DIR is required");
+  if (int rc = checkEngineOptions())
+    return rc;
+  auto rtl = rtlOptions();
+  if (!rtl)
+    return report(rtl.takeError());
+  auto network = pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  if (!network)
+    return report(network.takeError());
+  if (llvm::Error err = validateNetwork(*network))
+    return report(std::move(err));
+  int64_t laneCount = lanes ? int64_t(lanes) : std::min<int64_t>(8, network->lanes);
+  auto params = rtl->core ? llvm::Expected<CoreParams>(*rtl->core)
+                          : coreParamsFor(*network, laneCount);
+  if (!params)
+    return report(params.takeError());
+  auto image = buildCoreImage(*network, *params);
+  if (!image)
+    return report(image.takeError());
+  if (llvm::Error err = emitVerilog(*params, &*image, modelPath, outputPath))
+    return report(std::move(err));
+  llvm::outs() << llvm::formatv("wrote {0}: snn_top.sv ({1} lanes), RTL, "
+                                "memory images, load.txt, Makefile\n",
+                                outputPath, params->lanes);
+  return 0;
 }
 
 int runEval(mlir::MLIRContext &context) {
@@ -214,9 +390,12 @@ int runEval(mlir::MLIRContext &context) {
   if (engineKind != EngineKind::Float)
     engines.push_back(engineKind);
   std::vector<pipeline::PreparedModel> models;
+  auto rtl = rtlOptions();
+  if (!rtl)
+    return report(rtl.takeError());
   for (EngineKind kind : engines) {
     auto model =
-        pipeline::prepareModel(modelPath, context, kind, compileOptions());
+        pipeline::prepareModel(modelPath, context, kind, compileOptions(), *rtl);
     if (!model)
       return report(model.takeError());
     models.push_back(std::move(*model));
@@ -252,18 +431,19 @@ int runEval(mlir::MLIRContext &context) {
     if (!accuracy)
       return report(accuracy.takeError());
     llvm::outs() << llvm::formatv("accuracy ({0}): {1:F2}% ({2} / {3} {4})\n",
-                                  engines[i] == EngineKind::Float ? "float"
-                                                                  : "golden",
+                                  pipeline::engineName(engines[i]),
                                   accuracy->percent(), accuracy->correct,
                                   accuracy->total, axis ? "samples" : "images");
     percents.push_back(accuracy->percent());
+    if (model.core)
+      printCycles(model.core->stats(), llvm::outs());
     if (int rc = writeStats(model))
       return rc;
   }
   if (percents.size() == 2)
     llvm::outs() << llvm::formatv(
-        "difference (golden - float): {0:F2} points\n",
-        percents[1] - percents[0]);
+        "difference ({0} - float): {1:F2} points\n",
+        pipeline::engineName(engines[1]), percents[1] - percents[0]);
   return 0;
 }
 
@@ -336,6 +516,10 @@ int main(int argc, char **argv) {
     return runEval(context);
   if (compileCmd)
     return runCompile(context);
-  return usage(
-      "no command given; see 'snnc --help' (import, compile, run, eval)");
+  if (simCmd)
+    return runSim(context);
+  if (emitCmd)
+    return runEmitVerilog(context);
+  return usage("no command given; see 'snnc --help' (import, compile, run, "
+               "eval, sim, emit-verilog)");
 }

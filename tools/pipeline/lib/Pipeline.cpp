@@ -98,47 +98,63 @@ Expected<CoreNetwork> pipeline::compileToCore(mlir::ModuleOp module,
   return lowerToCore(module);
 }
 
-Expected<pipeline::PreparedModel>
-pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
-                       EngineKind engine, const CompileOptions &options) {
-  if (path.endswith(".snnpkg")) {
-    if (engine != EngineKind::Golden)
-      return pipelineError(path +
-                           ": a compiled package runs on --engine golden");
-    auto core = readPackage(path);
-    if (!core)
-      return core.takeError();
-    PreparedModel prepared;
-    prepared.graph = inputSignature(*core);
-    auto golden = std::make_unique<GoldenEngine>(std::move(*core));
-    prepared.golden = golden.get();
-    prepared.engine = std::move(golden);
-    return std::move(prepared);
+llvm::StringRef pipeline::engineName(EngineKind kind) {
+  switch (kind) {
+  case EngineKind::Float:
+    return "float";
+  case EngineKind::Golden:
+    return "golden";
+  case EngineKind::Rtl:
+    return "rtl";
   }
+  return "?";
+}
+
+Expected<CoreNetwork> pipeline::loadCoreNetwork(StringRef path,
+                                                mlir::MLIRContext &context,
+                                                const CompileOptions &options) {
+  if (path.endswith(".snnpkg"))
+    return readPackage(path);
   auto module = loadModel(path, context);
   if (!module)
     return module.takeError();
+  return compileToCore(**module, options);
+}
+
+Expected<pipeline::PreparedModel>
+pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
+                       EngineKind engine, const CompileOptions &options,
+                       const sim::RtlOptions &rtl) {
   PreparedModel prepared;
-  switch (engine) {
-  case EngineKind::Float: {
+  if (engine == EngineKind::Float) {
+    if (path.endswith(".snnpkg"))
+      return pipelineError(path + ": a compiled package has no float form; "
+                                  "use --engine golden or rtl");
+    auto module = loadModel(path, context);
+    if (!module)
+      return module.takeError();
     auto graph = lowerForFloat(**module);
     if (!graph)
       return graph.takeError();
     prepared.engine = createFloatEngine(*graph);
     prepared.graph = std::move(*graph);
-    break;
+    return std::move(prepared);
   }
-  case EngineKind::Golden: {
-    auto core = compileToCore(**module, options);
-    if (!core)
-      return core.takeError();
-    prepared.graph = inputSignature(*core);
+  auto core = loadCoreNetwork(path, context, options);
+  if (!core)
+    return core.takeError();
+  prepared.graph = inputSignature(*core);
+  if (engine == EngineKind::Golden) {
     auto golden = std::make_unique<GoldenEngine>(std::move(*core));
     prepared.golden = golden.get();
     prepared.engine = std::move(golden);
-    break;
+    return std::move(prepared);
   }
-  }
+  auto rtlEngine = sim::createRtlEngine(std::move(*core), rtl);
+  if (!rtlEngine)
+    return rtlEngine.takeError();
+  prepared.core = rtlEngine->get();
+  prepared.engine = std::move(*rtlEngine);
   return std::move(prepared);
 }
 

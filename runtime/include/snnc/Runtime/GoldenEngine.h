@@ -4,6 +4,7 @@
 
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/Trace.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -37,6 +38,10 @@ public:
   explicit GoldenEngine(CoreNetwork network);
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
   const RunStats &stats() const { return runStats; }
+  /// Keep every spike of every LIF population (off by default); samples
+  /// are numbered across calls of run().
+  void recordSpikes(bool on) { recording = on; }
+  const std::vector<SpikeRecord> &spikes() const { return trace; }
 
   /// One event: the source neuron (channel, row, column) and its value.
   struct Event {
@@ -46,7 +51,6 @@ public:
 private:
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out);
-  void encode(const float *x, std::vector<Event> &events) const;
   void deliver(size_t projection, const std::vector<Event> &events,
                std::vector<uint32_t> &current, int64_t &ops) const;
 
@@ -63,7 +67,15 @@ private:
   };
   std::vector<Taps> convTaps;
   RunStats runStats;
+  bool recording = false;
+  std::vector<SpikeRecord> trace;
+  int64_t currentSample = 0;
 };
+
+/// Input encoding of docs/numerics.md for one frame: every non-zero
+/// quantized value is an event, in (c, y, x) order.
+void encodeInputFrame(const CoreNetwork &network, const float *frame,
+                      std::vector<GoldenEngine::Event> &events);
 
 /// A network as the float engine sees it: the shape checks of
 /// resolveTimesteps need only the input shape, encoding and default T.

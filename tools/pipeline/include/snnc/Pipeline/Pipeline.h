@@ -2,7 +2,9 @@
 #ifndef SNNC_TOOLS_PIPELINE_H
 #define SNNC_TOOLS_PIPELINE_H
 
+#include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Sim/RtlEngine.h"
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/FloatGraph.h"
 #include "snnc/Runtime/GoldenEngine.h"
@@ -22,7 +24,10 @@ loadModel(llvm::StringRef path, mlir::MLIRContext &context);
 llvm::Expected<FloatGraph> lowerForFloat(mlir::ModuleOp module);
 
 /// The engines `prepareModel` can build.
-enum class EngineKind { Float, Golden };
+enum class EngineKind { Float, Golden, Rtl };
+
+/// The engine's name as the CLI spells it.
+llvm::StringRef engineName(EngineKind kind);
 
 /// Choices of the compiler (see docs/numerics.md).
 struct CompileOptions {
@@ -48,13 +53,21 @@ struct PreparedModel {
   FloatGraph graph;
   std::unique_ptr<Engine> engine;
   GoldenEngine *golden = nullptr; // set for the golden engine (its stats)
+  CoreEngine *core = nullptr;     // set for the RTL engine (its cycles)
 };
+
+/// Loads a model and compiles it to the core network (a package is read
+/// as it is).
+llvm::Expected<CoreNetwork> loadCoreNetwork(llvm::StringRef path,
+                                            mlir::MLIRContext &context,
+                                            const CompileOptions &options);
 
 /// loadModel, lowerForFloat and the engine, in one step.
 llvm::Expected<PreparedModel> prepareModel(llvm::StringRef path,
                                            mlir::MLIRContext &context,
                                            EngineKind engine,
-                                           const CompileOptions &options = {});
+                                           const CompileOptions &options = {},
+                                           const sim::RtlOptions &rtl = {});
 
 /// Runs `input` through `engine`; see Engine::run for the shapes.
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,

@@ -1,0 +1,35 @@
+//===- VerilogEmitter.h - the core specialized to a network -----*- C++ -*-===//
+//
+// `snnc emit-verilog`: a directory with the top level (snn_core with the
+// network's lanes, widths and memory depths), the core's RTL, memory images,
+// the host-bus configuration program and a Makefile (sim, lint, synth).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_BACKENDS_VERILOGEMITTER_H
+#define SNNC_BACKENDS_VERILOGEMITTER_H
+
+#include "snnc/Runtime/CoreImage.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+namespace snnc {
+
+/// A file of the core: RTL, lint waivers and the simulator harness.
+struct EmbeddedFile {
+  const char *name, *contents;
+};
+llvm::ArrayRef<EmbeddedFile> coreSources();
+
+/// The top level `snn_top`: snn_core with `params`.
+std::string emitTopModule(const CoreParams &params, llvm::StringRef origin);
+
+/// Writes the core for `params` into `dir` (created if missing).  With an
+/// `image`, also its memory images (`*.hex`, $readmemh format) and the
+/// bus writes that load it (`load.txt`: address data, hex).
+llvm::Error emitVerilog(const CoreParams &params, const CoreImage *image,
+                        llvm::StringRef origin, llvm::StringRef dir);
+
+} // namespace snnc
+
+#endif // SNNC_BACKENDS_VERILOGEMITTER_H

@@ -1,0 +1,499 @@
+// Copyright snnc authors.
+//
+// snn_core: the event-driven spiking core.  One time step (CmdStep) visits
+// the populations in program order; for each it delivers the events of
+// every projection into it (snn_deliver) and then sweeps its neurons
+// (snn_sweep), which emits the population's spikes for later populations
+// of the same step.  Work is proportional to events: only the sweep
+// touches every neuron.
+//
+// Everything the network consists of (descriptors, kernels, tap tables,
+// thresholds, biases, decays, input events) is written through the host
+// bus; the address map is snn_pkg.  The same interface serves the
+// simulator and a board.  Spikes leave on an AER monitor port.
+
+module snn_core #(
+  parameter int unsigned Lanes        = 1,
+  parameter int unsigned StateBits    = 24,
+  parameter int unsigned DecayBits    = 8,
+  parameter int unsigned ValueBits    = 8,
+  parameter int unsigned ChanBits     = 8,
+  parameter int unsigned CoordBits    = 8,
+  parameter int unsigned MaxPops      = 4,
+  parameter int unsigned MaxProjs     = 4,
+  parameter int unsigned WeightDepth  = 64,
+  parameter int unsigned ParamDepth   = 16,
+  parameter int unsigned StateDepth   = 64,
+  parameter int unsigned CurrentDepth = 64,
+  parameter int unsigned EventDepth   = 64,
+  parameter int unsigned RowIdxDepth  = 16,
+  parameter int unsigned RowTapDepth  = 16,
+  parameter int unsigned ColIdxDepth  = 16,
+  parameter int unsigned ColTapDepth  = 16,
+  parameter int unsigned ReadoutWords = 2
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // Host bus: one access per cycle; read data the cycle after.
+  input  logic        bus_req_i,
+  input  logic        bus_we_i,
+  input  logic [31:0] bus_addr_i,
+  input  logic [31:0] bus_wdata_i,
+  output logic [31:0] bus_rdata_o,
+  output logic        busy_o,
+  // AER spike monitor.
+  output logic        spike_valid_o,
+  output logic [7:0]  spike_pop_o,
+  output logic [15:0] spike_chan_o,
+  output logic [15:0] spike_y_o,
+  output logic [15:0] spike_x_o
+);
+
+  // Address widths: at least one bit, so a one-word memory still has a port.
+  localparam int unsigned WeightAW  = $clog2((WeightDepth) > 1 ? (WeightDepth) : 2);
+  localparam int unsigned ParamAW   = $clog2((ParamDepth) > 1 ? (ParamDepth) : 2);
+  localparam int unsigned StateAW   = $clog2((StateDepth) > 1 ? (StateDepth) : 2);
+  localparam int unsigned CurrentAW = $clog2((CurrentDepth) > 1 ? (CurrentDepth) : 2);
+  localparam int unsigned EventAW   = $clog2((EventDepth) > 1 ? (EventDepth) : 2);
+  localparam int unsigned RowIdxAW  = $clog2((RowIdxDepth) > 1 ? (RowIdxDepth) : 2);
+  localparam int unsigned RowTapAW  = $clog2((RowTapDepth) > 1 ? (RowTapDepth) : 2);
+  localparam int unsigned ColIdxAW  = $clog2((ColIdxDepth) > 1 ? (ColIdxDepth) : 2);
+  localparam int unsigned ColTapAW  = $clog2((ColTapDepth) > 1 ? (ColTapDepth) : 2);
+  localparam int unsigned PopAW     = $clog2((MaxPops) > 1 ? (MaxPops) : 2);
+  localparam int unsigned ProjAW    = $clog2((MaxProjs) > 1 ? (MaxProjs) : 2);
+  localparam int unsigned PopDescAW = $clog2((MaxPops * snn_pkg::DescWords) > 1 ? (MaxPops * snn_pkg::DescWords) : 2);
+  localparam int unsigned ProjDescAW = $clog2((MaxProjs * snn_pkg::DescWords) > 1 ? (MaxProjs * snn_pkg::DescWords) : 2);
+  localparam int unsigned ReadoutAW = $clog2((ReadoutWords * Lanes) > 1 ? (ReadoutWords * Lanes) : 2);
+  localparam int unsigned ClearDepth = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
+  localparam int unsigned ClearAW   = $clog2(ClearDepth > 1 ? ClearDepth : 2) + 1;
+
+  localparam int unsigned WeightW  = 8 * Lanes;
+  localparam int unsigned ParamW   = (2 * StateBits + DecayBits + 1) * Lanes;
+  localparam int unsigned StateW   = (StateBits + 1) * Lanes;
+  localparam int unsigned CurrentW = 32 * Lanes;
+  localparam int unsigned EventW   = ValueBits + ChanBits + 2 * CoordBits;
+  localparam int unsigned TapW     = WeightAW + CurrentAW;
+  localparam int unsigned RowIdxW  = RowTapAW + 8;
+  localparam int unsigned ColIdxW  = ColTapAW + 8;
+  localparam int unsigned StageW   = 32 * 16;
+  localparam int unsigned DescW    = snn_pkg::DescWords;
+
+  typedef enum logic [2:0] {
+    StIdle, StClear, StPop, StDeliverStart, StDeliver, StSweepStart, StSweep
+  } state_e;
+
+  // ---- Host bus ---------------------------------------------------------------
+  logic [7:0] region;
+  logic [19:0] word;
+  logic [3:0] slice;
+  logic host_write;
+  logic [StageW-1:0] stage_q, wide;
+  assign region = bus_addr_i[31:24];
+  assign word = bus_addr_i[23:4];
+  assign slice = bus_addr_i[3:0];
+  assign host_write = bus_req_i && bus_we_i && !busy_o;
+  always_comb begin
+    wide = stage_q;
+    wide[32*slice+:32] = bus_wdata_i;
+  end
+
+
+  logic weight_we, param_we, row_idx_we, row_tap_we, col_idx_we, col_tap_we, event_host_we;
+  assign weight_we     = host_write && region == 8'(snn_pkg::RegionWeight) && slice == 4'((WeightW - 1) / 32);
+  assign param_we      = host_write && region == 8'(snn_pkg::RegionParam) && slice == 4'((ParamW - 1) / 32);
+  assign row_idx_we    = host_write && region == 8'(snn_pkg::RegionRowIdx) && slice == 4'((RowIdxW - 1) / 32);
+  assign row_tap_we    = host_write && region == 8'(snn_pkg::RegionRowTap) && slice == 4'((TapW - 1) / 32);
+  assign col_idx_we    = host_write && region == 8'(snn_pkg::RegionColIdx) && slice == 4'((ColIdxW - 1) / 32);
+  assign col_tap_we    = host_write && region == 8'(snn_pkg::RegionColTap) && slice == 4'((TapW - 1) / 32);
+  assign event_host_we = host_write && region == 8'(snn_pkg::RegionEvent) && slice == 4'((EventW - 1) / 32);
+
+  // ---- Descriptors and control state -----------------------------------------
+  state_e state_q;
+  logic [31:0] pop_desc_q [MaxPops * DescW];
+  logic [31:0] proj_desc_q [MaxProjs * DescW];
+  logic [EventAW:0] event_count_q [MaxPops];
+  logic [PopAW:0] num_pops_q;
+  logic [PopAW-1:0] pop_q;
+  logic [ProjAW:0] proj_q, proj_end_q;
+  logic [ClearAW-1:0] clear_q;
+  logic [63:0] cycles_q;
+  logic [31:0] sweep_words_q;
+  logic [31:0] sops_q [MaxProjs];
+  logic [63:0] readout_q [ReadoutWords * Lanes];
+
+  assign busy_o = state_q != StIdle;
+
+  logic [31:0] pop_word [DescW];
+  logic [31:0] proj_word [DescW];
+  logic [31:0] src_word [DescW];
+  logic [PopAW-1:0] source;
+  assign source = PopAW'(proj_word[snn_pkg::ProjSource]);
+  for (genvar i = 0; i < DescW; i++) begin : g_desc
+    assign pop_word[i] = pop_desc_q[32'(pop_q) * DescW + i];
+    assign proj_word[i] = proj_desc_q[32'(proj_q[ProjAW-1:0]) * DescW + i];
+    assign src_word[i] = pop_desc_q[32'(source) * DescW + i];
+  end
+
+  // Lanes in use in the last lane word of the projection's target and of
+  // the population being swept.
+  logic [Lanes-1:0] proj_last_mask, pop_last_mask;
+  always_comb begin
+    for (int unsigned l = 0; l < Lanes; l++) begin
+      proj_last_mask[l] = 32'(l) < proj_word[snn_pkg::ProjLastLanes];
+      pop_last_mask[l] = 32'(l) < pop_word[snn_pkg::PopLastLanes];
+    end
+  end
+
+  // ---- Memories ---------------------------------------------------------------
+  logic [WeightAW-1:0] weight_raddr;
+  logic [WeightW-1:0] weight_rdata;
+  logic [ParamAW-1:0] param_raddr;
+  logic [ParamW-1:0] param_rdata;
+  logic [RowIdxAW-1:0] row_idx_raddr;
+  logic [RowIdxW-1:0] row_idx_rdata;
+  logic [ColIdxAW-1:0] col_idx_raddr;
+  logic [ColIdxW-1:0] col_idx_rdata;
+  logic [RowTapAW-1:0] row_tap_raddr;
+  logic [TapW-1:0] row_tap_rdata;
+  logic [ColTapAW-1:0] col_tap_raddr;
+  logic [TapW-1:0] col_tap_rdata;
+  logic event_we;
+  logic [EventAW-1:0] event_waddr, event_raddr;
+  logic [EventW-1:0] event_wdata, event_rdata;
+  logic state_we;
+  logic [StateAW-1:0] state_waddr, state_raddr;
+  logic [StateW-1:0] state_wdata, state_rdata;
+  logic current_we;
+  logic [CurrentAW-1:0] current_waddr, current_raddr;
+  logic [CurrentW-1:0] current_wdata, current_rdata;
+
+  snn_ram #(.Width(WeightW), .Depth(WeightDepth)) u_weight (
+    .clk_i, .we_i(weight_we), .waddr_i(WeightAW'(word)), .wdata_i(wide[WeightW-1:0]),
+    .raddr_i(weight_raddr), .rdata_o(weight_rdata));
+  snn_ram #(.Width(ParamW), .Depth(ParamDepth)) u_param (
+    .clk_i, .we_i(param_we), .waddr_i(ParamAW'(word)), .wdata_i(wide[ParamW-1:0]),
+    .raddr_i(param_raddr), .rdata_o(param_rdata));
+  snn_ram #(.Width(RowIdxW), .Depth(RowIdxDepth)) u_row_idx (
+    .clk_i, .we_i(row_idx_we), .waddr_i(RowIdxAW'(word)), .wdata_i(wide[RowIdxW-1:0]),
+    .raddr_i(row_idx_raddr), .rdata_o(row_idx_rdata));
+  snn_ram #(.Width(TapW), .Depth(RowTapDepth)) u_row_tap (
+    .clk_i, .we_i(row_tap_we), .waddr_i(RowTapAW'(word)), .wdata_i(wide[TapW-1:0]),
+    .raddr_i(row_tap_raddr), .rdata_o(row_tap_rdata));
+  snn_ram #(.Width(ColIdxW), .Depth(ColIdxDepth)) u_col_idx (
+    .clk_i, .we_i(col_idx_we), .waddr_i(ColIdxAW'(word)), .wdata_i(wide[ColIdxW-1:0]),
+    .raddr_i(col_idx_raddr), .rdata_o(col_idx_rdata));
+  snn_ram #(.Width(TapW), .Depth(ColTapDepth)) u_col_tap (
+    .clk_i, .we_i(col_tap_we), .waddr_i(ColTapAW'(word)), .wdata_i(wide[TapW-1:0]),
+    .raddr_i(col_tap_raddr), .rdata_o(col_tap_rdata));
+  snn_ram #(.Width(EventW), .Depth(EventDepth)) u_event (
+    .clk_i, .we_i(event_we), .waddr_i(event_waddr), .wdata_i(event_wdata),
+    .raddr_i(event_raddr), .rdata_o(event_rdata));
+  snn_ram #(.Width(StateW), .Depth(StateDepth)) u_state (
+    .clk_i, .we_i(state_we), .waddr_i(state_waddr), .wdata_i(state_wdata),
+    .raddr_i(state_raddr), .rdata_o(state_rdata));
+  snn_ram #(.Width(CurrentW), .Depth(CurrentDepth)) u_current (
+    .clk_i, .we_i(current_we), .waddr_i(current_waddr), .wdata_i(current_wdata),
+    .raddr_i(current_raddr), .rdata_o(current_rdata));
+
+  // ---- Delivery and sweep -----------------------------------------------------
+  logic deliver_done, sweep_done, sweeping, clearing;
+  logic deliver_current_we, sweep_current_we, sweep_state_we, sweep_word;
+  logic [CurrentAW-1:0] deliver_current_raddr, deliver_current_waddr;
+  logic [CurrentAW-1:0] sweep_current_raddr, sweep_current_waddr;
+  logic [CurrentW-1:0] deliver_current_wdata;
+  logic [StateAW-1:0] sweep_state_waddr;
+  logic [StateW-1:0] sweep_state_wdata;
+  logic [$clog2(Lanes+1)-1:0] deliver_sops;
+  logic readout_we;
+  logic [CurrentAW-1:0] readout_word;
+  logic [64*Lanes-1:0] readout_add;
+  logic sweep_spike;
+  logic [ChanBits-1:0] sweep_chan;
+  logic [CoordBits-1:0] sweep_y, sweep_x;
+
+  snn_deliver #(
+    .Lanes(Lanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
+    .EventAW(EventAW), .WeightAW(WeightAW), .CurrentAW(CurrentAW),
+    .RowIdxAW(RowIdxAW), .RowTapAW(RowTapAW), .ColIdxAW(ColIdxAW), .ColTapAW(ColTapAW)
+  ) u_deliver (
+    .clk_i, .rst_ni,
+    .start_i        (state_q == StDeliverStart),
+    .done_o         (deliver_done),
+    .kind_i         (2'(proj_word[snn_pkg::ProjKind])),
+    .event_base_i   (EventAW'(src_word[snn_pkg::PopEventBase])),
+    .event_count_i  (event_count_q[source]),
+    .weight_base_i  (WeightAW'(proj_word[snn_pkg::ProjWeightBase])),
+    .chan_stride_i  (WeightAW'(proj_word[snn_pkg::ProjChanStride])),
+    .groups_i       (CurrentAW'(proj_word[snn_pkg::ProjGroups])),
+    .last_mask_i    (proj_last_mask),
+    .row_idx_base_i (RowIdxAW'(proj_word[snn_pkg::ProjRowIdxBase])),
+    .col_idx_base_i (ColIdxAW'(proj_word[snn_pkg::ProjColIdxBase])),
+    .event_raddr_o  (event_raddr),
+    .event_rdata_i  (event_rdata),
+    .row_idx_raddr_o(row_idx_raddr),
+    .row_idx_rdata_i(row_idx_rdata),
+    .col_idx_raddr_o(col_idx_raddr),
+    .col_idx_rdata_i(col_idx_rdata),
+    .row_tap_raddr_o(row_tap_raddr),
+    .row_tap_rdata_i(row_tap_rdata),
+    .col_tap_raddr_o(col_tap_raddr),
+    .col_tap_rdata_i(col_tap_rdata),
+    .weight_raddr_o (weight_raddr),
+    .weight_rdata_i (weight_rdata),
+    .current_raddr_o(deliver_current_raddr),
+    .current_rdata_i(current_rdata),
+    .current_we_o   (deliver_current_we),
+    .current_waddr_o(deliver_current_waddr),
+    .current_wdata_o(deliver_current_wdata),
+    .sops_o         (deliver_sops)
+  );
+
+  snn_sweep #(
+    .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
+    .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW)
+  ) u_sweep (
+    .clk_i, .rst_ni,
+    .start_i        (state_q == StSweepStart),
+    .done_o         (sweep_done),
+    .readout_i      (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout),
+    .soft_reset_i   (pop_word[snn_pkg::PopFlags][0]),
+    .fire_ge_i      (pop_word[snn_pkg::PopFlags][1]),
+    .groups_i       (CurrentAW'(pop_word[snn_pkg::PopGroups])),
+    .last_mask_i    (pop_last_mask),
+    .height_i       (CoordBits'(pop_word[snn_pkg::PopHeight])),
+    .width_i        (CoordBits'(pop_word[snn_pkg::PopWidth])),
+    .state_base_i   (StateAW'(pop_word[snn_pkg::PopStateBase])),
+    .param_base_i   (ParamAW'(pop_word[snn_pkg::PopParamBase])),
+    .current_raddr_o(sweep_current_raddr),
+    .current_rdata_i(current_rdata),
+    .current_we_o   (sweep_current_we),
+    .current_waddr_o(sweep_current_waddr),
+    .state_raddr_o  (state_raddr),
+    .state_rdata_i  (state_rdata),
+    .state_we_o     (sweep_state_we),
+    .state_waddr_o  (sweep_state_waddr),
+    .state_wdata_o  (sweep_state_wdata),
+    .param_raddr_o  (param_raddr),
+    .param_rdata_i  (param_rdata),
+    .readout_we_o   (readout_we),
+    .readout_word_o (readout_word),
+    .readout_add_o  (readout_add),
+    .spike_valid_o  (sweep_spike),
+    .spike_chan_o   (sweep_chan),
+    .spike_y_o      (sweep_y),
+    .spike_x_o      (sweep_x),
+    .word_o         (sweep_word)
+  );
+
+  // ---- Memory port sharing -----------------------------------------------------
+  assign sweeping = state_q == StSweep;
+  assign clearing = state_q == StClear;
+  assign current_raddr = sweeping ? sweep_current_raddr : deliver_current_raddr;
+  always_comb begin
+    current_we = deliver_current_we;
+    current_waddr = deliver_current_waddr;
+    current_wdata = deliver_current_wdata;
+    if (clearing) begin
+      current_we = 32'(clear_q) < CurrentDepth;
+      current_waddr = CurrentAW'(clear_q);
+      current_wdata = '0;
+    end else if (sweeping) begin
+      current_we = sweep_current_we;
+      current_waddr = sweep_current_waddr;
+      current_wdata = '0;
+    end
+  end
+  always_comb begin
+    state_we = sweep_state_we;
+    state_waddr = sweep_state_waddr;
+    state_wdata = sweep_state_wdata;
+    if (clearing) begin
+      state_we = 32'(clear_q) < StateDepth;
+      state_waddr = StateAW'(clear_q);
+      state_wdata = '0;
+    end
+  end
+  always_comb begin
+    event_we = event_host_we;
+    event_waddr = EventAW'(word);
+    event_wdata = wide[EventW-1:0];
+    if (sweep_spike) begin
+      event_we = 1'b1;
+      event_waddr = EventAW'(pop_word[snn_pkg::PopEventBase]) + EventAW'(event_count_q[pop_q]);
+      event_wdata = {ValueBits'(1), sweep_chan, sweep_y, sweep_x};
+    end
+  end
+
+  assign spike_valid_o = sweep_spike;
+  assign spike_pop_o = 8'(pop_q);
+  assign spike_chan_o = 16'(sweep_chan);
+  assign spike_y_o = 16'(sweep_y);
+  assign spike_x_o = 16'(sweep_x);
+
+  // ---- Control ------------------------------------------------------------------
+  logic last_clear, command_step, command_clear;
+  assign last_clear = clear_q == ClearAW'(ClearDepth - 1);
+  assign command_step = host_write && region == 8'(snn_pkg::RegionCtrl) &&
+                        word == 20'(snn_pkg::CtrlCommand) && bus_wdata_i == snn_pkg::CmdStep;
+  assign command_clear = host_write && region == 8'(snn_pkg::RegionCtrl) &&
+                         word == 20'(snn_pkg::CtrlCommand) && bus_wdata_i == snn_pkg::CmdClear;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= StIdle;
+      pop_q <= '0;
+      proj_q <= '0;
+      proj_end_q <= '0;
+      clear_q <= '0;
+      cycles_q <= '0;
+    end else begin
+      if (busy_o) begin
+        cycles_q <= cycles_q + 64'd1;
+      end
+      unique case (state_q)
+        StIdle: begin
+          if (command_step) begin
+            state_q <= StPop;
+            pop_q <= PopAW'(1);
+            cycles_q <= '0;
+          end else if (command_clear) begin
+            state_q <= StClear;
+            clear_q <= '0;
+            cycles_q <= '0;
+          end
+        end
+        StClear: begin
+          clear_q <= clear_q + ClearAW'(1);
+          if (last_clear) begin
+            state_q <= StIdle;
+          end
+        end
+        StPop: begin
+          proj_q <= (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst]);
+          proj_end_q <= (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst] +
+                                      pop_word[snn_pkg::PopProjCount]);
+          state_q <= (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StDeliverStart;
+        end
+        StDeliverStart: state_q <= StDeliver;
+        StDeliver: begin
+          if (deliver_done) begin
+            proj_q <= proj_q + 1'b1;
+            state_q <= (proj_q + 1'b1 < proj_end_q) ? StDeliverStart : StSweepStart;
+          end
+        end
+        StSweepStart: state_q <= StSweep;
+        StSweep: begin
+          if (sweep_done) begin
+            pop_q <= pop_q + 1'b1;
+            state_q <= ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPop : StIdle;
+          end
+        end
+        default: state_q <= StIdle;
+      endcase
+    end
+  end
+
+  // Descriptors, counters and statistics: written by the host while idle,
+  // and by the controller while busy.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      stage_q <= '0;
+      num_pops_q <= '0;
+      sweep_words_q <= '0;
+      for (int unsigned i = 0; i < MaxPops; i++) begin
+        event_count_q[i] <= '0;
+      end
+      for (int unsigned i = 0; i < MaxProjs; i++) begin
+        sops_q[i] <= '0;
+      end
+    end else begin
+      if (host_write) begin
+        stage_q <= wide;
+      end
+      if (host_write && region == 8'(snn_pkg::RegionCtrl)) begin
+        if (word == 20'(snn_pkg::CtrlInputCount)) begin
+          event_count_q[0] <= (EventAW + 1)'(bus_wdata_i);
+        end
+        if (word == 20'(snn_pkg::CtrlNumPops)) begin
+          num_pops_q <= (PopAW + 1)'(bus_wdata_i);
+        end
+      end
+      if (command_step) begin
+        sweep_words_q <= '0;
+        for (int unsigned i = 0; i < MaxProjs; i++) begin
+          sops_q[i] <= '0;
+        end
+      end
+      if (state_q == StSweepStart) begin
+        event_count_q[pop_q] <= '0;
+      end
+      if (sweep_spike) begin
+        event_count_q[pop_q] <= event_count_q[pop_q] + 1'b1;
+      end
+      if (sweep_word) begin
+        sweep_words_q <= sweep_words_q + 32'd1;
+      end
+      if (state_q == StDeliver) begin
+        sops_q[proj_q[ProjAW-1:0]] <= sops_q[proj_q[ProjAW-1:0]] + 32'(deliver_sops);
+      end
+    end
+  end
+
+  // Descriptor tables: host-written only, no reset needed.
+  always_ff @(posedge clk_i) begin
+    if (host_write && region == 8'(snn_pkg::RegionPop) && 32'(word) < MaxPops * DescW) begin
+      pop_desc_q[PopDescAW'(word)] <= bus_wdata_i;
+    end
+    if (host_write && region == 8'(snn_pkg::RegionProj) && 32'(word) < MaxProjs * DescW) begin
+      proj_desc_q[ProjDescAW'(word)] <= bus_wdata_i;
+    end
+  end
+
+  // Readout accumulators (docs/numerics.md, step 3): 64 bits, cleared by
+  // CmdClear.
+  always_ff @(posedge clk_i) begin
+    if (command_clear) begin
+      for (int unsigned i = 0; i < ReadoutWords * Lanes; i++) begin
+        readout_q[i] <= '0;
+      end
+    end else if (readout_we) begin
+      for (int unsigned l = 0; l < Lanes; l++) begin
+        readout_q[32'(readout_word) * Lanes + l] <=
+            readout_q[32'(readout_word) * Lanes + l] + readout_add[64*l+:64];
+      end
+    end
+  end
+
+  // ---- Host reads ---------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bus_rdata_o <= '0;
+    end else if (bus_req_i && !bus_we_i) begin
+      bus_rdata_o <= '0;
+      unique case (region)
+        8'(snn_pkg::RegionCtrl): begin
+          unique case (word)
+            20'(snn_pkg::CtrlStatus):     bus_rdata_o <= 32'(busy_o);
+            20'(snn_pkg::CtrlCyclesLo):   bus_rdata_o <= cycles_q[31:0];
+            20'(snn_pkg::CtrlCyclesHi):   bus_rdata_o <= cycles_q[63:32];
+            20'(snn_pkg::CtrlSweepWords): bus_rdata_o <= sweep_words_q;
+            default:                      bus_rdata_o <= '0;
+          endcase
+        end
+        8'(snn_pkg::RegionReadout): begin
+          if (32'(word) < ReadoutWords * Lanes) begin
+            bus_rdata_o <= slice[0] ? readout_q[ReadoutAW'(word)][63:32]
+                                   : readout_q[ReadoutAW'(word)][31:0];
+          end
+        end
+        8'(snn_pkg::RegionPerf): begin
+          if (32'(word) < MaxProjs) begin
+            bus_rdata_o <= sops_q[ProjAW'(word)];
+          end
+        end
+        default: bus_rdata_o <= '0;
+      endcase
+    end
+  end
+
+endmodule

@@ -1,0 +1,72 @@
+// Copyright snnc authors.
+//
+// snn_pkg: the host-facing address map of the core and the encodings of its
+// descriptors.  runtime/include/snnc/Runtime/CoreImage.h mirrors every value
+// here; the end-to-end tests in tests/sim fail if the two drift apart.
+//
+// A bus address is {region[7:0], word[19:0], slice[3:0]}.  Memories wider
+// than 32 bits are written slice by slice, lowest first; the write to the
+// last slice of a word commits the whole word.
+
+package snn_pkg;
+
+  // Regions.
+  parameter int unsigned RegionCtrl    = 0;
+  parameter int unsigned RegionPop     = 1;  // 16 words per population
+  parameter int unsigned RegionProj    = 2;  // 16 words per projection
+  parameter int unsigned RegionWeight  = 3;
+  parameter int unsigned RegionParam   = 4;
+  parameter int unsigned RegionRowIdx  = 5;
+  parameter int unsigned RegionRowTap  = 6;
+  parameter int unsigned RegionColIdx  = 7;
+  parameter int unsigned RegionColTap  = 8;
+  parameter int unsigned RegionEvent   = 9;
+  parameter int unsigned RegionReadout = 10; // read: 64-bit accumulators
+  parameter int unsigned RegionPerf    = 11; // read: SOPs per projection
+
+  // Control registers (RegionCtrl words).
+  parameter int unsigned CtrlCommand    = 0; // write: CmdStep or CmdClear
+  parameter int unsigned CtrlStatus     = 1; // read: bit 0 busy
+  parameter int unsigned CtrlInputCount = 2; // input events of this step
+  parameter int unsigned CtrlNumPops    = 3; // populations, input included
+  parameter int unsigned CtrlCyclesLo   = 4; // read: cycles of the last command
+  parameter int unsigned CtrlCyclesHi   = 5;
+  parameter int unsigned CtrlSweepWords = 6; // read: neuron words swept, last step
+
+  parameter int unsigned CmdStep  = 1; // run one time step
+  parameter int unsigned CmdClear = 2; // zero membranes, spikes, currents, readout
+
+  // Population descriptor words.
+  parameter int unsigned PopKind      = 0; // PopKind*
+  parameter int unsigned PopGroups    = 1; // lane words per position
+  parameter int unsigned PopLastLanes = 2; // lanes used in the last word
+  parameter int unsigned PopHeight    = 3;
+  parameter int unsigned PopWidth     = 4;
+  parameter int unsigned PopStateBase = 5;
+  parameter int unsigned PopParamBase = 6;
+  parameter int unsigned PopEventBase = 7;
+  parameter int unsigned PopProjFirst = 8;
+  parameter int unsigned PopProjCount = 9;
+  parameter int unsigned PopFlags     = 10; // bit 0 soft reset, bit 1 fire >=
+
+  parameter int unsigned PopKindInput   = 0;
+  parameter int unsigned PopKindLif     = 1;
+  parameter int unsigned PopKindReadout = 2;
+
+  // Projection descriptor words.
+  parameter int unsigned ProjKind       = 0; // ProjKind*
+  parameter int unsigned ProjSource     = 1;
+  parameter int unsigned ProjWeightBase = 2;
+  parameter int unsigned ProjChanStride = 3; // weight words per source channel
+  parameter int unsigned ProjGroups     = 4; // lane words per target position
+  parameter int unsigned ProjLastLanes  = 5;
+  parameter int unsigned ProjRowIdxBase = 6;
+  parameter int unsigned ProjColIdxBase = 7;
+
+  parameter int unsigned ProjKindConv     = 0;
+  parameter int unsigned ProjKindDense    = 1;
+  parameter int unsigned ProjKindOneToOne = 2;
+
+  parameter int unsigned DescWords = 16;
+
+endpackage

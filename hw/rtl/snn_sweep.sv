@@ -1,0 +1,211 @@
+// Copyright snnc authors.
+//
+// snn_sweep: the neuron update (docs/numerics.md, step 2) or the readout
+// accumulation (step 3) of one population, Lanes neurons per cycle.
+//
+// Neurons are stored channel-last: word n = position * groups + g holds
+// channels g*Lanes .. g*Lanes+Lanes-1 of one position.  Each word's
+// current is consumed and cleared in the same pass, so the current memory
+// is all zeros again when the next population starts delivering.
+//
+// S0 reads current, state and channel parameters; S1 updates the lanes and
+// writes back; E turns the word's spike mask into AER events, one per
+// cycle, in lane order (so spikes leave in the golden engine's order).  S0
+// issues a word only when E will have at most one spike left by the time
+// that word reaches it: a word with k spikes costs max(1, k) cycles.
+
+module snn_sweep #(
+  parameter int unsigned Lanes     = 1,
+  parameter int unsigned StateBits = 24,
+  parameter int unsigned DecayBits = 8,
+  parameter int unsigned ChanBits  = 8,
+  parameter int unsigned CoordBits = 8,
+  parameter int unsigned CurrentAW = 8,
+  parameter int unsigned StateAW   = 8,
+  parameter int unsigned ParamAW   = 8,
+  localparam int unsigned StateW   = StateBits + 1,
+  localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
+) (
+  input  logic                       clk_i,
+  input  logic                       rst_ni,
+  input  logic                       start_i,
+  output logic                       done_o,
+  // The population (stable from start_i to done_o).
+  input  logic                       readout_i,
+  input  logic                       soft_reset_i,
+  input  logic                       fire_ge_i,
+  input  logic [CurrentAW-1:0]       groups_i,
+  input  logic [Lanes-1:0]           last_mask_i,
+  input  logic [CoordBits-1:0]       height_i,
+  input  logic [CoordBits-1:0]       width_i,
+  input  logic [StateAW-1:0]         state_base_i,
+  input  logic [ParamAW-1:0]         param_base_i,
+  // Memory ports.
+  output logic [CurrentAW-1:0]       current_raddr_o,
+  input  logic [32*Lanes-1:0]        current_rdata_i,
+  output logic                       current_we_o,
+  output logic [CurrentAW-1:0]       current_waddr_o,
+  output logic [StateAW-1:0]         state_raddr_o,
+  input  logic [StateW*Lanes-1:0]    state_rdata_i,
+  output logic                       state_we_o,
+  output logic [StateAW-1:0]         state_waddr_o,
+  output logic [StateW*Lanes-1:0]    state_wdata_o,
+  output logic [ParamAW-1:0]         param_raddr_o,
+  input  logic [ParamW*Lanes-1:0]    param_rdata_i,
+  // Readout: add readout_add_o to the accumulators of word readout_word_o.
+  output logic                       readout_we_o,
+  output logic [CurrentAW-1:0]       readout_word_o,
+  output logic [64*Lanes-1:0]        readout_add_o,
+  // Spikes, one per cycle.
+  output logic                       spike_valid_o,
+  output logic [ChanBits-1:0]        spike_chan_o,
+  output logic [CoordBits-1:0]       spike_y_o,
+  output logic [CoordBits-1:0]       spike_x_o,
+  output logic                       word_o
+);
+
+  localparam int unsigned LaneSelW = (Lanes > 1) ? $clog2(Lanes) : 1;
+
+  logic running_q, all_issued_q;
+  logic [CurrentAW-1:0] n_q, g_q;
+  logic [CoordBits-1:0] y_q, x_q;
+  logic s1_valid_q;
+  logic [CurrentAW-1:0] s1_n_q, s1_g_q;
+  logic [CoordBits-1:0] s1_y_q, s1_x_q;
+  logic [Lanes-1:0] e_mask_q;
+  logic [CurrentAW-1:0] e_g_q;
+  logic [CoordBits-1:0] e_y_q, e_x_q;
+
+  // ---- S0: walk the words ---------------------------------------------------
+  logic last_g, last_x, last_y, issue;
+  logic [Lanes-1:0] s1_spikes, e_rest, e_next;
+  assign last_g = g_q == groups_i - CurrentAW'(1);
+  assign last_x = x_q == width_i - CoordBits'(1);
+  assign last_y = y_q == height_i - CoordBits'(1);
+  assign e_rest = e_mask_q & (e_mask_q - Lanes'(1));
+  assign e_next = (e_rest == '0) ? (s1_valid_q ? s1_spikes : '0) : e_rest;
+  assign issue = running_q && !all_issued_q && ((e_next & (e_next - Lanes'(1))) == '0);
+  assign current_raddr_o = n_q;
+  assign state_raddr_o = state_base_i + StateAW'(n_q);
+  assign param_raddr_o = param_base_i + ParamAW'(g_q);
+  assign word_o = issue;
+
+  // ---- S1: update the lanes -------------------------------------------------
+  logic [Lanes-1:0] lane_valid;
+  assign lane_valid = (s1_g_q == groups_i - CurrentAW'(1)) ? last_mask_i : '1;
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    logic signed [StateBits-1:0] u, threshold, bias, u_next;
+    logic fired, spike;
+    logic [DecayBits:0] decay;
+    logic signed [31:0] current;
+    assign u = state_rdata_i[StateW*l+:StateBits];
+    assign fired = state_rdata_i[StateW*l+StateBits];
+    assign threshold = param_rdata_i[ParamW*l+:StateBits];
+    assign bias = param_rdata_i[ParamW*l+StateBits+:StateBits];
+    assign decay = param_rdata_i[ParamW*l+2*StateBits+:DecayBits+1];
+    assign current = current_rdata_i[32*l+:32];
+
+    snn_lif_update #(
+      .StateBits(StateBits),
+      .DecayBits(DecayBits)
+    ) u_lif (
+      .u_i         (u),
+      .fired_i     (fired),
+      .current_i   (current),
+      .bias_i      (bias),
+      .threshold_i (threshold),
+      .decay_i     (decay),
+      .soft_reset_i(soft_reset_i),
+      .fire_ge_i   (fire_ge_i),
+      .u_o         (u_next),
+      .spike_o     (spike)
+    );
+
+    assign s1_spikes[l] = s1_valid_q && !readout_i && lane_valid[l] && spike;
+    assign state_wdata_o[StateW*l+:StateW] = {s1_spikes[l], u_next};
+    assign readout_add_o[64*l+:64] =
+        lane_valid[l] ? 64'(current) + 64'(bias) : 64'(0);
+  end
+
+  assign state_we_o = s1_valid_q && !readout_i;
+  assign state_waddr_o = state_base_i + StateAW'(s1_n_q);
+  assign current_we_o = s1_valid_q;
+  assign current_waddr_o = s1_n_q;
+  assign readout_we_o = s1_valid_q && readout_i;
+  assign readout_word_o = s1_n_q;
+
+  // ---- E: one spike per cycle, lowest lane first ----------------------------
+  logic [LaneSelW-1:0] lane;
+  always_comb begin
+    lane = '0;
+    for (int l = Lanes - 1; l >= 0; l--) begin
+      if (e_mask_q[l]) begin
+        lane = LaneSelW'(l);
+      end
+    end
+  end
+  assign spike_valid_o = e_mask_q != '0;
+  assign spike_chan_o = ChanBits'(32'(e_g_q) * Lanes + 32'(lane));
+  assign spike_y_o = e_y_q;
+  assign spike_x_o = e_x_q;
+
+  assign done_o = running_q && all_issued_q && !s1_valid_q && (e_mask_q == '0);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      running_q <= 1'b0;
+      all_issued_q <= 1'b0;
+      n_q <= '0;
+      g_q <= '0;
+      y_q <= '0;
+      x_q <= '0;
+      s1_valid_q <= 1'b0;
+      s1_n_q <= '0;
+      s1_g_q <= '0;
+      s1_y_q <= '0;
+      s1_x_q <= '0;
+      e_mask_q <= '0;
+      e_g_q <= '0;
+      e_y_q <= '0;
+      e_x_q <= '0;
+    end else begin
+      if (start_i) begin
+        running_q <= 1'b1;
+        all_issued_q <= 1'b0;
+        n_q <= '0;
+        g_q <= '0;
+        y_q <= '0;
+        x_q <= '0;
+      end else if (done_o) begin
+        running_q <= 1'b0;
+      end else if (issue) begin
+        n_q <= n_q + CurrentAW'(1);
+        if (!last_g) begin
+          g_q <= g_q + CurrentAW'(1);
+        end else begin
+          g_q <= '0;
+          if (!last_x) begin
+            x_q <= x_q + CoordBits'(1);
+          end else begin
+            x_q <= '0;
+            y_q <= y_q + CoordBits'(1);
+            all_issued_q <= last_y;
+          end
+        end
+      end
+      s1_valid_q <= issue;
+      s1_n_q <= n_q;
+      s1_g_q <= g_q;
+      s1_y_q <= y_q;
+      s1_x_q <= x_q;
+      e_mask_q <= e_next;
+      if (e_rest == '0) begin
+        e_g_q <= s1_g_q;
+        e_y_q <= s1_y_q;
+        e_x_q <= s1_x_q;
+      end
+    end
+  end
+
+endmodule

@@ -1,0 +1,90 @@
+//===- CoreEngine.h - the host driver of the RTL core -----------*- C++ -*-===//
+//
+// Runs a CoreNetwork on an snn_core through its host bus: the same
+// sequence of bus accesses drives the Verilator model (sim/) and a board.
+// The transport is a CoreBus; the engine loads the image, encodes inputs
+// into input events, steps the core and reads the readout.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_COREENGINE_H
+#define SNNC_RUNTIME_COREENGINE_H
+
+#include "snnc/Runtime/CoreImage.h"
+#include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/Trace.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <memory>
+
+namespace snnc {
+
+/// What one command did: the cycles it took and the spikes the AER monitor
+/// saw, in order.
+struct CommandResult {
+  uint64_t cycles = 0;
+  std::vector<SpikeRecord> spikes; // sample and step left 0 by the bus
+};
+
+/// A transport to one core.
+class CoreBus {
+public:
+  virtual ~CoreBus();
+  virtual llvm::Error write(uint32_t address, uint32_t data) = 0;
+  virtual llvm::Expected<uint32_t> read(uint32_t address) = 0;
+  /// Writes `command` and waits until the core is idle again; fails once
+  /// `cycleBudget` cycles pass without it finishing.
+  virtual llvm::Expected<CommandResult> command(uint32_t command,
+                                                uint64_t cycleBudget) = 0;
+};
+
+/// Cycle statistics of the RTL runs, all samples together.
+struct CoreRunStats {
+  int64_t samples = 0, timesteps = 0, lanes = 1;
+  uint64_t cycles = 0;     // step commands only (clearing excluded)
+  uint64_t lowerBound = 0; // sum over steps: ceil(SOPs_proj / L) + words swept
+  uint64_t synapticOps = 0, sweepWords = 0;
+  std::vector<uint64_t> projectionOps;
+  double efficiency() const {
+    return cycles ? double(lowerBound) / double(cycles) : 0.0;
+  }
+  llvm::json::Value toJson() const;
+};
+
+class CoreEngine : public Engine {
+public:
+  /// Builds the image and loads it through `bus`.
+  static llvm::Expected<std::unique_ptr<CoreEngine>>
+  create(CoreNetwork network, const CoreParams &params,
+         std::unique_ptr<CoreBus> bus);
+
+  llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
+
+  const CoreRunStats &stats() const { return runStats; }
+  const CoreImage &image() const { return coreImage; }
+  /// Keep every spike of every population (off by default).
+  void recordSpikes(bool on) { recording = on; }
+  const std::vector<SpikeRecord> &spikes() const { return trace; }
+  /// Cycles one step may take before the run fails (default: the image's
+  /// worst case at full activity).
+  void setCycleBudget(uint64_t cycles) { budget = cycles; }
+
+private:
+  CoreEngine(CoreNetwork network, CoreImage image,
+             std::unique_ptr<CoreBus> bus);
+  llvm::Error runSample(const float *frames, int64_t frameSize, int64_t steps,
+                        bool perStep, int64_t sample, float *out);
+  llvm::Error writeInputs(const float *frame);
+
+  CoreNetwork net;
+  CoreImage coreImage;
+  std::unique_ptr<CoreBus> bus;
+  CoreRunStats runStats;
+  bool recording = false;
+  std::vector<SpikeRecord> trace;
+  uint64_t budget = 0;
+};
+
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_COREENGINE_H

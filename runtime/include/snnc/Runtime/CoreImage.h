@@ -1,0 +1,133 @@
+//===- CoreImage.h - a CoreNetwork as the RTL core's memories ---*- C++ -*-===//
+//
+// The hardware parameters of one build of hw/rtl/snn_core.sv, and a
+// CoreNetwork laid out in that core's memories and descriptor tables.  The
+// host loads the image through the core's bus (the address map of
+// hw/rtl/snn_pkg.sv, mirrored in namespace `bus` below); backends/ writes
+// the same image as memory files.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_RUNTIME_COREIMAGE_H
+#define SNNC_RUNTIME_COREIMAGE_H
+
+#include "snnc/Runtime/CoreNetwork.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+/// hw/rtl/snn_pkg.sv, value for value.
+namespace bus {
+enum Region : uint32_t {
+  RegionCtrl = 0, RegionPop = 1, RegionProj = 2, RegionWeight = 3,
+  RegionParam = 4, RegionRowIdx = 5, RegionRowTap = 6, RegionColIdx = 7,
+  RegionColTap = 8, RegionEvent = 9, RegionReadout = 10, RegionPerf = 11,
+};
+enum Ctrl : uint32_t {
+  CtrlCommand = 0, CtrlStatus = 1, CtrlInputCount = 2, CtrlNumPops = 3,
+  CtrlCyclesLo = 4, CtrlCyclesHi = 5, CtrlSweepWords = 6,
+};
+enum Command : uint32_t { CmdStep = 1, CmdClear = 2 };
+enum PopField : uint32_t {
+  PopKind = 0, PopGroups = 1, PopLastLanes = 2, PopHeight = 3, PopWidth = 4,
+  PopStateBase = 5, PopParamBase = 6, PopEventBase = 7, PopProjFirst = 8,
+  PopProjCount = 9, PopFlags = 10,
+};
+enum ProjField : uint32_t {
+  ProjKind = 0, ProjSource = 1, ProjWeightBase = 2, ProjChanStride = 3,
+  ProjGroups = 4, ProjLastLanes = 5, ProjRowIdxBase = 6, ProjColIdxBase = 7,
+};
+constexpr uint32_t kDescWords = 16;
+constexpr uint32_t kMaxSlices = 16;
+inline uint32_t address(uint32_t region, uint32_t word, uint32_t slice = 0) {
+  return region << 24 | word << 4 | slice;
+}
+} // namespace bus
+
+/// The parameters of snn_core: lanes, widths and memory depths.
+struct CoreParams {
+  int64_t lanes = 1, stateBits = 24, decayBits = 8, valueBits = 8;
+  int64_t chanBits = 8, coordBits = 8;
+  int64_t maxPops = 4, maxProjs = 4;
+  int64_t weightDepth = 64, paramDepth = 16, stateDepth = 64;
+  int64_t currentDepth = 64, eventDepth = 64;
+  int64_t rowIdxDepth = 16, rowTapDepth = 16, colIdxDepth = 16,
+          colTapDepth = 16;
+  int64_t readoutWords = 2;
+
+  /// Address widths, as snn_core derives them.
+  static int64_t addressBits(int64_t depth);
+  int64_t weightAW() const { return addressBits(weightDepth); }
+  int64_t currentAW() const { return addressBits(currentDepth); }
+  int64_t rowTapAW() const { return addressBits(rowTapDepth); }
+  int64_t colTapAW() const { return addressBits(colTapDepth); }
+  /// Word widths of the host-written memories.
+  int64_t paramLaneBits() const { return 2 * stateBits + decayBits + 1; }
+  int64_t eventBits() const { return valueBits + chanBits + 2 * coordBits; }
+  int64_t tapBits() const { return weightAW() + currentAW(); }
+
+  /// The SystemVerilog parameter list, name = value, in declaration order.
+  std::vector<std::pair<std::string, int64_t>> verilogParameters() const;
+  llvm::json::Value toJson() const;
+  /// Reads the core.json that `snnc emit-verilog` writes.
+  static llvm::Expected<CoreParams> fromJson(const llvm::json::Value &value);
+  static llvm::Expected<CoreParams> readFile(llvm::StringRef path);
+  /// Checks that a core with these parameters can be built (lanes a power
+  /// of two up to 8, widths the bus can write).
+  llvm::Error validate() const;
+};
+
+/// The smallest core that runs `network` with `lanes` lanes.
+llvm::Expected<CoreParams> coreParamsFor(const CoreNetwork &network,
+                                         int64_t lanes);
+
+/// One memory: words of `width` bits, each as 32-bit slices, lowest first.
+struct MemoryImage {
+  std::string name;
+  uint32_t region = 0;
+  int64_t width = 0;
+  std::vector<std::vector<uint32_t>> words;
+};
+
+/// A network laid out for one core.
+struct CoreImage {
+  CoreParams params;
+  int64_t numPops = 0;
+  std::vector<uint32_t> popDescriptors;  // kDescWords per population
+  std::vector<uint32_t> projDescriptors; // kDescWords per projection
+  MemoryImage weights, params_, rowIdx, rowTaps, colIdx, colTaps;
+  /// Lane words of the readout (position-major, channel groups inner).
+  int64_t readoutGroups = 0;
+  /// An upper bound on the cycles of one time step at full activity: a
+  /// simulation that passes it is stuck.
+  uint64_t worstCaseStepCycles = 0;
+
+  std::vector<const MemoryImage *> memories() const {
+    return {&weights, &params_, &rowIdx, &rowTaps, &colIdx, &colTaps};
+  }
+};
+
+/// Lays `network` out for a core with `params`; refuses, with a message
+/// naming the limit and the population or projection, a network that
+/// exceeds them.
+llvm::Expected<CoreImage> buildCoreImage(const CoreNetwork &network,
+                                         const CoreParams &params);
+
+/// The bus writes that load an image (descriptors, then memories).
+struct BusWrite {
+  uint32_t address, data;
+};
+std::vector<BusWrite> configurationWrites(const CoreImage &image);
+
+/// One input event as an event-memory word.
+std::vector<uint32_t> encodeEventWord(const CoreParams &params, int64_t c,
+                                      int64_t y, int64_t x, int64_t value);
+
+} // namespace snnc
+
+#endif // SNNC_RUNTIME_COREIMAGE_H

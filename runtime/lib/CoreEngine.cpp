@@ -1,0 +1,180 @@
+//===- CoreEngine.cpp - the host driver of the RTL core -------------------===//
+#include "snnc/Runtime/CoreEngine.h"
+#include "snnc/Runtime/GoldenEngine.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace snnc;
+using llvm::Error;
+using llvm::Expected;
+
+CoreBus::~CoreBus() = default;
+
+llvm::json::Value CoreRunStats::toJson() const {
+  llvm::json::Array perProjection;
+  for (uint64_t ops : projectionOps)
+    perProjection.push_back(int64_t(ops));
+  double perSample = samples ? double(cycles) / double(samples) : 0.0;
+  return llvm::json::Object{
+      {"samples", samples},
+      {"timesteps", timesteps},
+      {"lanes", lanes},
+      {"cycles", int64_t(cycles)},
+      {"cycles_per_inference", perSample},
+      {"lower_bound", int64_t(lowerBound)},
+      {"efficiency", efficiency()},
+      {"synaptic_ops", int64_t(synapticOps)},
+      {"sweep_words", int64_t(sweepWords)},
+      {"projection_synaptic_ops", std::move(perProjection)}};
+}
+
+std::optional<std::string>
+snnc::firstDifference(const std::vector<SpikeRecord> &a,
+                      const std::vector<SpikeRecord> &b) {
+  auto describe = [](const SpikeRecord &s) {
+    return llvm::formatv("sample {0} step {1} population {2} neuron "
+                         "(c={3}, y={4}, x={5})",
+                         s.sample, s.step, s.population, s.c, s.y, s.x)
+        .str();
+  };
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i)
+    if (!(a[i] == b[i]))
+      return llvm::formatv("spike {0}: {1} vs {2}", i, describe(a[i]),
+                           describe(b[i]))
+          .str();
+  if (a.size() != b.size()) {
+    const SpikeRecord &extra = a.size() > n ? a[n] : b[n];
+    return llvm::formatv("{0} vs {1} spikes; first unmatched: {2}", a.size(),
+                         b.size(), describe(extra))
+        .str();
+  }
+  return std::nullopt;
+}
+
+CoreEngine::CoreEngine(CoreNetwork network, CoreImage image,
+                       std::unique_ptr<CoreBus> bus)
+    : net(std::move(network)), coreImage(std::move(image)),
+      bus(std::move(bus)) {
+  runStats.lanes = coreImage.params.lanes;
+  runStats.projectionOps.assign(net.projections.size(), 0);
+}
+
+Expected<std::unique_ptr<CoreEngine>>
+CoreEngine::create(CoreNetwork network, const CoreParams &params,
+                   std::unique_ptr<CoreBus> bus) {
+  if (Error err = validateNetwork(network))
+    return std::move(err);
+  auto image = buildCoreImage(network, params);
+  if (!image)
+    return image.takeError();
+  // The configuration goes through the host bus, as on a board.
+  for (const BusWrite &w : configurationWrites(*image))
+    if (Error err = bus->write(w.address, w.data))
+      return std::move(err);
+  return std::unique_ptr<CoreEngine>(
+      new CoreEngine(std::move(network), std::move(*image), std::move(bus)));
+}
+
+Error CoreEngine::writeInputs(const float *frame) {
+  std::vector<GoldenEngine::Event> events;
+  encodeInputFrame(net, frame, events);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const GoldenEngine::Event &e = events[i];
+    std::vector<uint32_t> word =
+        encodeEventWord(coreImage.params, e.c, e.y, e.x, e.value);
+    for (size_t s = 0; s < word.size(); ++s)
+      if (Error err = bus->write(
+              bus::address(bus::RegionEvent, uint32_t(i), uint32_t(s)),
+              word[s]))
+        return err;
+  }
+  return bus->write(bus::address(bus::RegionCtrl, bus::CtrlInputCount),
+                    uint32_t(events.size()));
+}
+
+Error CoreEngine::runSample(const float *frames, int64_t frameSize,
+                            int64_t steps, bool perStep, int64_t sample,
+                            float *out) {
+  const CoreParams &params = coreImage.params;
+  uint64_t clearCycles =
+      uint64_t(std::max(params.stateDepth, params.currentDepth)) + 64;
+  if (auto cleared = bus->command(bus::CmdClear, clearCycles); !cleared)
+    return cleared.takeError();
+  uint64_t stepBudget = budget ? budget : coreImage.worstCaseStepCycles;
+  int64_t lanes = params.lanes;
+  for (int64_t t = 0; t < steps; ++t) {
+    // Direct encoding: the input events stay in the core's event memory and
+    // are delivered again at every step.
+    if (t == 0 || perStep)
+      if (Error err = writeInputs(frames + (perStep ? t * frameSize : 0)))
+        return err;
+    auto result = bus->command(bus::CmdStep, stepBudget);
+    if (!result)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          llvm::formatv("sample {0}, step {1}: {2}", sample, t,
+                        llvm::toString(result.takeError())));
+    runStats.cycles += result->cycles;
+    for (size_t j = 0; j < net.projections.size(); ++j) {
+      auto ops = bus->read(bus::address(bus::RegionPerf, uint32_t(j)));
+      if (!ops)
+        return ops.takeError();
+      runStats.projectionOps[j] += *ops;
+      runStats.synapticOps += *ops;
+      runStats.lowerBound += (uint64_t(*ops) + lanes - 1) / lanes;
+    }
+    auto words = bus->read(bus::address(bus::RegionCtrl, bus::CtrlSweepWords));
+    if (!words)
+      return words.takeError();
+    runStats.sweepWords += *words;
+    runStats.lowerBound += *words;
+    if (recording)
+      for (SpikeRecord s : result->spikes) {
+        s.sample = int32_t(sample);
+        s.step = int32_t(t);
+        trace.push_back(s);
+      }
+  }
+  // Readout, step 3 of docs/numerics.md.
+  const CorePopulation &readout = net.populations[net.readout];
+  int64_t channels = readout.channels(), plane = readout.plane();
+  int64_t groups = (channels + lanes - 1) / lanes;
+  for (int64_t pos = 0; pos < plane; ++pos)
+    for (int64_t c = 0; c < channels; ++c) {
+      uint32_t word = uint32_t((pos * groups + c / lanes) * lanes + c % lanes);
+      auto lo = bus->read(bus::address(bus::RegionReadout, word, 0));
+      if (!lo)
+        return lo.takeError();
+      auto hi = bus->read(bus::address(bus::RegionReadout, word, 1));
+      if (!hi)
+        return hi.takeError();
+      int64_t accumulator = int64_t(uint64_t(*hi) << 32 | *lo);
+      out[c * plane + pos] = float(double(readout.unit[c]) *
+                                   double(accumulator) / double(steps));
+    }
+  return Error::success();
+}
+
+Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
+  bool events = net.encoding == InputEncoding::Events;
+  int64_t samples = events ? input.shape[1] : input.shape[0];
+  int64_t frame = net.populations.front().size();
+  int64_t outputs = net.populations[net.readout].size();
+  NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
+  std::vector<float> frames(events ? timesteps * frame : frame);
+  for (int64_t n = 0; n < samples; ++n) {
+    if (events)
+      for (int64_t t = 0; t < timesteps; ++t)
+        std::copy_n(input.data.data() + (t * samples + n) * frame, frame,
+                    frames.data() + t * frame);
+    else
+      std::copy_n(input.data.data() + n * frame, frame, frames.data());
+    if (Error err = runSample(frames.data(), frame, timesteps, events,
+                              runStats.samples, out.data.data() + n * outputs))
+      return std::move(err);
+    ++runStats.samples;
+  }
+  runStats.timesteps = timesteps;
+  return out;
+}

@@ -1,0 +1,42 @@
+//===- RtlEngine.h - the cycle-accurate engine ------------------*- C++ -*-===//
+//
+// `--engine rtl`: the network's core is emitted (backends/), built with
+// Verilator once per core configuration and cached, and run as a child
+// process behind the host bus.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_SIM_RTLENGINE_H
+#define SNNC_SIM_RTLENGINE_H
+
+#include "snnc/Runtime/CoreEngine.h"
+
+#include <optional>
+#include <string>
+
+namespace snnc::sim {
+
+struct RtlOptions {
+  int64_t lanes = 0;        // 0: the network's mapping, at most 8
+  std::string vcdPath;      // non-empty: write a waveform
+  std::string cacheDir;     // empty: $SNNC_CACHE_DIR, else ~/.cache/snnc
+  uint64_t cycleBudget = 0; // per step; 0: the worst case at full activity
+  /// An already emitted core to run on; none: a core sized to the network.
+  std::optional<CoreParams> core;
+};
+
+/// Builds (or finds in the cache) the simulator of a core; returns the
+/// path of its executable.
+llvm::Expected<std::string> buildSimulator(const CoreParams &params,
+                                           llvm::StringRef cacheDir);
+
+/// A host bus to a simulator process started from `executable`.
+llvm::Expected<std::unique_ptr<CoreBus>>
+startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath);
+
+/// The core for `network`, built, started and loaded.
+llvm::Expected<std::unique_ptr<CoreEngine>>
+createRtlEngine(CoreNetwork network, const RtlOptions &options);
+
+} // namespace snnc::sim
+
+#endif // SNNC_SIM_RTLENGINE_H

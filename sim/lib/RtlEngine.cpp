@@ -1,0 +1,216 @@
+//===- RtlEngine.cpp - build, cache and drive the Verilator core ----------===//
+#include "snnc/Sim/RtlEngine.h"
+#include "snnc/Backends/VerilogEmitter.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SHA256.h"
+
+#include <csignal>
+#include <cstdio>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace snnc;
+using namespace snnc::sim;
+using llvm::Error;
+using llvm::Expected;
+using llvm::formatv;
+
+namespace {
+Error simError(const llvm::Twine &what) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+}
+
+/// The child process of a built simulator, spoken to over two pipes.
+class PipeBus : public CoreBus {
+public:
+  PipeBus(pid_t pid, FILE *toChild, FILE *fromChild)
+      : pid(pid), toChild(toChild), fromChild(fromChild) {}
+  ~PipeBus() override {
+    std::fputc('Q', toChild);
+    std::fclose(toChild);
+    std::fclose(fromChild);
+    int status;
+    waitpid(pid, &status, 0);
+  }
+  Error write(uint32_t address, uint32_t data) override {
+    std::fputc('W', toChild);
+    put(address);
+    put(data);
+    return Error::success();
+  }
+  Expected<uint32_t> read(uint32_t address) override {
+    std::fputc('R', toChild);
+    put(address);
+    uint32_t data;
+    if (!flush() || !get(data))
+      return lost();
+    return data;
+  }
+  Expected<CommandResult> command(uint32_t command, uint64_t budget) override {
+    std::fputc('C', toChild);
+    put(bus::address(bus::RegionCtrl, bus::CtrlCommand));
+    put(command);
+    put(budget);
+    uint8_t ok;
+    uint32_t count;
+    CommandResult result;
+    if (!flush() || !get(ok) || !get(result.cycles) || !get(count))
+      return lost();
+    result.spikes.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      uint16_t s[4];
+      if (std::fread(s, sizeof s, 1, fromChild) != 1)
+        return lost();
+      result.spikes.push_back({0, 0, s[0], s[1], s[2], s[3]});
+    }
+    if (!ok)
+      return simError(formatv("the core ran past the cycle budget of {0} "
+                              "cycles without finishing",
+                              budget));
+    return result;
+  }
+
+private:
+  template <typename T> void put(const T &v) {
+    std::fwrite(&v, sizeof v, 1, toChild);
+  }
+  template <typename T> bool get(T &v) {
+    return std::fread(&v, sizeof v, 1, fromChild) == 1;
+  }
+  bool flush() { return std::fflush(toChild) == 0; }
+  Error lost() { return simError("the RTL simulator exited unexpectedly"); }
+
+  pid_t pid;
+  FILE *toChild, *fromChild;
+};
+
+std::string cacheRoot(llvm::StringRef requested) {
+  if (!requested.empty())
+    return requested.str();
+  if (auto dir = llvm::sys::Process::GetEnv("SNNC_CACHE_DIR"))
+    return *dir;
+  llvm::SmallString<256> path;
+  if (auto xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME"))
+    path = *xdg;
+  else if (auto home = llvm::sys::Process::GetEnv("HOME"))
+    llvm::sys::path::append(path, *home, ".cache");
+  else
+    path = "/tmp";
+  llvm::sys::path::append(path, "snnc");
+  return std::string(path);
+}
+
+/// Identifies a simulator build: the parameters and every source.
+std::string buildKey(const CoreParams &params) {
+  llvm::SHA256 hash;
+  std::string json;
+  llvm::raw_string_ostream(json) << params.toJson();
+  hash.update(json);
+  for (const EmbeddedFile &file : coreSources()) {
+    hash.update(llvm::StringRef(file.name));
+    hash.update(llvm::StringRef(file.contents));
+  }
+  std::array<uint8_t, 32> digest = hash.final();
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(digest.data(), 12), true);
+}
+} // namespace
+
+Expected<std::string> sim::buildSimulator(const CoreParams &params,
+                                          llvm::StringRef cacheDir) {
+  llvm::SmallString<256> dir(cacheRoot(cacheDir));
+  llvm::sys::path::append(dir, "rtl", buildKey(params));
+  llvm::SmallString<256> executable(dir);
+  llvm::sys::path::append(executable, "Vsnn_top");
+  if (llvm::sys::fs::can_execute(executable))
+    return std::string(executable);
+  auto make = llvm::sys::findProgramByName("make");
+  if (!make)
+    return simError("building the RTL simulator needs make and verilator "
+                    "(scripts/setup.sh installs them)");
+  // Built in a private directory, then moved into place in one rename.
+  std::string staging = formatv("{0}.tmp{1}", dir, ::getpid()).str();
+  llvm::sys::fs::remove_directories(staging);
+  if (Error err = emitVerilog(params, nullptr, "the RTL engine", staging))
+    return std::move(err);
+  llvm::SmallString<256> log(staging);
+  llvm::sys::path::append(log, "build.log");
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(),
+                                                log.str()};
+  llvm::StringRef args[] = {*make, "-C", staging, "sim"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*make, args, std::nullopt, redirects, 0,
+                                     0, &message);
+  if (rc != 0)
+    return simError(formatv("building the RTL simulator failed (see {0}){1}",
+                            log, message.empty() ? "" : ": " + message));
+  if (std::error_code ec = llvm::sys::fs::rename(staging, dir)) {
+    // Another process finished the same build first: use its result.
+    llvm::sys::fs::remove_directories(staging);
+    if (!llvm::sys::fs::can_execute(executable))
+      return simError(formatv("{0}: {1}", dir, ec.message()));
+  }
+  return std::string(executable);
+}
+
+Expected<std::unique_ptr<CoreBus>>
+sim::startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath) {
+  int toChild[2], fromChild[2];
+  if (pipe(toChild) != 0 || pipe(fromChild) != 0)
+    return simError("cannot create pipes for the RTL simulator");
+  // A dying child must surface as an error here, not kill the host.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::string exe = executable.str(), vcd = vcdPath.str();
+  pid_t pid = fork();
+  if (pid < 0)
+    return simError("cannot start the RTL simulator");
+  if (pid == 0) {
+    dup2(toChild[0], 0);
+    dup2(fromChild[1], 1);
+    close(toChild[1]);
+    close(fromChild[0]);
+    if (vcd.empty())
+      execl(exe.c_str(), exe.c_str(), (char *)nullptr);
+    else
+      execl(exe.c_str(), exe.c_str(), "--vcd", vcd.c_str(), (char *)nullptr);
+    _exit(127);
+  }
+  close(toChild[0]);
+  close(fromChild[1]);
+  FILE *out = fdopen(toChild[1], "w"), *in = fdopen(fromChild[0], "r");
+  std::setvbuf(out, nullptr, _IOFBF, 1 << 16);
+  return std::unique_ptr<CoreBus>(new PipeBus(pid, out, in));
+}
+
+Expected<std::unique_ptr<CoreEngine>>
+sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
+  int64_t lanes = options.lanes;
+  if (lanes == 0) // the mapper's lanes, rounded down to what the core has
+    lanes = std::min<int64_t>(8, int64_t(llvm::PowerOf2Floor(
+                                     uint64_t(std::max<int64_t>(1, network.lanes)))));
+  Expected<CoreParams> params =
+      options.core ? Expected<CoreParams>(*options.core)
+                   : coreParamsFor(network, lanes);
+  if (!params)
+    return params.takeError();
+  // Refuse a network the core cannot hold before building anything.
+  if (auto image = buildCoreImage(network, *params); !image)
+    return image.takeError();
+  auto executable = buildSimulator(*params, options.cacheDir);
+  if (!executable)
+    return executable.takeError();
+  auto bus = startSimulator(*executable, options.vcdPath);
+  if (!bus)
+    return bus.takeError();
+  auto engine = CoreEngine::create(std::move(network), *params, std::move(*bus));
+  if (!engine)
+    return engine.takeError();
+  (*engine)->setCycleBudget(options.cycleBudget);
+  return std::move(*engine);
+}
