@@ -19,3 +19,5 @@ config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%models", os.path.join(config.snnc_src_root, "tests", "models")))
 config.substitutions.append(("%examples", os.path.join(config.snnc_src_root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+# The RTL engine caches its Verilator builds: keep them in the build tree.
+config.environment["SNNC_CACHE_DIR"] = os.path.join(config.snnc_obj_root, "rtl-cache")

@@ -403,9 +403,6 @@ module snn_core #(
       for (int unsigned i = 0; i < MaxPops; i++) begin
         event_count_q[i] <= '0;
       end
-      for (int unsigned i = 0; i < MaxProjs; i++) begin
-        sops_q[i] <= '0;
-      end
     end else begin
       if (host_write) begin
         stage_q <= wide;
@@ -420,9 +417,6 @@ module snn_core #(
       end
       if (command_step) begin
         sweep_words_q <= '0;
-        for (int unsigned i = 0; i < MaxProjs; i++) begin
-          sops_q[i] <= '0;
-        end
       end
       if (state_q == StSweepStart) begin
         event_count_q[pop_q] <= '0;
@@ -433,8 +427,19 @@ module snn_core #(
       if (sweep_word) begin
         sweep_words_q <= sweep_words_q + 32'd1;
       end
-      if (state_q == StDeliver) begin
-        sops_q[proj_q[ProjAW-1:0]] <= sops_q[proj_q[ProjAW-1:0]] + 32'(deliver_sops);
+    end
+  end
+
+  // Synaptic operations per projection in the last step (performance
+  // counters the host reads after each step).
+  for (genvar i = 0; i < MaxProjs; i++) begin : g_sops
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        sops_q[i] <= '0;
+      end else if (command_step) begin
+        sops_q[i] <= '0;
+      end else if (state_q == StDeliver && 32'(proj_q) == i) begin
+        sops_q[i] <= sops_q[i] + 32'(deliver_sops);
       end
     end
   end
@@ -450,16 +455,14 @@ module snn_core #(
   end
 
   // Readout accumulators (docs/numerics.md, step 3): 64 bits, cleared by
-  // CmdClear.
-  always_ff @(posedge clk_i) begin
-    if (command_clear) begin
-      for (int unsigned i = 0; i < ReadoutWords * Lanes; i++) begin
+  // CmdClear.  One register per accumulator, so that no loop over all of
+  // them is needed.
+  for (genvar i = 0; i < ReadoutWords * Lanes; i++) begin : g_readout
+    always_ff @(posedge clk_i) begin
+      if (command_clear) begin
         readout_q[i] <= '0;
-      end
-    end else if (readout_we) begin
-      for (int unsigned l = 0; l < Lanes; l++) begin
-        readout_q[32'(readout_word) * Lanes + l] <=
-            readout_q[32'(readout_word) * Lanes + l] + readout_add[64*l+:64];
+      end else if (readout_we && 32'(readout_word) == i / Lanes) begin
+        readout_q[i] <= readout_q[i] + readout_add[64*(i%Lanes)+:64];
       end
     end
   end

@@ -4,6 +4,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <chrono>
+
 using namespace snnc;
 using llvm::Error;
 using llvm::Expected;
@@ -25,6 +27,8 @@ llvm::json::Value CoreRunStats::toJson() const {
       {"efficiency", efficiency()},
       {"synaptic_ops", int64_t(synapticOps)},
       {"sweep_words", int64_t(sweepWords)},
+      {"simulated_cycles_per_second",
+       simulationSeconds > 0 ? double(cycles) / simulationSeconds : 0.0},
       {"projection_synaptic_ops", std::move(perProjection)}};
 }
 
@@ -109,7 +113,11 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
     if (t == 0 || perStep)
       if (Error err = writeInputs(frames + (perStep ? t * frameSize : 0)))
         return err;
+    auto started = std::chrono::steady_clock::now();
     auto result = bus->command(bus::CmdStep, stepBudget);
+    runStats.simulationSeconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+            .count();
     if (!result)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),

@@ -223,6 +223,9 @@ void printCycles(const CoreRunStats &stats, llvm::raw_ostream &os) {
                       double(stats.lowerBound) / samples, stats.lanes,
                       double(stats.sweepWords) / samples);
   os << llvm::formatv("efficiency: {0:F3}\n", stats.efficiency());
+  if (stats.simulationSeconds > 0)
+    os << llvm::formatv("simulated: {0:F2} M cycles/s (Verilator)\n",
+                        double(stats.cycles) / stats.simulationSeconds / 1e6);
 }
 
 /// Runs the golden engine on the same network and input and compares every

@@ -45,6 +45,7 @@ struct CoreRunStats {
   uint64_t lowerBound = 0; // sum over steps: ceil(SOPs_proj / L) + words swept
   uint64_t synapticOps = 0, sweepWords = 0;
   std::vector<uint64_t> projectionOps;
+  double simulationSeconds = 0; // wall time of the step commands
   double efficiency() const {
     return cycles ? double(lowerBound) / double(cycles) : 0.0;
   }

@@ -1,0 +1,199 @@
+//===- DifferentialTest.cpp - RTL core against the golden engine ----------===//
+//
+// Random valid networks and random inputs run on the golden engine and on a
+// Verilator model of snn_core, loaded through the host bus.  Every output
+// and every spike of every population at every step must be identical.
+// SNNC_DIFF_NETWORKS sets how many networks (default 120: 40 per core).
+//
+//===----------------------------------------------------------------------===//
+#include "RandomNetwork.h"
+
+#include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Sim/VerilatedBus.h"
+
+#include "VcoreL1.h"
+#include "VcoreL2.h"
+#include "VcoreL8.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace snnc;
+
+namespace {
+constexpr int64_t kInputsPerNetwork = 10;
+
+/// The parameters CMake verilated a test core with ("Name=Value,...").
+CoreParams coreFromDefinition(llvm::StringRef definition) {
+  llvm::json::Object object;
+  llvm::SmallVector<llvm::StringRef> items;
+  definition.split(items, ',');
+  for (llvm::StringRef item : items) {
+    auto [name, value] = item.split('=');
+    object[name] = std::stoll(value.str());
+  }
+  auto params = CoreParams::fromJson(llvm::json::Value(std::move(object)));
+  EXPECT_TRUE(bool(params)) << llvm::toString(params.takeError());
+  return *params;
+}
+
+struct TestCore {
+  const char *name;
+  CoreParams params;
+  std::function<std::unique_ptr<CoreBus>()> makeBus;
+};
+
+const std::vector<TestCore> &testCores() {
+  static const std::vector<TestCore> cores = {
+      {"L1", coreFromDefinition(SNNC_CORE_L1),
+       [] { return std::make_unique<sim::VerilatedBus<VcoreL1>>(); }},
+      {"L2", coreFromDefinition(SNNC_CORE_L2),
+       [] { return std::make_unique<sim::VerilatedBus<VcoreL2>>(); }},
+      {"L8", coreFromDefinition(SNNC_CORE_L8),
+       [] { return std::make_unique<sim::VerilatedBus<VcoreL8>>(); }}};
+  return cores;
+}
+
+/// What the comparisons covered, so a run shows it compared real activity.
+struct Coverage {
+  int64_t networks = 0, silent = 0, outputs = 0, spikes = 0, residual = 0,
+          pooled = 0, events = 0;
+} coverage;
+
+/// Runs network `seed` on `core`; an empty string when RTL and golden agree.
+std::string compareOnCore(const TestCore &core, uint64_t seed) {
+  CoreNetwork net = randomnet::randomNetwork(seed, core.params);
+  NDArray inputs = randomnet::randomInputs(seed, net, kInputsPerNetwork);
+  int64_t steps = *net.timesteps;
+  GoldenEngine golden(net);
+  golden.recordSpikes(true);
+  auto expected = golden.run(inputs, steps);
+  if (!expected)
+    return "golden: " + llvm::toString(expected.takeError());
+  auto engine = CoreEngine::create(net, core.params, core.makeBus());
+  if (!engine)
+    return "load: " + llvm::toString(engine.takeError());
+  (*engine)->recordSpikes(true);
+  auto actual = (*engine)->run(inputs, steps);
+  if (!actual)
+    return "rtl: " + llvm::toString(actual.takeError());
+  std::string where = "\n" + randomnet::describe(net);
+  for (size_t i = 0; i < actual->data.size(); ++i)
+    if (actual->data[i] != expected->data[i])
+      return llvm::formatv("output {0}: rtl {1}, golden {2}", i,
+                           actual->data[i], expected->data[i])
+                 .str() +
+             where;
+  if (auto diff = firstDifference((*engine)->spikes(), golden.spikes()))
+    return "rtl vs golden, " + *diff + where;
+  ++coverage.networks;
+  coverage.silent += golden.spikes().empty();
+  coverage.outputs += int64_t(actual->data.size());
+  coverage.spikes += int64_t(golden.spikes().size());
+  coverage.events += net.encoding == InputEncoding::Events;
+  for (size_t i = 1; i < net.projections.size(); ++i)
+    coverage.residual +=
+        net.projections[i].target == net.projections[i - 1].target;
+  for (const CoreProjection &p : net.projections)
+    coverage.pooled += !p.inputPool.empty();
+  return {};
+}
+
+const TestCore *coreNamed(llvm::StringRef name) {
+  for (const TestCore &core : testCores())
+    if (name == core.name)
+      return &core;
+  return nullptr;
+}
+
+TEST(RtlDifferential, RegressionSeeds) {
+  std::ifstream file(SNNC_REGRESSION_SEEDS);
+  ASSERT_TRUE(file) << SNNC_REGRESSION_SEEDS;
+  std::string line;
+  while (std::getline(file, line)) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    std::istringstream fields(line);
+    std::string name;
+    uint64_t seed;
+    ASSERT_TRUE(bool(fields >> name >> seed)) << "bad line: " << line;
+    const TestCore *core = coreNamed(name);
+    ASSERT_NE(core, nullptr) << "unknown core in: " << line;
+    std::string failure = compareOnCore(*core, seed);
+    EXPECT_TRUE(failure.empty()) << name << " seed " << seed << ": " << failure;
+  }
+}
+
+TEST(RtlDifferential, RandomNetworks) {
+  int64_t networks = 120;
+  if (const char *env = std::getenv("SNNC_DIFF_NETWORKS"))
+    networks = std::max<int64_t>(1, std::atoll(env));
+  for (int64_t seed = 1; seed <= networks; ++seed) {
+    const TestCore &core = testCores()[seed % testCores().size()];
+    std::string failure = compareOnCore(core, uint64_t(seed));
+    if (failure.empty())
+      continue;
+    // Keep the failing seed as a regression case.
+    std::ofstream(SNNC_REGRESSION_SEEDS, std::ios::app)
+        << core.name << " " << seed << "\n";
+    ADD_FAILURE() << core.name << " seed " << seed << " (saved to "
+                  << SNNC_REGRESSION_SEEDS << "): " << failure;
+  }
+  std::cout << "compared " << coverage.networks << " networks ("
+            << coverage.events << " with event input, " << coverage.residual
+            << " residual and " << coverage.pooled
+            << " pooled projections, " << coverage.silent
+            << " without spikes): " << coverage.outputs << " outputs and "
+            << coverage.spikes << " spikes identical\n";
+  // A generator that stopped producing activity would make this test vacuous.
+  EXPECT_GT(coverage.spikes, 1000 * coverage.networks / 10);
+  EXPECT_LT(coverage.silent, coverage.networks / 4);
+}
+
+TEST(RtlEngine, CycleBudgetStopsAStuckRun) {
+  const TestCore &core = testCores()[0];
+  CoreNetwork net = randomnet::randomNetwork(3, core.params);
+  auto engine = CoreEngine::create(net, core.params, core.makeBus());
+  ASSERT_TRUE(bool(engine)) << llvm::toString(engine.takeError());
+  (*engine)->setCycleBudget(5);
+  auto out = (*engine)->run(randomnet::randomInputs(3, net, 1), *net.timesteps);
+  ASSERT_FALSE(bool(out));
+  std::string message = llvm::toString(out.takeError());
+  EXPECT_NE(message.find("sample 0, step 0: the core ran past the cycle "
+                         "budget of 5 cycles"),
+            std::string::npos)
+      << message;
+}
+
+TEST(RtlEngine, RefusesANetworkLargerThanTheCore) {
+  const TestCore &core = testCores()[0];
+  CoreParams small = core.params;
+  small.weightDepth = 4;
+  CoreNetwork net = randomnet::randomNetwork(5, core.params);
+  auto image = buildCoreImage(net, small);
+  ASSERT_FALSE(bool(image));
+  std::string message = llvm::toString(image.takeError());
+  EXPECT_NE(message.find("weight words; the core has 4"), std::string::npos)
+      << message;
+}
+
+TEST(RtlEngine, ReadsBackWhatTheHostWrote) {
+  // The accumulators are cleared by CmdClear and read back as two slices.
+  auto bus = testCores()[0].makeBus();
+  auto cleared = bus->command(bus::CmdClear, 1 << 16);
+  ASSERT_TRUE(bool(cleared)) << llvm::toString(cleared.takeError());
+  auto lo = bus->read(bus::address(bus::RegionReadout, 0, 0));
+  auto hi = bus->read(bus::address(bus::RegionReadout, 0, 1));
+  ASSERT_TRUE(lo && hi);
+  EXPECT_EQ(*lo, 0u);
+  EXPECT_EQ(*hi, 0u);
+  auto status = bus->read(bus::address(bus::RegionCtrl, bus::CtrlStatus));
+  ASSERT_TRUE(bool(status));
+  EXPECT_EQ(*status, 0u);
+}
+} // namespace
