@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs the main job on the bundled Fashion-MNIST model:
 # import to the snn dialect, compile to a core package, then float and golden
-# (bit-exact integer) inference on all 10,000 test images.
+# (bit-exact integer) inference on all 10,000 test images, and the first
+# images on the cycle-accurate RTL core.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$repo/scripts/setup.sh"
@@ -19,3 +20,15 @@ echo "== snnc compile --target ice40-up5k --state-bits 16 =="
 echo "== snnc eval --engine golden, Fashion-MNIST test set (float and integer) =="
 "$snnc" eval "$model" --engine golden \
   --images "$data/t10k-images-idx3-ubyte.gz" --labels "$data/t10k-labels-idx1-ubyte.gz"
+echo "== snnc sim: the first 20 test images on the RTL core (Verilator, 8 lanes) =="
+# The cycle-accurate model of the core, checked against the golden engine
+# spike for spike.  The first run builds the simulator (cached).
+x="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_20.npy"
+/usr/bin/python3 - "$x" <<'PY'
+import gzip, sys
+import numpy as np
+raw = gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz").read()[16:]
+x = np.frombuffer(raw, np.uint8)[: 20 * 784].reshape(20, 1, 28, 28) / 255.0
+np.save(sys.argv[1], x.astype(np.float32))
+PY
+"$snnc" sim "$model" --input "$x" --lanes 8

@@ -108,8 +108,9 @@ std::string cacheRoot(llvm::StringRef requested) {
 }
 
 /// Identifies a simulator build: the parameters and every source.
-std::string buildKey(const CoreParams &params) {
+std::string buildKey(const CoreParams &params, bool tracing) {
   llvm::SHA256 hash;
+  hash.update(llvm::StringRef(tracing ? "trace" : "fast"));
   std::string json;
   llvm::raw_string_ostream(json) << params.toJson();
   hash.update(json);
@@ -123,9 +124,10 @@ std::string buildKey(const CoreParams &params) {
 } // namespace
 
 Expected<std::string> sim::buildSimulator(const CoreParams &params,
-                                          llvm::StringRef cacheDir) {
+                                          llvm::StringRef cacheDir,
+                                          bool tracing) {
   llvm::SmallString<256> dir(cacheRoot(cacheDir));
-  llvm::sys::path::append(dir, "rtl", buildKey(params));
+  llvm::sys::path::append(dir, "rtl", buildKey(params, tracing));
   llvm::SmallString<256> executable(dir);
   llvm::sys::path::append(executable, "Vsnn_top");
   if (llvm::sys::fs::can_execute(executable))
@@ -143,7 +145,9 @@ Expected<std::string> sim::buildSimulator(const CoreParams &params,
   llvm::sys::path::append(log, "build.log");
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(),
                                                 log.str()};
-  llvm::StringRef args[] = {*make, "-C", staging, "sim"};
+  llvm::SmallVector<llvm::StringRef> args = {*make, "-C", staging, "sim"};
+  if (tracing)
+    args.push_back("TRACE=--trace");
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*make, args, std::nullopt, redirects, 0,
                                      0, &message);
@@ -202,7 +206,8 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
   // Refuse a network the core cannot hold before building anything.
   if (auto image = buildCoreImage(network, *params); !image)
     return image.takeError();
-  auto executable = buildSimulator(*params, options.cacheDir);
+  auto executable =
+      buildSimulator(*params, options.cacheDir, !options.vcdPath.empty());
   if (!executable)
     return executable.takeError();
   auto bus = startSimulator(*executable, options.vcdPath);

@@ -25,9 +25,11 @@ struct RtlOptions {
 };
 
 /// Builds (or finds in the cache) the simulator of a core; returns the
-/// path of its executable.
+/// path of its executable.  `tracing` builds it with waveform dumping
+/// (slower; a separate cache entry).
 llvm::Expected<std::string> buildSimulator(const CoreParams &params,
-                                           llvm::StringRef cacheDir);
+                                           llvm::StringRef cacheDir,
+                                           bool tracing = false);
 
 /// A host bus to a simulator process started from `executable`.
 llvm::Expected<std::unique_ptr<CoreBus>>
