@@ -30,7 +30,8 @@ module snn_core #(
   parameter int unsigned RowTapDepth  = 16,
   parameter int unsigned ColIdxDepth  = 16,
   parameter int unsigned ColTapDepth  = 16,
-  parameter int unsigned ReadoutWords = 2
+  parameter int unsigned ReadoutWords = 2,
+  parameter int unsigned CacheDepth   = 2
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -59,12 +60,14 @@ module snn_core #(
   localparam int unsigned RowTapAW  = $clog2((RowTapDepth) > 1 ? (RowTapDepth) : 2);
   localparam int unsigned ColIdxAW  = $clog2((ColIdxDepth) > 1 ? (ColIdxDepth) : 2);
   localparam int unsigned ColTapAW  = $clog2((ColTapDepth) > 1 ? (ColTapDepth) : 2);
+  localparam int unsigned CacheAW   = $clog2((CacheDepth) > 1 ? (CacheDepth) : 2);
   localparam int unsigned PopAW     = $clog2((MaxPops) > 1 ? (MaxPops) : 2);
   localparam int unsigned ProjAW    = $clog2((MaxProjs) > 1 ? (MaxProjs) : 2);
   localparam int unsigned PopDescAW = $clog2((MaxPops * snn_pkg::DescWords) > 1 ? (MaxPops * snn_pkg::DescWords) : 2);
   localparam int unsigned ProjDescAW = $clog2((MaxProjs * snn_pkg::DescWords) > 1 ? (MaxProjs * snn_pkg::DescWords) : 2);
   localparam int unsigned ReadoutAW = $clog2((ReadoutWords * Lanes) > 1 ? (ReadoutWords * Lanes) : 2);
-  localparam int unsigned ClearDepth = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
+  localparam int unsigned ClearDepth0 = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
+  localparam int unsigned ClearDepth = ClearDepth0 > CacheDepth ? ClearDepth0 : CacheDepth;
   localparam int unsigned ClearAW   = $clog2(ClearDepth > 1 ? ClearDepth : 2) + 1;
 
   localparam int unsigned WeightW  = 8 * Lanes;
@@ -166,6 +169,9 @@ module snn_core #(
   logic current_we;
   logic [CurrentAW-1:0] current_waddr, current_raddr;
   logic [CurrentW-1:0] current_wdata, current_rdata;
+  logic cache_we;
+  logic [CacheAW-1:0] cache_waddr, cache_raddr;
+  logic [CurrentW-1:0] cache_wdata, cache_rdata;
 
   snn_ram #(.Width(WeightW), .Depth(WeightDepth)) u_weight (
     .clk_i, .we_i(weight_we), .waddr_i(WeightAW'(word)), .wdata_i(wide[WeightW-1:0]),
@@ -194,6 +200,12 @@ module snn_core #(
   snn_ram #(.Width(CurrentW), .Depth(CurrentDepth)) u_current (
     .clk_i, .we_i(current_we), .waddr_i(current_waddr), .wdata_i(current_wdata),
     .raddr_i(current_raddr), .rdata_o(current_rdata));
+  // Direct encoding repeats the same input events at every step: their
+  // currents are delivered into this cache at the first step of a sample
+  // and added by the sweep at every step (CmdStepReplay skips them).
+  snn_ram #(.Width(CurrentW), .Depth(CacheDepth)) u_cache (
+    .clk_i, .we_i(cache_we), .waddr_i(cache_waddr), .wdata_i(cache_wdata),
+    .raddr_i(cache_raddr), .rdata_o(cache_rdata));
 
   // ---- Delivery and sweep -----------------------------------------------------
   logic deliver_done, sweep_done, sweeping, clearing;
@@ -201,6 +213,10 @@ module snn_core #(
   logic [CurrentAW-1:0] deliver_current_raddr, deliver_current_waddr;
   logic [CurrentAW-1:0] sweep_current_raddr, sweep_current_waddr;
   logic [CurrentW-1:0] deliver_current_wdata;
+  logic [CacheAW-1:0] sweep_cache_raddr, cache_base;
+  logic proj_cached;
+  assign proj_cached = proj_word[snn_pkg::ProjCached][0];
+  assign cache_base = CacheAW'(pop_word[snn_pkg::PopCacheBase]);
   logic [StateAW-1:0] sweep_state_waddr;
   logic [StateW-1:0] sweep_state_wdata;
   logic [$clog2(Lanes+1)-1:0] deliver_sops;
@@ -217,7 +233,7 @@ module snn_core #(
     .RowIdxAW(RowIdxAW), .RowTapAW(RowTapAW), .ColIdxAW(ColIdxAW), .ColTapAW(ColTapAW)
   ) u_deliver (
     .clk_i, .rst_ni,
-    .start_i        (state_q == StDeliverStart),
+    .start_i        (state_q == StDeliverStart && !skip_proj),
     .done_o         (deliver_done),
     .kind_i         (2'(proj_word[snn_pkg::ProjKind])),
     .event_base_i   (EventAW'(src_word[snn_pkg::PopEventBase])),
@@ -241,7 +257,7 @@ module snn_core #(
     .weight_raddr_o (weight_raddr),
     .weight_rdata_i (weight_rdata),
     .current_raddr_o(deliver_current_raddr),
-    .current_rdata_i(current_rdata),
+    .current_rdata_i(proj_cached ? cache_rdata : current_rdata),
     .current_we_o   (deliver_current_we),
     .current_waddr_o(deliver_current_waddr),
     .current_wdata_o(deliver_current_wdata),
@@ -250,12 +266,14 @@ module snn_core #(
 
   snn_sweep #(
     .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
-    .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW)
+    .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
+    .CacheAW(CacheAW)
   ) u_sweep (
     .clk_i, .rst_ni,
     .start_i        (state_q == StSweepStart),
     .done_o         (sweep_done),
     .readout_i      (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout),
+    .cached_i       (pop_word[snn_pkg::PopFlags][2]),
     .soft_reset_i   (pop_word[snn_pkg::PopFlags][0]),
     .fire_ge_i      (pop_word[snn_pkg::PopFlags][1]),
     .groups_i       (CurrentAW'(pop_word[snn_pkg::PopGroups])),
@@ -264,6 +282,7 @@ module snn_core #(
     .width_i        (CoordBits'(pop_word[snn_pkg::PopWidth])),
     .state_base_i   (StateAW'(pop_word[snn_pkg::PopStateBase])),
     .param_base_i   (ParamAW'(pop_word[snn_pkg::PopParamBase])),
+    .cache_base_i   (cache_base),
     .current_raddr_o(sweep_current_raddr),
     .current_rdata_i(current_rdata),
     .current_we_o   (sweep_current_we),
@@ -275,6 +294,8 @@ module snn_core #(
     .state_wdata_o  (sweep_state_wdata),
     .param_raddr_o  (param_raddr),
     .param_rdata_i  (param_rdata),
+    .cache_raddr_o  (sweep_cache_raddr),
+    .cache_rdata_i  (cache_rdata),
     .readout_we_o   (readout_we),
     .readout_word_o (readout_word),
     .readout_add_o  (readout_add),
@@ -289,8 +310,20 @@ module snn_core #(
   assign sweeping = state_q == StSweep;
   assign clearing = state_q == StClear;
   assign current_raddr = sweeping ? sweep_current_raddr : deliver_current_raddr;
+  assign cache_raddr = sweeping ? sweep_cache_raddr
+                                : CacheAW'(32'(cache_base) + 32'(deliver_current_raddr));
   always_comb begin
-    current_we = deliver_current_we;
+    cache_we = deliver_current_we && proj_cached;
+    cache_waddr = CacheAW'(32'(cache_base) + 32'(deliver_current_waddr));
+    cache_wdata = deliver_current_wdata;
+    if (clearing) begin
+      cache_we = 32'(clear_q) < CacheDepth;
+      cache_waddr = CacheAW'(clear_q);
+      cache_wdata = '0;
+    end
+  end
+  always_comb begin
+    current_we = deliver_current_we && !proj_cached;
     current_waddr = deliver_current_waddr;
     current_wdata = deliver_current_wdata;
     if (clearing) begin
@@ -331,16 +364,22 @@ module snn_core #(
   assign spike_x_o = 16'(sweep_x);
 
   // ---- Control ------------------------------------------------------------------
-  logic last_clear, command_step, command_clear;
+  logic last_clear, command_step, command_clear, command_replay, replay_q, skip_proj;
   assign last_clear = clear_q == ClearAW'(ClearDepth - 1);
   assign command_step = host_write && region == 8'(snn_pkg::RegionCtrl) &&
                         word == 20'(snn_pkg::CtrlCommand) && bus_wdata_i == snn_pkg::CmdStep;
   assign command_clear = host_write && region == 8'(snn_pkg::RegionCtrl) &&
                          word == 20'(snn_pkg::CtrlCommand) && bus_wdata_i == snn_pkg::CmdClear;
+  assign command_replay = host_write && region == 8'(snn_pkg::RegionCtrl) &&
+                          word == 20'(snn_pkg::CtrlCommand) &&
+                          bus_wdata_i == snn_pkg::CmdStepReplay;
+  // Replayed steps skip the projections whose currents are cached.
+  assign skip_proj = replay_q && proj_cached;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= StIdle;
+      replay_q <= 1'b0;
       pop_q <= '0;
       proj_q <= '0;
       proj_end_q <= '0;
@@ -352,8 +391,9 @@ module snn_core #(
       end
       unique case (state_q)
         StIdle: begin
-          if (command_step) begin
+          if (command_step || command_replay) begin
             state_q <= StPop;
+            replay_q <= command_replay;
             pop_q <= PopAW'(1);
             cycles_q <= '0;
           end else if (command_clear) begin
@@ -374,7 +414,14 @@ module snn_core #(
                                       pop_word[snn_pkg::PopProjCount]);
           state_q <= (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StDeliverStart;
         end
-        StDeliverStart: state_q <= StDeliver;
+        StDeliverStart: begin
+          if (skip_proj) begin
+            proj_q <= proj_q + 1'b1;
+            state_q <= (proj_q + 1'b1 < proj_end_q) ? StDeliverStart : StSweepStart;
+          end else begin
+            state_q <= StDeliver;
+          end
+        end
         StDeliver: begin
           if (deliver_done) begin
             proj_q <= proj_q + 1'b1;
@@ -415,7 +462,7 @@ module snn_core #(
           num_pops_q <= (PopAW + 1)'(bus_wdata_i);
         end
       end
-      if (command_step) begin
+      if (command_step || command_replay) begin
         sweep_words_q <= '0;
       end
       if (state_q == StSweepStart) begin
@@ -436,7 +483,7 @@ module snn_core #(
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         sops_q[i] <= '0;
-      end else if (command_step) begin
+      end else if (command_step || command_replay) begin
         sops_q[i] <= '0;
       end else if (state_q == StDeliver && 32'(proj_q) == i) begin
         sops_q[i] <= sops_q[i] + 32'(deliver_sops);

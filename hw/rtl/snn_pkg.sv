@@ -33,8 +33,9 @@ package snn_pkg;
   parameter int unsigned CtrlCyclesHi   = 5;
   parameter int unsigned CtrlSweepWords = 6; // read: neuron words swept, last step
 
-  parameter int unsigned CmdStep  = 1; // run one time step
-  parameter int unsigned CmdClear = 2; // zero membranes, spikes, currents, readout
+  parameter int unsigned CmdStep       = 1; // run one time step
+  parameter int unsigned CmdClear      = 2; // zero membranes, spikes, currents, readout
+  parameter int unsigned CmdStepReplay = 3; // a step that reuses the cached input currents
 
   // Population descriptor words.
   parameter int unsigned PopKind      = 0; // PopKind*
@@ -47,7 +48,9 @@ package snn_pkg;
   parameter int unsigned PopEventBase = 7;
   parameter int unsigned PopProjFirst = 8;
   parameter int unsigned PopProjCount = 9;
-  parameter int unsigned PopFlags     = 10; // bit 0 soft reset, bit 1 fire >=
+  parameter int unsigned PopFlags     = 10; // bit 0 soft reset, bit 1 fire >=,
+                                            // bit 2 add the cached input current
+  parameter int unsigned PopCacheBase = 11;
 
   parameter int unsigned PopKindInput   = 0;
   parameter int unsigned PopKindLif     = 1;
@@ -62,6 +65,7 @@ package snn_pkg;
   parameter int unsigned ProjLastLanes  = 5;
   parameter int unsigned ProjRowIdxBase = 6;
   parameter int unsigned ProjColIdxBase = 7;
+  parameter int unsigned ProjCached     = 8; // 1: delivers into the input-current cache
 
   parameter int unsigned ProjKindConv     = 0;
   parameter int unsigned ProjKindDense    = 1;

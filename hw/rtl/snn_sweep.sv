@@ -3,6 +3,9 @@
 // snn_sweep: the neuron update (docs/numerics.md, step 2) or the readout
 // accumulation (step 3) of one population, Lanes neurons per cycle.
 //
+// A population fed by the direct-encoded input may also add its cached
+// input current (delivered once per sample, see snn_core).
+//
 // Neurons are stored channel-last: word n = position * groups + g holds
 // channels g*Lanes .. g*Lanes+Lanes-1 of one position.  Each word's
 // current is consumed and cleared in the same pass, so the current memory
@@ -23,6 +26,7 @@ module snn_sweep #(
   parameter int unsigned CurrentAW = 8,
   parameter int unsigned StateAW   = 8,
   parameter int unsigned ParamAW   = 8,
+  parameter int unsigned CacheAW   = 8,
   localparam int unsigned StateW   = StateBits + 1,
   localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
 ) (
@@ -32,6 +36,7 @@ module snn_sweep #(
   output logic                       done_o,
   // The population (stable from start_i to done_o).
   input  logic                       readout_i,
+  input  logic                       cached_i,
   input  logic                       soft_reset_i,
   input  logic                       fire_ge_i,
   input  logic [CurrentAW-1:0]       groups_i,
@@ -40,6 +45,7 @@ module snn_sweep #(
   input  logic [CoordBits-1:0]       width_i,
   input  logic [StateAW-1:0]         state_base_i,
   input  logic [ParamAW-1:0]         param_base_i,
+  input  logic [CacheAW-1:0]         cache_base_i,
   // Memory ports.
   output logic [CurrentAW-1:0]       current_raddr_o,
   input  logic [32*Lanes-1:0]        current_rdata_i,
@@ -52,6 +58,9 @@ module snn_sweep #(
   output logic [StateW*Lanes-1:0]    state_wdata_o,
   output logic [ParamAW-1:0]         param_raddr_o,
   input  logic [ParamW*Lanes-1:0]    param_rdata_i,
+  // Direct encoding: the input's currents, delivered once per sample.
+  output logic [CacheAW-1:0]         cache_raddr_o,
+  input  logic [32*Lanes-1:0]        cache_rdata_i,
   // Readout: add readout_add_o to the accumulators of word readout_word_o.
   output logic                       readout_we_o,
   output logic [CurrentAW-1:0]       readout_word_o,
@@ -88,6 +97,7 @@ module snn_sweep #(
   assign current_raddr_o = n_q;
   assign state_raddr_o = state_base_i + StateAW'(n_q);
   assign param_raddr_o = param_base_i + ParamAW'(g_q);
+  assign cache_raddr_o = CacheAW'(32'(cache_base_i) + 32'(n_q));
   assign word_o = issue;
 
   // ---- S1: update the lanes -------------------------------------------------
@@ -104,7 +114,9 @@ module snn_sweep #(
     assign threshold = param_rdata_i[ParamW*l+:StateBits];
     assign bias = param_rdata_i[ParamW*l+StateBits+:StateBits];
     assign decay = param_rdata_i[ParamW*l+2*StateBits+:DecayBits+1];
-    assign current = current_rdata_i[32*l+:32];
+    // The same 32-bit wrapping sum as one accumulator over all projections.
+    assign current = current_rdata_i[32*l+:32] +
+                     (cached_i ? cache_rdata_i[32*l+:32] : 32'd0);
 
     snn_lif_update #(
       .StateBits(StateBits),

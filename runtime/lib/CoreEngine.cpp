@@ -101,20 +101,25 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
                             int64_t steps, bool perStep, int64_t sample,
                             float *out) {
   const CoreParams &params = coreImage.params;
-  uint64_t clearCycles =
-      uint64_t(std::max(params.stateDepth, params.currentDepth)) + 64;
+  uint64_t clearCycles = uint64_t(std::max(
+                             {params.stateDepth, params.currentDepth,
+                              params.cacheDepth})) +
+                         64;
   if (auto cleared = bus->command(bus::CmdClear, clearCycles); !cleared)
     return cleared.takeError();
   uint64_t stepBudget = budget ? budget : coreImage.worstCaseStepCycles;
   int64_t lanes = params.lanes;
   for (int64_t t = 0; t < steps; ++t) {
-    // Direct encoding: the input events stay in the core's event memory and
-    // are delivered again at every step.
+    // Direct encoding: the input events stay in the core's event memory;
+    // their currents are cached at the first step (or, without room for
+    // the cache, delivered again at every step).
     if (t == 0 || perStep)
       if (Error err = writeInputs(frames + (perStep ? t * frameSize : 0)))
         return err;
     auto started = std::chrono::steady_clock::now();
-    auto result = bus->command(bus::CmdStep, stepBudget);
+    bool replay = t > 0 && !perStep && coreImage.cachesInput;
+    auto result =
+        bus->command(replay ? bus::CmdStepReplay : bus::CmdStep, stepBudget);
     runStats.simulationSeconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
             .count();

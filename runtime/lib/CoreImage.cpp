@@ -50,6 +50,7 @@ struct Plan {
   std::vector<ListHead> rowIdx, colIdx;
   std::vector<Tap> rowTaps, colTaps;
   int64_t stateWords = 0, currentWords = 0, eventWords = 0, readoutWords = 0;
+  int64_t cacheWords = 0; // input-current cache (direct encoding)
   int64_t maxChannel = 0, maxCoord = 1, valueBits = 2;
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
@@ -254,6 +255,16 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
                              plan.colIdx, plan.colTaps, colMax))
       return std::move(err);
     planWeights(p, lanes, groups, plan.weights);
+    // Direct encoding: the input's projections deliver once per sample into
+    // the target's region of the input-current cache.
+    if (p.source == 0 && net.encoding == InputEncoding::Direct) {
+      desc[bus::ProjCached] = 1;
+      if (!(target[bus::PopFlags] & 4)) {
+        target[bus::PopFlags] |= 4;
+        target[bus::PopCacheBase] = uint32_t(plan.cacheWords);
+        plan.cacheWords += dst.h * dst.w * groups;
+      }
+    }
     int64_t perEvent =
         p.kind == ProjectionKind::OneToOne ? 1 : rowMax * colMax * groups;
     worst += uint64_t(src.c * src.h * src.w) * uint64_t(perEvent + 4) + 64;
@@ -311,7 +322,8 @@ CoreParams::verilogParameters() const {
           {"StateDepth", stateDepth}, {"CurrentDepth", currentDepth},
           {"EventDepth", eventDepth}, {"RowIdxDepth", rowIdxDepth},
           {"RowTapDepth", rowTapDepth}, {"ColIdxDepth", colIdxDepth},
-          {"ColTapDepth", colTapDepth}, {"ReadoutWords", readoutWords}};
+          {"ColTapDepth", colTapDepth}, {"ReadoutWords", readoutWords},
+          {"CacheDepth", cacheDepth}};
 }
 
 llvm::json::Value CoreParams::toJson() const {
@@ -332,7 +344,8 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
       &params.maxPops,     &params.maxProjs,    &params.weightDepth,
       &params.paramDepth,  &params.stateDepth,  &params.currentDepth,
       &params.eventDepth,  &params.rowIdxDepth, &params.rowTapDepth,
-      &params.colIdxDepth, &params.colTapDepth, &params.readoutWords};
+      &params.colIdxDepth, &params.colTapDepth, &params.readoutWords,
+      &params.cacheDepth};
   auto names = params.verilogParameters();
   for (size_t i = 0; i < names.size(); ++i) {
     std::optional<int64_t> v = object->getInteger(names[i].first);
@@ -410,6 +423,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.colIdxDepth = depth(p->colIdx.size());
   params.colTapDepth = depth(p->colTaps.size());
   params.readoutWords = depth(size_t(p->readoutWords));
+  params.cacheDepth = depth(size_t(p->cacheWords));
   if (Error err = params.validate())
     return std::move(err);
   return params;
@@ -465,6 +479,17 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
     return p.takeError();
   if (Error err = checkPlan(*p, network, params))
     return std::move(err);
+  // The cache only saves work: without room for it, the input is delivered
+  // at every step instead.
+  bool caches = p->cacheWords > 0 && p->cacheWords <= params.cacheDepth;
+  if (!caches) {
+    for (auto &d : p->projs)
+      d[bus::ProjCached] = 0;
+    for (auto &d : p->pops) {
+      d[bus::PopFlags] &= ~uint32_t(4);
+      d[bus::PopCacheBase] = 0;
+    }
+  }
   CoreImage image;
   image.params = params;
   image.numPops = int64_t(p->pops.size());
@@ -511,6 +536,7 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
   image.rowTaps = packTaps("row_taps", bus::RegionRowTap, p->rowTaps);
   image.colTaps = packTaps("col_taps", bus::RegionColTap, p->colTaps);
   image.readoutGroups = p->readoutWords;
+  image.cachesInput = caches;
   image.worstCaseStepCycles = p->worstCase;
   return image;
 }

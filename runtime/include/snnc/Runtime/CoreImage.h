@@ -32,15 +32,16 @@ enum Ctrl : uint32_t {
   CtrlCommand = 0, CtrlStatus = 1, CtrlInputCount = 2, CtrlNumPops = 3,
   CtrlCyclesLo = 4, CtrlCyclesHi = 5, CtrlSweepWords = 6,
 };
-enum Command : uint32_t { CmdStep = 1, CmdClear = 2 };
+enum Command : uint32_t { CmdStep = 1, CmdClear = 2, CmdStepReplay = 3 };
 enum PopField : uint32_t {
   PopKind = 0, PopGroups = 1, PopLastLanes = 2, PopHeight = 3, PopWidth = 4,
   PopStateBase = 5, PopParamBase = 6, PopEventBase = 7, PopProjFirst = 8,
-  PopProjCount = 9, PopFlags = 10,
+  PopProjCount = 9, PopFlags = 10, PopCacheBase = 11,
 };
 enum ProjField : uint32_t {
   ProjKind = 0, ProjSource = 1, ProjWeightBase = 2, ProjChanStride = 3,
   ProjGroups = 4, ProjLastLanes = 5, ProjRowIdxBase = 6, ProjColIdxBase = 7,
+  ProjCached = 8,
 };
 constexpr uint32_t kDescWords = 16;
 constexpr uint32_t kMaxSlices = 16;
@@ -59,6 +60,9 @@ struct CoreParams {
   int64_t rowIdxDepth = 16, rowTapDepth = 16, colIdxDepth = 16,
           colTapDepth = 16;
   int64_t readoutWords = 2;
+  /// Words of the input-current cache (direct encoding); a network whose
+  /// input currents do not fit runs without it.
+  int64_t cacheDepth = 2;
 
   /// Address widths, as snn_core derives them.
   static int64_t addressBits(int64_t depth);
@@ -103,6 +107,9 @@ struct CoreImage {
   MemoryImage weights, params_, rowIdx, rowTaps, colIdx, colTaps;
   /// Lane words of the readout (position-major, channel groups inner).
   int64_t readoutGroups = 0;
+  /// Direct encoding with the input currents cached: steps after the
+  /// first of a sample run CmdStepReplay.
+  bool cachesInput = false;
   /// An upper bound on the cycles of one time step at full activity: a
   /// simulation that passes it is stuck.
   uint64_t worstCaseStepCycles = 0;
