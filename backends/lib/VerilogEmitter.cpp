@@ -98,10 +98,10 @@ std::string snnc::emitTopModule(const CoreParams &params,
     os << formatv("    .{0}({1}){2}\n", parameters[i].first,
                   parameters[i].second, i + 1 < parameters.size() ? "," : "");
   os << "  ) u_core (\n";
-  const char *ports[] = {"clk_i",        "rst_ni",        "bus_req_i",
-                         "bus_we_i",     "bus_addr_i",    "bus_wdata_i",
-                         "bus_rdata_o",  "busy_o",        "spike_valid_o",
-                         "spike_pop_o",  "spike_chan_o",  "spike_y_o",
+  const char *ports[] = {"clk_i",       "rst_ni",       "bus_req_i",
+                         "bus_we_i",    "bus_addr_i",   "bus_wdata_i",
+                         "bus_rdata_o", "busy_o",       "spike_valid_o",
+                         "spike_pop_o", "spike_chan_o", "spike_y_o",
                          "spike_x_o"};
   for (size_t i = 0; i < std::size(ports); ++i)
     os << formatv("    .{0}({0}){1}\n", ports[i],

@@ -101,10 +101,10 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
                             int64_t steps, bool perStep, int64_t sample,
                             float *out) {
   const CoreParams &params = coreImage.params;
-  uint64_t clearCycles = uint64_t(std::max(
-                             {params.stateDepth, params.currentDepth,
-                              params.cacheDepth})) +
-                         64;
+  uint64_t clearCycles =
+      uint64_t(std::max(
+          {params.stateDepth, params.currentDepth, params.cacheDepth})) +
+      64;
   if (auto cleared = bus->command(bus::CmdClear, clearCycles); !cleared)
     return cleared.takeError();
   uint64_t stepBudget = budget ? budget : coreImage.worstCaseStepCycles;
@@ -121,7 +121,8 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
     auto result =
         bus->command(replay ? bus::CmdStepReplay : bus::CmdStep, stepBudget);
     runStats.simulationSeconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      started)
             .count();
     if (!result)
       return llvm::createStringError(
@@ -163,8 +164,8 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
       if (!hi)
         return hi.takeError();
       int64_t accumulator = int64_t(uint64_t(*hi) << 32 | *lo);
-      out[c * plane + pos] = float(double(readout.unit[c]) *
-                                   double(accumulator) / double(steps));
+      out[c * plane + pos] =
+          float(double(readout.unit[c]) * double(accumulator) / double(steps));
     }
   return Error::success();
 }

@@ -90,9 +90,9 @@ Error planAxis(const CoreProjection &p, bool rows, int64_t srcExtent,
       switch (p.kind) {
       case ProjectionKind::Conv: {
         int64_t kw = p.weightShape[3];
-        for (auto [k, o] : axisTaps(pi, dstExtent, p.weightShape[2 + axis],
-                                    p.strides[axis], p.pads[axis],
-                                    p.dilations[axis]))
+        for (auto [k, o] :
+             axisTaps(pi, dstExtent, p.weightShape[2 + axis], p.strides[axis],
+                      p.pads[axis], p.dilations[axis]))
           taps.push_back(rows ? Tap{k * kw * groups, o * pooledOther * groups}
                               : Tap{k * groups, o * groups});
         break;
@@ -197,8 +197,8 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
           if (pop.kind == PopulationKind::LIF)
             word[l] = {pop.threshold[c], pop.bias[c], pop.decay};
           else
-            plan.maxReadoutBias = std::max(plan.maxReadoutBias,
-                                           std::abs(pop.bias[c]));
+            plan.maxReadoutBias =
+                std::max(plan.maxReadoutBias, std::abs(pop.bias[c]));
         }
         plan.params.push_back(std::move(word));
       }
@@ -207,8 +207,8 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
     if (pop.kind == PopulationKind::LIF) {
       desc[bus::PopStateBase] = uint32_t(plan.stateWords);
       plan.stateWords += words;
-      if (plan.stateBits && (plan.stateBits != pop.stateBits ||
-                             plan.decayBits != pop.decayBits))
+      if (plan.stateBits &&
+          (plan.stateBits != pop.stateBits || plan.decayBits != pop.decayBits))
         return refuse(formatv("population '{0}': the core has one state and "
                               "decay width for all populations",
                               pop.name));
@@ -251,8 +251,8 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
     if (Error err = planAxis(p, true, src.h, py, dst.h, groups, rowStride,
                              plan.rowIdx, plan.rowTaps, rowMax))
       return std::move(err);
-    if (Error err = planAxis(p, false, src.w, px, dst.w, groups, 1,
-                             plan.colIdx, plan.colTaps, colMax))
+    if (Error err = planAxis(p, false, src.w, px, dst.w, groups, 1, plan.colIdx,
+                             plan.colTaps, colMax))
       return std::move(err);
     planWeights(p, lanes, groups, plan.weights);
     // Direct encoding: the input's projections deliver once per sample into
@@ -314,15 +314,24 @@ int64_t CoreParams::addressBits(int64_t depth) {
 
 std::vector<std::pair<std::string, int64_t>>
 CoreParams::verilogParameters() const {
-  return {{"Lanes", lanes},           {"StateBits", stateBits},
-          {"DecayBits", decayBits},   {"ValueBits", valueBits},
-          {"ChanBits", chanBits},     {"CoordBits", coordBits},
-          {"MaxPops", maxPops},       {"MaxProjs", maxProjs},
-          {"WeightDepth", weightDepth}, {"ParamDepth", paramDepth},
-          {"StateDepth", stateDepth}, {"CurrentDepth", currentDepth},
-          {"EventDepth", eventDepth}, {"RowIdxDepth", rowIdxDepth},
-          {"RowTapDepth", rowTapDepth}, {"ColIdxDepth", colIdxDepth},
-          {"ColTapDepth", colTapDepth}, {"ReadoutWords", readoutWords},
+  return {{"Lanes", lanes},
+          {"StateBits", stateBits},
+          {"DecayBits", decayBits},
+          {"ValueBits", valueBits},
+          {"ChanBits", chanBits},
+          {"CoordBits", coordBits},
+          {"MaxPops", maxPops},
+          {"MaxProjs", maxProjs},
+          {"WeightDepth", weightDepth},
+          {"ParamDepth", paramDepth},
+          {"StateDepth", stateDepth},
+          {"CurrentDepth", currentDepth},
+          {"EventDepth", eventDepth},
+          {"RowIdxDepth", rowIdxDepth},
+          {"RowTapDepth", rowTapDepth},
+          {"ColIdxDepth", colIdxDepth},
+          {"ColTapDepth", colTapDepth},
+          {"ReadoutWords", readoutWords},
           {"CacheDepth", cacheDepth}};
 }
 
@@ -368,7 +377,8 @@ Expected<CoreParams> CoreParams::readFile(llvm::StringRef path) {
     return refuse(formatv("{0}: {1}", path, llvm::toString(json.takeError())));
   auto params = fromJson(*json);
   if (!params)
-    return refuse(formatv("{0}: {1}", path, llvm::toString(params.takeError())));
+    return refuse(
+        formatv("{0}: {1}", path, llvm::toString(params.takeError())));
   return params;
 }
 
@@ -383,8 +393,8 @@ Error CoreParams::validate() const {
                   "16-bit channels and coordinates");
   for (auto &[name, value] : verilogParameters())
     if (value < 1 || value > (int64_t(1) << 24))
-      return refuse(formatv("core parameter {0} = {1} is out of range", name,
-                            value));
+      return refuse(
+          formatv("core parameter {0} = {1} is out of range", name, value));
   int64_t widest = std::max({paramLaneBits() * lanes, 8 * lanes, eventBits(),
                              tapBits(), rowTapAW() + 8, colTapAW() + 8});
   if (widest > 32 * int64_t(bus::kMaxSlices))
@@ -504,15 +514,15 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
                          for (int8_t v : p->weights[i])
                            w.put(v, 8);
                        });
-  image.params_ = pack("params", bus::RegionParam,
-                       params.paramLaneBits() * lanes, p->params.size(),
-                       [&](size_t i, WordPacker &w) {
-                         for (const ParamLane &l : p->params[i]) {
-                           w.put(l.threshold, s);
-                           w.put(l.bias, s);
-                           w.put(l.decay, params.decayBits + 1);
-                         }
-                       });
+  image.params_ =
+      pack("params", bus::RegionParam, params.paramLaneBits() * lanes,
+           p->params.size(), [&](size_t i, WordPacker &w) {
+             for (const ParamLane &l : p->params[i]) {
+               w.put(l.threshold, s);
+               w.put(l.bias, s);
+               w.put(l.decay, params.decayBits + 1);
+             }
+           });
   auto packIndex = [&](llvm::StringRef name, uint32_t region,
                        const std::vector<ListHead> &heads, int64_t aw) {
     return pack(name, region, aw + 8, heads.size(),
@@ -529,10 +539,10 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
                   w.put(taps[i].weightOffset, params.weightAW());
                 });
   };
-  image.rowIdx = packIndex("row_idx", bus::RegionRowIdx, p->rowIdx,
-                           params.rowTapAW());
-  image.colIdx = packIndex("col_idx", bus::RegionColIdx, p->colIdx,
-                           params.colTapAW());
+  image.rowIdx =
+      packIndex("row_idx", bus::RegionRowIdx, p->rowIdx, params.rowTapAW());
+  image.colIdx =
+      packIndex("col_idx", bus::RegionColIdx, p->colIdx, params.colTapAW());
   image.rowTaps = packTaps("row_taps", bus::RegionRowTap, p->rowTaps);
   image.colTaps = packTaps("col_taps", bus::RegionColTap, p->colTaps);
   image.readoutGroups = p->readoutWords;
@@ -546,11 +556,11 @@ std::vector<BusWrite> snnc::configurationWrites(const CoreImage &image) {
   writes.push_back({bus::address(bus::RegionCtrl, bus::CtrlNumPops),
                     uint32_t(image.numPops)});
   for (size_t i = 0; i < image.popDescriptors.size(); ++i)
-    writes.push_back({bus::address(bus::RegionPop, uint32_t(i)),
-                      image.popDescriptors[i]});
+    writes.push_back(
+        {bus::address(bus::RegionPop, uint32_t(i)), image.popDescriptors[i]});
   for (size_t i = 0; i < image.projDescriptors.size(); ++i)
-    writes.push_back({bus::address(bus::RegionProj, uint32_t(i)),
-                      image.projDescriptors[i]});
+    writes.push_back(
+        {bus::address(bus::RegionProj, uint32_t(i)), image.projDescriptors[i]});
   for (const MemoryImage *memory : image.memories())
     for (size_t w = 0; w < memory->words.size(); ++w)
       for (size_t s = 0; s < memory->words[w].size(); ++s)
@@ -560,8 +570,8 @@ std::vector<BusWrite> snnc::configurationWrites(const CoreImage &image) {
   return writes;
 }
 
-std::vector<uint32_t> snnc::encodeEventWord(const CoreParams &params,
-                                            int64_t c, int64_t y, int64_t x,
+std::vector<uint32_t> snnc::encodeEventWord(const CoreParams &params, int64_t c,
+                                            int64_t y, int64_t x,
                                             int64_t value) {
   WordPacker packer(params.eventBits());
   packer.put(x, params.coordBits);

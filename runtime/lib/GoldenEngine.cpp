@@ -278,8 +278,9 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       const uint32_t *in = current[i].data();
       uint8_t *spiked = fired[i].data();
       int64_t *state = u.data();
-      numerics::LIFParams params{0, 0, pop.decay, pop.decayBits, pop.stateBits,
-                                 pop.softReset, pop.fireGe};
+      numerics::LIFParams params{
+          0,         0, pop.decay, pop.decayBits, pop.stateBits, pop.softReset,
+          pop.fireGe};
       Geometry shape(pop.shape);
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
         int32_t row = int32_t(pos / shape.w), col = int32_t(pos % shape.w);
@@ -293,8 +294,8 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
           if (spike) {
             events[i].push_back({int32_t(c), row, col, 1});
             if (recording)
-              trace.push_back({int32_t(currentSample), int32_t(t),
-                               int32_t(i), int32_t(c), row, col});
+              trace.push_back({int32_t(currentSample), int32_t(t), int32_t(i),
+                               int32_t(c), row, col});
           }
         }
       }

@@ -149,8 +149,8 @@ Expected<std::string> sim::buildSimulator(const CoreParams &params,
   if (tracing)
     args.push_back("TRACE=--trace");
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*make, args, std::nullopt, redirects, 0,
-                                     0, &message);
+  int rc = llvm::sys::ExecuteAndWait(*make, args, std::nullopt, redirects, 0, 0,
+                                     &message);
   if (rc != 0)
     return simError(formatv("building the RTL simulator failed (see {0}){1}",
                             log, message.empty() ? "" : ": " + message));
@@ -196,11 +196,11 @@ Expected<std::unique_ptr<CoreEngine>>
 sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
   int64_t lanes = options.lanes;
   if (lanes == 0) // the mapper's lanes, rounded down to what the core has
-    lanes = std::min<int64_t>(8, int64_t(llvm::PowerOf2Floor(
-                                     uint64_t(std::max<int64_t>(1, network.lanes)))));
-  Expected<CoreParams> params =
-      options.core ? Expected<CoreParams>(*options.core)
-                   : coreParamsFor(network, lanes);
+    lanes = std::min<int64_t>(8, int64_t(llvm::PowerOf2Floor(uint64_t(
+                                     std::max<int64_t>(1, network.lanes)))));
+  Expected<CoreParams> params = options.core
+                                    ? Expected<CoreParams>(*options.core)
+                                    : coreParamsFor(network, lanes);
   if (!params)
     return params.takeError();
   // Refuse a network the core cannot hold before building anything.
@@ -213,7 +213,8 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
   auto bus = startSimulator(*executable, options.vcdPath);
   if (!bus)
     return bus.takeError();
-  auto engine = CoreEngine::create(std::move(network), *params, std::move(*bus));
+  auto engine =
+      CoreEngine::create(std::move(network), *params, std::move(*bus));
   if (!engine)
     return engine.takeError();
   (*engine)->setCycleBudget(options.cycleBudget);

@@ -153,10 +153,9 @@ TEST(RtlDifferential, RandomNetworks) {
   std::cout << "compared " << coverage.networks << " networks ("
             << coverage.events << " with event input, " << coverage.cached
             << " with cached input currents, " << coverage.residual
-            << " residual and " << coverage.pooled
-            << " pooled projections, " << coverage.silent
-            << " without spikes): " << coverage.outputs << " outputs and "
-            << coverage.spikes << " spikes identical\n";
+            << " residual and " << coverage.pooled << " pooled projections, "
+            << coverage.silent << " without spikes): " << coverage.outputs
+            << " outputs and " << coverage.spikes << " spikes identical\n";
   // A generator that stopped producing activity would make this test vacuous.
   EXPECT_GT(coverage.spikes, 1000 * coverage.networks / 10);
   EXPECT_LT(coverage.silent, coverage.networks / 4);

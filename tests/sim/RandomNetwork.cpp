@@ -74,7 +74,8 @@ CorePopulation Generator::lif(std::vector<int64_t> shape, int64_t scale) {
     // Mostly thresholds a few events reach; sometimes 1 or the maximum.
     int64_t t = chance(0.1) ? (chance(0.5) ? 1 : limit) : pick(1, top);
     pop.threshold.push_back(t);
-    pop.bias.push_back(pick(-std::min(limit, top / 2), std::min(limit, top / 2)));
+    pop.bias.push_back(
+        pick(-std::min(limit, top / 2), std::min(limit, top / 2)));
   }
   return pop;
 }
@@ -207,8 +208,8 @@ CoreNetwork Generator::build() {
   fillWeights(p, {readout.shape[0], net.populations[source].size()});
   int64_t limit = (int64_t(1) << (core.stateBits - 1)) - 1;
   for (int64_t k = 0; k < readout.shape[0]; ++k) {
-    readout.bias.push_back(pick(-std::min<int64_t>(limit, 200),
-                                std::min<int64_t>(limit, 200)));
+    readout.bias.push_back(
+        pick(-std::min<int64_t>(limit, 200), std::min<int64_t>(limit, 200)));
     readout.unit.push_back(float(real(0.001, 0.1)));
   }
   net.projections.push_back(p);
@@ -237,7 +238,7 @@ CoreNetwork randomnet::randomNetwork(uint64_t seed, const CoreParams &core) {
 }
 
 NDArray randomnet::randomInputs(uint64_t seed, const CoreNetwork &net,
-                              int64_t samples) {
+                                int64_t samples) {
   std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ull);
   std::uniform_real_distribution<float> value(0.0f, 1.0f);
   std::bernoulli_distribution zero(0.4);

@@ -13,8 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Pipeline/Pipeline.h"
 
-#include "snnc/Pipeline/Report.h"
 #include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Pipeline/Report.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
@@ -54,8 +54,9 @@ cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                cl::sub(importCmd), cl::sub(runCmd),
                                cl::sub(evalCmd), cl::sub(compileCmd),
                                cl::sub(simCmd), cl::sub(emitCmd));
-cl::opt<std::string> outputPath("o", cl::desc("Output file (emit-verilog: "
-                                              "directory)"),
+cl::opt<std::string> outputPath("o",
+                                cl::desc("Output file (emit-verilog: "
+                                         "directory)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(importCmd), cl::sub(runCmd),
                                 cl::sub(compileCmd), cl::sub(simCmd),
@@ -255,7 +256,6 @@ llvm::Error checkAgainstGolden(CoreNetwork network, const FloatGraph &graph,
   return llvm::Error::success();
 }
 
-
 int runImport(mlir::MLIRContext &context) {
   auto module = pipeline::loadModel(modelPath, context);
   if (!module)
@@ -309,8 +309,7 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
   // The golden comparison needs the network the RTL ran.
   std::optional<CoreNetwork> network;
   if (check) {
-    auto core =
-        pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+    auto core = pipeline::loadCoreNetwork(modelPath, context, compileOptions());
     if (!core)
       return report(core.takeError());
     network = *core;
@@ -331,9 +330,9 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
   if (model->core && bool(simCmd))
     printCycles(model->core->stats(), llvm::outs());
   if (model->core && check)
-    if (llvm::Error err = checkAgainstGolden(std::move(*network), model->graph,
-                                             *input, *output,
-                                             model->core->spikes()))
+    if (llvm::Error err =
+            checkAgainstGolden(std::move(*network), model->graph, *input,
+                               *output, model->core->spikes()))
       return report(std::move(err));
   if (outputPath != "-")
     if (llvm::Error err = writeNpy(outputPath, *output))
@@ -357,12 +356,14 @@ int runEmitVerilog(mlir::MLIRContext &context) {
   auto rtl = rtlOptions();
   if (!rtl)
     return report(rtl.takeError());
-  auto network = pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  auto network =
+      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
   if (!network)
     return report(network.takeError());
   if (llvm::Error err = validateNetwork(*network))
     return report(std::move(err));
-  int64_t laneCount = lanes ? int64_t(lanes) : std::min<int64_t>(8, network->lanes);
+  int64_t laneCount =
+      lanes ? int64_t(lanes) : std::min<int64_t>(8, network->lanes);
   auto params = rtl->core ? llvm::Expected<CoreParams>(*rtl->core)
                           : coreParamsFor(*network, laneCount);
   if (!params)
@@ -397,8 +398,8 @@ int runEval(mlir::MLIRContext &context) {
   if (!rtl)
     return report(rtl.takeError());
   for (EngineKind kind : engines) {
-    auto model =
-        pipeline::prepareModel(modelPath, context, kind, compileOptions(), *rtl);
+    auto model = pipeline::prepareModel(modelPath, context, kind,
+                                        compileOptions(), *rtl);
     if (!model)
       return report(model.takeError());
     models.push_back(std::move(*model));
@@ -444,9 +445,9 @@ int runEval(mlir::MLIRContext &context) {
       return rc;
   }
   if (percents.size() == 2)
-    llvm::outs() << llvm::formatv(
-        "difference ({0} - float): {1:F2} points\n",
-        pipeline::engineName(engines[1]), percents[1] - percents[0]);
+    llvm::outs() << llvm::formatv("difference ({0} - float): {1:F2} points\n",
+                                  pipeline::engineName(engines[1]),
+                                  percents[1] - percents[0]);
   return 0;
 }
 

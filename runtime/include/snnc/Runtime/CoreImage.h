@@ -24,23 +24,52 @@ namespace snnc {
 /// hw/rtl/snn_pkg.sv, value for value.
 namespace bus {
 enum Region : uint32_t {
-  RegionCtrl = 0, RegionPop = 1, RegionProj = 2, RegionWeight = 3,
-  RegionParam = 4, RegionRowIdx = 5, RegionRowTap = 6, RegionColIdx = 7,
-  RegionColTap = 8, RegionEvent = 9, RegionReadout = 10, RegionPerf = 11,
+  RegionCtrl = 0,
+  RegionPop = 1,
+  RegionProj = 2,
+  RegionWeight = 3,
+  RegionParam = 4,
+  RegionRowIdx = 5,
+  RegionRowTap = 6,
+  RegionColIdx = 7,
+  RegionColTap = 8,
+  RegionEvent = 9,
+  RegionReadout = 10,
+  RegionPerf = 11,
 };
 enum Ctrl : uint32_t {
-  CtrlCommand = 0, CtrlStatus = 1, CtrlInputCount = 2, CtrlNumPops = 3,
-  CtrlCyclesLo = 4, CtrlCyclesHi = 5, CtrlSweepWords = 6,
+  CtrlCommand = 0,
+  CtrlStatus = 1,
+  CtrlInputCount = 2,
+  CtrlNumPops = 3,
+  CtrlCyclesLo = 4,
+  CtrlCyclesHi = 5,
+  CtrlSweepWords = 6,
 };
 enum Command : uint32_t { CmdStep = 1, CmdClear = 2, CmdStepReplay = 3 };
 enum PopField : uint32_t {
-  PopKind = 0, PopGroups = 1, PopLastLanes = 2, PopHeight = 3, PopWidth = 4,
-  PopStateBase = 5, PopParamBase = 6, PopEventBase = 7, PopProjFirst = 8,
-  PopProjCount = 9, PopFlags = 10, PopCacheBase = 11,
+  PopKind = 0,
+  PopGroups = 1,
+  PopLastLanes = 2,
+  PopHeight = 3,
+  PopWidth = 4,
+  PopStateBase = 5,
+  PopParamBase = 6,
+  PopEventBase = 7,
+  PopProjFirst = 8,
+  PopProjCount = 9,
+  PopFlags = 10,
+  PopCacheBase = 11,
 };
 enum ProjField : uint32_t {
-  ProjKind = 0, ProjSource = 1, ProjWeightBase = 2, ProjChanStride = 3,
-  ProjGroups = 4, ProjLastLanes = 5, ProjRowIdxBase = 6, ProjColIdxBase = 7,
+  ProjKind = 0,
+  ProjSource = 1,
+  ProjWeightBase = 2,
+  ProjChanStride = 3,
+  ProjGroups = 4,
+  ProjLastLanes = 5,
+  ProjRowIdxBase = 6,
+  ProjColIdxBase = 7,
   ProjCached = 8,
 };
 constexpr uint32_t kDescWords = 16;

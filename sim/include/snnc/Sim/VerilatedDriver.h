@@ -93,8 +93,9 @@ public:
       if (cycles >= budget)
         return false;
       if (top->spike_valid_o)
-        spikes.push_back({uint16_t(top->spike_pop_o), uint16_t(top->spike_chan_o),
-                          uint16_t(top->spike_y_o), uint16_t(top->spike_x_o)});
+        spikes.push_back({uint16_t(top->spike_pop_o),
+                          uint16_t(top->spike_chan_o), uint16_t(top->spike_y_o),
+                          uint16_t(top->spike_x_o)});
       tick();
       ++cycles;
     }

@@ -4,10 +4,10 @@
 
 #include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/CoreNetwork.h"
-#include "snnc/Sim/RtlEngine.h"
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/FloatGraph.h"
 #include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Sim/RtlEngine.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
