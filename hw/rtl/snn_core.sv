@@ -31,7 +31,8 @@ module snn_core #(
   parameter int unsigned ColIdxDepth  = 16,
   parameter int unsigned ColTapDepth  = 16,
   parameter int unsigned ReadoutWords = 2,
-  parameter int unsigned CacheDepth   = 2
+  parameter int unsigned CacheDepth   = 2,
+  parameter int unsigned SlotDepth    = 2
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -67,7 +68,10 @@ module snn_core #(
   localparam int unsigned ProjDescAW = $clog2((MaxProjs * snn_pkg::DescWords) > 1 ? (MaxProjs * snn_pkg::DescWords) : 2);
   localparam int unsigned ReadoutAW = $clog2((ReadoutWords * Lanes) > 1 ? (ReadoutWords * Lanes) : 2);
   localparam int unsigned ClearDepth0 = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
-  localparam int unsigned ClearDepth = ClearDepth0 > CacheDepth ? ClearDepth0 : CacheDepth;
+  localparam int unsigned ClearDepth1 = ClearDepth0 > CacheDepth ? ClearDepth0 : CacheDepth;
+  localparam int unsigned ClearDepth = ClearDepth1 > SlotDepth ? ClearDepth1 : SlotDepth;
+  localparam int unsigned SlotAW    = $clog2((SlotDepth) > 1 ? (SlotDepth) : 2);
+  localparam int unsigned StepBits  = 16;
   localparam int unsigned ClearAW   = $clog2(ClearDepth > 1 ? ClearDepth : 2) + 1;
 
   localparam int unsigned WeightW  = 8 * Lanes;
@@ -81,8 +85,8 @@ module snn_core #(
   localparam int unsigned StageW   = 32 * 16;
   localparam int unsigned DescW    = snn_pkg::DescWords;
 
-  typedef enum logic [2:0] {
-    StIdle, StClear, StPop, StDeliverStart, StDeliver, StSweepStart, StSweep
+  typedef enum logic [3:0] {
+    StIdle, StClear, StPop, StDeliverStart, StDeliver, StSweepStart, StSweep, StSweepDrain
   } state_e;
 
   // ---- Host bus ---------------------------------------------------------------
@@ -223,7 +227,12 @@ module snn_core #(
   logic readout_we;
   logic [CurrentAW-1:0] readout_word;
   logic [64*Lanes-1:0] readout_add;
-  logic sweep_spike;
+  logic sweep_spike, sweep_drop, merge_new, merge_busy, merge_event_we;
+  logic [CoordBits-1:0] sweep_py, sweep_px;
+  logic [SlotAW-1:0] sweep_slot;
+  logic [EventAW-1:0] merge_event_raddr, merge_event_waddr, deliver_event_raddr;
+  logic [EventW-1:0] merge_event_wdata;
+  logic [StepBits-1:0] step_q;
   logic [ChanBits-1:0] sweep_chan;
   logic [CoordBits-1:0] sweep_y, sweep_x;
 
@@ -244,7 +253,7 @@ module snn_core #(
     .last_mask_i    (proj_last_mask),
     .row_idx_base_i (RowIdxAW'(proj_word[snn_pkg::ProjRowIdxBase])),
     .col_idx_base_i (ColIdxAW'(proj_word[snn_pkg::ProjColIdxBase])),
-    .event_raddr_o  (event_raddr),
+    .event_raddr_o  (deliver_event_raddr),
     .event_rdata_i  (event_rdata),
     .row_idx_raddr_o(row_idx_raddr),
     .row_idx_rdata_i(row_idx_rdata),
@@ -267,7 +276,7 @@ module snn_core #(
   snn_sweep #(
     .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
-    .CacheAW(CacheAW)
+    .CacheAW(CacheAW), .SlotAW(SlotAW)
   ) u_sweep (
     .clk_i, .rst_ni,
     .start_i        (state_q == StSweepStart),
@@ -280,6 +289,10 @@ module snn_core #(
     .last_mask_i    (pop_last_mask),
     .height_i       (CoordBits'(pop_word[snn_pkg::PopHeight])),
     .width_i        (CoordBits'(pop_word[snn_pkg::PopWidth])),
+    .pool_y_i       (CoordBits'(pop_word[snn_pkg::PopPoolY])),
+    .pool_x_i       (CoordBits'(pop_word[snn_pkg::PopPoolX])),
+    .pooled_height_i(CoordBits'(pop_word[snn_pkg::PopPooledH])),
+    .pooled_width_i (CoordBits'(pop_word[snn_pkg::PopPooledW])),
     .state_base_i   (StateAW'(pop_word[snn_pkg::PopStateBase])),
     .param_base_i   (ParamAW'(pop_word[snn_pkg::PopParamBase])),
     .cache_base_i   (cache_base),
@@ -303,11 +316,44 @@ module snn_core #(
     .spike_chan_o   (sweep_chan),
     .spike_y_o      (sweep_y),
     .spike_x_o      (sweep_x),
+    .spike_py_o     (sweep_py),
+    .spike_px_o     (sweep_px),
+    .spike_slot_o   (sweep_slot),
+    .spike_drop_o   (sweep_drop),
     .word_o         (sweep_word)
   );
 
+  snn_merge #(
+    .Lanes(Lanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
+    .EventAW(EventAW), .SlotDepth(SlotDepth), .StepTagW(PopAW + StepBits)
+  ) u_merge (
+    .clk_i, .rst_ni,
+    .merge_i      (pop_word[snn_pkg::PopFlags][3]),
+    .step_tag_i   ({pop_q, step_q}),
+    .event_base_i (EventAW'(pop_word[snn_pkg::PopEventBase])),
+    .event_count_i(EventAW'(event_count_q[pop_q])),
+    .new_event_o  (merge_new),
+    .busy_o       (merge_busy),
+    .spike_valid_i(sweep_spike),
+    .spike_chan_i (sweep_chan),
+    .spike_y_i    (sweep_y),
+    .spike_x_i    (sweep_x),
+    .spike_py_i   (sweep_py),
+    .spike_px_i   (sweep_px),
+    .spike_slot_i (sweep_slot),
+    .spike_drop_i (sweep_drop),
+    .clear_we_i   (clearing && 32'(clear_q) < SlotDepth),
+    .clear_addr_i (SlotAW'(clear_q)),
+    .event_raddr_o(merge_event_raddr),
+    .event_rdata_i(event_rdata),
+    .event_we_o   (merge_event_we),
+    .event_waddr_o(merge_event_waddr),
+    .event_wdata_o(merge_event_wdata)
+  );
+
   // ---- Memory port sharing -----------------------------------------------------
-  assign sweeping = state_q == StSweep;
+  assign sweeping = state_q == StSweep || state_q == StSweepDrain;
+  assign event_raddr = sweeping ? merge_event_raddr : deliver_event_raddr;
   assign clearing = state_q == StClear;
   assign current_raddr = sweeping ? sweep_current_raddr : deliver_current_raddr;
   assign cache_raddr = sweeping ? sweep_cache_raddr
@@ -350,10 +396,10 @@ module snn_core #(
     event_we = event_host_we;
     event_waddr = EventAW'(word);
     event_wdata = wide[EventW-1:0];
-    if (sweep_spike) begin
+    if (merge_event_we) begin
       event_we = 1'b1;
-      event_waddr = EventAW'(pop_word[snn_pkg::PopEventBase]) + EventAW'(event_count_q[pop_q]);
-      event_wdata = {ValueBits'(1), sweep_chan, sweep_y, sweep_x};
+      event_waddr = merge_event_waddr;
+      event_wdata = merge_event_wdata;
     end
   end
 
@@ -380,6 +426,7 @@ module snn_core #(
     if (!rst_ni) begin
       state_q <= StIdle;
       replay_q <= 1'b0;
+      step_q <= '0;
       pop_q <= '0;
       proj_q <= '0;
       proj_end_q <= '0;
@@ -393,11 +440,13 @@ module snn_core #(
         StIdle: begin
           if (command_step || command_replay) begin
             state_q <= StPop;
+            step_q <= step_q + 1'b1;
             replay_q <= command_replay;
             pop_q <= PopAW'(1);
             cycles_q <= '0;
           end else if (command_clear) begin
             state_q <= StClear;
+            step_q <= '0;
             clear_q <= '0;
             cycles_q <= '0;
           end
@@ -429,8 +478,10 @@ module snn_core #(
           end
         end
         StSweepStart: state_q <= StSweep;
-        StSweep: begin
-          if (sweep_done) begin
+        // The last spikes are still being written: wait for snn_merge.
+        StSweep: if (sweep_done) state_q <= StSweepDrain;
+        StSweepDrain: begin
+          if (!merge_busy) begin
             pop_q <= pop_q + 1'b1;
             state_q <= ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPop : StIdle;
           end
@@ -468,7 +519,7 @@ module snn_core #(
       if (state_q == StSweepStart) begin
         event_count_q[pop_q] <= '0;
       end
-      if (sweep_spike) begin
+      if (merge_new) begin
         event_count_q[pop_q] <= event_count_q[pop_q] + 1'b1;
       end
       if (sweep_word) begin

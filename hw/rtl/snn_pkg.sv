@@ -49,8 +49,13 @@ package snn_pkg;
   parameter int unsigned PopProjFirst = 8;
   parameter int unsigned PopProjCount = 9;
   parameter int unsigned PopFlags     = 10; // bit 0 soft reset, bit 1 fire >=,
-                                            // bit 2 add the cached input current
+                                            // bit 2 add the cached input current,
+                                            // bit 3 merge spikes per pooling window
   parameter int unsigned PopCacheBase = 11;
+  parameter int unsigned PopPoolY     = 12; // pooling window of its consumers
+  parameter int unsigned PopPoolX     = 13; // (1, 1 when they do not pool)
+  parameter int unsigned PopPooledH   = 14; // whole windows per column
+  parameter int unsigned PopPooledW   = 15; // whole windows per row
 
   parameter int unsigned PopKindInput   = 0;
   parameter int unsigned PopKindLif     = 1;

@@ -27,6 +27,7 @@ module snn_sweep #(
   parameter int unsigned StateAW   = 8,
   parameter int unsigned ParamAW   = 8,
   parameter int unsigned CacheAW   = 8,
+  parameter int unsigned SlotAW    = 8,
   localparam int unsigned StateW   = StateBits + 1,
   localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
 ) (
@@ -43,6 +44,11 @@ module snn_sweep #(
   input  logic [Lanes-1:0]           last_mask_i,
   input  logic [CoordBits-1:0]       height_i,
   input  logic [CoordBits-1:0]       width_i,
+  // Pooled coordinates of each spike, for snn_merge: window, pooled extent.
+  input  logic [CoordBits-1:0]       pool_y_i,
+  input  logic [CoordBits-1:0]       pool_x_i,
+  input  logic [CoordBits-1:0]       pooled_height_i,
+  input  logic [CoordBits-1:0]       pooled_width_i,
   input  logic [StateAW-1:0]         state_base_i,
   input  logic [ParamAW-1:0]         param_base_i,
   input  logic [CacheAW-1:0]         cache_base_i,
@@ -70,27 +76,70 @@ module snn_sweep #(
   output logic [ChanBits-1:0]        spike_chan_o,
   output logic [CoordBits-1:0]       spike_y_o,
   output logic [CoordBits-1:0]       spike_x_o,
+  output logic [CoordBits-1:0]       spike_py_o,   // pooled row
+  output logic [CoordBits-1:0]       spike_px_o,   // pooled column
+  output logic [SlotAW-1:0]          spike_slot_o, // lane word in a pooled row
+  output logic                       spike_drop_o, // past the last whole window
   output logic                       word_o
 );
 
   localparam int unsigned LaneSelW = (Lanes > 1) ? $clog2(Lanes) : 1;
 
+  // Where a word sits: its position, and the pooling window it falls in
+  // (kept as counters, so nothing divides).
+  typedef struct packed {
+    logic [CoordBits-1:0] y, x, py, px;
+    logic [SlotAW-1:0]    pcol; // px * groups
+  } where_t;
+  typedef struct packed {
+    where_t               w;
+    logic [CoordBits-1:0] y_in, x_in; // offsets inside the window
+  } place_t;
+
   logic running_q, all_issued_q;
   logic [CurrentAW-1:0] n_q, g_q;
-  logic [CoordBits-1:0] y_q, x_q;
+  place_t at_q;
   logic s1_valid_q;
   logic [CurrentAW-1:0] s1_n_q, s1_g_q;
-  logic [CoordBits-1:0] s1_y_q, s1_x_q;
+  where_t s1_at_q;
   logic [Lanes-1:0] e_mask_q;
   logic [CurrentAW-1:0] e_g_q;
-  logic [CoordBits-1:0] e_y_q, e_x_q;
+  where_t e_at_q;
 
   // ---- S0: walk the words ---------------------------------------------------
   logic last_g, last_x, last_y, issue;
   logic [Lanes-1:0] s1_spikes, e_rest, e_next;
   assign last_g = g_q == groups_i - CurrentAW'(1);
-  assign last_x = x_q == width_i - CoordBits'(1);
-  assign last_y = y_q == height_i - CoordBits'(1);
+  assign last_x = at_q.w.x == width_i - CoordBits'(1);
+  assign last_y = at_q.w.y == height_i - CoordBits'(1);
+
+  // The next position after the last lane word of this one.
+  place_t at_next;
+  always_comb begin
+    at_next = at_q;
+    if (!last_x) begin
+      at_next.w.x = at_q.w.x + CoordBits'(1);
+      if (at_q.x_in == pool_x_i - CoordBits'(1)) begin
+        at_next.x_in = '0;
+        at_next.w.px = at_q.w.px + CoordBits'(1);
+        at_next.w.pcol = at_q.w.pcol + SlotAW'(groups_i);
+      end else begin
+        at_next.x_in = at_q.x_in + CoordBits'(1);
+      end
+    end else begin
+      at_next.w.x = '0;
+      at_next.x_in = '0;
+      at_next.w.px = '0;
+      at_next.w.pcol = '0;
+      at_next.w.y = at_q.w.y + CoordBits'(1);
+      if (at_q.y_in == pool_y_i - CoordBits'(1)) begin
+        at_next.y_in = '0;
+        at_next.w.py = at_q.w.py + CoordBits'(1);
+      end else begin
+        at_next.y_in = at_q.y_in + CoordBits'(1);
+      end
+    end
+  end
   assign e_rest = e_mask_q & (e_mask_q - Lanes'(1));
   assign e_next = (e_rest == '0) ? (s1_valid_q ? s1_spikes : '0) : e_rest;
   assign issue = running_q && !all_issued_q && ((e_next & (e_next - Lanes'(1))) == '0);
@@ -159,8 +208,12 @@ module snn_sweep #(
   end
   assign spike_valid_o = e_mask_q != '0;
   assign spike_chan_o = ChanBits'(32'(e_g_q) * Lanes + 32'(lane));
-  assign spike_y_o = e_y_q;
-  assign spike_x_o = e_x_q;
+  assign spike_y_o = e_at_q.y;
+  assign spike_x_o = e_at_q.x;
+  assign spike_py_o = e_at_q.py;
+  assign spike_px_o = e_at_q.px;
+  assign spike_slot_o = e_at_q.pcol + SlotAW'(e_g_q);
+  assign spike_drop_o = (e_at_q.py >= pooled_height_i) || (e_at_q.px >= pooled_width_i);
 
   assign done_o = running_q && all_issued_q && !s1_valid_q && (e_mask_q == '0);
 
@@ -170,25 +223,21 @@ module snn_sweep #(
       all_issued_q <= 1'b0;
       n_q <= '0;
       g_q <= '0;
-      y_q <= '0;
-      x_q <= '0;
+      at_q <= '0;
       s1_valid_q <= 1'b0;
       s1_n_q <= '0;
       s1_g_q <= '0;
-      s1_y_q <= '0;
-      s1_x_q <= '0;
+      s1_at_q <= '0;
       e_mask_q <= '0;
       e_g_q <= '0;
-      e_y_q <= '0;
-      e_x_q <= '0;
+      e_at_q <= '0;
     end else begin
       if (start_i) begin
         running_q <= 1'b1;
         all_issued_q <= 1'b0;
         n_q <= '0;
         g_q <= '0;
-        y_q <= '0;
-        x_q <= '0;
+        at_q <= '0;
       end else if (done_o) begin
         running_q <= 1'b0;
       end else if (issue) begin
@@ -197,25 +246,18 @@ module snn_sweep #(
           g_q <= g_q + CurrentAW'(1);
         end else begin
           g_q <= '0;
-          if (!last_x) begin
-            x_q <= x_q + CoordBits'(1);
-          end else begin
-            x_q <= '0;
-            y_q <= y_q + CoordBits'(1);
-            all_issued_q <= last_y;
-          end
+          at_q <= at_next;
+          all_issued_q <= last_x && last_y;
         end
       end
       s1_valid_q <= issue;
       s1_n_q <= n_q;
       s1_g_q <= g_q;
-      s1_y_q <= y_q;
-      s1_x_q <= x_q;
+      s1_at_q <= at_q.w;
       e_mask_q <= e_next;
       if (e_rest == '0) begin
         e_g_q <= s1_g_q;
-        e_y_q <= s1_y_q;
-        e_x_q <= s1_x_q;
+        e_at_q <= s1_at_q;
       end
     end
   end

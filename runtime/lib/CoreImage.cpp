@@ -51,11 +51,17 @@ struct Plan {
   std::vector<Tap> rowTaps, colTaps;
   int64_t stateWords = 0, currentWords = 0, eventWords = 0, readoutWords = 0;
   int64_t cacheWords = 0; // input-current cache (direct encoding)
+  int64_t slotWords = 0;  // spike-merging slots: one pooled row
+  bool merges = false;    // some population merges its pooled spikes
   int64_t maxChannel = 0, maxCoord = 1, valueBits = 2;
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
   uint64_t worstCase = 0;
 };
+
+int64_t bitsFor(int64_t value) {
+  return value < 2 ? 1 : int64_t(llvm::Log2_64_Ceil(uint64_t(value) + 1));
+}
 
 int64_t groupsOf(int64_t channels, int64_t lanes) {
   return (channels + lanes - 1) / lanes;
@@ -162,10 +168,35 @@ void planWeights(const CoreProjection &p, int64_t lanes, int64_t groups,
   }
 }
 
-Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
+/// The pooling window a population's spikes may be merged over: the one
+/// every consumer uses, if they all pool the same way; none otherwise.
+std::vector<std::vector<int64_t>> mergeWindows(const CoreNetwork &net) {
+  std::vector<std::vector<int64_t>> windows(net.populations.size());
+  for (size_t i = 1; i < net.populations.size(); ++i) {
+    if (net.populations[i].kind != PopulationKind::LIF)
+      continue;
+    std::optional<std::vector<int64_t>> common;
+    bool same = true;
+    for (const CoreProjection &p : net.projections) {
+      if (p.source != int(i))
+        continue;
+      if (common && *common != p.inputPool)
+        same = false;
+      common = p.inputPool;
+    }
+    if (same && common && !common->empty() && (*common)[0] * (*common)[1] > 1)
+      windows[i] = *common;
+  }
+  return windows;
+}
+
+Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
   Plan plan;
   plan.lanes = lanes;
   plan.valueBits = std::max<int64_t>(2, net.input.bits);
+  std::vector<std::vector<int64_t>> windows(net.populations.size());
+  if (merge)
+    windows = mergeWindows(net);
   uint64_t worst = 0;
   std::vector<int64_t> eventBase(net.populations.size(), 0);
   for (size_t i = 0; i < net.populations.size(); ++i) {
@@ -181,6 +212,20 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
     desc[bus::PopFlags] = uint32_t(pop.softReset) | uint32_t(pop.fireGe) << 1;
+    // Spikes in one window of the consumers' pooling become one event.
+    const std::vector<int64_t> &window = windows[i];
+    int64_t wy = window.empty() ? 1 : window[0];
+    int64_t wx = window.empty() ? 1 : window[1];
+    desc[bus::PopPoolY] = uint32_t(wy);
+    desc[bus::PopPoolX] = uint32_t(wx);
+    desc[bus::PopPooledH] = uint32_t(g.h / wy);
+    desc[bus::PopPooledW] = uint32_t(g.w / wx);
+    if (!window.empty()) {
+      desc[bus::PopFlags] |= 8;
+      plan.merges = true;
+      plan.slotWords = std::max(plan.slotWords, (g.w / wx) * groups);
+      plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx) + 1);
+    }
     if (pop.kind != PopulationKind::Readout) {
       desc[bus::PopEventBase] = uint32_t(plan.eventWords);
       eventBase[i] = plan.eventWords;
@@ -226,6 +271,12 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes) {
     int64_t groups = groupsOf(dst.c, lanes);
     int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
     int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
+    if (!windows[p.source].empty()) {
+      // The source's events already carry pooled addresses.
+      src.h /= py;
+      src.w /= px;
+      py = px = 1;
+    }
     std::vector<uint32_t> desc(bus::kDescWords, 0);
     std::vector<uint32_t> &target = plan.pops[p.target];
     if (target[bus::PopProjCount] == 0)
@@ -303,9 +354,6 @@ MemoryImage pack(llvm::StringRef name, uint32_t region, int64_t width,
   return image;
 }
 
-int64_t bitsFor(int64_t value) {
-  return value < 2 ? 1 : int64_t(llvm::Log2_64_Ceil(uint64_t(value) + 1));
-}
 } // namespace
 
 int64_t CoreParams::addressBits(int64_t depth) {
@@ -332,7 +380,8 @@ CoreParams::verilogParameters() const {
           {"ColIdxDepth", colIdxDepth},
           {"ColTapDepth", colTapDepth},
           {"ReadoutWords", readoutWords},
-          {"CacheDepth", cacheDepth}};
+          {"CacheDepth", cacheDepth},
+          {"SlotDepth", slotDepth}};
 }
 
 llvm::json::Value CoreParams::toJson() const {
@@ -354,7 +403,7 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
       &params.paramDepth,  &params.stateDepth,  &params.currentDepth,
       &params.eventDepth,  &params.rowIdxDepth, &params.rowTapDepth,
       &params.colIdxDepth, &params.colTapDepth, &params.readoutWords,
-      &params.cacheDepth};
+      &params.cacheDepth,  &params.slotDepth};
   auto names = params.verilogParameters();
   for (size_t i = 0; i < names.size(); ++i) {
     std::optional<int64_t> v = object->getInteger(names[i].first);
@@ -410,7 +459,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   probe.lanes = lanes;
   if (Error err = probe.validate())
     return std::move(err);
-  auto p = plan(network, lanes);
+  auto p = plan(network, lanes, /*merge=*/true);
   if (!p)
     return p.takeError();
   auto depth = [](size_t n) { return std::max<int64_t>(2, int64_t(n)); };
@@ -434,6 +483,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.colTapDepth = depth(p->colTaps.size());
   params.readoutWords = depth(size_t(p->readoutWords));
   params.cacheDepth = depth(size_t(p->cacheWords));
+  params.slotDepth = depth(size_t(p->slotWords));
   if (Error err = params.validate())
     return std::move(err);
   return params;
@@ -484,9 +534,17 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
                                          const CoreParams &params) {
   if (Error err = params.validate())
     return std::move(err);
-  auto p = plan(network, params.lanes);
+  auto p = plan(network, params.lanes, /*merge=*/true);
   if (!p)
     return p.takeError();
+  // Merging pooled spikes only saves work: a core without the slots (or
+  // the event value bits) for it runs the network unmerged.
+  if (p->merges &&
+      (p->slotWords > params.slotDepth || p->valueBits > params.valueBits)) {
+    p = plan(network, params.lanes, /*merge=*/false);
+    if (!p)
+      return p.takeError();
+  }
   if (Error err = checkPlan(*p, network, params))
     return std::move(err);
   // The cache only saves work: without room for it, the input is delivered
@@ -547,6 +605,7 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
   image.colTaps = packTaps("col_taps", bus::RegionColTap, p->colTaps);
   image.readoutGroups = p->readoutWords;
   image.cachesInput = caches;
+  image.mergesPooledSpikes = p->merges;
   image.worstCaseStepCycles = p->worstCase;
   return image;
 }

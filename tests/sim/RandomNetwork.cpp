@@ -138,7 +138,7 @@ CoreNetwork Generator::build() {
     p.target = target;
     std::vector<int64_t> shape;
     double kind = real(0, 1);
-    if (spatial && src.shape[1] >= 2 && src.shape[2] >= 2 && chance(0.3))
+    if (spatial && src.shape[1] >= 2 && src.shape[2] >= 2 && chance(0.45))
       p.inputPool = {pick(1, std::min<int64_t>(3, src.shape[1])),
                      pick(1, std::min<int64_t>(3, src.shape[2]))};
     if (spatial && kind < 0.7) {
@@ -205,7 +205,15 @@ CoreNetwork Generator::build() {
   readout.name = "readout";
   readout.kind = PopulationKind::Readout;
   readout.shape = {pick(1, 10)};
-  fillWeights(p, {readout.shape[0], net.populations[source].size()});
+  const CorePopulation &last = net.populations[source];
+  std::vector<int64_t> from = last.shape;
+  if (from.size() == 3 && from[1] >= 2 && from[2] >= 2 && chance(0.3)) {
+    p.inputPool = {pick(1, std::min<int64_t>(3, from[1])),
+                   pick(1, std::min<int64_t>(3, from[2]))};
+    from[1] /= p.inputPool[0];
+    from[2] /= p.inputPool[1];
+  }
+  fillWeights(p, {readout.shape[0], NDArray::product(from)});
   int64_t limit = (int64_t(1) << (core.stateBits - 1)) - 1;
   for (int64_t k = 0; k < readout.shape[0]; ++k) {
     readout.bias.push_back(

@@ -60,6 +60,10 @@ enum PopField : uint32_t {
   PopProjCount = 9,
   PopFlags = 10,
   PopCacheBase = 11,
+  PopPoolY = 12,
+  PopPoolX = 13,
+  PopPooledH = 14,
+  PopPooledW = 15,
 };
 enum ProjField : uint32_t {
   ProjKind = 0,
@@ -92,6 +96,9 @@ struct CoreParams {
   /// Words of the input-current cache (direct encoding); a network whose
   /// input currents do not fit runs without it.
   int64_t cacheDepth = 2;
+  /// Slots (lane words of one pooled row) for merging pooled spikes; a
+  /// network that needs more runs unmerged.
+  int64_t slotDepth = 2;
 
   /// Address widths, as snn_core derives them.
   static int64_t addressBits(int64_t depth);
@@ -139,6 +146,8 @@ struct CoreImage {
   /// Direct encoding with the input currents cached: steps after the
   /// first of a sample run CmdStepReplay.
   bool cachesInput = false;
+  /// Some population's spikes are merged per pooling window.
+  bool mergesPooledSpikes = false;
   /// An upper bound on the cycles of one time step at full activity: a
   /// simulation that passes it is stuck.
   uint64_t worstCaseStepCycles = 0;
