@@ -26,8 +26,9 @@ struct TargetDesc {
 };
 
 constexpr TargetDesc kTargets[] = {
-    // A simulation core, generous in size: 16 lanes, 64 Mbit + 4 Mbit.
-    {"sim", 16, "state_ram", int64_t(64) << 20, "param_ram", int64_t(4) << 20,
+    // A simulation core, generous in size: 8 lanes (the most snn_core
+    // has), 64 Mbit + 4 Mbit.
+    {"sim", 8, "state_ram", int64_t(64) << 20, "param_ram", int64_t(4) << 20,
      32},
     // Lattice iCE40 UP5K: 4 x 256 Kbit SPRAM, 30 x 4 Kbit EBR, 8 DSPs
     // (one multiplier per lane for graded input events: 8 lanes at most;

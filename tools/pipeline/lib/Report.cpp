@@ -88,8 +88,13 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
       else
         layer.synapticOps += fanOutSum(net, p) * timesteps;
     }
-    layer.cycles = (layer.synapticOps + net.lanes - 1) / net.lanes +
-                   layer.neurons * timesteps;
+    // The RTL core's lower bound (docs/core.md): L SOPs per cycle, and a
+    // sweep of the population's lane words at every step.  The core runs
+    // within a few percent of it (docs/benchmarks.md).
+    int64_t laneWords =
+        pop.plane() * ((pop.channels() + net.lanes - 1) / net.lanes);
+    layer.cycles =
+        (layer.synapticOps + net.lanes - 1) / net.lanes + laneWords * timesteps;
     report.layers.push_back(layer);
   }
   return report;

@@ -17,7 +17,7 @@ struct LayerReport {
   int64_t thresholdMin = 0, thresholdMax = 0; // 0, 0 for the readout
   std::string decay;       // "x64>>8", or ">>2" for an exact shift
   int64_t synapticOps = 0; // per inference: measured, or the upper bound
-  int64_t cycles = 0;      // ceil(SOPs / lanes) + one update per neuron-step
+  int64_t cycles = 0;      // ceil(SOPs / lanes) + lane words swept per step
 };
 
 struct CompileReport {
