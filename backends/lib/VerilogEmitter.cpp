@@ -56,7 +56,8 @@ TRACE ?=
 sim: Vsnn_top
 Vsnn_top: $(RTL) harness/snnc_rtl_server.cpp harness/snnc/Sim/VerilatedDriver.h
 	$(VERILATOR) --cc --exe --build -j 2 -O3 $(TRACE) -Wno-fatal --top-module snn_top \
-	  -Mdir obj_dir -o Vsnn_top -CFLAGS "-O2 -I$(CURDIR)/harness" \
+	  -Mdir obj_dir -o Vsnn_top -CFLAGS "-I$(CURDIR)/harness" \
+	  -MAKEFLAGS "OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2" \
 	  $(RTL) harness/snnc_rtl_server.cpp
 	cp obj_dir/Vsnn_top $@
 
@@ -70,6 +71,17 @@ snn_top.json: $(RTL)
 .PHONY: sim lint synth
 )";
 } // namespace
+
+std::string snnc::coreMakefile() {
+  // The Makefile lists the RTL in the order the sources are embedded.
+  std::string rtl;
+  for (const EmbeddedFile &file : coreSources())
+    if (llvm::StringRef(file.name).startswith("rtl/"))
+      rtl += (rtl.empty() ? "" : " ") + std::string(file.name);
+  std::string makefile = kMakefile;
+  makefile.replace(makefile.find("@RTL@"), 5, rtl);
+  return makefile;
+}
 
 std::string snnc::emitTopModule(const CoreParams &params,
                                 llvm::StringRef origin) {
@@ -117,14 +129,7 @@ Error snnc::emitVerilog(const CoreParams &params, const CoreImage *image,
   // Everything is rendered before the first file is written.
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("snn_top.sv", emitTopModule(params, origin));
-  // The Makefile lists the RTL in the order the sources are embedded.
-  std::string rtl;
-  for (const EmbeddedFile &file : coreSources())
-    if (llvm::StringRef(file.name).startswith("rtl/"))
-      rtl += (rtl.empty() ? "" : " ") + std::string(file.name);
-  std::string makefile = kMakefile;
-  makefile.replace(makefile.find("@RTL@"), 5, rtl);
-  files.emplace_back("Makefile", makefile);
+  files.emplace_back("Makefile", coreMakefile());
   std::string json;
   llvm::raw_string_ostream(json) << formatv("{0:2}", params.toJson()) << "\n";
   files.emplace_back("core.json", json);

@@ -111,6 +111,7 @@ std::string cacheRoot(llvm::StringRef requested) {
 std::string buildKey(const CoreParams &params, bool tracing) {
   llvm::SHA256 hash;
   hash.update(llvm::StringRef(tracing ? "trace" : "fast"));
+  hash.update(coreMakefile());
   std::string json;
   llvm::raw_string_ostream(json) << params.toJson();
   hash.update(json);

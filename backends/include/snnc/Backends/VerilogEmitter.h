@@ -21,6 +21,9 @@ struct EmbeddedFile {
 };
 llvm::ArrayRef<EmbeddedFile> coreSources();
 
+/// The build recipe (make sim, lint, synth).
+std::string coreMakefile();
+
 /// The top level `snn_top`: snn_core with `params`.
 std::string emitTopModule(const CoreParams &params, llvm::StringRef origin);
 
