@@ -2,6 +2,7 @@
 #include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/GoldenEngine.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -80,9 +81,39 @@ CoreEngine::create(CoreNetwork network, const CoreParams &params,
       new CoreEngine(std::move(network), std::move(*image), std::move(bus)));
 }
 
+/// Events that land in one pooling window become one event of their
+/// summed value, at the pooled address; rows and columns past the last
+/// whole window are dropped, and so are sums of 0 (docs/numerics.md).
+static std::vector<GoldenEngine::Event>
+mergeWindows(const std::vector<GoldenEngine::Event> &events,
+             const std::vector<int64_t> &window,
+             const std::vector<int64_t> &shape) {
+  int64_t py = window[0], px = window[1];
+  int64_t h = shape[1] / py, w = shape[2] / px;
+  std::vector<int32_t> slot(shape[0] * h * w, -1);
+  std::vector<GoldenEngine::Event> merged;
+  for (const GoldenEngine::Event &e : events) {
+    int32_t y = int32_t(e.y / py), x = int32_t(e.x / px);
+    if (y >= h || x >= w)
+      continue;
+    int32_t &at = slot[(e.c * h + y) * w + x];
+    if (at < 0) {
+      at = int32_t(merged.size());
+      merged.push_back({e.c, y, x, 0});
+    }
+    merged[at].value += e.value;
+  }
+  llvm::erase_if(merged,
+                 [](const GoldenEngine::Event &e) { return e.value == 0; });
+  return merged;
+}
+
 Error CoreEngine::writeInputs(const float *frame) {
   std::vector<GoldenEngine::Event> events;
   encodeInputFrame(net, frame, events);
+  if (!coreImage.inputWindow.empty())
+    events = mergeWindows(events, coreImage.inputWindow,
+                          net.populations.front().shape);
   for (size_t i = 0; i < events.size(); ++i) {
     const GoldenEngine::Event &e = events[i];
     std::vector<uint32_t> word =

@@ -50,9 +50,10 @@ struct Plan {
   std::vector<ListHead> rowIdx, colIdx;
   std::vector<Tap> rowTaps, colTaps;
   int64_t stateWords = 0, currentWords = 0, eventWords = 0, readoutWords = 0;
-  int64_t cacheWords = 0; // input-current cache (direct encoding)
-  int64_t slotWords = 0;  // spike-merging slots: one pooled row
-  bool merges = false;    // some population merges its pooled spikes
+  int64_t cacheWords = 0;           // input-current cache (direct encoding)
+  int64_t slotWords = 0;            // spike-merging slots: one pooled row
+  bool merges = false;              // some population merges its pooled spikes
+  std::vector<int64_t> inputWindow; // the host merges input events over it
   int64_t maxChannel = 0, maxCoord = 1, valueBits = 2;
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
@@ -168,12 +169,13 @@ void planWeights(const CoreProjection &p, int64_t lanes, int64_t groups,
   }
 }
 
-/// The pooling window a population's spikes may be merged over: the one
+/// The pooling window a population's events may be merged over: the one
 /// every consumer uses, if they all pool the same way; none otherwise.
+/// LIF populations merge in snn_merge, the input on the host.
 std::vector<std::vector<int64_t>> mergeWindows(const CoreNetwork &net) {
   std::vector<std::vector<int64_t>> windows(net.populations.size());
-  for (size_t i = 1; i < net.populations.size(); ++i) {
-    if (net.populations[i].kind != PopulationKind::LIF)
+  for (size_t i = 0; i < net.populations.size(); ++i) {
+    if (net.populations[i].kind == PopulationKind::Readout)
       continue;
     std::optional<std::vector<int64_t>> common;
     bool same = true;
@@ -220,7 +222,13 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     desc[bus::PopPoolX] = uint32_t(wx);
     desc[bus::PopPooledH] = uint32_t(g.h / wy);
     desc[bus::PopPooledW] = uint32_t(g.w / wx);
-    if (!window.empty()) {
+    if (!window.empty() && pop.kind == PopulationKind::Input) {
+      // Merged on the host: a window's graded values add up.
+      plan.inputWindow = window;
+      plan.merges = true;
+      int64_t level = (int64_t(1) << (net.input.bits - 1)) - 1;
+      plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
+    } else if (!window.empty()) {
       desc[bus::PopFlags] |= 8;
       plan.merges = true;
       plan.slotWords = std::max(plan.slotWords, (g.w / wx) * groups);
@@ -606,6 +614,7 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
   image.readoutGroups = p->readoutWords;
   image.cachesInput = caches;
   image.mergesPooledSpikes = p->merges;
+  image.inputWindow = p->inputWindow;
   image.worstCaseStepCycles = p->worstCase;
   return image;
 }

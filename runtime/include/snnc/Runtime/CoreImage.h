@@ -146,8 +146,11 @@ struct CoreImage {
   /// Direct encoding with the input currents cached: steps after the
   /// first of a sample run CmdStepReplay.
   bool cachesInput = false;
-  /// Some population's spikes are merged per pooling window.
+  /// Some population's events are merged per pooling window.
   bool mergesPooledSpikes = false;
+  /// Non-empty: the host merges the input events over this window [py, px]
+  /// before writing them (the input's consumers all pool with it).
+  std::vector<int64_t> inputWindow;
   /// An upper bound on the cycles of one time step at full activity: a
   /// simulation that passes it is stuck.
   uint64_t worstCaseStepCycles = 0;
