@@ -314,13 +314,14 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
       return report(core.takeError());
     network = *core;
   }
+  // The input is read first: a bad file fails before a simulator is built.
+  auto input = readNpy(inputPath);
+  if (!input)
+    return report(input.takeError());
   auto model =
       pipeline::prepareModel(modelPath, context, kind, compileOptions(), *rtl);
   if (!model)
     return report(model.takeError());
-  auto input = readNpy(inputPath);
-  if (!input)
-    return report(input.takeError());
   if (model->core && check)
     model->core->recordSpikes(true);
   auto output = pipeline::runEngine(*model->engine, model->graph, *input,
