@@ -2,7 +2,8 @@
 #include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/GoldenEngine.h"
 
-#include "llvm/ADT/STLExtras.h"
+#include "Addressing.h"
+
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -73,47 +74,33 @@ CoreEngine::create(CoreNetwork network, const CoreParams &params,
   auto image = buildCoreImage(network, params);
   if (!image)
     return image.takeError();
+  return create(std::move(network), std::move(*image), std::move(bus));
+}
+
+Expected<std::unique_ptr<CoreEngine>>
+CoreEngine::create(CoreNetwork network, CoreImage image,
+                   std::unique_ptr<CoreBus> bus) {
   // The configuration goes through the host bus, as on a board.
-  for (const BusWrite &w : configurationWrites(*image))
+  for (const BusWrite &w : configurationWrites(image))
     if (Error err = bus->write(w.address, w.data))
       return std::move(err);
   return std::unique_ptr<CoreEngine>(
-      new CoreEngine(std::move(network), std::move(*image), std::move(bus)));
-}
-
-/// Events that land in one pooling window become one event of their
-/// summed value, at the pooled address; rows and columns past the last
-/// whole window are dropped, and so are sums of 0 (docs/numerics.md).
-static std::vector<GoldenEngine::Event>
-mergeWindows(const std::vector<GoldenEngine::Event> &events,
-             const std::vector<int64_t> &window,
-             const std::vector<int64_t> &shape) {
-  int64_t py = window[0], px = window[1];
-  int64_t h = shape[1] / py, w = shape[2] / px;
-  std::vector<int32_t> slot(shape[0] * h * w, -1);
-  std::vector<GoldenEngine::Event> merged;
-  for (const GoldenEngine::Event &e : events) {
-    int32_t y = int32_t(e.y / py), x = int32_t(e.x / px);
-    if (y >= h || x >= w)
-      continue;
-    int32_t &at = slot[(e.c * h + y) * w + x];
-    if (at < 0) {
-      at = int32_t(merged.size());
-      merged.push_back({e.c, y, x, 0});
-    }
-    merged[at].value += e.value;
-  }
-  llvm::erase_if(merged,
-                 [](const GoldenEngine::Event &e) { return e.value == 0; });
-  return merged;
+      new CoreEngine(std::move(network), std::move(image), std::move(bus)));
 }
 
 Error CoreEngine::writeInputs(const float *frame) {
   std::vector<GoldenEngine::Event> events;
   encodeInputFrame(net, frame, events);
-  if (!coreImage.inputWindow.empty())
-    events = mergeWindows(events, coreImage.inputWindow,
-                          net.populations.front().shape);
+  if (!coreImage.inputWindow.empty()) {
+    // Merged like snn_merge merges spikes (all consumers pool alike).
+    std::vector<GoldenEngine::Event> merged;
+    addressing::mergePooled(events,
+                            addressing::Pooling(net.populations.front().shape,
+                                                coreImage.inputWindow[0],
+                                                coreImage.inputWindow[1]),
+                            merged);
+    events = std::move(merged);
+  }
   for (size_t i = 0; i < events.size(); ++i) {
     const GoldenEngine::Event &e = events[i];
     std::vector<uint32_t> word =
@@ -207,14 +194,9 @@ Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
   int64_t frame = net.populations.front().size();
   int64_t outputs = net.populations[net.readout].size();
   NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
-  std::vector<float> frames(events ? timesteps * frame : frame);
+  std::vector<float> frames;
   for (int64_t n = 0; n < samples; ++n) {
-    if (events)
-      for (int64_t t = 0; t < timesteps; ++t)
-        std::copy_n(input.data.data() + (t * samples + n) * frame, frame,
-                    frames.data() + t * frame);
-    else
-      std::copy_n(input.data.data() + n * frame, frame, frames.data());
+    addressing::gatherFrames(input, n, timesteps, events, frame, frames);
     if (Error err = runSample(frames.data(), frame, timesteps, events,
                               runStats.samples, out.data.data() + n * outputs))
       return std::move(err);

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Runtime/CoreImage.h"
 
+#include "Addressing.h"
+
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -18,18 +20,13 @@ using namespace snnc;
 using llvm::Error;
 using llvm::Expected;
 using llvm::formatv;
+using snnc::addressing::axisTaps;
+using snnc::addressing::Geometry;
 
 namespace {
 Error refuse(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
 }
-
-struct Geometry {
-  int64_t c, h, w;
-  explicit Geometry(const std::vector<int64_t> &shape)
-      : c(shape[0]), h(shape.size() > 1 ? shape[1] : 1),
-        w(shape.size() > 2 ? shape[2] : 1) {}
-};
 
 struct Tap {
   int64_t weightOffset, currentOffset;
@@ -66,21 +63,6 @@ int64_t bitsFor(int64_t value) {
 
 int64_t groupsOf(int64_t channels, int64_t lanes) {
   return (channels + lanes - 1) / lanes;
-}
-
-/// The (kernel index, output index) pairs a source row (column) reaches,
-/// as in the golden engine.
-std::vector<std::pair<int64_t, int64_t>> axisTaps(int64_t i, int64_t out,
-                                                  int64_t kernel,
-                                                  int64_t stride, int64_t pad,
-                                                  int64_t dilation) {
-  std::vector<std::pair<int64_t, int64_t>> taps;
-  for (int64_t k = 0; k < kernel; ++k) {
-    int64_t t = i + pad - k * dilation;
-    if (t >= 0 && t % stride == 0 && t / stride < out)
-      taps.emplace_back(k, t / stride);
-  }
-  return taps;
 }
 
 /// Appends the tap lists of one axis (rows or columns) of a projection.
@@ -200,7 +182,6 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
   if (merge)
     windows = mergeWindows(net);
   uint64_t worst = 0;
-  std::vector<int64_t> eventBase(net.populations.size(), 0);
   for (size_t i = 0; i < net.populations.size(); ++i) {
     const CorePopulation &pop = net.populations[i];
     Geometry g(pop.shape);
@@ -236,7 +217,6 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     }
     if (pop.kind != PopulationKind::Readout) {
       desc[bus::PopEventBase] = uint32_t(plan.eventWords);
-      eventBase[i] = plan.eventWords;
       plan.eventWords += g.c * g.h * g.w;
     }
     if (pop.kind != PopulationKind::Input) {
@@ -580,7 +560,7 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
                          for (int8_t v : p->weights[i])
                            w.put(v, 8);
                        });
-  image.params_ =
+  image.channelParams =
       pack("params", bus::RegionParam, params.paramLaneBits() * lanes,
            p->params.size(), [&](size_t i, WordPacker &w) {
              for (const ParamLane &l : p->params[i]) {
@@ -611,7 +591,6 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
       packIndex("col_idx", bus::RegionColIdx, p->colIdx, params.colTapAW());
   image.rowTaps = packTaps("row_taps", bus::RegionRowTap, p->rowTaps);
   image.colTaps = packTaps("col_taps", bus::RegionColTap, p->colTaps);
-  image.readoutGroups = p->readoutWords;
   image.cachesInput = caches;
   image.mergesPooledSpikes = p->merges;
   image.inputWindow = p->inputWindow;

@@ -8,22 +8,17 @@
 #include "snnc/Runtime/GoldenEngine.h"
 #include "snnc/Runtime/Numerics.h"
 
+#include "Addressing.h"
+
 #include <algorithm>
 #include <cmath>
 
 using namespace snnc;
+using snnc::addressing::Geometry;
 
 namespace {
 using Event = snnc::GoldenEngine::Event;
 using Events = std::vector<Event>;
-
-/// [C, H, W] of a population (H = W = 1 for [C]).
-struct Geometry {
-  int64_t c, h, w;
-  explicit Geometry(const std::vector<int64_t> &shape)
-      : c(shape.empty() ? 0 : shape[0]), h(shape.size() > 1 ? shape[1] : 1),
-        w(shape.size() > 2 ? shape[2] : 1) {}
-};
 
 double roundHalfAway(double x) { return std::round(x); }
 
@@ -86,20 +81,25 @@ FloatGraph snnc::inputSignature(const CoreNetwork &network) {
   return graph;
 }
 
-/// For each (pooled) source row, the (ky, oy) pairs it reaches; likewise
-/// for columns.  Precomputed so that delivering an event does no division.
+/// Conv taps per (pooled) source row and column: (kernel index, output
+/// index); and the projection's input pooling.  Precomputed so that
+/// delivering an event does no division.
+struct GoldenEngine::Taps {
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> rows, cols;
+  addressing::Pooling pooling;
+};
+
+/// The taps of every source row (column) along one conv axis.
 static std::vector<std::vector<std::pair<int64_t, int64_t>>>
-axisTaps(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t pad,
+tapTable(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t pad,
          int64_t dilation) {
-  std::vector<std::vector<std::pair<int64_t, int64_t>>> taps(in);
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> taps;
   for (int64_t i = 0; i < in; ++i)
-    for (int64_t k = 0; k < kernel; ++k) {
-      int64_t t = i + pad - k * dilation;
-      if (t >= 0 && t % stride == 0 && t / stride < out)
-        taps[i].emplace_back(k, t / stride);
-    }
+    taps.push_back(addressing::axisTaps(i, out, kernel, stride, pad, dilation));
   return taps;
 }
+
+GoldenEngine::~GoldenEngine() = default;
 
 GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
   for (const CorePopulation &p : net.populations)
@@ -121,20 +121,16 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
       w = p.weights;
     }
     fanOutWeights.push_back(std::move(w));
-    Taps taps;
-    Geometry src(net.populations[p.source].shape);
     Geometry dst(net.populations[p.target].shape);
     int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
     int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
-    for (int64_t y = 0; y < src.h; ++y)
-      taps.pooledRow.push_back(y / py < src.h / py ? int32_t(y / py) : -1);
-    for (int64_t x = 0; x < src.w; ++x)
-      taps.pooledCol.push_back(x / px < src.w / px ? int32_t(x / px) : -1);
+    Taps taps{
+        {}, {}, addressing::Pooling(net.populations[p.source].shape, py, px)};
     if (p.kind == ProjectionKind::Conv) {
-      taps.rows = axisTaps(src.h / py, dst.h, p.weightShape[2], p.strides[0],
-                           p.pads[0], p.dilations[0]);
-      taps.cols = axisTaps(src.w / px, dst.w, p.weightShape[3], p.strides[1],
-                           p.pads[1], p.dilations[1]);
+      taps.rows = tapTable(taps.pooling.height, dst.h, p.weightShape[2],
+                           p.strides[0], p.pads[0], p.dilations[0]);
+      taps.cols = tapTable(taps.pooling.width, dst.w, p.weightShape[3],
+                           p.strides[1], p.pads[1], p.dilations[1]);
     }
     convTaps.push_back(std::move(taps));
   }
@@ -165,33 +161,16 @@ void GoldenEngine::deliver(size_t index, const Events &events,
                            std::vector<uint32_t> &current, int64_t &ops) const {
   const CoreProjection &p = net.projections[index];
   const int8_t *weights = fanOutWeights[index].data();
-  Geometry src(net.populations[p.source].shape);
   Geometry dst(net.populations[p.target].shape);
-  int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
-  int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
-  int64_t sh = src.h / py, sw = src.w / px; // the (pooled) source plane
   const Taps &taps = convTaps[index];
+  // the (pooled) source plane
+  int64_t sh = taps.pooling.height, sw = taps.pooling.width;
   // Input pooling is a sum: events that land on one pooled address are
   // merged into one graded event first (the same integers, fewer SOPs).
   Events pooled;
   const Events *input = &events;
-  if (py * px > 1) {
-    std::vector<int32_t> slot(src.c * sh * sw, -1);
-    for (const Event &e : events) {
-      int32_t y = taps.pooledRow[e.y], x = taps.pooledCol[e.x];
-      if (y < 0 || x < 0)
-        continue; // rows and columns past the last whole pooling window
-      int32_t &at = slot[(e.c * sh + y) * sw + x];
-      if (at < 0) {
-        at = int32_t(pooled.size());
-        pooled.push_back({e.c, y, x, 0});
-      }
-      pooled[at].value += e.value;
-    }
-    // Sums of graded values can cancel to 0: no event then.
-    pooled.erase(std::remove_if(pooled.begin(), pooled.end(),
-                                [](const Event &e) { return e.value == 0; }),
-                 pooled.end());
+  if (!p.inputPool.empty() && p.inputPool[0] * p.inputPool[1] > 1) {
+    addressing::mergePooled(events, taps.pooling, pooled);
     input = &pooled;
   }
   for (const Event &e : *input) {
@@ -324,14 +303,9 @@ llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
     p.eventsPerStep.resize(timesteps, 0);
   int64_t outputs = net.populations[net.readout].size();
   NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
-  std::vector<float> frames(events ? timesteps * frame : frame);
+  std::vector<float> frames;
   for (int64_t n = 0; n < samples; ++n) {
-    if (events) // gather this sample's frame of every step
-      for (int64_t t = 0; t < timesteps; ++t)
-        std::copy_n(input.data.data() + (t * samples + n) * frame, frame,
-                    frames.data() + t * frame);
-    else
-      std::copy_n(input.data.data() + n * frame, frame, frames.data());
+    addressing::gatherFrames(input, n, timesteps, events, frame, frames);
     currentSample = first + n;
     runSample(frames.data(), frame, timesteps, events,
               out.data.data() + n * outputs);

@@ -193,19 +193,27 @@ sim::startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath) {
   return std::unique_ptr<CoreBus>(new PipeBus(pid, out, in));
 }
 
-Expected<std::unique_ptr<CoreEngine>>
-sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
+Expected<CoreParams> sim::chooseCore(const CoreNetwork &network,
+                                     const RtlOptions &options) {
+  if (options.core)
+    return *options.core;
   int64_t lanes = options.lanes;
   if (lanes == 0) // the mapper's lanes, rounded down to what the core has
     lanes = std::min<int64_t>(8, int64_t(llvm::PowerOf2Floor(uint64_t(
                                      std::max<int64_t>(1, network.lanes)))));
-  Expected<CoreParams> params = options.core
-                                    ? Expected<CoreParams>(*options.core)
-                                    : coreParamsFor(network, lanes);
+  return coreParamsFor(network, lanes);
+}
+
+Expected<std::unique_ptr<CoreEngine>>
+sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
+  if (Error err = validateNetwork(network))
+    return std::move(err);
+  auto params = chooseCore(network, options);
   if (!params)
     return params.takeError();
   // Refuse a network the core cannot hold before building anything.
-  if (auto image = buildCoreImage(network, *params); !image)
+  auto image = buildCoreImage(network, *params);
+  if (!image)
     return image.takeError();
   auto executable =
       buildSimulator(*params, options.cacheDir, !options.vcdPath.empty());
@@ -214,8 +222,8 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
   auto bus = startSimulator(*executable, options.vcdPath);
   if (!bus)
     return bus.takeError();
-  auto engine =
-      CoreEngine::create(std::move(network), *params, std::move(*bus));
+  auto engine = CoreEngine::create(std::move(network), std::move(*image),
+                                   std::move(*bus));
   if (!engine)
     return engine.takeError();
   (*engine)->setCycleBudget(options.cycleBudget);

@@ -231,10 +231,11 @@ void printCycles(const CoreRunStats &stats, llvm::raw_ostream &os) {
 
 /// Runs the golden engine on the same network and input and compares every
 /// output and every spike with the RTL's.
-llvm::Error checkAgainstGolden(CoreNetwork network, const FloatGraph &graph,
-                               const NDArray &input, const NDArray &rtlOut,
+llvm::Error checkAgainstGolden(const CoreNetwork &network,
+                               const FloatGraph &graph, const NDArray &input,
+                               const NDArray &rtlOut,
                                const std::vector<SpikeRecord> &rtlSpikes) {
-  GoldenEngine golden(std::move(network));
+  GoldenEngine golden(network);
   golden.recordSpikes(true);
   auto goldenOut = pipeline::runEngine(golden, graph, input, requestedSteps());
   if (!goldenOut)
@@ -306,14 +307,6 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
   auto rtl = rtlOptions();
   if (!rtl)
     return report(rtl.takeError());
-  // The golden comparison needs the network the RTL ran.
-  std::optional<CoreNetwork> network;
-  if (check) {
-    auto core = pipeline::loadCoreNetwork(modelPath, context, compileOptions());
-    if (!core)
-      return report(core.takeError());
-    network = *core;
-  }
   // The input is read first: a bad file fails before a simulator is built.
   auto input = readNpy(inputPath);
   if (!input)
@@ -332,7 +325,7 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
     printCycles(model->core->stats(), llvm::outs());
   if (model->core && check)
     if (llvm::Error err =
-            checkAgainstGolden(std::move(*network), model->graph, *input,
+            checkAgainstGolden(model->core->network(), model->graph, *input,
                                *output, model->core->spikes()))
       return report(std::move(err));
   if (outputPath != "-")
@@ -363,10 +356,7 @@ int runEmitVerilog(mlir::MLIRContext &context) {
     return report(network.takeError());
   if (llvm::Error err = validateNetwork(*network))
     return report(std::move(err));
-  int64_t laneCount =
-      lanes ? int64_t(lanes) : std::min<int64_t>(8, network->lanes);
-  auto params = rtl->core ? llvm::Expected<CoreParams>(*rtl->core)
-                          : coreParamsFor(*network, laneCount);
+  auto params = sim::chooseCore(*network, *rtl);
   if (!params)
     return report(params.takeError());
   auto image = buildCoreImage(*network, *params);

@@ -58,11 +58,15 @@ public:
   static llvm::Expected<std::unique_ptr<CoreEngine>>
   create(CoreNetwork network, const CoreParams &params,
          std::unique_ptr<CoreBus> bus);
+  /// Loads an image already built for `network` (buildCoreImage).
+  static llvm::Expected<std::unique_ptr<CoreEngine>>
+  create(CoreNetwork network, CoreImage image, std::unique_ptr<CoreBus> bus);
 
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
 
   const CoreRunStats &stats() const { return runStats; }
   const CoreImage &image() const { return coreImage; }
+  const CoreNetwork &network() const { return net; }
   /// Keep every spike of every population (off by default).
   void recordSpikes(bool on) { recording = on; }
   const std::vector<SpikeRecord> &spikes() const { return trace; }

@@ -140,9 +140,7 @@ struct CoreImage {
   int64_t numPops = 0;
   std::vector<uint32_t> popDescriptors;  // kDescWords per population
   std::vector<uint32_t> projDescriptors; // kDescWords per projection
-  MemoryImage weights, params_, rowIdx, rowTaps, colIdx, colTaps;
-  /// Lane words of the readout (position-major, channel groups inner).
-  int64_t readoutGroups = 0;
+  MemoryImage weights, channelParams, rowIdx, rowTaps, colIdx, colTaps;
   /// Direct encoding with the input currents cached: steps after the
   /// first of a sample run CmdStepReplay.
   bool cachesInput = false;
@@ -156,7 +154,7 @@ struct CoreImage {
   uint64_t worstCaseStepCycles = 0;
 
   std::vector<const MemoryImage *> memories() const {
-    return {&weights, &params_, &rowIdx, &rowTaps, &colIdx, &colTaps};
+    return {&weights, &channelParams, &rowIdx, &rowTaps, &colIdx, &colTaps};
   }
 };
 

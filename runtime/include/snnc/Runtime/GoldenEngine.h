@@ -36,6 +36,7 @@ struct RunStats {
 class GoldenEngine : public Engine {
 public:
   explicit GoldenEngine(CoreNetwork network);
+  ~GoldenEngine() override;
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
   const RunStats &stats() const { return runStats; }
   /// Keep every spike of every LIF population (off by default); samples
@@ -58,13 +59,9 @@ private:
   /// Weights reordered so that one event's targets are contiguous: conv
   /// [c][ky][kx][o], dense [k][o].  Currents are kept channel-last.
   std::vector<std::vector<int8_t>> fanOutWeights;
-  /// Conv taps per (pooled) source row and column: (kernel index, output
-  /// index); and the pooled row and column of each source row and column
-  /// (-1 past the last whole window).
-  struct Taps {
-    std::vector<std::vector<std::pair<int64_t, int64_t>>> rows, cols;
-    std::vector<int32_t> pooledRow, pooledCol;
-  };
+  /// Per projection: conv taps per source row and column, and its input
+  /// pooling (defined in GoldenEngine.cpp).
+  struct Taps;
   std::vector<Taps> convTaps;
   RunStats runStats;
   bool recording = false;

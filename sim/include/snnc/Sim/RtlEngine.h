@@ -35,6 +35,11 @@ llvm::Expected<std::string> buildSimulator(const CoreParams &params,
 llvm::Expected<std::unique_ptr<CoreBus>>
 startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath);
 
+/// The core to run `network` on: the given one (`core`), or one sized to
+/// the network with `lanes` lanes (default: the mapper's, at most 8).
+llvm::Expected<CoreParams> chooseCore(const CoreNetwork &network,
+                                      const RtlOptions &options);
+
 /// The core for `network`, built, started and loaded.
 llvm::Expected<std::unique_ptr<CoreEngine>>
 createRtlEngine(CoreNetwork network, const RtlOptions &options);
