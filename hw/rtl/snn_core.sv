@@ -82,7 +82,7 @@ module snn_core #(
   localparam int unsigned TapW     = WeightAW + CurrentAW;
   localparam int unsigned RowIdxW  = RowTapAW + 8;
   localparam int unsigned ColIdxW  = ColTapAW + 8;
-  localparam int unsigned StageW   = 32 * 16;
+  localparam int unsigned StageW   = 32 * snn_pkg::MaxSlices;
   localparam int unsigned DescW    = snn_pkg::DescWords;
 
   typedef enum logic [3:0] {
@@ -282,9 +282,9 @@ module snn_core #(
     .start_i        (state_q == StSweepStart),
     .done_o         (sweep_done),
     .readout_i      (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout),
-    .cached_i       (pop_word[snn_pkg::PopFlags][2]),
-    .soft_reset_i   (pop_word[snn_pkg::PopFlags][0]),
-    .fire_ge_i      (pop_word[snn_pkg::PopFlags][1]),
+    .cached_i       (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagCached]),
+    .soft_reset_i   (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSoftReset]),
+    .fire_ge_i      (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagFireGe]),
     .groups_i       (CurrentAW'(pop_word[snn_pkg::PopGroups])),
     .last_mask_i    (pop_last_mask),
     .height_i       (CoordBits'(pop_word[snn_pkg::PopHeight])),
@@ -328,7 +328,7 @@ module snn_core #(
     .EventAW(EventAW), .SlotDepth(SlotDepth), .StepTagW(PopAW + StepBits)
   ) u_merge (
     .clk_i, .rst_ni,
-    .merge_i      (pop_word[snn_pkg::PopFlags][3]),
+    .merge_i      (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagMerge]),
     .step_tag_i   ({pop_q, step_q}),
     .event_base_i (EventAW'(pop_word[snn_pkg::PopEventBase])),
     .event_count_i(EventAW'(event_count_q[pop_q])),

@@ -1,8 +1,9 @@
 // Copyright snnc authors.
 //
 // snn_pkg: the host-facing address map of the core and the encodings of its
-// descriptors.  runtime/include/snnc/Runtime/CoreImage.h mirrors every value
-// here; the end-to-end tests in tests/sim fail if the two drift apart.
+// descriptors.  The host side's constants (snnc/Runtime/SnnPkg.h, namespace
+// snnc::bus) are generated from this file by cmake/SnnPkgHeader.cmake, so
+// keep to one `parameter int unsigned Name = value;` per line.
 //
 // A bus address is {region[7:0], word[19:0], slice[3:0]}.  Memories wider
 // than 32 bits are written slice by slice, lowest first; the write to the
@@ -48,14 +49,17 @@ package snn_pkg;
   parameter int unsigned PopEventBase = 7;
   parameter int unsigned PopProjFirst = 8;
   parameter int unsigned PopProjCount = 9;
-  parameter int unsigned PopFlags     = 10; // bit 0 soft reset, bit 1 fire >=,
-                                            // bit 2 add the cached input current,
-                                            // bit 3 merge spikes per pooling window
+  parameter int unsigned PopFlags     = 10; // PopFlag* bits
   parameter int unsigned PopCacheBase = 11;
   parameter int unsigned PopPoolY     = 12; // pooling window of its consumers
   parameter int unsigned PopPoolX     = 13; // (1, 1 when they do not pool)
   parameter int unsigned PopPooledH   = 14; // whole windows per column
   parameter int unsigned PopPooledW   = 15; // whole windows per row
+
+  parameter int unsigned PopFlagSoftReset = 0; // bit: reset by subtraction
+  parameter int unsigned PopFlagFireGe    = 1; // bit: fire at u >= threshold
+  parameter int unsigned PopFlagCached    = 2; // bit: add the cached input current
+  parameter int unsigned PopFlagMerge     = 3; // bit: merge spikes per pooling window
 
   parameter int unsigned PopKindInput   = 0;
   parameter int unsigned PopKindLif     = 1;
@@ -77,5 +81,6 @@ package snn_pkg;
   parameter int unsigned ProjKindOneToOne = 2;
 
   parameter int unsigned DescWords = 16;
+  parameter int unsigned MaxSlices = 16; // 32-bit slices of one memory word
 
 endpackage

@@ -23,6 +23,14 @@ using llvm::formatv;
 using snnc::addressing::axisTaps;
 using snnc::addressing::Geometry;
 
+// Descriptors hold the CoreNetwork's kinds as they are.
+static_assert(uint32_t(PopulationKind::Input) == bus::PopKindInput &&
+              uint32_t(PopulationKind::LIF) == bus::PopKindLif &&
+              uint32_t(PopulationKind::Readout) == bus::PopKindReadout);
+static_assert(uint32_t(ProjectionKind::Conv) == bus::ProjKindConv &&
+              uint32_t(ProjectionKind::Dense) == bus::ProjKindDense &&
+              uint32_t(ProjectionKind::OneToOne) == bus::ProjKindOneToOne);
+
 namespace {
 Error refuse(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
@@ -188,13 +196,14 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     plan.maxChannel = std::max(plan.maxChannel, g.c - 1);
     plan.maxCoord = std::max({plan.maxCoord, g.h, g.w});
     int64_t groups = groupsOf(g.c, lanes), words = g.h * g.w * groups;
-    std::vector<uint32_t> desc(bus::kDescWords, 0);
+    std::vector<uint32_t> desc(bus::DescWords, 0);
     desc[bus::PopKind] = uint32_t(pop.kind);
     desc[bus::PopGroups] = uint32_t(groups);
     desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * lanes);
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
-    desc[bus::PopFlags] = uint32_t(pop.softReset) | uint32_t(pop.fireGe) << 1;
+    desc[bus::PopFlags] = uint32_t(pop.softReset) << bus::PopFlagSoftReset |
+                          uint32_t(pop.fireGe) << bus::PopFlagFireGe;
     // Spikes in one window of the consumers' pooling become one event.
     const std::vector<int64_t> &window = windows[i];
     int64_t wy = window.empty() ? 1 : window[0];
@@ -210,7 +219,7 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
       int64_t level = (int64_t(1) << (net.input.bits - 1)) - 1;
       plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
     } else if (!window.empty()) {
-      desc[bus::PopFlags] |= 8;
+      desc[bus::PopFlags] |= 1u << bus::PopFlagMerge;
       plan.merges = true;
       plan.slotWords = std::max(plan.slotWords, (g.w / wx) * groups);
       plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx) + 1);
@@ -265,7 +274,7 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
       src.w /= px;
       py = px = 1;
     }
-    std::vector<uint32_t> desc(bus::kDescWords, 0);
+    std::vector<uint32_t> desc(bus::DescWords, 0);
     std::vector<uint32_t> &target = plan.pops[p.target];
     if (target[bus::PopProjCount] == 0)
       target[bus::PopProjFirst] = uint32_t(j);
@@ -298,8 +307,8 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     // the target's region of the input-current cache.
     if (p.source == 0 && net.encoding == InputEncoding::Direct) {
       desc[bus::ProjCached] = 1;
-      if (!(target[bus::PopFlags] & 4)) {
-        target[bus::PopFlags] |= 4;
+      if (!(target[bus::PopFlags] & 1u << bus::PopFlagCached)) {
+        target[bus::PopFlags] |= 1u << bus::PopFlagCached;
         target[bus::PopCacheBase] = uint32_t(plan.cacheWords);
         plan.cacheWords += dst.h * dst.w * groups;
       }
@@ -434,10 +443,10 @@ Error CoreParams::validate() const {
           formatv("core parameter {0} = {1} is out of range", name, value));
   int64_t widest = std::max({paramLaneBits() * lanes, 8 * lanes, eventBits(),
                              tapBits(), rowTapAW() + 8, colTapAW() + 8});
-  if (widest > 32 * int64_t(bus::kMaxSlices))
+  if (widest > 32 * int64_t(bus::MaxSlices))
     return refuse(formatv("a {0}-bit memory word is wider than the bus can "
                           "write ({1} bits)",
-                          widest, 32 * bus::kMaxSlices));
+                          widest, 32 * bus::MaxSlices));
   return Error::success();
 }
 
@@ -542,7 +551,7 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
     for (auto &d : p->projs)
       d[bus::ProjCached] = 0;
     for (auto &d : p->pops) {
-      d[bus::PopFlags] &= ~uint32_t(4);
+      d[bus::PopFlags] &= ~(1u << bus::PopFlagCached);
       d[bus::PopCacheBase] = 0;
     }
   }

@@ -107,11 +107,12 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
   for (size_t j = 0; j < net.projections.size(); ++j) {
     const CoreProjection &p = net.projections[j];
     uint32_t flags =
-        image.popDescriptors[p.source * bus::kDescWords + bus::PopFlags];
+        image.popDescriptors[p.source * bus::DescWords + bus::PopFlags];
     // The same events (unpooled, or merged like the golden engine does)
     // delivered as often (the input only once, unless the core had no room
     // for the cache).
-    bool merged = (flags & 8) || (p.source == 0 && !image.inputWindow.empty());
+    bool merged = (flags & 1u << bus::PopFlagMerge) ||
+                  (p.source == 0 && !image.inputWindow.empty());
     bool sameEvents = p.inputPool.empty() || merged;
     bool sameSteps = p.source != 0 || image.cachesInput ||
                      net.encoding == InputEncoding::Events;

@@ -3,14 +3,15 @@
 // The hardware parameters of one build of hw/rtl/snn_core.sv, and a
 // CoreNetwork laid out in that core's memories and descriptor tables.  The
 // host loads the image through the core's bus (the address map of
-// hw/rtl/snn_pkg.sv, mirrored in namespace `bus` below); backends/ writes
-// the same image as memory files.
+// hw/rtl/snn_pkg.sv, generated into SnnPkg.h: namespace `bus`); backends/
+// writes the same image as memory files.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_COREIMAGE_H
 #define SNNC_RUNTIME_COREIMAGE_H
 
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/SnnPkg.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -21,63 +22,9 @@
 
 namespace snnc {
 
-/// hw/rtl/snn_pkg.sv, value for value.
+/// The bus address map: hw/rtl/snn_pkg.sv's constants (SnnPkg.h is
+/// generated from it) and how an address is formed.
 namespace bus {
-enum Region : uint32_t {
-  RegionCtrl = 0,
-  RegionPop = 1,
-  RegionProj = 2,
-  RegionWeight = 3,
-  RegionParam = 4,
-  RegionRowIdx = 5,
-  RegionRowTap = 6,
-  RegionColIdx = 7,
-  RegionColTap = 8,
-  RegionEvent = 9,
-  RegionReadout = 10,
-  RegionPerf = 11,
-};
-enum Ctrl : uint32_t {
-  CtrlCommand = 0,
-  CtrlStatus = 1,
-  CtrlInputCount = 2,
-  CtrlNumPops = 3,
-  CtrlCyclesLo = 4,
-  CtrlCyclesHi = 5,
-  CtrlSweepWords = 6,
-};
-enum Command : uint32_t { CmdStep = 1, CmdClear = 2, CmdStepReplay = 3 };
-enum PopField : uint32_t {
-  PopKind = 0,
-  PopGroups = 1,
-  PopLastLanes = 2,
-  PopHeight = 3,
-  PopWidth = 4,
-  PopStateBase = 5,
-  PopParamBase = 6,
-  PopEventBase = 7,
-  PopProjFirst = 8,
-  PopProjCount = 9,
-  PopFlags = 10,
-  PopCacheBase = 11,
-  PopPoolY = 12,
-  PopPoolX = 13,
-  PopPooledH = 14,
-  PopPooledW = 15,
-};
-enum ProjField : uint32_t {
-  ProjKind = 0,
-  ProjSource = 1,
-  ProjWeightBase = 2,
-  ProjChanStride = 3,
-  ProjGroups = 4,
-  ProjLastLanes = 5,
-  ProjRowIdxBase = 6,
-  ProjColIdxBase = 7,
-  ProjCached = 8,
-};
-constexpr uint32_t kDescWords = 16;
-constexpr uint32_t kMaxSlices = 16;
 inline uint32_t address(uint32_t region, uint32_t word, uint32_t slice = 0) {
   return region << 24 | word << 4 | slice;
 }
@@ -138,8 +85,8 @@ struct MemoryImage {
 struct CoreImage {
   CoreParams params;
   int64_t numPops = 0;
-  std::vector<uint32_t> popDescriptors;  // kDescWords per population
-  std::vector<uint32_t> projDescriptors; // kDescWords per projection
+  std::vector<uint32_t> popDescriptors;  // DescWords per population
+  std::vector<uint32_t> projDescriptors; // DescWords per projection
   MemoryImage weights, channelParams, rowIdx, rowTaps, colIdx, colTaps;
   /// Direct encoding with the input currents cached: steps after the
   /// first of a sample run CmdStepReplay.

@@ -1,0 +1,20 @@
+# Writes the host side's copy of hw/rtl/snn_pkg.sv: every
+# `parameter int unsigned Name = value;` becomes a constexpr in snnc::bus.
+#   cmake -DINPUT=snn_pkg.sv -DOUTPUT=SnnPkg.h -P SnnPkgHeader.cmake
+file(STRINGS "${INPUT}" lines REGEX "^[ ]*parameter int unsigned")
+set(body "// Generated from hw/rtl/snn_pkg.sv by cmake/SnnPkgHeader.cmake: do not edit.\n")
+string(APPEND body "#ifndef SNNC_RUNTIME_SNNPKG_H\n#define SNNC_RUNTIME_SNNPKG_H\n\n")
+string(APPEND body "#include <cstdint>\n\nnamespace snnc::bus {\n")
+set(count 0)
+foreach(line ${lines})
+  if(line MATCHES "parameter int unsigned ([A-Za-z0-9_]+)[ ]*=[ ]*([0-9]+);")
+    string(APPEND body "constexpr uint32_t ${CMAKE_MATCH_1} = ${CMAKE_MATCH_2};\n")
+    math(EXPR count "${count} + 1")
+  endif()
+endforeach()
+if(count EQUAL 0)
+  message(FATAL_ERROR "${INPUT}: no parameters found")
+endif()
+string(APPEND body "} // namespace snnc::bus\n\n#endif // SNNC_RUNTIME_SNNPKG_H\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
