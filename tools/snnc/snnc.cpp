@@ -197,19 +197,27 @@ llvm::Expected<sim::RtlOptions> rtlOptions() {
   return options;
 }
 
+/// Writes `text` to `path` atomically (nothing half-written on failure).
+int writeText(llvm::StringRef path,
+              llvm::function_ref<void(llvm::raw_ostream &)> fill) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return report(llvm::createStringError(ec, path + ": " + ec.message()));
+  fill(out.os());
+  out.keep();
+  return 0;
+}
+
 /// Writes the engine's stats, if asked for and available.
 int writeStats(const pipeline::PreparedModel &model) {
   if (statsPath.empty() || (!model.golden && !model.core))
     return 0;
-  std::error_code ec;
-  llvm::ToolOutputFile out(statsPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return report(llvm::createStringError(ec, statsPath + ": " + ec.message()));
   llvm::json::Value stats = model.golden ? model.golden->stats().toJson()
                                          : model.core->stats().toJson();
-  out.os() << llvm::formatv("{0:2}", stats) << "\n";
-  out.keep();
-  return 0;
+  return writeText(statsPath, [&](llvm::raw_ostream &os) {
+    os << llvm::formatv("{0:2}", stats) << "\n";
+  });
 }
 
 /// The cycle figures of an RTL run, for people.
@@ -439,18 +447,6 @@ int runEval(mlir::MLIRContext &context) {
     llvm::outs() << llvm::formatv("difference ({0} - float): {1:F2} points\n",
                                   pipeline::engineName(engines[1]),
                                   percents[1] - percents[0]);
-  return 0;
-}
-
-/// Writes `text` to `path` atomically (nothing half-written on failure).
-int writeText(llvm::StringRef path,
-              llvm::function_ref<void(llvm::raw_ostream &)> fill) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return report(llvm::createStringError(ec, path + ": " + ec.message()));
-  fill(out.os());
-  out.keep();
   return 0;
 }
 
