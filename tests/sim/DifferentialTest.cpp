@@ -9,6 +9,7 @@
 #include "RandomNetwork.h"
 
 #include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Sim/RtlEngine.h"
 #include "snnc/Sim/VerilatedBus.h"
 
 #include "VcoreL1.h"
@@ -231,3 +232,35 @@ TEST(RtlEngine, ReadsBackWhatTheHostWrote) {
   EXPECT_EQ(*status, 0u);
 }
 } // namespace
+
+TEST(Trace, FirstDifferenceNamesTheSpike) {
+  std::vector<SpikeRecord> a = {{0, 0, 1, 2, 3, 4}, {0, 1, 2, 5, 0, 1}};
+  EXPECT_FALSE(firstDifference(a, a).has_value());
+  std::vector<SpikeRecord> b = a;
+  b[1].x = 2;
+  auto differs = firstDifference(a, b);
+  ASSERT_TRUE(differs.has_value());
+  EXPECT_EQ(*differs, "spike 1: sample 0 step 1 population 2 neuron (c=5, "
+                      "y=0, x=1) vs sample 0 step 1 population 2 neuron "
+                      "(c=5, y=0, x=2)");
+  b = a;
+  b.pop_back();
+  differs = firstDifference(a, b);
+  ASSERT_TRUE(differs.has_value());
+  EXPECT_EQ(*differs, "2 vs 1 spikes; first unmatched: sample 0 step 1 "
+                      "population 2 neuron (c=5, y=0, x=1)");
+}
+
+TEST(RtlEngine, ASimulatorThatDiesIsAnError) {
+  // Any process that closes the pipe stands in for a crashed simulator.
+  auto bus = sim::startSimulator("/bin/false", "");
+  ASSERT_TRUE(bool(bus)) << llvm::toString(bus.takeError());
+  auto data = (*bus)->read(bus::address(bus::RegionCtrl, bus::CtrlStatus));
+  ASSERT_FALSE(bool(data));
+  EXPECT_EQ(llvm::toString(data.takeError()),
+            "the RTL simulator exited unexpectedly");
+  auto step = (*bus)->command(bus::CmdStep, 100);
+  ASSERT_FALSE(bool(step));
+  EXPECT_EQ(llvm::toString(step.takeError()),
+            "the RTL simulator exited unexpectedly");
+}
