@@ -8,6 +8,7 @@
 // and per-layer firing rates.  Results go to docs/benchmarks.md.
 //
 //===----------------------------------------------------------------------===//
+#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Pipeline/Pipeline.h"
 #include "snnc/Runtime/Dataset.h"
 

@@ -1,20 +1,60 @@
-// classify: runs a compiled package on images with the snnc host API.
+// classify: runs a compiled package on images with the snnc host API, on
+// any device.
 //
 //   snnc compile model.onnx -o model.snnpkg
-//   classify model.snnpkg images.npy [labels.npy]
+//   classify model.snnpkg images.npy [labels.npy] [--device DEVICE]
+//
+// DEVICE: golden (default: the bit-exact software model), rtl (the core's
+// RTL in Verilator; needs make and verilator), or board:PORT[@BAUD] (a
+// board on a serial port, or the pseudo-terminal of `snnc board-sim`).
 //
 // Prints one predicted class per image, the accuracy when labels are given,
-// and the synaptic operations the core performed.
+// and what the device did (synaptic operations; cycles and link frames on
+// rtl and board).
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Session.h"
+#include "snnc/Sim/RtlEngine.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cstdio>
+#include <string>
+
+namespace {
+/// golden, rtl or board:PORT[@BAUD].
+std::optional<snnc::Device> parseDevice(const std::string &spec) {
+  if (spec == "golden")
+    return snnc::Device::golden();
+  if (spec == "rtl")
+    return snnc::sim::rtlDevice();
+  if (spec.rfind("board:", 0) == 0) {
+    std::string port = spec.substr(6);
+    int64_t baud = 3000000;
+    if (size_t at = port.find('@'); at != std::string::npos) {
+      baud = std::stoll(port.substr(at + 1));
+      port.resize(at);
+    }
+    return snnc::Device::board(port, baud);
+  }
+  return std::nullopt;
+}
+} // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    std::fprintf(stderr,
-                 "usage: classify model.snnpkg images.npy [labels.npy]\n");
+  std::vector<std::string> positional;
+  std::string deviceSpec = "golden";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--device" && i + 1 < argc)
+      deviceSpec = argv[++i];
+    else
+      positional.push_back(arg);
+  }
+  std::optional<snnc::Device> device = parseDevice(deviceSpec);
+  if (positional.size() < 2 || !device) {
+    std::fprintf(stderr, "usage: classify model.snnpkg images.npy "
+                         "[labels.npy] [--device golden|rtl|board:PORT]\n");
     return 2;
   }
   auto fail = [](llvm::Error err) {
@@ -22,10 +62,10 @@ int main(int argc, char **argv) {
                  llvm::toString(std::move(err)).c_str());
     return 1;
   };
-  auto session = snnc::Session::open(argv[1]);
+  auto session = snnc::Session::open(positional[0], *device);
   if (!session)
     return fail(session.takeError());
-  auto images = snnc::loadImages(argv[2]);
+  auto images = snnc::loadImages(positional[1]);
   if (!images)
     return fail(images.takeError());
   auto scores = session->infer(*images);
@@ -34,8 +74,8 @@ int main(int argc, char **argv) {
   std::vector<int64_t> classes = snnc::Session::classes(*scores);
   for (int64_t c : classes)
     std::printf("%lld\n", static_cast<long long>(c));
-  if (argc > 3) {
-    auto labels = snnc::loadLabels(argv[3]);
+  if (positional.size() > 2) {
+    auto labels = snnc::loadLabels(positional[2]);
     if (!labels)
       return fail(labels.takeError());
     size_t correct = 0;
@@ -43,7 +83,15 @@ int main(int argc, char **argv) {
       correct += classes[i] == (*labels)[i];
     std::printf("accuracy %zu / %zu\n", correct, classes.size());
   }
-  std::printf("synaptic ops %lld\n",
-              static_cast<long long>(session->stats().totalSynapticOps()));
+  // The golden engine counts per layer; rtl and board count on the core.
+  llvm::json::Value stats = session->stats();
+  int64_t ops = 0;
+  if (const snnc::RunStats *golden = session->goldenStats())
+    ops = golden->totalSynapticOps();
+  else if (auto total = stats.getAsObject()->getInteger("synaptic_ops"))
+    ops = *total;
+  std::printf("device %s: synaptic ops %lld\n", session->deviceName().c_str(),
+              static_cast<long long>(ops));
+  std::printf("%s\n", llvm::formatv("{0}", stats).str().c_str());
   return 0;
 }

@@ -13,6 +13,40 @@ using llvm::Error;
 using llvm::Expected;
 
 CoreBus::~CoreBus() = default;
+char BusResetError::ID = 0;
+
+Expected<std::vector<uint32_t>>
+CoreBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
+  std::vector<uint32_t> words;
+  uint32_t word = (address >> 4) & 0xFFFFF, slice = address & 0xF;
+  for (uint32_t i = 0; i < count; ++i) {
+    auto value = read(bus::address(address >> 24, word, slice));
+    if (!value)
+      return value.takeError();
+    words.push_back(*value);
+    if (++slice == slices) {
+      slice = 0;
+      ++word;
+    }
+  }
+  return words;
+}
+
+llvm::json::Value CoreBus::statsJson() const { return nullptr; }
+
+llvm::json::Value CoreEngine::statsJson() const {
+  llvm::json::Value stats = runStats.toJson();
+  llvm::json::Value link = bus->statsJson();
+  if (link.kind() != llvm::json::Value::Null)
+    stats.getAsObject()->insert({"link", std::move(link)});
+  return stats;
+}
+
+Error CoreBus::recover() {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "the core was reset and its transport "
+                                 "cannot recover");
+}
 
 llvm::json::Value CoreRunStats::toJson() const {
   llvm::json::Array perProjection;
@@ -29,6 +63,8 @@ llvm::json::Value CoreRunStats::toJson() const {
       {"efficiency", efficiency()},
       {"synaptic_ops", int64_t(synapticOps)},
       {"sweep_words", int64_t(sweepWords)},
+      {"spikes", int64_t(spikes)},
+      {"reloads", reloads},
       {"simulated_cycles_per_second",
        simulationSeconds > 0 ? double(cycles) / simulationSeconds : 0.0},
       {"projection_synaptic_ops", std::move(perProjection)}};
@@ -80,12 +116,19 @@ CoreEngine::create(CoreNetwork network, const CoreParams &params,
 Expected<std::unique_ptr<CoreEngine>>
 CoreEngine::create(CoreNetwork network, CoreImage image,
                    std::unique_ptr<CoreBus> bus) {
-  // The configuration goes through the host bus, as on a board.
-  for (const BusWrite &w : configurationWrites(image))
-    if (Error err = bus->write(w.address, w.data))
-      return std::move(err);
-  return std::unique_ptr<CoreEngine>(
+  std::unique_ptr<CoreEngine> engine(
       new CoreEngine(std::move(network), std::move(image), std::move(bus)));
+  if (Error err = engine->load())
+    return std::move(err);
+  return std::move(engine);
+}
+
+Error CoreEngine::load() {
+  // The configuration goes through the host bus, as on a board.
+  for (const BusWrite &w : configurationWrites(coreImage))
+    if (Error err = bus->write(w.address, w.data))
+      return err;
+  return Error::success();
 }
 
 Error CoreEngine::writeInputs(const float *frame) {
@@ -148,13 +191,15 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
           llvm::formatv("sample {0}, step {1}: {2}", sample, t,
                         llvm::toString(result.takeError())));
     runStats.cycles += result->cycles;
+    runStats.spikes += result->spikeCount;
+    auto ops = bus->readBurst(bus::address(bus::RegionPerf, 0), 1,
+                              uint32_t(net.projections.size()));
+    if (!ops)
+      return ops.takeError();
     for (size_t j = 0; j < net.projections.size(); ++j) {
-      auto ops = bus->read(bus::address(bus::RegionPerf, uint32_t(j)));
-      if (!ops)
-        return ops.takeError();
-      runStats.projectionOps[j] += *ops;
-      runStats.synapticOps += *ops;
-      runStats.lowerBound += (uint64_t(*ops) + lanes - 1) / lanes;
+      runStats.projectionOps[j] += (*ops)[j];
+      runStats.synapticOps += (*ops)[j];
+      runStats.lowerBound += (uint64_t((*ops)[j]) + lanes - 1) / lanes;
     }
     auto words = bus->read(bus::address(bus::RegionCtrl, bus::CtrlSweepWords));
     if (!words)
@@ -172,16 +217,16 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
   const CorePopulation &readout = net.populations[net.readout];
   int64_t channels = readout.channels(), plane = readout.plane();
   int64_t groups = (channels + lanes - 1) / lanes;
+  // Every accumulator in one burst: two slices each.
+  auto words = bus->readBurst(bus::address(bus::RegionReadout, 0), 2,
+                              uint32_t(2 * plane * groups * lanes));
+  if (!words)
+    return words.takeError();
   for (int64_t pos = 0; pos < plane; ++pos)
     for (int64_t c = 0; c < channels; ++c) {
-      uint32_t word = uint32_t((pos * groups + c / lanes) * lanes + c % lanes);
-      auto lo = bus->read(bus::address(bus::RegionReadout, word, 0));
-      if (!lo)
-        return lo.takeError();
-      auto hi = bus->read(bus::address(bus::RegionReadout, word, 1));
-      if (!hi)
-        return hi.takeError();
-      int64_t accumulator = int64_t(uint64_t(*hi) << 32 | *lo);
+      size_t word = size_t((pos * groups + c / lanes) * lanes + c % lanes);
+      int64_t accumulator =
+          int64_t(uint64_t((*words)[2 * word + 1]) << 32 | (*words)[2 * word]);
       out[c * plane + pos] =
           float(double(readout.unit[c]) * double(accumulator) / double(steps));
     }
@@ -197,9 +242,26 @@ Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
   std::vector<float> frames;
   for (int64_t n = 0; n < samples; ++n) {
     addressing::gatherFrames(input, n, timesteps, events, frame, frames);
-    if (Error err = runSample(frames.data(), frame, timesteps, events,
-                              runStats.samples, out.data.data() + n * outputs))
-      return std::move(err);
+    // A core that was reset mid-sample lost the network: load it again and
+    // run the sample from its start (a few times at most).
+    for (int attempt = 0;; ++attempt) {
+      size_t traced = trace.size();
+      CoreRunStats before = runStats;
+      Error err = runSample(frames.data(), frame, timesteps, events,
+                            runStats.samples, out.data.data() + n * outputs);
+      if (!err)
+        break;
+      if (!err.isA<BusResetError>() || attempt == 2)
+        return std::move(err);
+      llvm::consumeError(std::move(err));
+      trace.resize(traced);
+      runStats = before;
+      if (Error recovered = bus->recover())
+        return std::move(recovered);
+      if (Error loaded = load())
+        return std::move(loaded);
+      ++runStats.reloads;
+    }
     ++runStats.samples;
   }
   runStats.timesteps = timesteps;

@@ -392,6 +392,18 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
   const llvm::json::Object *object = value.getAsObject();
   if (!object)
     return refuse("a core description is a JSON object");
+  std::vector<int64_t> values;
+  for (auto &[name, unused] : CoreParams().verilogParameters()) {
+    std::optional<int64_t> v = object->getInteger(name);
+    if (!v)
+      return refuse(formatv("the core description lacks the integer '{0}'",
+                            name));
+    values.push_back(*v);
+  }
+  return fromValues(values);
+}
+
+Expected<CoreParams> CoreParams::fromValues(llvm::ArrayRef<int64_t> values) {
   CoreParams params;
   int64_t *fields[] = {
       &params.lanes,       &params.stateBits,   &params.decayBits,
@@ -401,14 +413,11 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
       &params.eventDepth,  &params.rowIdxDepth, &params.rowTapDepth,
       &params.colIdxDepth, &params.colTapDepth, &params.readoutWords,
       &params.cacheDepth,  &params.slotDepth};
-  auto names = params.verilogParameters();
-  for (size_t i = 0; i < names.size(); ++i) {
-    std::optional<int64_t> v = object->getInteger(names[i].first);
-    if (!v)
-      return refuse(formatv("the core description lacks the integer '{0}'",
-                            names[i].first));
-    *fields[i] = *v;
-  }
+  if (values.size() != std::size(fields))
+    return refuse(formatv("{0} core parameters, expected {1}", values.size(),
+                          std::size(fields)));
+  for (size_t i = 0; i < values.size(); ++i)
+    *fields[i] = values[i];
   if (Error err = params.validate())
     return std::move(err);
   return params;

@@ -13,6 +13,8 @@ using llvm::formatv;
 
 Engine::~Engine() = default;
 
+llvm::json::Value Engine::statsJson() const { return nullptr; }
+
 Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
                                          const NDArray &input,
                                          std::optional<int64_t> requested) {

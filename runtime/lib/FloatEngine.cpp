@@ -6,6 +6,7 @@
 // PyTorch, so results match it to rounding.
 //
 //===----------------------------------------------------------------------===//
+#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Engine.h"
 
 #include "llvm/Support/FormatVariadic.h"

@@ -6,23 +6,48 @@
 
 using namespace snnc;
 
+Device Device::golden() {
+  return Device("golden", [](CoreNetwork network)
+                              -> llvm::Expected<std::unique_ptr<Engine>> {
+    return std::make_unique<GoldenEngine>(std::move(network));
+  });
+}
+
+Device Device::board(std::string port, int64_t baud) {
+  LinkOptions options;
+  options.device = std::move(port);
+  options.baud = baud;
+  return board(options);
+}
+
+Device Device::board(const LinkOptions &options) {
+  return Device("board " + options.device,
+                [options](CoreNetwork network)
+                    -> llvm::Expected<std::unique_ptr<Engine>> {
+                  auto engine = createBoardEngine(std::move(network), options);
+                  if (!engine)
+                    return engine.takeError();
+                  return std::unique_ptr<Engine>(std::move(*engine));
+                });
+}
+
 llvm::Expected<Session> Session::create(CoreNetwork network,
-                                        DeviceKind device) {
+                                        const Device &device) {
   if (llvm::Error err = validateNetwork(network))
     return std::move(err);
   Session session;
   session.signature = inputSignature(network);
-  switch (device) {
-  case DeviceKind::Golden:
-    session.golden = std::make_unique<GoldenEngine>(network);
-    break;
-  }
+  session.device = device.name();
+  auto engine = device.open(network);
+  if (!engine)
+    return engine.takeError();
+  session.engine = std::move(*engine);
   session.net = std::move(network);
   return std::move(session);
 }
 
 llvm::Expected<Session> Session::open(llvm::StringRef packagePath,
-                                      DeviceKind device) {
+                                      const Device &device) {
   auto network = readPackage(packagePath);
   if (!network)
     return network.takeError();
@@ -34,7 +59,12 @@ llvm::Expected<NDArray> Session::infer(const NDArray &input,
   auto steps = resolveTimesteps(signature, input, timesteps);
   if (!steps)
     return steps.takeError();
-  return golden->run(input, *steps);
+  return engine->run(input, *steps);
+}
+
+const RunStats *Session::goldenStats() const {
+  auto *golden = dynamic_cast<const GoldenEngine *>(engine.get());
+  return golden ? &golden->stats() : nullptr;
 }
 
 std::vector<int64_t> Session::classes(const NDArray &scores) {

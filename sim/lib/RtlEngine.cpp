@@ -70,6 +70,7 @@ public:
         return lost();
       result.spikes.push_back({0, 0, s[0], s[1], s[2], s[3]});
     }
+    result.spikeCount = result.spikes.size();
     if (!ok)
       return simError(formatv("the core ran past the cycle budget of {0} "
                               "cycles without finishing",
@@ -228,4 +229,14 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
     return engine.takeError();
   (*engine)->setCycleBudget(options.cycleBudget);
   return std::move(*engine);
+}
+
+Device sim::rtlDevice(const RtlOptions &options) {
+  return Device("rtl", [options](CoreNetwork network)
+                           -> Expected<std::unique_ptr<Engine>> {
+    auto engine = createRtlEngine(std::move(network), options);
+    if (!engine)
+      return engine.takeError();
+    return std::unique_ptr<Engine>(std::move(*engine));
+  });
 }

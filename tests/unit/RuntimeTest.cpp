@@ -1,4 +1,5 @@
 //===- RuntimeTest.cpp - runtime unit tests -------------------------------===//
+#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/Npy.h"
 

@@ -8,6 +8,7 @@
 //                [--state-bits S] [--report report.json]
 //   snnc sim    MODEL --input X.npy [-o Y.npy] [--lanes L] [--vcd out.vcd]
 //   snnc emit-verilog MODEL -o DIR [--lanes L]
+//   snnc board-sim DIR [--fault-rate P --seed S --reset-after-frames N]
 // Errors: one line on stderr, exit status 1; usage errors: exit status 2.
 //
 //===----------------------------------------------------------------------===//
@@ -15,6 +16,7 @@
 
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Pipeline/Report.h"
+#include "snnc/Sim/BoardSim.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
@@ -30,6 +32,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <cmath>
+#include <unistd.h>
 
 using namespace snnc;
 namespace cl = llvm::cl;
@@ -45,6 +48,10 @@ cl::SubCommand compileCmd("compile",
                           "Compile a model into a core package (.snnpkg)");
 cl::SubCommand simCmd("sim", "Run a model cycle-accurately on the RTL core and "
                              "check it against the golden engine");
+cl::SubCommand boardSimCmd(
+    "board-sim",
+    "Simulate the board (core and serial link) behind a pseudo-terminal; "
+    "prints its path, runs until killed");
 cl::SubCommand emitCmd("emit-verilog",
                        "Write the core specialized to a model: SystemVerilog, "
                        "memory images, build recipe");
@@ -103,8 +110,37 @@ cl::opt<EngineKind>
                                      "bit-exact integer model of the core"),
                           clEnumValN(EngineKind::Rtl, "rtl",
                                      "cycle-accurate Verilator model of the "
-                                     "core's RTL")),
+                                     "core's RTL"),
+                          clEnumValN(EngineKind::Board, "board",
+                                     "a board on a serial port (--device)")),
                cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<std::string> devicePath("device",
+                                cl::desc("The board's serial port (--engine "
+                                         "board), e.g. /dev/ttyUSB1"),
+                                cl::value_desc("path"), cl::sub(runCmd),
+                                cl::sub(evalCmd));
+cl::opt<int64_t> baudRate("baud",
+                          cl::desc("The serial line's baud rate (default "
+                                   "3000000, the board link's)"),
+                          cl::init(3000000), cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<int64_t> linkTimeout("link-timeout",
+                             cl::desc("Milliseconds to wait for a reply "
+                                      "before retransmitting (default 500)"),
+                             cl::init(500), cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<std::string> boardDir(cl::Positional, cl::Required,
+                              cl::desc("<dir from emit-verilog>"),
+                              cl::sub(boardSimCmd));
+cl::opt<double> faultRate("fault-rate",
+                          cl::desc("Flip, drop or duplicate each byte on the "
+                                   "simulated line with this probability"),
+                          cl::init(0.0), cl::sub(boardSimCmd));
+cl::opt<uint64_t> faultSeed("seed", cl::desc("Seed of the line's faults"),
+                            cl::init(1), cl::sub(boardSimCmd));
+cl::opt<int64_t> resetAfterFrames(
+    "reset-after-frames",
+    cl::desc("Press the board's reset button once, after the host's N-th "
+             "frame"),
+    cl::init(-1), cl::sub(boardSimCmd));
 cl::opt<std::string> statsPath("stats",
                                cl::desc("Write the engine's activity as JSON "
                                         "(golden: spikes, SOPs, firing rates; "
@@ -197,6 +233,15 @@ llvm::Expected<sim::RtlOptions> rtlOptions() {
   return options;
 }
 
+/// Options of the board engine.
+LinkOptions linkOptions() {
+  LinkOptions options;
+  options.device = devicePath;
+  options.baud = baudRate;
+  options.timeoutMs = linkTimeout;
+  return options;
+}
+
 /// Writes `text` to `path` atomically (nothing half-written on failure).
 int writeText(llvm::StringRef path,
               llvm::function_ref<void(llvm::raw_ostream &)> fill) {
@@ -213,18 +258,19 @@ int writeText(llvm::StringRef path,
 int writeStats(const pipeline::PreparedModel &model) {
   if (statsPath.empty() || (!model.golden && !model.core))
     return 0;
-  llvm::json::Value stats = model.golden ? model.golden->stats().toJson()
-                                         : model.core->stats().toJson();
+  llvm::json::Value stats = model.engine->statsJson();
   return writeText(statsPath, [&](llvm::raw_ostream &os) {
     os << llvm::formatv("{0:2}", stats) << "\n";
   });
 }
 
-/// The cycle figures of an RTL run, for people.
-void printCycles(const CoreRunStats &stats, llvm::raw_ostream &os) {
+/// The cycle figures of an RTL or board run, for people.
+void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os) {
+  const CoreRunStats &stats = model.core->stats();
   double samples = double(std::max<int64_t>(1, stats.samples));
-  os << llvm::formatv("rtl: {0} samples x {1} steps on {2} lanes\n",
-                      stats.samples, stats.timesteps, stats.lanes);
+  os << llvm::formatv("{0}: {1} samples x {2} steps on {3} lanes\n",
+                      model.link ? "board" : "rtl", stats.samples,
+                      stats.timesteps, stats.lanes);
   os << llvm::formatv("cycles per inference: {0:F1}\n",
                       double(stats.cycles) / samples);
   os << llvm::formatv("lower bound per inference: {0:F1} (sum of ceil(SOPs / "
@@ -232,6 +278,16 @@ void printCycles(const CoreRunStats &stats, llvm::raw_ostream &os) {
                       double(stats.lowerBound) / samples, stats.lanes,
                       double(stats.sweepWords) / samples);
   os << llvm::formatv("efficiency: {0:F3}\n", stats.efficiency());
+  if (model.link) {
+    const LinkStats &link = model.link->stats();
+    os << llvm::formatv("link: {0} requests, {1} frames, {2} retransmissions "
+                        "({3} timeouts, {4} corrupt replies, {5} rejected "
+                        "requests), {6} reloads after a reset\n",
+                        link.requests, link.frames, link.retransmissions,
+                        link.timeouts, link.corruptReplies,
+                        link.rejectedRequests, stats.reloads);
+    return;
+  }
   if (stats.simulationSeconds > 0)
     os << llvm::formatv("simulated: {0:F2} M cycles/s (Verilator)\n",
                         double(stats.cycles) / stats.simulationSeconds / 1e6);
@@ -242,21 +298,34 @@ void printCycles(const CoreRunStats &stats, llvm::raw_ostream &os) {
 llvm::Error checkAgainstGolden(const CoreNetwork &network,
                                const FloatGraph &graph, const NDArray &input,
                                const NDArray &rtlOut,
-                               const std::vector<SpikeRecord> &rtlSpikes) {
+                               const std::vector<SpikeRecord> &rtlSpikes,
+                               std::optional<uint64_t> boardSpikes) {
   GoldenEngine golden(network);
   golden.recordSpikes(true);
   auto goldenOut = pipeline::runEngine(golden, graph, input, requestedSteps());
   if (!goldenOut)
     return goldenOut.takeError();
-  auto fail = [](const llvm::Twine &what) {
+  const char *who = boardSpikes ? "board" : "RTL";
+  auto fail = [&](const llvm::Twine &what) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the RTL differs from the golden engine: " +
+                                   llvm::Twine("the ") + who +
+                                       " differs from the golden engine: " +
                                        what);
   };
   for (size_t i = 0; i < rtlOut.data.size(); ++i)
     if (rtlOut.data[i] != goldenOut->data[i])
       return fail(llvm::formatv("output {0}: {1} vs {2}", i, rtlOut.data[i],
                                 goldenOut->data[i]));
+  if (boardSpikes) {
+    // A board reports how many spikes each step had, not which.
+    if (*boardSpikes != golden.spikes().size())
+      return fail(llvm::formatv("{0} spikes vs {1}", *boardSpikes,
+                                golden.spikes().size()));
+    llvm::outs() << llvm::formatv("bit-exact with golden: {0} outputs "
+                                  "identical, {1} spikes counted on both\n",
+                                  rtlOut.data.size(), *boardSpikes);
+    return llvm::Error::success();
+  }
   if (auto difference = firstDifference(rtlSpikes, golden.spikes()))
     return fail(*difference);
   llvm::outs() << llvm::formatv("bit-exact with golden: {0} outputs and {1} "
@@ -285,12 +354,20 @@ int runImport(mlir::MLIRContext &context) {
 int checkEngineOptions() {
   bool sim = bool(simCmd);
   if (!statsPath.empty() && engineKind == EngineKind::Float && !sim)
-    return usage("--stats needs --engine golden or rtl");
+    return usage("--stats needs --engine golden, rtl or board");
   if (engineKind != EngineKind::Rtl && !sim && !bool(emitCmd) &&
-      (lanes.getNumOccurrences() || !vcdPath.empty() || !corePath.empty() ||
-       cycleBudget.getNumOccurrences() || compareGolden))
-    return usage("--lanes, --core, --vcd, --cycle-budget and --compare-golden "
-                 "need --engine rtl");
+      (lanes.getNumOccurrences() || !vcdPath.empty() || !corePath.empty()))
+    return usage("--lanes, --core and --vcd need --engine rtl");
+  bool onCore = engineKind == EngineKind::Rtl || engineKind == EngineKind::Board;
+  if (!onCore && !sim && (cycleBudget.getNumOccurrences() || compareGolden))
+    return usage("--cycle-budget and --compare-golden need --engine rtl or "
+                 "board");
+  bool board = engineKind == EngineKind::Board && !sim;
+  if (board != !devicePath.empty() && !sim && !bool(emitCmd))
+    return usage(board ? "--engine board needs --device PATH"
+                       : "--device needs --engine board");
+  if (!board && (baudRate.getNumOccurrences() || linkTimeout.getNumOccurrences()))
+    return usage("--baud and --link-timeout need --engine board");
   double lo, hi;
   if (!parseInputRange(lo, hi))
     return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
@@ -319,8 +396,8 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());
-  auto model =
-      pipeline::prepareModel(modelPath, context, kind, compileOptions(), *rtl);
+  auto model = pipeline::prepareModel(modelPath, context, kind,
+                                      compileOptions(), *rtl, linkOptions());
   if (!model)
     return report(model.takeError());
   if (model->core && check)
@@ -329,13 +406,19 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
                                     requestedSteps());
   if (!output)
     return report(output.takeError());
-  if (model->core && bool(simCmd))
-    printCycles(model->core->stats(), llvm::outs());
-  if (model->core && check)
+  // A board's cycles and link health are shown as well (retransmissions
+  // mean a noisy line).
+  if (model->core && (bool(simCmd) || model->link))
+    printCycles(*model, llvm::outs());
+  if (model->core && check) {
+    std::optional<uint64_t> boardSpikes;
+    if (model->link)
+      boardSpikes = model->core->stats().spikes;
     if (llvm::Error err =
             checkAgainstGolden(model->core->network(), model->graph, *input,
-                               *output, model->core->spikes()))
+                               *output, model->core->spikes(), boardSpikes))
       return report(std::move(err));
+  }
   if (outputPath != "-")
     if (llvm::Error err = writeNpy(outputPath, *output))
       return report(std::move(err));
@@ -378,6 +461,34 @@ int runEmitVerilog(mlir::MLIRContext &context) {
   return 0;
 }
 
+/// `snnc board-sim DIR`: builds the board top's simulator in DIR and
+/// becomes it (it prints its pseudo-terminal and runs until killed).
+int runBoardSim() {
+  if (faultRate < 0 || faultRate >= 1)
+    return usage("board-sim: --fault-rate must be in [0, 1)");
+  auto board = sim::buildBoardSimulator(boardDir);
+  if (!board)
+    return report(board.takeError());
+  std::vector<std::string> args = {
+      board->executable, "--clocks-per-bit",
+      std::to_string(board->clocksPerBit), "--fault-rate",
+      llvm::formatv("{0}", double(faultRate)).str(), "--seed",
+      std::to_string(faultSeed)};
+  if (resetAfterFrames >= 0) {
+    args.push_back("--reset-after-frames");
+    args.push_back(std::to_string(resetAfterFrames));
+  }
+  std::vector<char *> argv;
+  for (std::string &arg : args)
+    argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  llvm::outs().flush();
+  ::execv(argv[0], argv.data());
+  return report(llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "board-sim: cannot start " + board->executable));
+}
+
 int runEval(mlir::MLIRContext &context) {
   if (imagesPath.empty() || labelsPath.empty())
     return usage("eval: --images and --labels are required");
@@ -398,7 +509,7 @@ int runEval(mlir::MLIRContext &context) {
     return report(rtl.takeError());
   for (EngineKind kind : engines) {
     auto model = pipeline::prepareModel(modelPath, context, kind,
-                                        compileOptions(), *rtl);
+                                        compileOptions(), *rtl, linkOptions());
     if (!model)
       return report(model.takeError());
     models.push_back(std::move(*model));
@@ -439,7 +550,7 @@ int runEval(mlir::MLIRContext &context) {
                                   accuracy->total, axis ? "samples" : "images");
     percents.push_back(accuracy->percent());
     if (model.core)
-      printCycles(model.core->stats(), llvm::outs());
+      printCycles(model, llvm::outs());
     if (int rc = writeStats(model))
       return rc;
   }
@@ -475,7 +586,7 @@ int runCompile(mlir::MLIRContext &context) {
   }
   pipeline::CompileReport table =
       pipeline::buildReport(*core, core->timesteps.value_or(1),
-                            calibration ? &calibration->stats() : nullptr);
+                            calibration ? calibration->goldenStats() : nullptr);
   // The report comes first: a failure there leaves no package behind.
   if (!reportPath.empty())
     if (int rc = writeText(reportPath, [&](llvm::raw_ostream &os) {
@@ -511,6 +622,8 @@ int main(int argc, char **argv) {
     return runSim(context);
   if (emitCmd)
     return runEmitVerilog(context);
+  if (boardSimCmd)
+    return runBoardSim();
   return usage("no command given; see 'snnc --help' (import, compile, run, "
-               "eval, sim, emit-verilog)");
+               "eval, sim, emit-verilog, board-sim)");
 }

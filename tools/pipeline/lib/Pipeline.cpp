@@ -1,4 +1,5 @@
 //===- Pipeline.cpp - the stages of snnc ----------------------------------===//
+#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Pipeline/Pipeline.h"
 
 #include "snnc/Backends/CoreLowering.h"
@@ -106,6 +107,8 @@ llvm::StringRef pipeline::engineName(EngineKind kind) {
     return "golden";
   case EngineKind::Rtl:
     return "rtl";
+  case EngineKind::Board:
+    return "board";
   }
   return "?";
 }
@@ -124,7 +127,7 @@ Expected<CoreNetwork> pipeline::loadCoreNetwork(StringRef path,
 Expected<pipeline::PreparedModel>
 pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
                        EngineKind engine, const CompileOptions &options,
-                       const sim::RtlOptions &rtl) {
+                       const sim::RtlOptions &rtl, const LinkOptions &link) {
   PreparedModel prepared;
   if (engine == EngineKind::Float) {
     if (path.endswith(".snnpkg"))
@@ -148,6 +151,17 @@ pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
     auto golden = std::make_unique<GoldenEngine>(std::move(*core));
     prepared.golden = golden.get();
     prepared.engine = std::move(golden);
+    return std::move(prepared);
+  }
+  if (engine == EngineKind::Board) {
+    SerialBus *bus = nullptr;
+    auto board = createBoardEngine(std::move(*core), link, &bus);
+    if (!board)
+      return board.takeError();
+    (*board)->setCycleBudget(rtl.cycleBudget);
+    prepared.core = board->get();
+    prepared.link = bus;
+    prepared.engine = std::move(*board);
     return std::move(prepared);
   }
   auto rtlEngine = sim::createRtlEngine(std::move(*core), rtl);

@@ -27,6 +27,17 @@ std::string coreMakefile();
 /// The top level `snn_top`: snn_core with `params`.
 std::string emitTopModule(const CoreParams &params, llvm::StringRef origin);
 
+/// The serial link of a board top: the board clock and the UART timing.
+struct BoardLinkParams {
+  int64_t clockHz = 12000000;
+  int64_t clksPerBit = 4; // 3 Mbaud at 12 MHz, the FT2232H's fastest
+  int64_t bufferBytes = 1024;
+};
+
+/// The board top `snn_board`: snn_top behind the serial link (snn_link).
+std::string emitBoardTop(const CoreParams &params, const BoardLinkParams &link,
+                         llvm::StringRef origin);
+
 /// Writes the core for `params` into `dir` (created if missing).  With an
 /// `image`, also its memory images (`*.hex`, $readmemh format) and the
 /// bus writes that load it (`load.txt`: address data, hex).

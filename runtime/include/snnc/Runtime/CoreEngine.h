@@ -20,10 +20,11 @@
 namespace snnc {
 
 /// What one command did: the cycles it took and the spikes the AER monitor
-/// saw, in order.
+/// saw, in order (a simulator), or only how many there were (a board).
 struct CommandResult {
   uint64_t cycles = 0;
   std::vector<SpikeRecord> spikes; // sample and step left 0 by the bus
+  uint64_t spikeCount = 0;         // spikes.size() where they are seen
 };
 
 /// A transport to one core.
@@ -32,10 +33,34 @@ public:
   virtual ~CoreBus();
   virtual llvm::Error write(uint32_t address, uint32_t data) = 0;
   virtual llvm::Expected<uint32_t> read(uint32_t address) = 0;
+  /// Reads `count` words from `address` on: consecutive slices, the next
+  /// word after `slices` slices.  Transports with round trips batch it.
+  virtual llvm::Expected<std::vector<uint32_t>>
+  readBurst(uint32_t address, uint32_t slices, uint32_t count);
   /// Writes `command` and waits until the core is idle again; fails once
   /// `cycleBudget` cycles pass without it finishing.
   virtual llvm::Expected<CommandResult> command(uint32_t command,
                                                 uint64_t cycleBudget) = 0;
+  /// What the transport did (a serial link's frames), or null.
+  virtual llvm::json::Value statsJson() const;
+  /// After a BusResetError: makes the transport usable again (the core's
+  /// contents are lost and must be loaded again).  Default: impossible.
+  virtual llvm::Error recover();
+};
+
+/// The core behind a bus was reset while a sample ran (a board's reset
+/// button, a power glitch): its memories no longer hold the network.
+class BusResetError : public llvm::ErrorInfo<BusResetError> {
+public:
+  static char ID;
+  explicit BusResetError(std::string what) : what(std::move(what)) {}
+  void log(llvm::raw_ostream &os) const override { os << what; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+private:
+  std::string what;
 };
 
 /// Cycle statistics of the RTL runs, all samples together.
@@ -43,7 +68,8 @@ struct CoreRunStats {
   int64_t samples = 0, timesteps = 0, lanes = 1;
   uint64_t cycles = 0;     // step commands only (clearing excluded)
   uint64_t lowerBound = 0; // sum over steps: ceil(SOPs_proj / L) + words swept
-  uint64_t synapticOps = 0, sweepWords = 0;
+  uint64_t synapticOps = 0, sweepWords = 0, spikes = 0;
+  int64_t reloads = 0; // the network loaded again after a reset
   std::vector<uint64_t> projectionOps;
   double simulationSeconds = 0; // wall time of the step commands
   double efficiency() const {
@@ -65,6 +91,8 @@ public:
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
 
   const CoreRunStats &stats() const { return runStats; }
+  /// The run's cycles and activity, and the transport's ("link").
+  llvm::json::Value statsJson() const override;
   const CoreImage &image() const { return coreImage; }
   const CoreNetwork &network() const { return net; }
   /// Keep every spike of every population (off by default).
@@ -80,6 +108,7 @@ private:
   llvm::Error runSample(const float *frames, int64_t frameSize, int64_t steps,
                         bool perStep, int64_t sample, float *out);
   llvm::Error writeInputs(const float *frame);
+  llvm::Error load();
 
   CoreNetwork net;
   CoreImage coreImage;

@@ -13,6 +13,7 @@
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/SnnPkg.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
@@ -64,6 +65,8 @@ struct CoreParams {
   /// Reads the core.json that `snnc emit-verilog` writes.
   static llvm::Expected<CoreParams> fromJson(const llvm::json::Value &value);
   static llvm::Expected<CoreParams> readFile(llvm::StringRef path);
+  /// The parameters in verilogParameters() order (a board's Identify).
+  static llvm::Expected<CoreParams> fromValues(llvm::ArrayRef<int64_t> values);
   /// Checks that a core with these parameters can be built (lanes a power
   /// of two up to 8, widths the bus can write).
   llvm::Error validate() const;

@@ -6,6 +6,7 @@
 #include "snnc/Runtime/NDArray.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
 
 #include <memory>
 
@@ -18,6 +19,8 @@ public:
   virtual ~Engine();
   virtual llvm::Expected<NDArray> run(const NDArray &input,
                                       int64_t timesteps) = 0;
+  /// What the engine did so far, as JSON (null when it keeps no record).
+  virtual llvm::json::Value statsJson() const;
 };
 
 /// Checks `input` against the graph and resolves T: the explicit
@@ -25,12 +28,6 @@ public:
 llvm::Expected<int64_t> resolveTimesteps(const FloatGraph &graph,
                                          const NDArray &input,
                                          std::optional<int64_t> requested);
-
-/// The LibTorch float reference engine.
-std::unique_ptr<Engine> createFloatEngine(const FloatGraph &graph);
-
-/// Sets LibTorch's intra-op thread count (benchmarks pin it to 1).
-void setFloatEngineThreads(int threads);
 
 } // namespace snnc
 

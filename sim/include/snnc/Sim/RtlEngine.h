@@ -9,6 +9,7 @@
 #define SNNC_SIM_RTLENGINE_H
 
 #include "snnc/Runtime/CoreEngine.h"
+#include "snnc/Runtime/Session.h"
 
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ llvm::Expected<CoreParams> chooseCore(const CoreNetwork &network,
 /// The core for `network`, built, started and loaded.
 llvm::Expected<std::unique_ptr<CoreEngine>>
 createRtlEngine(CoreNetwork network, const RtlOptions &options);
+
+/// The rtl device of the host API (Session): the network's core in
+/// Verilator, built once per core configuration and cached.
+Device rtlDevice(const RtlOptions &options = {});
 
 } // namespace snnc::sim
 

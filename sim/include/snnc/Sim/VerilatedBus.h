@@ -36,6 +36,7 @@ public:
                         budget));
     for (const MonitorSpike &s : spikes)
       result.spikes.push_back({0, 0, s.population, s.c, s.y, s.x});
+    result.spikeCount = result.spikes.size();
     return result;
   }
 

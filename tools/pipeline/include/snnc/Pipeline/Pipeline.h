@@ -7,6 +7,7 @@
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/FloatGraph.h"
 #include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Runtime/SerialBus.h"
 #include "snnc/Sim/RtlEngine.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -24,7 +25,7 @@ loadModel(llvm::StringRef path, mlir::MLIRContext &context);
 llvm::Expected<FloatGraph> lowerForFloat(mlir::ModuleOp module);
 
 /// The engines `prepareModel` can build.
-enum class EngineKind { Float, Golden, Rtl };
+enum class EngineKind { Float, Golden, Rtl, Board };
 
 /// The engine's name as the CLI spells it.
 llvm::StringRef engineName(EngineKind kind);
@@ -53,7 +54,8 @@ struct PreparedModel {
   FloatGraph graph;
   std::unique_ptr<Engine> engine;
   GoldenEngine *golden = nullptr; // set for the golden engine (its stats)
-  CoreEngine *core = nullptr;     // set for the RTL engine (its cycles)
+  CoreEngine *core = nullptr;     // set for the RTL and board engines
+  SerialBus *link = nullptr;      // set for the board engine
 };
 
 /// Loads a model and compiles it to the core network (a package is read
@@ -67,7 +69,8 @@ llvm::Expected<PreparedModel> prepareModel(llvm::StringRef path,
                                            mlir::MLIRContext &context,
                                            EngineKind engine,
                                            const CompileOptions &options = {},
-                                           const sim::RtlOptions &rtl = {});
+                                           const sim::RtlOptions &rtl = {},
+                                           const LinkOptions &link = {});
 
 /// Runs `input` through `engine`; see Engine::run for the shapes.
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,

@@ -1,0 +1,609 @@
+// Copyright snnc authors.
+//
+// snn_link: the bridge between a serial line and the core's host bus
+// (docs/host-link.md).  snn_link_rx decodes a COBS frame into the request
+// buffer and checks its CRC-32C; the executor here runs the request as
+// host-bus accesses and builds the reply in the reply buffer; snn_link_tx
+// sends it.  The reply buffer doubles as a one-frame cache: a request that
+// repeats the last executed {seq, cmd} is answered from it without being
+// run again, so the host's retransmissions are idempotent.  Error replies
+// (bad CRC, command, length, address; overrun) are built in registers and
+// never touch that cache, and a rejected request changes nothing: a burst
+// is checked against the region bounds before its first access.
+
+module snn_link #(
+  parameter int unsigned ClksPerBit   = 4,
+  parameter int unsigned BufBytes     = 1024,
+  parameter int unsigned ClockHz      = 12000000,
+  parameter int unsigned NumCoreIdent = 1,
+  // The core's parameters, word i at [32*i +: 32] (reported by Identify).
+  parameter logic [NumCoreIdent*32-1:0] CoreIdent = '0,
+  // Words of each bus region, region r at [24*r +: 24] (bounds of bursts).
+  parameter logic [snn_link_pkg::LinkRegions*24-1:0] RegionWords = '0
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        rx_i,
+  output logic        tx_o,
+  // Host-bus master.
+  output logic        bus_req_o,
+  output logic        bus_we_o,
+  output logic [31:0] bus_addr_o,
+  output logic [31:0] bus_wdata_o,
+  input  logic [31:0] bus_rdata_i,
+  input  logic        core_busy_i,
+  input  logic        spike_valid_i,
+  output logic        core_rst_no,
+  output logic        active_o
+);
+
+  localparam int unsigned BufAW = $clog2(BufBytes);
+  localparam int unsigned NumIdent = snn_link_pkg::LinkIdentFixed + NumCoreIdent;
+  localparam int unsigned Overhead = snn_link_pkg::LinkRequestHeader + snn_link_pkg::LinkCrcBytes;
+  localparam int unsigned MaxReadWords =
+      (BufBytes - snn_link_pkg::LinkReplyHeader - snn_link_pkg::LinkCrcBytes) / 4;
+  localparam int unsigned IdentAW = $clog2(NumIdent + 1);
+
+  typedef enum logic [5:0] {
+    StIdle, StLoad, StStore, StHead, StAddr, StSlices, StCheck,
+    StWrite, StWriteBus, StRead, StReadBus, StReadData,
+    StIdent, StStatus, StSession, StRunCheck, StRunIssue, StRunWait,
+    StRunLo, StRunLoData, StRunHi, StRunHiData, StRunSpikes,
+    StOk, StHeader, StShort, StCrc, StCrcData, StCrcWait, StCrcStore, StCached, StResend,
+    StSending
+  } state_e;
+
+  // ---- Receive ---------------------------------------------------------------
+  logic rx_we, frame, frame_crc_ok, frame_overrun, framing_err, drop, rx_active;
+  logic [BufAW-1:0] rx_waddr;
+  logic [7:0] rx_wdata, rx_rdata;
+  logic [BufAW:0] frame_len;
+  state_e state_q;
+
+  snn_link_rx #(.ClksPerBit(ClksPerBit), .BufBytes(BufBytes)) u_rx (
+    .clk_i, .rst_ni, .rx_i,
+    .hold_i         (state_q != StIdle),
+    .buf_we_o       (rx_we),
+    .buf_waddr_o    (rx_waddr),
+    .buf_wdata_o    (rx_wdata),
+    .frame_o        (frame),
+    .frame_len_o    (frame_len),
+    .frame_crc_ok_o (frame_crc_ok),
+    .frame_overrun_o(frame_overrun),
+    .framing_err_o  (framing_err),
+    .drop_o         (drop),
+    .active_o       (rx_active)
+  );
+
+  logic [BufAW-1:0] rd_ptr_q;
+  snn_ram #(.Width(8), .Depth(BufBytes)) u_request (
+    .clk_i, .we_i(rx_we), .waddr_i(rx_waddr), .wdata_i(rx_wdata),
+    .raddr_i(rd_ptr_q), .rdata_o(rx_rdata));
+
+  // ---- Reply buffer and transmit -----------------------------------------------
+  logic tx_we, tx_start, tx_busy, short_q;
+  logic [BufAW-1:0] tx_waddr;
+  logic [7:0] tx_wdata, reply_rdata, short_rdata_q, src_rdata;
+  logic [BufAW:0] crc_idx_q, cache_len_q, crc_len_q, tx_wptr_q;
+  logic [BufAW-1:0] tx_raddr, src_raddr;
+  logic [7:0] seq_q, cmd_q, status_q, last_seq_q, last_cmd_q;
+  logic [15:0] session_q;
+  logic [31:0] short_crc_q;
+
+  // Indexes reach BufBytes only as lengths, never as addresses.
+  assign src_raddr = tx_busy ? tx_raddr : BufAW'(crc_idx_q);
+  snn_ram #(.Width(8), .Depth(BufBytes)) u_reply (
+    .clk_i, .we_i(tx_we), .waddr_i(tx_waddr), .wdata_i(tx_wdata),
+    .raddr_i(src_raddr), .rdata_o(reply_rdata));
+
+  // An error reply: header and CRC in registers, read like the buffer.
+  always_ff @(posedge clk_i) begin
+    unique case (src_raddr[3:0])
+      4'd0: short_rdata_q <= seq_q;
+      4'd1: short_rdata_q <= cmd_q;
+      4'd2: short_rdata_q <= status_q;
+      4'd3: short_rdata_q <= session_q[7:0];
+      4'd4: short_rdata_q <= session_q[15:8];
+      4'd5: short_rdata_q <= short_crc_q[7:0];
+      4'd6: short_rdata_q <= short_crc_q[15:8];
+      4'd7: short_rdata_q <= short_crc_q[23:16];
+      default: short_rdata_q <= short_crc_q[31:24];
+    endcase
+  end
+  assign src_rdata = short_q ? short_rdata_q : reply_rdata;
+
+  snn_link_tx #(.ClksPerBit(ClksPerBit), .BufBytes(BufBytes)) u_tx (
+    .clk_i, .rst_ni,
+    .start_i(tx_start),
+    .len_i  (short_q ? (BufAW + 1)'(9) : cache_len_q),
+    .busy_o (tx_busy),
+    .raddr_o(tx_raddr),
+    .rdata_i(src_rdata),
+    .tx_o
+  );
+
+  logic crc_clear, crc_valid, crc_busy;
+  logic [31:0] crc;
+  snn_crc32c u_crc (
+    .clk_i, .rst_ni,
+    .clear_i(crc_clear),
+    .valid_i(crc_valid),
+    .data_i (src_rdata),
+    .busy_o (crc_busy),
+    .crc_o  (crc)
+  );
+
+  // ---- Executor --------------------------------------------------------------------
+  state_e ret_q;
+  logic [2:0] left_q;
+  logic phase_q, is_write_q, crc_ok_q, overrun_q, cache_valid_q;
+  logic [31:0] acc_q, spikes_q;
+  logic [BufAW:0] len_q, n_q, n0_q;
+  logic [7:0] region_q;
+  logic [23:0] word_q, word0_q, limit_q;
+  logic [4:0] slice_q, slice0_q, slices_q;
+  logic [IdentAW-1:0] ident_q;
+  logic [2:0] step_q;
+  logic [15:0] frames_q, crc_errors_q, framing_errors_q, drops_q;
+  logic [1:0] core_rst_q;
+  logic [BufAW:0] payload_len;
+  logic [15:0] read_count;
+  logic [7:0] slices_in;
+
+  // Identify: the link's own words, then the core's parameters.
+  logic [31:0] ident_word;
+  always_comb begin
+    unique case (32'(ident_q))
+      0: ident_word = snn_link_pkg::LinkMagic;
+      1: ident_word = snn_link_pkg::LinkVersion;
+      2: ident_word = ClockHz;
+      3: ident_word = ClksPerBit;
+      4: ident_word = BufBytes;
+      default: begin
+        ident_word = '0;
+        for (int unsigned i = 0; i < NumCoreIdent; i++) begin
+          if (32'(ident_q) == snn_link_pkg::LinkIdentFixed + i) ident_word = CoreIdent[32*i+:32];
+        end
+      end
+    endcase
+  end
+
+  // Words of the addressed region (none beyond the last region).
+  logic [23:0] region_limit;
+  always_comb begin
+    region_limit = '0;
+    for (int unsigned r = 0; r < snn_link_pkg::LinkRegions; r++) begin
+      if (32'(region_q) == r) region_limit = RegionWords[24*r+:24];
+    end
+  end
+  assign payload_len = len_q - (BufAW + 1)'(Overhead);
+  assign read_count = acc_q[31:16];
+  assign slices_in = is_write_q ? acc_q[31:24] : acc_q[15:8];
+  assign core_rst_no = core_rst_q == 0;
+  assign active_o = state_q != StIdle || rx_active || tx_busy;
+
+  // Host-bus accesses: only while the core is idle.
+  always_comb begin
+    bus_req_o = 1'b0;
+    bus_we_o = 1'b0;
+    bus_addr_o = {region_q, word_q[19:0], slice_q[3:0]};
+    bus_wdata_o = acc_q;
+    unique case (state_q)
+      StWriteBus: begin
+        bus_req_o = !core_busy_i;
+        bus_we_o = 1'b1;
+      end
+      StReadBus: bus_req_o = !core_busy_i;
+      StRunIssue: begin
+        bus_req_o = !core_busy_i;
+        bus_we_o = 1'b1;
+        bus_addr_o = {8'(snn_pkg::RegionCtrl), 20'(snn_pkg::CtrlCommand), 4'd0};
+        bus_wdata_o = {24'd0, acc_q[31:24]};
+      end
+      StRunLo: begin
+        bus_req_o = 1'b1;
+        bus_addr_o = {8'(snn_pkg::RegionCtrl), 20'(snn_pkg::CtrlCyclesLo), 4'd0};
+      end
+      StRunHi: begin
+        bus_req_o = 1'b1;
+        bus_addr_o = {8'(snn_pkg::RegionCtrl), 20'(snn_pkg::CtrlCyclesHi), 4'd0};
+      end
+      default: ;
+    endcase
+  end
+
+  // Reply buffer writes: payload bytes (StStore) and the header (StHeader).
+  always_comb begin
+    tx_we = 1'b0;
+    tx_waddr = BufAW'(tx_wptr_q);
+    tx_wdata = acc_q[7:0];
+    if (state_q == StStore) begin
+      tx_we = 1'b1;
+    end else if (state_q == StHeader) begin
+      tx_we = 1'b1;
+      tx_waddr = BufAW'(step_q);
+      unique case (step_q)
+        3'd0: tx_wdata = seq_q;
+        3'd1: tx_wdata = cmd_q;
+        3'd2: tx_wdata = status_q;
+        3'd3: tx_wdata = session_q[7:0];
+        default: tx_wdata = session_q[15:8];
+      endcase
+    end
+  end
+
+  assign crc_clear = state_q == StOk || state_q == StShort;
+  assign crc_valid = state_q == StCrcData;
+  // The reply's length is registered (StCached) the cycle before it starts.
+  assign tx_start = (state_q == StCrcStore && short_q) || state_q == StResend;
+
+  // The burst address of the next 32-bit slice.
+  logic [23:0] next_word;
+  logic [4:0] next_slice;
+  always_comb begin
+    next_word = word_q;
+    next_slice = slice_q + 1'b1;
+    if (slice_q + 1'b1 == slices_q) begin
+      next_slice = '0;
+      next_word = word_q + 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= StIdle;
+      ret_q <= StIdle;
+      left_q <= '0;
+      phase_q <= 1'b0;
+      is_write_q <= 1'b0;
+      crc_ok_q <= 1'b0;
+      overrun_q <= 1'b0;
+      cache_valid_q <= 1'b0;
+      short_q <= 1'b0;
+      acc_q <= '0;
+      len_q <= '0;
+      n_q <= '0;
+      n0_q <= '0;
+      region_q <= '0;
+      word_q <= '0;
+      word0_q <= '0;
+      limit_q <= '0;
+      slice_q <= '0;
+      slice0_q <= '0;
+      slices_q <= '0;
+      ident_q <= '0;
+      step_q <= '0;
+      rd_ptr_q <= '0;
+      tx_wptr_q <= '0;
+      crc_idx_q <= '0;
+      crc_len_q <= '0;
+      cache_len_q <= '0;
+      seq_q <= '0;
+      cmd_q <= '0;
+      status_q <= '0;
+      last_seq_q <= '0;
+      last_cmd_q <= '0;
+      session_q <= '0;
+      short_crc_q <= '0;
+      core_rst_q <= '0;
+    end else begin
+      if (core_rst_q != 0) begin
+        core_rst_q <= core_rst_q - 1'b1;
+      end
+      unique case (state_q)
+        StIdle: begin
+          if (frame) begin
+            len_q <= frame_len;
+            crc_ok_q <= frame_crc_ok;
+            overrun_q <= frame_overrun;
+            short_q <= 1'b0;
+            rd_ptr_q <= '0;
+            left_q <= 3'd2;
+            phase_q <= 1'b0;
+            ret_q <= StHead;
+            state_q <= StLoad;
+          end
+        end
+        // Shifts `left_q` request bytes into acc_q from the top (two
+        // cycles a byte: address, then data).
+        StLoad: begin
+          phase_q <= !phase_q;
+          if (phase_q) begin
+            acc_q <= {rx_rdata, acc_q[31:8]};
+            rd_ptr_q <= rd_ptr_q + 1'b1;
+            left_q <= left_q - 1'b1;
+            if (left_q == 3'd1) begin
+              state_q <= ret_q;
+            end
+          end
+        end
+        // Appends the `left_q` low bytes of acc_q to the reply.
+        StStore: begin
+          acc_q <= acc_q >> 8;
+          tx_wptr_q <= tx_wptr_q + 1'b1;
+          left_q <= left_q - 1'b1;
+          if (left_q == 3'd1) begin
+            state_q <= ret_q;
+          end
+        end
+        StHead: begin
+          seq_q <= acc_q[23:16];
+          cmd_q <= acc_q[31:24];
+          tx_wptr_q <= (BufAW + 1)'(snn_link_pkg::LinkReplyHeader);
+          if (overrun_q) begin
+            status_q <= 8'(snn_link_pkg::LinkOverrun);
+            state_q <= StShort;
+          end else if (!crc_ok_q) begin
+            status_q <= 8'(snn_link_pkg::LinkBadCrc);
+            state_q <= StShort;
+          end else if (cache_valid_q && acc_q[23:16] == last_seq_q &&
+                       acc_q[31:24] == last_cmd_q) begin
+            state_q <= StResend; // a retransmission: the same reply again
+          end else begin
+            status_q <= 8'(snn_link_pkg::LinkBadLength);
+            state_q <= StShort;
+            left_q <= 3'd4;
+            ret_q <= StAddr;
+            unique case (32'(acc_q[31:24]))
+              snn_link_pkg::LinkCmdIdentify: begin
+                ident_q <= '0;
+                if (payload_len == 0) state_q <= StIdent;
+              end
+              snn_link_pkg::LinkCmdWrite: begin
+                is_write_q <= 1'b1;
+                n_q <= (payload_len - (BufAW + 1)'(5)) >> 2;
+                if (payload_len >= 9 && payload_len[1:0] == 2'd1) state_q <= StLoad;
+              end
+              snn_link_pkg::LinkCmdRead: begin
+                is_write_q <= 1'b0;
+                if (payload_len == 7) state_q <= StLoad;
+              end
+              snn_link_pkg::LinkCmdRun: begin
+                left_q <= 3'd1;
+                ret_q <= StRunCheck;
+                if (payload_len == 1) state_q <= StLoad;
+              end
+              snn_link_pkg::LinkCmdStatus: begin
+                step_q <= '0;
+                if (payload_len == 0) state_q <= StStatus;
+              end
+              snn_link_pkg::LinkCmdSession: begin
+                left_q <= 3'd2;
+                ret_q <= StSession;
+                if (payload_len == 2) state_q <= StLoad;
+              end
+              snn_link_pkg::LinkCmdReset: begin
+                if (payload_len == 0) begin
+                  core_rst_q <= 2'd3;
+                  session_q <= '0;
+                  state_q <= StOk;
+                end
+              end
+              default: status_q <= 8'(snn_link_pkg::LinkBadCommand);
+            endcase
+          end
+        end
+        StAddr: begin
+          region_q <= acc_q[31:24];
+          word_q <= {4'd0, acc_q[23:4]};
+          word0_q <= {4'd0, acc_q[23:4]};
+          slice_q <= {1'b0, acc_q[3:0]};
+          slice0_q <= {1'b0, acc_q[3:0]};
+          left_q <= is_write_q ? 3'd1 : 3'd3;
+          ret_q <= StSlices;
+          state_q <= StLoad;
+        end
+        // The burst is checked whole before its first access.
+        StSlices: begin
+          slices_q <= 5'(slices_in);
+          limit_q <= region_limit;
+          if (!is_write_q) begin
+            n_q <= (BufAW + 1)'(read_count);
+          end
+          status_q <= 8'(snn_link_pkg::LinkBadAddress);
+          state_q <= StShort;
+          if (slices_in != 0 && slices_in <= 8'd16 && 8'(slice_q) < slices_in &&
+              32'(region_q) < snn_link_pkg::LinkRegions) begin
+            state_q <= StCheck;
+          end
+          if (!is_write_q && (read_count == 0 || 32'(read_count) > MaxReadWords)) begin
+            status_q <= 8'(snn_link_pkg::LinkBadLength);
+            state_q <= StShort;
+          end
+        end
+        StCheck: begin
+          if (n0_q == n_q) begin
+            // The whole burst is in range: run it from the start.
+            word_q <= word0_q;
+            slice_q <= slice0_q;
+            n0_q <= '0;
+            cache_valid_q <= 1'b0;
+            state_q <= is_write_q ? StWrite : StRead;
+          end else if (word_q >= limit_q) begin
+            n0_q <= '0;
+            status_q <= 8'(snn_link_pkg::LinkBadAddress);
+            state_q <= StShort;
+          end else begin
+            word_q <= next_word;
+            slice_q <= next_slice;
+            n0_q <= n0_q + 1'b1;
+          end
+        end
+        StWrite: begin
+          left_q <= 3'd4;
+          ret_q <= StWriteBus;
+          state_q <= (n_q == 0) ? StOk : StLoad;
+        end
+        StWriteBus: begin
+          if (!core_busy_i) begin
+            word_q <= next_word;
+            slice_q <= next_slice;
+            n_q <= n_q - 1'b1;
+            state_q <= StWrite;
+          end
+        end
+        StRead: state_q <= (n_q == 0) ? StOk : StReadBus;
+        StReadBus: if (!core_busy_i) state_q <= StReadData;
+        StReadData: begin
+          acc_q <= bus_rdata_i;
+          word_q <= next_word;
+            slice_q <= next_slice;
+          n_q <= n_q - 1'b1;
+          left_q <= 3'd4;
+          ret_q <= StRead;
+          state_q <= StStore;
+        end
+        StIdent: begin
+          if (32'(ident_q) == NumIdent) begin
+            state_q <= StOk;
+          end else begin
+            acc_q <= ident_word;
+            ident_q <= ident_q + 1'b1;
+            left_q <= 3'd4;
+            ret_q <= StIdent;
+            state_q <= StStore;
+            cache_valid_q <= 1'b0;
+          end
+        end
+        StStatus: begin
+          cache_valid_q <= 1'b0;
+          step_q <= step_q + 1'b1;
+          ret_q <= StStatus;
+          state_q <= StStore;
+          unique case (step_q)
+            3'd0: begin
+              acc_q <= {31'd0, core_busy_i};
+              left_q <= 3'd1;
+            end
+            3'd1: begin
+              acc_q <= {crc_errors_q, frames_q};
+              left_q <= 3'd4;
+            end
+            3'd2: begin
+              acc_q <= {drops_q, framing_errors_q};
+              left_q <= 3'd4;
+            end
+            default: state_q <= StOk;
+          endcase
+        end
+        StSession: begin
+          session_q <= acc_q[31:16];
+          state_q <= StOk;
+        end
+        StRunCheck: begin
+          cache_valid_q <= 1'b0;
+          if (32'(acc_q[31:24]) == snn_pkg::CmdStep || 32'(acc_q[31:24]) == snn_pkg::CmdClear ||
+              32'(acc_q[31:24]) == snn_pkg::CmdStepReplay) begin
+            state_q <= StRunIssue;
+          end else begin
+            status_q <= 8'(snn_link_pkg::LinkBadCommand);
+            state_q <= StShort;
+          end
+        end
+        StRunIssue: if (!core_busy_i) state_q <= StRunWait;
+        StRunWait: if (!core_busy_i) state_q <= StRunLo;
+        StRunLo: state_q <= StRunLoData;
+        StRunLoData: begin
+          acc_q <= bus_rdata_i;
+          left_q <= 3'd4;
+          ret_q <= StRunHi;
+          state_q <= StStore;
+        end
+        StRunHi: state_q <= StRunHiData;
+        StRunHiData: begin
+          acc_q <= bus_rdata_i;
+          left_q <= 3'd4;
+          ret_q <= StRunSpikes;
+          state_q <= StStore;
+        end
+        StRunSpikes: begin
+          acc_q <= spikes_q;
+          left_q <= 3'd4;
+          ret_q <= StOk;
+          state_q <= StStore;
+        end
+        StOk: begin
+          status_q <= 8'(snn_link_pkg::LinkOk);
+          step_q <= '0;
+          state_q <= StHeader;
+        end
+        StHeader: begin
+          step_q <= step_q + 1'b1;
+          if (step_q == 3'd4) begin
+            crc_len_q <= tx_wptr_q;
+            crc_idx_q <= '0;
+            state_q <= StCrc;
+          end
+        end
+        StShort: begin
+          short_q <= 1'b1;
+          crc_len_q <= (BufAW + 1)'(snn_link_pkg::LinkReplyHeader);
+          crc_idx_q <= '0;
+          state_q <= StCrc;
+        end
+        StCrc: state_q <= StCrcData; // the byte at crc_idx_q arrives next
+        StCrcData: state_q <= StCrcWait;
+        StCrcWait: begin
+          if (!crc_busy) begin
+            crc_idx_q <= crc_idx_q + 1'b1;
+            state_q <= (crc_idx_q + 1'b1 == crc_len_q) ? StCrcStore : StCrc;
+          end
+        end
+        StCrcStore: begin
+          if (short_q) begin
+            short_crc_q <= ~crc;
+            state_q <= StSending;
+          end else begin
+            acc_q <= ~crc;
+            left_q <= 3'd4;
+            ret_q <= StCached;
+            state_q <= StStore;
+          end
+        end
+        StCached: begin
+          cache_valid_q <= 1'b1;
+          cache_len_q <= tx_wptr_q;
+          last_seq_q <= seq_q;
+          last_cmd_q <= cmd_q;
+          state_q <= StResend;
+        end
+        StResend: state_q <= StSending;
+        StSending: if (!tx_busy && !tx_start) state_q <= StIdle;
+        default: state_q <= StIdle;
+      endcase
+    end
+  end
+
+  // Spikes of the command being run (the AER monitor), and link counters.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      spikes_q <= '0;
+      frames_q <= '0;
+      crc_errors_q <= '0;
+      framing_errors_q <= '0;
+      drops_q <= '0;
+    end else begin
+      if (state_q == StRunIssue) begin
+        spikes_q <= '0;
+      end else if (spike_valid_i) begin
+        spikes_q <= spikes_q + 1'b1;
+      end
+      if (frame && frame_crc_ok && !frame_overrun) frames_q <= frames_q + 1'b1;
+      if (frame && !frame_crc_ok && !frame_overrun) crc_errors_q <= crc_errors_q + 1'b1;
+      if (framing_err) framing_errors_q <= framing_errors_q + 1'b1;
+      if (drop || (frame && frame_overrun)) drops_q <= drops_q + 1'b1;
+    end
+  end
+
+  `ifndef SYNTHESIS
+  ReplyFits: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                              !(state_q == StStore && 32'(tx_wptr_q) >= BufBytes))
+    else $error("snn_link: reply buffer overrun");
+  FrameWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                  !(frame && state_q != StIdle))
+    else $error("snn_link: frame while busy");
+  initial assert (BufBytes >= 64 && (1 << BufAW) == BufBytes)
+    else $fatal(1, "snn_link: BufBytes must be a power of two >= 64");
+  `endif
+
+endmodule

@@ -1,0 +1,470 @@
+//===- SerialBus.cpp - the core's host bus over a serial line -------------===//
+#include "snnc/Runtime/SerialBus.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <random>
+#include <termios.h>
+#include <unistd.h>
+
+using namespace snnc;
+using namespace snnc::link;
+using llvm::Error;
+using llvm::Expected;
+using llvm::formatv;
+
+namespace {
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::optional<speed_t> termiosSpeed(int64_t baud) {
+  static const std::pair<int64_t, speed_t> speeds[] = {
+      {9600, B9600},       {19200, B19200},     {38400, B38400},
+      {57600, B57600},     {115200, B115200},   {230400, B230400},
+      {460800, B460800},   {500000, B500000},   {921600, B921600},
+      {1000000, B1000000}, {1500000, B1500000}, {2000000, B2000000},
+      {3000000, B3000000}, {4000000, B4000000}};
+  for (auto [rate, speed] : speeds)
+    if (rate == baud)
+      return speed;
+  return std::nullopt;
+}
+
+/// Bursts are never split below this many words.
+constexpr uint32_t kMinBurst = 8;
+
+uint32_t nextAddress(uint32_t address, uint32_t slices, uint32_t steps) {
+  uint32_t region = address >> 24, word = (address >> 4) & 0xFFFFF,
+           slice = address & 0xF;
+  uint32_t flat = word * slices + slice + steps;
+  return bus::address(region, flat / slices, flat % slices);
+}
+} // namespace
+
+llvm::json::Value LinkStats::toJson() const {
+  return llvm::json::Object{{"requests", requests},
+                            {"frames", frames},
+                            {"retransmissions", retransmissions},
+                            {"timeouts", timeouts},
+                            {"corrupt_replies", corruptReplies},
+                            {"rejected_requests", rejectedRequests},
+                            {"stale_replies", staleReplies},
+                            {"bytes_sent", bytesSent},
+                            {"bytes_received", bytesReceived},
+                            {"seconds", seconds}};
+}
+
+SerialBus::SerialBus(int fd, LinkOptions options)
+    : fd(fd), options(std::move(options)) {}
+
+SerialBus::~SerialBus() {
+  if (fd >= 0)
+    ::close(fd);
+}
+
+Error SerialBus::linkError(const llvm::Twine &what) const {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "board " + options.device + ": " + what);
+}
+
+int64_t SerialBus::lineMs(size_t bytes) const {
+  return int64_t(bytes) * 10 * 1000 / std::max<int64_t>(1, options.baud) + 1;
+}
+
+Expected<std::unique_ptr<SerialBus>>
+SerialBus::open(const LinkOptions &options) {
+  auto fail = [&](const llvm::Twine &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "board " + options.device + ": " + what);
+  };
+  if (options.device.empty())
+    return fail("no serial device given (--device PATH)");
+  std::optional<speed_t> speed = termiosSpeed(options.baud);
+  if (!speed)
+    return fail(formatv("unsupported baud rate {0}", options.baud));
+  if (options.timeoutMs < 1 || options.attempts < 1)
+    return fail("the timeout and the attempts must be positive");
+  int fd = ::open(options.device.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return fail(formatv("cannot open: {0}", std::strerror(errno)));
+  std::unique_ptr<SerialBus> bus(new SerialBus(fd, options));
+  termios tio;
+  if (tcgetattr(fd, &tio) != 0)
+    return fail("not a serial device (tcgetattr failed)");
+  cfmakeraw(&tio);
+  tio.c_cflag |= CLOCAL | CREAD;
+  tio.c_cc[VMIN] = 0;
+  tio.c_cc[VTIME] = 0;
+  cfsetispeed(&tio, *speed);
+  cfsetospeed(&tio, *speed);
+  if (tcsetattr(fd, TCSANOW, &tio) != 0)
+    return fail(formatv("cannot configure the line: {0}", std::strerror(errno)));
+  tcflush(fd, TCIOFLUSH);
+  return std::move(bus);
+}
+
+Error SerialBus::sendBytes(llvm::ArrayRef<uint8_t> bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + sent, bytes.size() - sent);
+    if (n > 0) {
+      sent += size_t(n);
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      pollfd p{fd, POLLOUT, 0};
+      if (::poll(&p, 1, int(options.timeoutMs)) <= 0)
+        return linkError("the line does not take data (write timeout)");
+      continue;
+    }
+    return linkError(formatv("the device disappeared ({0})",
+                             n < 0 ? std::strerror(errno) : "closed"));
+  }
+  linkStats.bytesSent += int64_t(bytes.size());
+  return Error::success();
+}
+
+SerialBus::Receive SerialBus::receiveFrame(std::vector<uint8_t> &frame,
+                                           int64_t deadlineMs) {
+  uint8_t buffer[4096];
+  for (;;) {
+    auto end = std::find(pending.begin(), pending.end(), uint8_t(0));
+    if (end != pending.end()) {
+      frame.assign(pending.begin(), end);
+      pending.erase(pending.begin(), end + 1);
+      if (frame.empty())
+        continue; // a stray delimiter
+      return Receive::Frame;
+    }
+    // Garbage without a delimiter cannot be a reply: drop it.
+    if (pending.size() > 4 * size_t(std::max<uint32_t>(board.bufferBytes, 1024)))
+      pending.clear();
+    int64_t left = deadlineMs - nowMs();
+    if (left <= 0)
+      return Receive::Timeout;
+    pollfd p{fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, int(left));
+    if (ready < 0 && errno != EINTR)
+      return Receive::Gone;
+    if (ready <= 0)
+      continue;
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      pending.insert(pending.end(), buffer, buffer + n);
+      linkStats.bytesReceived += n;
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+      return Receive::Gone;
+    }
+  }
+}
+
+Expected<std::vector<uint8_t>>
+SerialBus::transact(uint8_t cmd, llvm::ArrayRef<uint8_t> payload,
+                    int64_t extraMs, int64_t attempts) {
+  int64_t started = nowMs();
+  ++linkStats.requests;
+  uint8_t seq = nextSeq++;
+  std::vector<uint8_t> wire = encodeRequest(seq, cmd, payload);
+  int64_t timeouts = 0, corrupt = 0, rejected = 0;
+  if (attempts <= 0)
+    attempts = options.attempts;
+  lastNoReply = false;
+  for (int64_t attempt = 0; attempt < attempts; ++attempt) {
+    if (attempt)
+      ++linkStats.retransmissions;
+    ++linkStats.frames;
+    if (Error err = sendBytes(wire))
+      return std::move(err);
+    int64_t deadline = nowMs() + options.timeoutMs + extraMs +
+                       lineMs(wire.size() + board.bufferBytes + 16);
+    for (;;) {
+      std::vector<uint8_t> frame;
+      Receive got = receiveFrame(frame, deadline);
+      if (got == Receive::Gone)
+        return linkError("the device disappeared (the line was closed)");
+      if (got == Receive::Timeout) {
+        if (std::getenv("SNNC_LINK_TRACE"))
+          std::fprintf(stderr, "timeout: %s seq %d\n",
+                       commandName(cmd).c_str(), int(seq));
+        ++linkStats.timeouts;
+        ++timeouts;
+        break;
+      }
+      std::optional<Reply> reply = decodeReply(frame);
+      if (!reply && std::getenv("SNNC_LINK_TRACE")) {
+        std::string hex;
+        for (uint8_t b : frame)
+          hex += formatv("{0:x-2} ", b).str();
+        std::fprintf(stderr, "corrupt reply: %s\n", hex.c_str());
+      }
+      if (!reply) {
+        // Corrupted on the way back: ask again; the board answers a
+        // repeated request from its reply cache.
+        ++linkStats.corruptReplies;
+        ++corrupt;
+        break;
+      }
+      if (reply->seq != seq || reply->cmd != cmd) {
+        ++linkStats.staleReplies; // an answer to an earlier attempt
+        continue;
+      }
+      if (reply->status == LinkBadCrc || reply->status == LinkOverrun) {
+        ++linkStats.rejectedRequests;
+        ++rejected;
+        break;
+      }
+      if (reply->status != LinkOk)
+        return linkError(formatv("the board refused {0}: {1}",
+                                 commandName(cmd), statusName(reply->status)));
+      if (session && reply->session != session)
+        return llvm::make_error<BusResetError>(
+            "board " + options.device +
+            ": the board was reset (its session is gone)");
+      lastAttempts = attempt + 1;
+      linkStats.seconds += double(nowMs() - started) / 1000.0;
+      return std::move(reply->payload);
+    }
+  }
+  lastNoReply = true;
+  return linkError(formatv("no valid reply to {0} after {1} attempts ({2} "
+                           "timeouts, {3} corrupt replies, {4} rejected "
+                           "requests)",
+                           commandName(cmd), attempts, timeouts, corrupt,
+                           rejected));
+}
+
+Expected<BoardIdentity> SerialBus::identify() {
+  auto payload = transact(LinkCmdIdentify, {});
+  if (!payload)
+    return payload.takeError();
+  size_t words = payload->size() / 4;
+  if (payload->size() % 4 || words < LinkIdentFixed ||
+      getU32(payload->data()) != LinkMagic)
+    return linkError("the device does not speak the snnc host link");
+  std::vector<int64_t> values;
+  for (size_t i = 0; i < words; ++i)
+    values.push_back(getU32(payload->data() + 4 * i));
+  BoardIdentity id;
+  id.version = uint32_t(values[1]);
+  id.clockHz = uint32_t(values[2]);
+  id.clocksPerBit = uint32_t(values[3]);
+  id.bufferBytes = uint32_t(values[4]);
+  if (id.version != LinkVersion)
+    return linkError(formatv("the board speaks host-link version {0}; this "
+                             "snnc speaks version {1}",
+                             id.version, LinkVersion));
+  if (id.clocksPerBit && options.baud != int64_t(id.clockHz / id.clocksPerBit))
+    return linkError(formatv("the board's link runs at {0} baud, not {1} "
+                             "(--baud)",
+                             id.clockHz / id.clocksPerBit, options.baud));
+  auto core = CoreParams::fromValues(
+      llvm::ArrayRef<int64_t>(values).drop_front(LinkIdentFixed));
+  if (!core)
+    return linkError("the board's core parameters are invalid: " +
+                     llvm::toString(core.takeError()));
+  id.core = *core;
+  board = id;
+  // Bursts fill the board's buffers: a write request (header, address,
+  // slices, words, CRC) and a read reply (header, words, CRC).
+  uint32_t writeWords =
+      (id.bufferBytes - LinkRequestHeader - 5 - LinkCrcBytes) / 4;
+  uint32_t readWords = (id.bufferBytes - LinkReplyHeader - LinkCrcBytes) / 4;
+  maxBurstWords = std::max<uint32_t>(kMinBurst, std::min(writeWords, readWords));
+  burstLimit = maxBurstWords;
+  return id;
+}
+
+Error SerialBus::resetBoard() {
+  session = 0;
+  if (auto reset = transact(LinkCmdReset, {}); !reset)
+    return reset.takeError();
+  std::random_device entropy;
+  uint16_t fresh = 0;
+  while (fresh == 0)
+    fresh = uint16_t(entropy());
+  std::vector<uint8_t> payload;
+  putU16(payload, fresh);
+  if (auto set = transact(LinkCmdSession, payload); !set)
+    return set.takeError();
+  session = fresh;
+  return Error::success();
+}
+
+Error SerialBus::recover() {
+  burst.clear();
+  pending.clear();
+  return resetBoard();
+}
+
+Error SerialBus::flushWrites() {
+  if (burst.empty())
+    return Error::success();
+  std::vector<uint32_t> words = std::move(burst);
+  burst.clear();
+  return sendWrite(burstStart, burstSlices ? burstSlices : 16, words);
+}
+
+Error SerialBus::sendWrite(uint32_t address, uint32_t slices,
+                           llvm::ArrayRef<uint32_t> words) {
+  std::vector<uint8_t> payload;
+  putU32(payload, address);
+  payload.push_back(uint8_t(slices));
+  for (uint32_t word : words)
+    putU32(payload, word);
+  // A long frame that does not get through is sent again in halves: a
+  // write is idempotent, so whether the lost one ran does not matter.
+  bool splittable = words.size() > kMinBurst;
+  auto reply = transact(LinkCmdWrite, payload, 0, splittable ? 3 : 0);
+  if (reply) {
+    adaptBurst();
+    return Error::success();
+  }
+  if (!splittable || !lastNoReply)
+    return reply.takeError();
+  llvm::consumeError(reply.takeError());
+  size_t half = words.size() / 2;
+  burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half));
+  if (Error err = sendWrite(address, slices, words.take_front(half)))
+    return err;
+  return sendWrite(nextAddress(address, slices, uint32_t(half)), slices,
+                   words.drop_front(half));
+}
+
+void SerialBus::adaptBurst() {
+  // Long frames rarely survive a noisy line: halve them after a
+  // retransmission, grow back while the line is clean.
+  if (lastAttempts > 1)
+    burstLimit = std::max<uint32_t>(kMinBurst, burstLimit / 2);
+  else
+    burstLimit = std::min(maxBurstWords, burstLimit + 8);
+}
+
+Error SerialBus::write(uint32_t address, uint32_t data) {
+  if (!burst.empty()) {
+    uint32_t last = burstNext;
+    uint32_t region = last >> 24, word = (last >> 4) & 0xFFFFF,
+             slice = last & 0xF;
+    bool sameWord = address == bus::address(region, word, slice + 1) &&
+                    slice + 1 < 16 &&
+                    (burstSlices == 0 || slice + 1 < burstSlices);
+    bool nextWord = address == bus::address(region, word + 1, 0) &&
+                    (burstSlices == 0 || slice + 1 == burstSlices);
+    if ((sameWord || nextWord) && burst.size() < burstLimit) {
+      if (nextWord && burstSlices == 0)
+        burstSlices = slice + 1;
+      burst.push_back(data);
+      burstNext = address;
+      return Error::success();
+    }
+    if (Error err = flushWrites())
+      return err;
+  }
+  burstStart = burstNext = address;
+  burstSlices = 0;
+  burst.push_back(data);
+  return Error::success();
+}
+
+Expected<std::vector<uint32_t>>
+SerialBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
+  if (Error err = flushWrites())
+    return std::move(err);
+  std::vector<uint32_t> words;
+  while (count > 0) {
+    uint32_t n = std::min(count, std::max<uint32_t>(1, burstLimit));
+    std::vector<uint8_t> payload;
+    putU32(payload, address);
+    payload.push_back(uint8_t(slices));
+    putU16(payload, uint16_t(n));
+    // Like writes, a long read that does not get through is asked for in
+    // smaller pieces.
+    bool splittable = n > kMinBurst;
+    auto reply = transact(LinkCmdRead, payload, 0, splittable ? 3 : 0);
+    if (!reply && splittable && lastNoReply) {
+      llvm::consumeError(reply.takeError());
+      burstLimit = std::max<uint32_t>(kMinBurst, n / 2);
+      continue;
+    }
+    if (!reply)
+      return reply.takeError();
+    if (reply->size() != 4 * size_t(n))
+      return linkError(formatv("read returned {0} bytes, not {1}",
+                               reply->size(), 4 * n));
+    for (uint32_t i = 0; i < n; ++i)
+      words.push_back(getU32(reply->data() + 4 * i));
+    adaptBurst();
+    address = nextAddress(address, slices, n);
+    count -= n;
+  }
+  return words;
+}
+
+Expected<uint32_t> SerialBus::read(uint32_t address) {
+  auto words = readBurst(address, 16, 1);
+  if (!words)
+    return words.takeError();
+  return words->front();
+}
+
+Expected<CommandResult> SerialBus::command(uint32_t command,
+                                           uint64_t cycleBudget) {
+  if (Error err = flushWrites())
+    return std::move(err);
+  // The reply comes when the core is idle again: allow the budget's time
+  // at the board's clock, four times over (simulated boards are slower).
+  int64_t runMs =
+      board.clockHz ? int64_t(4000.0 * double(cycleBudget) / board.clockHz) : 0;
+  auto reply = transact(LinkCmdRun, {uint8_t(command)}, runMs);
+  if (!reply)
+    return reply.takeError();
+  if (reply->size() != 12)
+    return linkError(formatv("run returned {0} bytes, not 12", reply->size()));
+  CommandResult result;
+  result.cycles = uint64_t(getU32(reply->data())) |
+                  uint64_t(getU32(reply->data() + 4)) << 32;
+  result.spikeCount = getU32(reply->data() + 8);
+  if (result.cycles > cycleBudget)
+    return linkError(formatv("the core ran past the cycle budget of {0} "
+                             "cycles ({1})",
+                             cycleBudget, result.cycles));
+  return result;
+}
+
+Expected<std::unique_ptr<CoreEngine>>
+snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options,
+                        SerialBus **busOut) {
+  if (Error err = validateNetwork(network))
+    return std::move(err);
+  auto bus = SerialBus::open(options);
+  if (!bus)
+    return bus.takeError();
+  auto id = (*bus)->identify();
+  if (!id)
+    return id.takeError();
+  auto image = buildCoreImage(network, id->core);
+  if (!image)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "board " + options.device + ": its core cannot run this network: " +
+            llvm::toString(image.takeError()));
+  if (Error err = (*bus)->resetBoard())
+    return std::move(err);
+  SerialBus *raw = bus->get();
+  auto engine = CoreEngine::create(std::move(network), std::move(*image),
+                                   std::move(*bus));
+  if (!engine)
+    return engine.takeError();
+  if (busOut)
+    *busOut = raw;
+  return std::move(*engine);
+}

@@ -1,0 +1,77 @@
+//===- BoardSim.cpp - build the board top's simulator ---------------------===//
+#include "snnc/Sim/BoardSim.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+using namespace snnc;
+using namespace snnc::sim;
+using llvm::formatv;
+
+namespace {
+llvm::Error boardError(const llvm::Twine &what) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "board-sim: " + what);
+}
+
+/// The last line of a build log that says what went wrong.
+std::string lastErrorLine(llvm::StringRef log) {
+  auto buffer = llvm::MemoryBuffer::getFile(log);
+  if (!buffer)
+    return "";
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n', -1, false);
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+    if (it->contains("rror"))
+      return it->trim().str();
+  return lines.empty() ? "" : lines.back().trim().str();
+}
+} // namespace
+
+llvm::Expected<BoardSimulator> sim::buildBoardSimulator(llvm::StringRef dir) {
+  llvm::SmallString<256> top(dir), description(dir), log(dir), exe(dir);
+  llvm::sys::path::append(top, "snn_board.sv");
+  llvm::sys::path::append(description, "board.json");
+  llvm::sys::path::append(log, "board-sim.log");
+  llvm::sys::path::append(exe, "Vsnn_board");
+  if (!llvm::sys::fs::exists(top) || !llvm::sys::fs::exists(description))
+    return boardError(formatv("{0}: not a directory written by snnc "
+                              "emit-verilog (no snn_board.sv and board.json)",
+                              dir));
+  auto text = llvm::MemoryBuffer::getFile(description);
+  if (!text)
+    return boardError(formatv("{0}: {1}", description,
+                              text.getError().message()));
+  auto json = llvm::json::parse((*text)->getBuffer());
+  if (!json) {
+    llvm::consumeError(json.takeError());
+    return boardError(formatv("{0}: not valid JSON", description));
+  }
+  BoardSimulator board;
+  const llvm::json::Object *object = json->getAsObject();
+  std::optional<int64_t> clocks =
+      object ? object->getInteger("clocks_per_bit") : std::nullopt;
+  if (!clocks || *clocks < 2)
+    return boardError(formatv("{0}: no valid clocks_per_bit", description));
+  board.clocksPerBit = *clocks;
+  auto make = llvm::sys::findProgramByName("make");
+  if (!make)
+    return boardError("building the board simulator needs make and "
+                      "verilator (scripts/setup.sh installs them)");
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(),
+                                                log.str()};
+  llvm::SmallVector<llvm::StringRef> args = {*make, "-C", dir, "board-sim"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*make, args, std::nullopt, redirects, 0, 0,
+                                     &message);
+  if (rc != 0)
+    return boardError(formatv("building the simulator failed (see {0}): {1}",
+                              log, message.empty() ? lastErrorLine(log)
+                                                   : message));
+  board.executable = std::string(exe);
+  return board;
+}
