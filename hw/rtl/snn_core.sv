@@ -64,8 +64,6 @@ module snn_core #(
   localparam int unsigned CacheAW   = $clog2((CacheDepth) > 1 ? (CacheDepth) : 2);
   localparam int unsigned PopAW     = $clog2((MaxPops) > 1 ? (MaxPops) : 2);
   localparam int unsigned ProjAW    = $clog2((MaxProjs) > 1 ? (MaxProjs) : 2);
-  localparam int unsigned PopDescAW = $clog2((MaxPops * snn_pkg::DescWords) > 1 ? (MaxPops * snn_pkg::DescWords) : 2);
-  localparam int unsigned ProjDescAW = $clog2((MaxProjs * snn_pkg::DescWords) > 1 ? (MaxProjs * snn_pkg::DescWords) : 2);
   localparam int unsigned ReadoutAW = $clog2((ReadoutWords * Lanes) > 1 ? (ReadoutWords * Lanes) : 2);
   localparam int unsigned ClearDepth0 = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
   localparam int unsigned ClearDepth1 = ClearDepth0 > CacheDepth ? ClearDepth0 : CacheDepth;
@@ -82,7 +80,15 @@ module snn_core #(
   localparam int unsigned TapW     = WeightAW + CurrentAW;
   localparam int unsigned RowIdxW  = RowTapAW + 8;
   localparam int unsigned ColIdxW  = ColTapAW + 8;
-  localparam int unsigned StageW   = 32 * snn_pkg::MaxSlices;
+  // The staging register holds the slices of the widest host-written word
+  // (not the bus's 16-slice maximum: 512 flops and their multiplexers).
+  localparam int unsigned MaxW0    = WeightW > ParamW ? WeightW : ParamW;
+  localparam int unsigned MaxW1    = MaxW0 > TapW ? MaxW0 : TapW;
+  localparam int unsigned MaxW2    = MaxW1 > RowIdxW ? MaxW1 : RowIdxW;
+  localparam int unsigned MaxW3    = MaxW2 > ColIdxW ? MaxW2 : ColIdxW;
+  localparam int unsigned MaxWordW = MaxW3 > EventW ? MaxW3 : EventW;
+  localparam int unsigned StageSlices = (MaxWordW + 31) / 32;
+  localparam int unsigned StageW   = 32 * StageSlices;
   localparam int unsigned DescW    = snn_pkg::DescWords;
 
   typedef enum logic [3:0] {
@@ -101,7 +107,9 @@ module snn_core #(
   assign host_write = bus_req_i && bus_we_i && !busy_o;
   always_comb begin
     wide = stage_q;
-    wide[32*slice+:32] = bus_wdata_i;
+    for (int unsigned i = 0; i < StageSlices; i++) begin
+      if (32'(slice) == i) wide[32*i+:32] = bus_wdata_i;
+    end
   end
 
 
@@ -116,8 +124,14 @@ module snn_core #(
 
   // ---- Descriptors and control state -----------------------------------------
   state_e state_q;
-  logic [31:0] pop_desc_q [MaxPops * DescW];
-  logic [31:0] proj_desc_q [MaxProjs * DescW];
+  // Descriptors keep each field at the width its use needs (an address,
+  // a coordinate, a count), not the bus's 32 bits: a 32-bit table of 16
+  // words per population and projection cost thousands of flops and the
+  // multiplexers to read them.  The host still writes 32-bit words; the
+  // image never holds a value wider than its field (buildCoreImage checks
+  // the core's parameters).
+  localparam int unsigned LaneCountW = $clog2(Lanes + 1);
+  localparam int unsigned ProjCountW = ProjAW + 1;
   logic [EventAW:0] event_count_q [MaxPops];
   logic [PopAW:0] num_pops_q;
   logic [PopAW-1:0] pop_q;
@@ -135,10 +149,55 @@ module snn_core #(
   logic [31:0] src_word [DescW];
   logic [PopAW-1:0] source;
   assign source = PopAW'(proj_word[snn_pkg::ProjSource]);
-  for (genvar i = 0; i < DescW; i++) begin : g_desc
-    assign pop_word[i] = pop_desc_q[32'(pop_q) * DescW + i];
-    assign proj_word[i] = proj_desc_q[32'(proj_q[ProjAW-1:0]) * DescW + i];
-    assign src_word[i] = pop_desc_q[32'(source) * DescW + i];
+  // Word p * DescW + f is field f of population (projection) p; every
+  // field is its own small register file, written by one process.
+  logic [15:0] desc_index;
+  assign desc_index = 16'(word >> $clog2(DescW));
+  for (genvar f = 0; f < DescW; f++) begin : g_desc
+    // Field widths as constant expressions (yosys 0.23 mis-evaluates
+    // constant functions with package-constant case labels).
+    localparam int unsigned PopW =
+        f == snn_pkg::PopKind      ? 2 :
+        f == snn_pkg::PopGroups    ? CurrentAW :
+        f == snn_pkg::PopLastLanes ? LaneCountW :
+        f == snn_pkg::PopStateBase ? StateAW :
+        f == snn_pkg::PopParamBase ? ParamAW :
+        f == snn_pkg::PopEventBase ? EventAW :
+        f == snn_pkg::PopProjFirst ? ProjCountW :
+        f == snn_pkg::PopProjCount ? ProjCountW :
+        f == snn_pkg::PopFlags     ? 4 :
+        f == snn_pkg::PopCacheBase ? CacheAW : CoordBits; // sizes, pooling
+    localparam int unsigned ProjW =
+        f == snn_pkg::ProjKind       ? 2 :
+        f == snn_pkg::ProjSource     ? PopAW :
+        f == snn_pkg::ProjWeightBase ? WeightAW :
+        f == snn_pkg::ProjChanStride ? WeightAW :
+        f == snn_pkg::ProjGroups     ? CurrentAW :
+        f == snn_pkg::ProjLastLanes  ? LaneCountW :
+        f == snn_pkg::ProjRowIdxBase ? RowIdxAW :
+        f == snn_pkg::ProjColIdxBase ? ColIdxAW :
+        f == snn_pkg::ProjCached     ? 1 : 0; // words 9.. are unused
+    logic [PopW-1:0] pop_field_q [MaxPops];
+    always_ff @(posedge clk_i) begin
+      if (host_write && region == 8'(snn_pkg::RegionPop) && 32'(word[3:0]) == f &&
+          32'(desc_index) < MaxPops) begin
+        pop_field_q[desc_index[PopAW-1:0]] <= bus_wdata_i[PopW-1:0];
+      end
+    end
+    assign pop_word[f] = 32'(pop_field_q[pop_q]);
+    assign src_word[f] = 32'(pop_field_q[source]);
+    if (ProjW > 0) begin : g_proj
+      logic [ProjW-1:0] proj_field_q [MaxProjs];
+      always_ff @(posedge clk_i) begin
+        if (host_write && region == 8'(snn_pkg::RegionProj) && 32'(word[3:0]) == f &&
+            32'(desc_index) < MaxProjs) begin
+          proj_field_q[desc_index[ProjAW-1:0]] <= bus_wdata_i[ProjW-1:0];
+        end
+      end
+      assign proj_word[f] = 32'(proj_field_q[proj_q[ProjAW-1:0]]);
+    end else begin : g_unused
+      assign proj_word[f] = '0;
+    end
   end
 
   // Lanes in use in the last lane word of the projection's target and of
@@ -542,25 +601,28 @@ module snn_core #(
     end
   end
 
-  // Descriptor tables: host-written only, no reset needed.
-  always_ff @(posedge clk_i) begin
-    if (host_write && region == 8'(snn_pkg::RegionPop) && 32'(word) < MaxPops * DescW) begin
-      pop_desc_q[PopDescAW'(word)] <= bus_wdata_i;
-    end
-    if (host_write && region == 8'(snn_pkg::RegionProj) && 32'(word) < MaxProjs * DescW) begin
-      proj_desc_q[ProjDescAW'(word)] <= bus_wdata_i;
-    end
-  end
+  // Descriptor tables: host-written only (g_desc), no reset needed.
 
   // Readout accumulators (docs/numerics.md, step 3): 64 bits, cleared by
-  // CmdClear.  One register per accumulator, so that no loop over all of
-  // them is needed.
+  // CmdClear.  One adder per lane, shared by the lane's accumulators: the
+  // sweep adds to one word at a time.
+  logic [63:0] readout_sum [Lanes];
+  for (genvar l = 0; l < Lanes; l++) begin : g_readout_lane
+    logic [63:0] selected;
+    always_comb begin
+      selected = '0;
+      for (int unsigned w = 0; w < ReadoutWords; w++) begin
+        if (32'(readout_word) == w) selected = readout_q[w*Lanes+l];
+      end
+    end
+    assign readout_sum[l] = selected + readout_add[64*l+:64];
+  end
   for (genvar i = 0; i < ReadoutWords * Lanes; i++) begin : g_readout
     always_ff @(posedge clk_i) begin
       if (command_clear) begin
         readout_q[i] <= '0;
       end else if (readout_we && 32'(readout_word) == i / Lanes) begin
-        readout_q[i] <= readout_q[i] + readout_add[64*(i%Lanes)+:64];
+        readout_q[i] <= readout_sum[i%Lanes];
       end
     end
   end

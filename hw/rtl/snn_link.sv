@@ -55,10 +55,14 @@ module snn_link #(
 
   // ---- Receive ---------------------------------------------------------------
   logic rx_we, frame, frame_crc_ok, frame_overrun, framing_err, drop, rx_active;
+  logic rx_crc_clear, rx_crc_valid;
+  logic [7:0] rx_crc_data;
   logic [BufAW-1:0] rx_waddr;
   logic [7:0] rx_wdata, rx_rdata;
   logic [BufAW:0] frame_len;
   state_e state_q;
+  logic crc_busy;
+  logic [31:0] crc;
 
   snn_link_rx #(.ClksPerBit(ClksPerBit), .BufBytes(BufBytes)) u_rx (
     .clk_i, .rst_ni, .rx_i,
@@ -72,7 +76,12 @@ module snn_link #(
     .frame_overrun_o(frame_overrun),
     .framing_err_o  (framing_err),
     .drop_o         (drop),
-    .active_o       (rx_active)
+    .active_o       (rx_active),
+    .crc_clear_o    (rx_crc_clear),
+    .crc_valid_o    (rx_crc_valid),
+    .crc_data_o     (rx_crc_data),
+    .crc_busy_i     (crc_busy),
+    .crc_i          (crc)
   );
 
   logic [BufAW-1:0] rd_ptr_q;
@@ -122,13 +131,15 @@ module snn_link #(
     .tx_o
   );
 
-  logic crc_clear, crc_valid, crc_busy;
-  logic [31:0] crc;
+  // One CRC unit: the receiver's while the executor is idle (frames are
+  // only received then), the executor's while it builds a reply.
+  logic crc_clear, crc_valid, exec_idle;
+  assign exec_idle = state_q == StIdle;
   snn_crc32c u_crc (
     .clk_i, .rst_ni,
-    .clear_i(crc_clear),
-    .valid_i(crc_valid),
-    .data_i (src_rdata),
+    .clear_i(exec_idle ? rx_crc_clear : crc_clear),
+    .valid_i(exec_idle ? rx_crc_valid : crc_valid),
+    .data_i (exec_idle ? rx_crc_data : src_rdata),
     .busy_o (crc_busy),
     .crc_o  (crc)
   );
@@ -232,7 +243,8 @@ module snn_link #(
     end
   end
 
-  assign crc_clear = state_q == StOk || state_q == StShort;
+  // Cleared for a reply, and again for the receiver's next frame.
+  assign crc_clear = state_q == StOk || state_q == StShort || state_q == StSending;
   assign crc_valid = state_q == StCrcData;
   // The reply's length is registered (StCached) the cycle before it starts.
   assign tx_start = (state_q == StCrcStore && short_q) || state_q == StResend;

@@ -2,7 +2,9 @@
 //
 // snn_link_rx: the receiving half of the host link.  UART bytes are
 // COBS-decoded on the fly into the frame buffer (the executor's), the
-// CRC-32C runs alongside, and at the 0x00 delimiter the frame is handed
+// CRC-32C runs alongside (on the link's one CRC unit, which the executor
+// uses only while no frame is being received), and at the 0x00 delimiter
+// the frame is handed
 // over with its length and verdict.  A frame that starts while the
 // executor still holds the buffer is dropped whole (the host retries), so
 // the buffer never changes under a command being executed.  A lost byte
@@ -29,7 +31,13 @@ module snn_link_rx #(
   // Statistics pulses.
   output logic           framing_err_o, // bad COBS, UART stop bit, too short
   output logic           drop_o,        // arrived while the executor was busy
-  output logic           active_o       // inside a frame
+  output logic           active_o,      // inside a frame
+  // The CRC unit (snn_crc32c), shared with the executor.
+  output logic           crc_clear_o,
+  output logic           crc_valid_o,
+  output logic [7:0]     crc_data_o,
+  input  logic           crc_busy_i,
+  input  logic [31:0]    crc_i
 );
 
   localparam int unsigned MinFrame = snn_link_pkg::LinkRequestHeader + snn_link_pkg::LinkCrcBytes;
@@ -51,14 +59,11 @@ module snn_link_rx #(
   logic [7:0] emit_data;
   logic [31:0] crc;
 
-  snn_crc32c u_crc (
-    .clk_i, .rst_ni,
-    .clear_i(byte_valid && byte_data == 8'h00),
-    .valid_i(emit && 32'(len_q) < BufBytes),
-    .data_i (emit_data),
-    .busy_o (crc_busy),
-    .crc_o  (crc)
-  );
+  assign crc_clear_o = byte_valid && byte_data == 8'h00;
+  assign crc_valid_o = emit && 32'(len_q) < BufBytes;
+  assign crc_data_o = emit_data;
+  assign crc_busy = crc_busy_i;
+  assign crc = crc_i;
 
   // A data byte, or the zero that ends the previous group when a new code
   // byte arrives (unless that group was a full 0xFF group).

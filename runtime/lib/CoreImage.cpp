@@ -645,3 +645,21 @@ std::vector<uint32_t> snnc::encodeEventWord(const CoreParams &params, int64_t c,
   packer.put(value, params.valueBits);
   return packer.take();
 }
+
+std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
+  // The widths of hw/rtl/snn_core.sv and snn_merge.sv.
+  int64_t eventAW = CoreParams::addressBits(p.eventDepth);
+  int64_t popAW = CoreParams::addressBits(p.maxPops);
+  int64_t slotEntry = popAW + 16 + p.coordBits + eventAW; // {tag, event}
+  return {{"weights", 8 * p.lanes, p.weightDepth},
+          {"per-channel parameters", p.paramLaneBits() * p.lanes, p.paramDepth},
+          {"neuron state", (p.stateBits + 1) * p.lanes, p.stateDepth},
+          {"currents", 32 * p.lanes, p.currentDepth},
+          {"input-current cache", 32 * p.lanes, p.cacheDepth},
+          {"events", p.eventBits(), p.eventDepth},
+          {"row tap lists", p.tapBits(), p.rowTapDepth},
+          {"column tap lists", p.tapBits(), p.colTapDepth},
+          {"row tap index", p.rowTapAW() + 8, p.rowIdxDepth},
+          {"column tap index", p.colTapAW() + 8, p.colIdxDepth},
+          {"merge slots", slotEntry * p.lanes, p.slotDepth}};
+}

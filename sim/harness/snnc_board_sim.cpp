@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Vsnn_board.h"
+using BoardModel = Vsnn_board;
 #include "verilated.h"
 #include "snnc/Sim/UartLine.h"
 
@@ -85,6 +86,10 @@ private:
   Counters &counters;
 };
 
+void pressButton(BoardModel &top, bool pressed) { top.btn_ni = pressed ? 0 : 1; }
+
+bool ledOn(uint8_t pin) { return pin != 0; }
+
 bool parse(int argc, char **argv, Options &options) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -145,9 +150,9 @@ int main(int argc, char **argv) {
   std::fflush(stdout);
 
   auto context = std::make_unique<VerilatedContext>();
-  auto top = std::make_unique<Vsnn_board>(context.get());
+  auto top = std::make_unique<BoardModel>(context.get());
   top->clk_i = 0;
-  top->btn_ni = 1;
+  pressButton(*top, false);
   top->uart_rx_i = 1;
   top->eval();
 
@@ -173,7 +178,8 @@ int main(int argc, char **argv) {
 
   while (!stopRequested) {
     bool active = !toBoard.empty() || rx.busy() || tx.busy() ||
-                  !top->led_link_no || !top->led_busy_no || resetCycles > 0;
+                  ledOn(top->led_link_o) || ledOn(top->led_busy_o) ||
+                  resetCycles > 0;
     pollfd p{master, short(POLLIN | (fromBoard.empty() ? 0 : POLLOUT)), 0};
     int ready = poll(&p, 1, active ? 0 : 100);
     if (ready > 0 && (p.revents & POLLIN)) {
@@ -206,7 +212,7 @@ int main(int argc, char **argv) {
         toBoard.pop_front();
       }
       top->uart_rx_i = rx.level();
-      top->btn_ni = resetCycles > 0 ? 0 : 1;
+      pressButton(*top, resetCycles > 0);
       if (resetCycles > 0)
         --resetCycles;
       top->clk_i = 1;

@@ -92,7 +92,9 @@ private:
   FILE *toChild, *fromChild;
 };
 
-std::string cacheRoot(llvm::StringRef requested) {
+} // namespace
+
+std::string sim::cacheRoot(llvm::StringRef requested) {
   if (!requested.empty())
     return requested.str();
   if (auto dir = llvm::sys::Process::GetEnv("SNNC_CACHE_DIR"))
@@ -108,10 +110,9 @@ std::string cacheRoot(llvm::StringRef requested) {
   return std::string(path);
 }
 
-/// Identifies a simulator build: the parameters and every source.
-std::string buildKey(const CoreParams &params, bool tracing) {
+std::string sim::buildKey(const CoreParams &params, llvm::StringRef variant) {
   llvm::SHA256 hash;
-  hash.update(llvm::StringRef(tracing ? "trace" : "fast"));
+  hash.update(variant);
   hash.update(coreMakefile());
   std::string json;
   llvm::raw_string_ostream(json) << params.toJson();
@@ -123,13 +124,12 @@ std::string buildKey(const CoreParams &params, bool tracing) {
   std::array<uint8_t, 32> digest = hash.final();
   return llvm::toHex(llvm::ArrayRef<uint8_t>(digest.data(), 12), true);
 }
-} // namespace
 
 Expected<std::string> sim::buildSimulator(const CoreParams &params,
                                           llvm::StringRef cacheDir,
                                           bool tracing) {
   llvm::SmallString<256> dir(cacheRoot(cacheDir));
-  llvm::sys::path::append(dir, "rtl", buildKey(params, tracing));
+  llvm::sys::path::append(dir, "rtl", buildKey(params, tracing ? "trace" : "fast"));
   llvm::SmallString<256> executable(dir);
   llvm::sys::path::append(executable, "Vsnn_top");
   if (llvm::sys::fs::can_execute(executable))

@@ -9,11 +9,14 @@
 //   snnc sim    MODEL --input X.npy [-o Y.npy] [--lanes L] [--vcd out.vcd]
 //   snnc emit-verilog MODEL -o DIR [--lanes L]
 //   snnc board-sim DIR [--fault-rate P --seed S --reset-after-frames N]
+//   snnc bitstream MODEL --board B -o DIR [--lanes L]
+//   snnc flash DIR
 // Errors: one line on stderr, exit status 1; usage errors: exit status 2.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Pipeline/Pipeline.h"
 
+#include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Pipeline/Report.h"
 #include "snnc/Sim/BoardSim.h"
@@ -52,6 +55,11 @@ cl::SubCommand boardSimCmd(
     "board-sim",
     "Simulate the board (core and serial link) behind a pseudo-terminal; "
     "prints its path, runs until killed");
+cl::SubCommand bitstreamCmd(
+    "bitstream",
+    "Build an FPGA bitstream for a board: core and host link, synthesized, "
+    "placed, routed and packed");
+cl::SubCommand flashCmd("flash", "Program a board with a bitstream directory");
 cl::SubCommand emitCmd("emit-verilog",
                        "Write the core specialized to a model: SystemVerilog, "
                        "memory images, build recipe");
@@ -60,23 +68,25 @@ cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                cl::desc("<model.onnx|.onnxtxt|.mlir|.snnpkg>"),
                                cl::sub(importCmd), cl::sub(runCmd),
                                cl::sub(evalCmd), cl::sub(compileCmd),
-                               cl::sub(simCmd), cl::sub(emitCmd));
+                               cl::sub(simCmd), cl::sub(emitCmd),
+                               cl::sub(bitstreamCmd));
 cl::opt<std::string> outputPath("o",
                                 cl::desc("Output file (emit-verilog: "
                                          "directory)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(importCmd), cl::sub(runCmd),
                                 cl::sub(compileCmd), cl::sub(simCmd),
-                                cl::sub(emitCmd));
+                                cl::sub(emitCmd), cl::sub(bitstreamCmd));
 cl::opt<std::string> targetName("target",
-                                cl::desc("Core description: sim (default) or "
-                                         "ice40-up5k"),
+                                cl::desc("Core description: sim (default), "
+                                         "ice40-up5k or ice40-hx8k"),
                                 cl::init("sim"), cl::sub(compileCmd),
                                 cl::sub(runCmd), cl::sub(evalCmd),
                                 cl::sub(simCmd), cl::sub(emitCmd));
 cl::opt<int64_t> stateBits("state-bits", cl::desc("Membrane state width"),
                            cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
-                           cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd));
+                           cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
+                           cl::sub(bitstreamCmd));
 cl::opt<std::string> calibratePath(
     "calibrate",
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
@@ -87,7 +97,8 @@ cl::opt<std::string> inputRange(
     cl::desc("Smallest and largest raw input value, for the input encoder's "
              "scale (default 0,1)"),
     cl::value_desc("min,max"), cl::init("0,1"), cl::sub(compileCmd),
-    cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd));
+    cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
+    cl::sub(bitstreamCmd));
 cl::opt<std::string> reportPath("report",
                                 cl::desc("Write the per-layer report as JSON"),
                                 cl::value_desc("report.json"),
@@ -151,12 +162,21 @@ cl::opt<std::string> statsPath("stats",
 cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight width, 2..8 bits"),
                             cl::init(8), cl::sub(runCmd), cl::sub(evalCmd),
                             cl::sub(compileCmd), cl::sub(simCmd),
-                            cl::sub(emitCmd));
+                            cl::sub(emitCmd), cl::sub(bitstreamCmd));
 cl::opt<int64_t> lanes("lanes",
                        cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
-                                "target's, at most 8)"),
+                                "target's, at most 8; bitstream: 1)"),
                        cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
-                       cl::sub(simCmd), cl::sub(emitCmd));
+                       cl::sub(simCmd), cl::sub(emitCmd),
+                       cl::sub(bitstreamCmd));
+cl::opt<std::string> boardName("board",
+                               cl::desc("The board (backends/boards): "
+                                        "icebreaker (default), "
+                                        "hx8k-breakout"),
+                               cl::init("icebreaker"), cl::sub(bitstreamCmd));
+cl::opt<std::string> flashDir(cl::Positional, cl::Required,
+                              cl::desc("<dir from snnc bitstream>"),
+                              cl::sub(flashCmd));
 cl::opt<std::string> corePath(
     "core",
     cl::desc("Run on an already emitted core (its core.json) instead of one "
@@ -269,8 +289,8 @@ void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os) {
   const CoreRunStats &stats = model.core->stats();
   double samples = double(std::max<int64_t>(1, stats.samples));
   os << llvm::formatv("{0}: {1} samples x {2} steps on {3} lanes\n",
-                      model.link ? "board" : "rtl", stats.samples,
-                      stats.timesteps, stats.lanes);
+                      model.link ? "board" : "rtl",
+                      stats.samples, stats.timesteps, stats.lanes);
   os << llvm::formatv("cycles per inference: {0:F1}\n",
                       double(stats.cycles) / samples);
   os << llvm::formatv("lower bound per inference: {0:F1} (sum of ceil(SOPs / "
@@ -489,6 +509,49 @@ int runBoardSim() {
       "board-sim: cannot start " + board->executable));
 }
 
+/// `snnc bitstream`: the network's core on a board, through the FPGA tools.
+int runBitstream(mlir::MLIRContext &context) {
+  if (outputPath == "-")
+    return usage("bitstream: -o DIR is required");
+  double lo, hi;
+  if (!parseInputRange(lo, hi))
+    return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
+                 inputRange + "'");
+  auto board = findBoard(boardName);
+  if (!board)
+    return report(board.takeError());
+  auto network =
+      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  if (!network)
+    return report(network.takeError());
+  if (llvm::Error err = validateNetwork(*network))
+    return report(std::move(err));
+  // The smallest core: one lane unless asked for more.
+  auto params = coreParamsFor(*network, lanes ? int64_t(lanes) : 1);
+  if (!params)
+    return report(params.takeError());
+  auto image = buildCoreImage(*network, *params);
+  if (!image)
+    return report(image.takeError());
+  BitstreamOptions options;
+  options.dir = outputPath;
+  options.origin = modelPath;
+  auto built = buildBitstream(*params, *image, *board, options);
+  if (!built)
+    return report(built.takeError());
+  printBitstreamReport(*built, llvm::outs());
+  llvm::outs() << llvm::formatv("wrote {0}/snn.bin and report.json\n",
+                                outputPath);
+  return 0;
+}
+
+int runFlash() {
+  if (llvm::Error err = flashBitstream(flashDir))
+    return report(std::move(err));
+  llvm::outs() << "flashed " << flashDir << "/snn.bin\n";
+  return 0;
+}
+
 int runEval(mlir::MLIRContext &context) {
   if (imagesPath.empty() || labelsPath.empty())
     return usage("eval: --images and --labels are required");
@@ -584,6 +647,23 @@ int runCompile(mlir::MLIRContext &context) {
       return report(out.takeError());
     calibration = std::move(*session);
   }
+  // A device target: the core's real memory layout against what the
+  // board holds, before anything is written.
+  std::string fit;
+  if (targetName != "sim") {
+    auto board = findTargetBoard(targetName);
+    if (!board)
+      return report(board.takeError());
+    auto params = coreParamsFor(*core, core->lanes);
+    if (!params)
+      return report(params.takeError());
+    auto checked = checkMemoryFit(*params, *board, targetName);
+    if (!checked)
+      return report(llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "compile: " + llvm::toString(checked.takeError())));
+    fit = *checked;
+  }
   pipeline::CompileReport table =
       pipeline::buildReport(*core, core->timesteps.value_or(1),
                             calibration ? calibration->goldenStats() : nullptr);
@@ -596,6 +676,7 @@ int runCompile(mlir::MLIRContext &context) {
   if (llvm::Error err = writePackage(outputPath, *core))
     return report(std::move(err));
   pipeline::printReport(table, llvm::outs());
+  llvm::outs() << fit;
   return 0;
 }
 } // namespace
@@ -624,6 +705,10 @@ int main(int argc, char **argv) {
     return runEmitVerilog(context);
   if (boardSimCmd)
     return runBoardSim();
+  if (bitstreamCmd)
+    return runBitstream(context);
+  if (flashCmd)
+    return runFlash();
   return usage("no command given; see 'snnc --help' (import, compile, run, "
-               "eval, sim, emit-verilog, board-sim)");
+               "eval, sim, emit-verilog, board-sim, bitstream, flash)");
 }

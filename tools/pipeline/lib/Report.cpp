@@ -62,7 +62,10 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
   report.target = net.target.empty() ? "none" : net.target;
   report.lanes = net.lanes;
   report.timesteps = timesteps;
-  report.placements = net.placements;
+  if (auto params = coreParamsFor(net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes))))
+    report.memories = coreMemories(*params);
+  else
+    llvm::consumeError(params.takeError());
   for (size_t i = 1; i < net.populations.size(); ++i) {
     const CorePopulation &pop = net.populations[i];
     LayerReport layer;
@@ -131,7 +134,7 @@ void pipeline::printReport(const CompileReport &report, llvm::raw_ostream &os) {
 }
 
 llvm::json::Value pipeline::reportToJson(const CompileReport &report) {
-  llvm::json::Array layers, placements;
+  llvm::json::Array layers, memories;
   for (const LayerReport &l : report.layers)
     layers.push_back(
         llvm::json::Object{{"name", l.name},
@@ -144,15 +147,13 @@ llvm::json::Value pipeline::reportToJson(const CompileReport &report) {
                            {"decay", l.decay},
                            {"synaptic_ops_per_inference", l.synapticOps},
                            {"cycles_per_inference", l.cycles}});
-  for (const CorePlacement &p : report.placements)
-    placements.push_back(llvm::json::Object{{"object", p.object},
-                                            {"memory", p.memory},
-                                            {"offset_bits", p.offsetBits},
-                                            {"size_bits", p.sizeBits}});
+  for (const CoreMemory &m : report.memories)
+    memories.push_back(llvm::json::Object{
+        {"memory", m.name}, {"width", m.width}, {"depth", m.depth}});
   return llvm::json::Object{{"target", report.target},
                             {"calibration_samples", report.calibrationSamples},
                             {"lanes", report.lanes},
                             {"timesteps", report.timesteps},
                             {"layers", std::move(layers)},
-                            {"placements", std::move(placements)}};
+                            {"core_memories", std::move(memories)}};
 }

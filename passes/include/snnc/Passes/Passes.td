@@ -118,34 +118,28 @@ def Quantize : Pass<"snn-quantize", "::mlir::ModuleOp"> {
 }
 
 def Map : Pass<"snn-map", "::mlir::ModuleOp"> {
-  let summary = "Place populations, projections and event queues into a core's memories";
+  let summary = "Choose the core a network is compiled for";
   let description = [{
-    Runs on the integer level (after `snn-quantize`).  For the target core
-    description named by `target` it places, in order:
+    Runs on the integer level (after `snn-quantize`).  Sets the module's
+    `snn.target` and `snn.lanes` for the target named by `target` and
+    refuses a state wider than the target's core holds.  Targets: `sim`
+    (8 lanes, the most snn_core has) and the iCE40 devices `ice40-up5k`
+    (the iCEBreaker) and `ice40-hx8k` (the HX8K breakout board), whose cores
+    get one lane.
 
-    * every projection's weights (`weight_bits` per stored synapse; shared
-      conv kernels are stored once) and every LIF neuron's state
-      (`state_bits` membrane + 1 spike bit) in the target's state/weight
-      memory;
-    * every population's event queue (an address per neuron, plus the value
-      bits for graded input events) in the same memory;
-    * per-channel thresholds and biases and the readout accumulators
-      (64 bits each) in the parameter memory.
-
-    Each placed op gets an `snn.placement` attribute (memory, offset and
-    size in bits); the module gets `snn.target` and `snn.lanes`.  A network
-    that does not fit is an error that names the memory, what it holds and
-    by how many bits it overflows.  Targets: `sim` (default, generous) and
-    `ice40-up5k` (Lattice iCE40 UP5K: 4 x 256 Kbit SPRAM for weights, state
-    and queues, 30 x 4 Kbit EBR for parameters).
+    It keeps no memory budget: what a device holds is described once, in
+    backends/boards, and the core's real memory layout (`coreParamsFor`,
+    `coreMemories`) is checked against it by `snnc compile` before
+    synthesis and by `snnc bitstream` after place and route.
 
     Example:
     ```mlir
-    %s = snn.qlif %c hard, gt {..., snn.placement = {memory = "spram", offset = 0 : i64, size = 313600 : i64}}
+    module attributes {snn.lanes = 1 : i64, snn.target = "ice40-up5k"} { ... }
     ```
   }];
   let options = [
-    Option<"target", "target", "std::string", "\"sim\"", "core description: sim or ice40-up5k">
+    Option<"target", "target", "std::string", "\"sim\"",
+           "core description: sim, ice40-up5k or ice40-hx8k">
   ];
   let dependentDialects = ["::snnc::snn::SNNDialect"];
 }

@@ -72,6 +72,15 @@ struct CoreParams {
   llvm::Error validate() const;
 };
 
+/// One memory of the core: what it holds, its word width and its depth, as
+/// snn_core declares it (the FPGA fit check maps these onto block RAMs).
+struct CoreMemory {
+  std::string name;
+  int64_t width = 0, depth = 0;
+  int64_t bits() const { return width * depth; }
+};
+std::vector<CoreMemory> coreMemories(const CoreParams &params);
+
 /// The smallest core that runs `network` with `lanes` lanes.
 llvm::Expected<CoreParams> coreParamsFor(const CoreNetwork &network,
                                          int64_t lanes);

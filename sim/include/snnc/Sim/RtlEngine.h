@@ -25,6 +25,12 @@ struct RtlOptions {
   std::optional<CoreParams> core;
 };
 
+/// The root of snnc's build cache: `requested`, else $SNNC_CACHE_DIR, else
+/// $XDG_CACHE_HOME/snnc or ~/.cache/snnc.
+std::string cacheRoot(llvm::StringRef requested);
+/// Identifies a build of a core: its parameters, every source, `variant`.
+std::string buildKey(const CoreParams &params, llvm::StringRef variant);
+
 /// Builds (or finds in the cache) the simulator of a core; returns the
 /// path of its executable.  `tracing` builds it with waveform dumping
 /// (slower; a separate cache entry).

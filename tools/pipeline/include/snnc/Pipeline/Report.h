@@ -2,6 +2,7 @@
 #ifndef SNNC_PIPELINE_REPORT_H
 #define SNNC_PIPELINE_REPORT_H
 
+#include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/GoldenEngine.h"
 
@@ -25,7 +26,8 @@ struct CompileReport {
   int64_t lanes = 1, timesteps = 0;
   int64_t calibrationSamples = 0; // 0: SOPs and cycles are upper bounds
   std::vector<LayerReport> layers;
-  std::vector<CorePlacement> placements;
+  /// The memories of the core the network gets (its real layout).
+  std::vector<CoreMemory> memories;
 };
 
 /// Builds the report.  With `measured` (a golden run over calibration

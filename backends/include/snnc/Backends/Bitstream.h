@@ -1,0 +1,42 @@
+//===- Bitstream.h - the FPGA flow: network to bitstream --------*- C++ -*-===//
+//
+// `snnc bitstream`: the core emitted for a network (emitVerilog), wrapped
+// for a board's pins (Boards.h), synthesized by yosys (synth_ice40), placed
+// and routed by nextpnr and packed by icepack.  Every figure of the report
+// comes from the tools' own reports; a design that does not fit or misses
+// the board's clock is an error naming the stage and the tool's words.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_BACKENDS_BITSTREAM_H
+#define SNNC_BACKENDS_BITSTREAM_H
+
+#include "snnc/Backends/Boards.h"
+#include "snnc/Runtime/CoreImage.h"
+
+#include "llvm/Support/JSON.h"
+
+namespace snnc {
+
+struct BitstreamOptions {
+  std::string dir;    // written: sources, logs, snn.json/.asc/.bin, report
+  std::string origin; // the model, for the generated files' headers
+  int64_t seed = 1;   // nextpnr's placement seed
+};
+
+/// Runs the flow; returns report.json's contents (also written to DIR).
+/// On failure nothing named snn.bin, snn.asc or report.json is left in DIR.
+llvm::Expected<llvm::json::Value> buildBitstream(const CoreParams &params,
+                                                 const CoreImage &image,
+                                                 const BoardDescription &board,
+                                                 const BitstreamOptions &options);
+
+/// The report for people: one line per resource, Fmax, stage times.
+void printBitstreamReport(const llvm::json::Value &report,
+                          llvm::raw_ostream &os);
+
+/// `snnc flash DIR`: programs DIR/snn.bin with the board's programmer.
+llvm::Error flashBitstream(llvm::StringRef dir);
+
+} // namespace snnc
+
+#endif // SNNC_BACKENDS_BITSTREAM_H

@@ -1,0 +1,70 @@
+//===- Boards.h - the FPGA boards snnc builds bitstreams for ----*- C++ -*-===//
+//
+// One JSON file per board in backends/boards/ (compiled into snnc): the
+// FPGA, its clock, the pins of the host link and the LEDs, and what the
+// device holds.  Every figure the FPGA flow checks against comes from here.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_BACKENDS_BOARDS_H
+#define SNNC_BACKENDS_BOARDS_H
+
+#include "snnc/Runtime/CoreImage.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnc {
+
+/// What an FPGA holds.
+struct DeviceResources {
+  int64_t lc = 0, ebr = 0, spram = 0, dsp = 0;
+};
+
+struct BoardDescription {
+  std::string name, description, family, device, package, programmer;
+  int64_t clockHz = 0;
+  /// clk, uart_rx, uart_tx, led_busy, led_link; optional button_n.
+  std::map<std::string, std::string> pins;
+  bool ledActiveLow = false;
+  DeviceResources resources;
+
+  bool hasButton() const { return pins.count("button_n") != 0; }
+  static llvm::Expected<BoardDescription> fromJson(const llvm::json::Value &v,
+                                                   llvm::StringRef origin);
+};
+
+/// The board a compile target names: a board's name, or its FPGA as
+/// `<family>-<device>` (ice40-up5k: the iCEBreaker).
+llvm::Expected<BoardDescription> findTargetBoard(llvm::StringRef target);
+
+/// 4 kbit iCE40 block RAMs (256x16, 512x8, 1024x4 or 2048x2, cascaded) for
+/// a memory of `depth` words of `width` bits.
+int64_t ebrBlocks(int64_t width, int64_t depth);
+
+/// What compile can know before synthesis: the block RAMs the core's
+/// memories need at least (every memory of 4 kbit or more goes into block
+/// RAM; smaller ones may become logic), plus the host link's buffers.
+/// Returns the per-resource lines, or refuses a network whose memories
+/// cannot fit, naming the largest and what would help.
+llvm::Expected<std::string> checkMemoryFit(const CoreParams &params,
+                                           const BoardDescription &board,
+                                           llvm::StringRef target);
+
+/// The board called `name`; an error lists the known ones.
+llvm::Expected<BoardDescription> findBoard(llvm::StringRef name);
+std::vector<std::string> boardNames();
+
+/// The board's pin constraints for the wrapper `board_top` (.pcf).
+std::string emitPinConstraints(const BoardDescription &board);
+
+/// `board_top`: snn_board with the board's pins, LED polarity and button.
+std::string emitBoardWrapper(const BoardDescription &board);
+
+} // namespace snnc
+
+#endif // SNNC_BACKENDS_BOARDS_H
