@@ -8,9 +8,9 @@
 // and per-layer firing rates.  Results go to docs/benchmarks.md.
 //
 //===----------------------------------------------------------------------===//
-#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Pipeline/Pipeline.h"
 #include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/FloatEngine.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"

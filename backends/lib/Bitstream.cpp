@@ -101,10 +101,9 @@ Error runTool(llvm::StringRef stage, llvm::StringRef tool,
   int rc = llvm::sys::ExecuteAndWait("/bin/sh", {"/bin/sh", "-c", script},
                                      std::nullopt, redirects, 0, 0, &message);
   if (rc != 0)
-    return flowError(formatv("{0} failed ({1}): {2} (log: {3})", stage, tool,
-                             message.empty() ? lastErrorLine(readText(log))
-                                             : message,
-                             log));
+    return flowError(
+        formatv("{0} failed ({1}): {2} (log: {3})", stage, tool,
+                message.empty() ? lastErrorLine(readText(log)) : message, log));
   return Error::success();
 }
 
@@ -161,9 +160,9 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   auto timed = [&](llvm::StringRef name, auto &&body) -> Error {
     auto start = std::chrono::steady_clock::now();
     Error err = body();
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     stages.push_back(llvm::json::Object{{"stage", name}, {"seconds", seconds}});
     return err;
   };
@@ -172,8 +171,8 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   if (Error err = timed("emit", [&]() -> Error {
         if (Error e = emitVerilog(params, &image, options.origin, dir))
           return e;
-        if (Error e = writeText(pathIn(dir, "board_top.sv"),
-                                emitBoardWrapper(board)))
+        if (Error e =
+                writeText(pathIn(dir, "board_top.sv"), emitBoardWrapper(board)))
           return e;
         return writeText(pathIn(dir, "snn.pcf"), emitPinConstraints(board));
       }))
@@ -201,23 +200,32 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   // 3. Place and route against the board's clock.
   std::string nextpnr = "nextpnr-" + board.family;
   double clockMhz = double(board.clockHz) / 1e6;
-  std::vector<std::string> pnrArgs = {
-      "--" + board.device, "--package", board.package, "--pcf", "snn.pcf",
-      "--json", "snn.json", "--asc", "snn.asc.tmp", "--freq",
-      formatv("{0}", clockMhz).str(), "--report", "pnr.json", "--seed",
-      std::to_string(options.seed)};
+  std::vector<std::string> pnrArgs = {"--" + board.device,
+                                      "--package",
+                                      board.package,
+                                      "--pcf",
+                                      "snn.pcf",
+                                      "--json",
+                                      "snn.json",
+                                      "--asc",
+                                      "snn.asc.tmp",
+                                      "--freq",
+                                      formatv("{0}", clockMhz).str(),
+                                      "--report",
+                                      "pnr.json",
+                                      "--seed",
+                                      std::to_string(options.seed)};
   if (Error err = timed("place and route", [&] {
         return runTool("place and route", nextpnr, pnrArgs,
                        pathIn(dir, "nextpnr.log"), dir);
       })) {
     // Say which resource overflowed, in nextpnr's own figures.
-    if (std::string over = overflowingResources(
-            readText(pathIn(dir, "nextpnr.log")), board);
+    if (std::string over =
+            overflowingResources(readText(pathIn(dir, "nextpnr.log")), board);
         !over.empty()) {
       llvm::consumeError(std::move(err));
       return flowError(formatv("the design does not fit {0}: {1} (log: {2})",
-                               board.name, over,
-                               pathIn(dir, "nextpnr.log")));
+                               board.name, over, pathIn(dir, "nextpnr.log")));
     }
     return std::move(err);
   }
@@ -248,8 +256,8 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
         if (Error e = runTool("pack", "icepack", {"snn.asc.tmp", "snn.bin.tmp"},
                               pathIn(dir, "icepack.log"), dir))
           return e;
-        if (std::error_code ec = llvm::sys::fs::rename(
-                pathIn(dir, "snn.asc.tmp"), asc))
+        if (std::error_code ec =
+                llvm::sys::fs::rename(pathIn(dir, "snn.asc.tmp"), asc))
           return flowError(formatv("{0}: {1}", asc, ec.message()));
         if (std::error_code ec =
                 llvm::sys::fs::rename(pathIn(dir, "snn.bin.tmp"), bin))
@@ -269,15 +277,14 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   const DeviceResources &r = board.resources;
   llvm::json::Object report{
       {"board", board.name},
-      {"device", formatv("{0} {1} {2}", board.family, board.device,
-                         board.package)
-                     .str()},
+      {"device",
+       formatv("{0} {1} {2}", board.family, board.device, board.package).str()},
       {"utilization",
-       llvm::json::Object{{"lc", usage(utilization, "ICESTORM_LC", r.lc)},
-                          {"ebr", usage(utilization, "ICESTORM_RAM", r.ebr)},
-                          {"spram",
-                           usage(utilization, "ICESTORM_SPRAM", r.spram)},
-                          {"dsp", usage(utilization, "ICESTORM_DSP", r.dsp)}}},
+       llvm::json::Object{
+           {"lc", usage(utilization, "ICESTORM_LC", r.lc)},
+           {"ebr", usage(utilization, "ICESTORM_RAM", r.ebr)},
+           {"spram", usage(utilization, "ICESTORM_SPRAM", r.spram)},
+           {"dsp", usage(utilization, "ICESTORM_DSP", r.dsp)}}},
       {"fmax_mhz", *fmax},
       {"clock_mhz", clockMhz},
       {"timing_met", true},
@@ -309,8 +316,7 @@ void snnc::printBitstreamReport(const llvm::json::Value &report,
   for (auto &[key, label] : labels) {
     const llvm::json::Object *entry = u ? u->getObject(key) : nullptr;
     int64_t used = entry ? entry->getInteger("used").value_or(0) : 0;
-    int64_t available =
-        entry ? entry->getInteger("available").value_or(0) : 0;
+    int64_t available = entry ? entry->getInteger("available").value_or(0) : 0;
     os << formatv("  {0,-17} {1,6} / {2,-6}", label, used, available);
     if (available)
       os << formatv(" ({0}%)", (100 * used + available / 2) / available);
@@ -354,9 +360,8 @@ Error snnc::flashBitstream(llvm::StringRef dir) {
                                    "flash: " + programmer +
                                        " is not installed (fpga-icestorm)");
   std::string log = pathIn(dir, "flash.log");
-  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""),
-                                                llvm::StringRef(log),
-                                                llvm::StringRef(log)};
+  std::optional<llvm::StringRef> redirects[] = {
+      llvm::StringRef(""), llvm::StringRef(log), llvm::StringRef(log)};
   int rc = llvm::sys::ExecuteAndWait(*program, {*program, bin}, std::nullopt,
                                      redirects);
   if (rc != 0)

@@ -68,8 +68,8 @@ llvm::Expected<BoardDescription> snnc::findBoard(llvm::StringRef name) {
     if (!json)
       return boardError(formatv("boards/{0}: {1}", file.name,
                                 llvm::toString(json.takeError())));
-    return BoardDescription::fromJson(
-        *json, formatv("boards/{0}", file.name).str());
+    return BoardDescription::fromJson(*json,
+                                      formatv("boards/{0}", file.name).str());
   }
   std::string known;
   for (const std::string &board : boardNames())
@@ -119,8 +119,7 @@ std::string snnc::emitBoardWrapper(const BoardDescription &board) {
      << "  );\n";
   const char *invert = board.ledActiveLow ? "!" : "";
   os << formatv("  assign led_busy_o = {0}busy;\n", invert)
-     << formatv("  assign led_link_o = {0}link;\n", invert)
-     << "endmodule\n";
+     << formatv("  assign led_link_o = {0}link;\n", invert) << "endmodule\n";
   return os.str();
 }
 
@@ -139,11 +138,13 @@ llvm::Expected<BoardDescription> snnc::findTargetBoard(llvm::StringRef target) {
       known += ", " + board->family + "-" + board->device + " (" + name + ")";
     else
       llvm::consumeError(board.takeError());
-  return boardError(formatv("unknown target '{0}' (known: {1})", target, known));
+  return boardError(
+      formatv("unknown target '{0}' (known: {1})", target, known));
 }
 
 int64_t snnc::ebrBlocks(int64_t width, int64_t depth) {
-  static const int64_t shapes[][2] = {{16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
+  static const int64_t shapes[][2] = {
+      {16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
   int64_t best = INT64_MAX;
   for (auto [w, d] : shapes)
     best = std::min(best, ((width + w - 1) / w) * ((depth + d - 1) / d));
@@ -169,9 +170,9 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
   if (blocks > r.ebr) {
     std::string largest;
     for (size_t i = 0; i < std::min<size_t>(3, users.size()); ++i)
-      largest += formatv("{0}{1} {2}", i ? ", " : "", users[i].second,
-                         users[i].first)
-                     .str();
+      largest +=
+          formatv("{0}{1} {2}", i ? ", " : "", users[i].second, users[i].first)
+              .str();
     std::string help = params.lanes > 1 ? "fewer lanes, " : "";
     help += "narrower state (--state-bits), fewer weight bits or smaller "
             "layers";

@@ -268,12 +268,11 @@ Error snnc::emitVerilog(const CoreParams &params, const CoreImage *image,
   BoardLinkParams link;
   std::string board;
   llvm::raw_string_ostream(board)
-      << formatv("{0:2}",
-                 llvm::json::Value(llvm::json::Object{
-                     {"clock_hz", link.clockHz},
-                     {"clocks_per_bit", link.clksPerBit},
-                     {"baud", link.clockHz / link.clksPerBit},
-                     {"buffer_bytes", link.bufferBytes}}))
+      << formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                              {"clock_hz", link.clockHz},
+                              {"clocks_per_bit", link.clksPerBit},
+                              {"baud", link.clockHz / link.clksPerBit},
+                              {"buffer_bytes", link.bufferBytes}}))
       << "\n";
   files.emplace_back("board.json", board);
   for (const EmbeddedFile &file : coreSources())

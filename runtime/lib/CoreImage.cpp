@@ -396,8 +396,8 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
   for (auto &[name, unused] : CoreParams().verilogParameters()) {
     std::optional<int64_t> v = object->getInteger(name);
     if (!v)
-      return refuse(formatv("the core description lacks the integer '{0}'",
-                            name));
+      return refuse(
+          formatv("the core description lacks the integer '{0}'", name));
     values.push_back(*v);
   }
   return fromValues(values);

@@ -15,9 +15,7 @@ uint32_t crcRegister(llvm::ArrayRef<uint8_t> data, uint32_t reg) {
 }
 
 /// Appends the CRC of everything in `frame` so far.
-void appendCrc(std::vector<uint8_t> &frame) {
-  putU32(frame, crc32c(frame));
-}
+void appendCrc(std::vector<uint8_t> &frame) { putU32(frame, crc32c(frame)); }
 
 std::vector<uint8_t> delimited(llvm::ArrayRef<uint8_t> frame) {
   std::vector<uint8_t> wire = cobsEncode(frame);

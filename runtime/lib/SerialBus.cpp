@@ -108,7 +108,8 @@ SerialBus::open(const LinkOptions &options) {
   cfsetispeed(&tio, *speed);
   cfsetospeed(&tio, *speed);
   if (tcsetattr(fd, TCSANOW, &tio) != 0)
-    return fail(formatv("cannot configure the line: {0}", std::strerror(errno)));
+    return fail(
+        formatv("cannot configure the line: {0}", std::strerror(errno)));
   tcflush(fd, TCIOFLUSH);
   return std::move(bus);
 }
@@ -147,7 +148,8 @@ SerialBus::Receive SerialBus::receiveFrame(std::vector<uint8_t> &frame,
       return Receive::Frame;
     }
     // Garbage without a delimiter cannot be a reply: drop it.
-    if (pending.size() > 4 * size_t(std::max<uint32_t>(board.bufferBytes, 1024)))
+    if (pending.size() >
+        4 * size_t(std::max<uint32_t>(board.bufferBytes, 1024)))
       pending.clear();
     int64_t left = deadlineMs - nowMs();
     if (left <= 0)
@@ -194,8 +196,8 @@ SerialBus::transact(uint8_t cmd, llvm::ArrayRef<uint8_t> payload,
         return linkError("the device disappeared (the line was closed)");
       if (got == Receive::Timeout) {
         if (std::getenv("SNNC_LINK_TRACE"))
-          std::fprintf(stderr, "timeout: %s seq %d\n",
-                       commandName(cmd).c_str(), int(seq));
+          std::fprintf(stderr, "timeout: %s seq %d\n", commandName(cmd).c_str(),
+                       int(seq));
         ++linkStats.timeouts;
         ++timeouts;
         break;
@@ -224,8 +226,8 @@ SerialBus::transact(uint8_t cmd, llvm::ArrayRef<uint8_t> payload,
         break;
       }
       if (reply->status != LinkOk)
-        return linkError(formatv("the board refused {0}: {1}",
-                                 commandName(cmd), statusName(reply->status)));
+        return linkError(formatv("the board refused {0}: {1}", commandName(cmd),
+                                 statusName(reply->status)));
       if (session && reply->session != session)
         return llvm::make_error<BusResetError>(
             "board " + options.device +
@@ -279,7 +281,8 @@ Expected<BoardIdentity> SerialBus::identify() {
   uint32_t writeWords =
       (id.bufferBytes - LinkRequestHeader - 5 - LinkCrcBytes) / 4;
   uint32_t readWords = (id.bufferBytes - LinkReplyHeader - LinkCrcBytes) / 4;
-  maxBurstWords = std::max<uint32_t>(kMinBurst, std::min(writeWords, readWords));
+  maxBurstWords =
+      std::max<uint32_t>(kMinBurst, std::min(writeWords, readWords));
   burstLimit = maxBurstWords;
   return id;
 }
@@ -398,8 +401,8 @@ SerialBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
     if (!reply)
       return reply.takeError();
     if (reply->size() != 4 * size_t(n))
-      return linkError(formatv("read returned {0} bytes, not {1}",
-                               reply->size(), 4 * n));
+      return linkError(
+          formatv("read returned {0} bytes, not {1}", reply->size(), 4 * n));
     for (uint32_t i = 0; i < n; ++i)
       words.push_back(getU32(reply->data() + 4 * i));
     adaptBurst();
@@ -453,10 +456,10 @@ snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options,
     return id.takeError();
   auto image = buildCoreImage(network, id->core);
   if (!image)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "board " + options.device + ": its core cannot run this network: " +
-            llvm::toString(image.takeError()));
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "board " + options.device +
+                                       ": its core cannot run this network: " +
+                                       llvm::toString(image.takeError()));
   if (Error err = (*bus)->resetBoard())
     return std::move(err);
   SerialBus *raw = bus->get();

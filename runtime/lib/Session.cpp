@@ -7,10 +7,11 @@
 using namespace snnc;
 
 Device Device::golden() {
-  return Device("golden", [](CoreNetwork network)
-                              -> llvm::Expected<std::unique_ptr<Engine>> {
-    return std::make_unique<GoldenEngine>(std::move(network));
-  });
+  return Device(
+      "golden",
+      [](CoreNetwork network) -> llvm::Expected<std::unique_ptr<Engine>> {
+        return std::make_unique<GoldenEngine>(std::move(network));
+      });
 }
 
 Device Device::board(std::string port, int64_t baud) {

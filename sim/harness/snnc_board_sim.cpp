@@ -20,8 +20,8 @@
 //===----------------------------------------------------------------------===//
 #include "Vsnn_board.h"
 using BoardModel = Vsnn_board;
-#include "verilated.h"
 #include "snnc/Sim/UartLine.h"
+#include "verilated.h"
 
 #include <cerrno>
 #include <csignal>
@@ -49,8 +49,8 @@ struct Options {
 };
 
 struct Counters {
-  uint64_t toBoard = 0, fromBoard = 0, flipped = 0, dropped = 0,
-           duplicated = 0, resets = 0, cycles = 0;
+  uint64_t toBoard = 0, fromBoard = 0, flipped = 0, dropped = 0, duplicated = 0,
+           resets = 0, cycles = 0;
 };
 
 /// The line's faults: each byte is flipped, dropped or duplicated with
@@ -86,7 +86,9 @@ private:
   Counters &counters;
 };
 
-void pressButton(BoardModel &top, bool pressed) { top.btn_ni = pressed ? 0 : 1; }
+void pressButton(BoardModel &top, bool pressed) {
+  top.btn_ni = pressed ? 0 : 1;
+}
 
 bool ledOn(uint8_t pin) { return pin != 0; }
 
@@ -105,8 +107,8 @@ bool parse(int argc, char **argv, Options &options) {
     else
       return false;
   }
-  return argc % 2 == 1 && options.clocksPerBit >= 2 &&
-         options.faultRate >= 0 && options.faultRate < 1;
+  return argc % 2 == 1 && options.clocksPerBit >= 2 && options.faultRate >= 0 &&
+         options.faultRate < 1;
 }
 
 int openTerminal(std::string &path, int &keepOpen) {
@@ -130,8 +132,9 @@ int openTerminal(std::string &path, int &keepOpen) {
 int main(int argc, char **argv) {
   Options options;
   if (!parse(argc, argv, options)) {
-    std::fprintf(stderr, "usage: %s [--clocks-per-bit N] [--fault-rate P] "
-                         "[--seed S] [--reset-after-frames N]\n",
+    std::fprintf(stderr,
+                 "usage: %s [--clocks-per-bit N] [--fault-rate P] "
+                 "[--seed S] [--reset-after-frames N]\n",
                  argv[0]);
     return 2;
   }

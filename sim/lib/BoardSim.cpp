@@ -44,8 +44,8 @@ llvm::Expected<BoardSimulator> sim::buildBoardSimulator(llvm::StringRef dir) {
                               dir));
   auto text = llvm::MemoryBuffer::getFile(description);
   if (!text)
-    return boardError(formatv("{0}: {1}", description,
-                              text.getError().message()));
+    return boardError(
+        formatv("{0}: {1}", description, text.getError().message()));
   auto json = llvm::json::parse((*text)->getBuffer());
   if (!json) {
     llvm::consumeError(json.takeError());
@@ -70,8 +70,8 @@ llvm::Expected<BoardSimulator> sim::buildBoardSimulator(llvm::StringRef dir) {
                                      &message);
   if (rc != 0)
     return boardError(formatv("building the simulator failed (see {0}): {1}",
-                              log, message.empty() ? lastErrorLine(log)
-                                                   : message));
+                              log,
+                              message.empty() ? lastErrorLine(log) : message));
   board.executable = std::string(exe);
   return board;
 }

@@ -129,7 +129,8 @@ Expected<std::string> sim::buildSimulator(const CoreParams &params,
                                           llvm::StringRef cacheDir,
                                           bool tracing) {
   llvm::SmallString<256> dir(cacheRoot(cacheDir));
-  llvm::sys::path::append(dir, "rtl", buildKey(params, tracing ? "trace" : "fast"));
+  llvm::sys::path::append(dir, "rtl",
+                          buildKey(params, tracing ? "trace" : "fast"));
   llvm::SmallString<256> executable(dir);
   llvm::sys::path::append(executable, "Vsnn_top");
   if (llvm::sys::fs::can_execute(executable))
@@ -232,11 +233,12 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
 }
 
 Device sim::rtlDevice(const RtlOptions &options) {
-  return Device("rtl", [options](CoreNetwork network)
-                           -> Expected<std::unique_ptr<Engine>> {
-    auto engine = createRtlEngine(std::move(network), options);
-    if (!engine)
-      return engine.takeError();
-    return std::unique_ptr<Engine>(std::move(*engine));
-  });
+  return Device(
+      "rtl",
+      [options](CoreNetwork network) -> Expected<std::unique_ptr<Engine>> {
+        auto engine = createRtlEngine(std::move(network), options);
+        if (!engine)
+          return engine.takeError();
+        return std::unique_ptr<Engine>(std::move(*engine));
+      });
 }

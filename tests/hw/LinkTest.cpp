@@ -55,9 +55,10 @@ public:
     int quiet = 0;
     for (int64_t cycle = 0; quiet < quietCycles; ++cycle) {
       if (cycle > 2000000) {
-        ADD_FAILURE() << "the bridge never went quiet: active " << int(top->active_o)
-                      << " rx " << rx.busy() << " tx " << tx.busy() << " queue "
-                      << toBridge.size() << " line " << int(top->tx_o);
+        ADD_FAILURE() << "the bridge never went quiet: active "
+                      << int(top->active_o) << " rx " << rx.busy() << " tx "
+                      << tx.busy() << " queue " << toBridge.size() << " line "
+                      << int(top->tx_o);
         break;
       }
       uint8_t byte;
@@ -217,8 +218,8 @@ TEST(HostLinkBridge, BurstsWrapSlicesAndReadBack) {
   // Three words of two slices from word 2 on: slices 0, 1, then the next
   // word.
   std::vector<uint32_t> data = {11, 12, 21, 22, 31, 32};
-  Reply w = bench.request(1, LinkCmdWrite,
-                          writePayload(address(3, 2), 2, data));
+  Reply w =
+      bench.request(1, LinkCmdWrite, writePayload(address(3, 2), 2, data));
   EXPECT_EQ(w.status, LinkOk);
   EXPECT_EQ(bench.memory[address(3, 2, 0)], 11u);
   EXPECT_EQ(bench.memory[address(3, 2, 1)], 12u);
@@ -249,14 +250,14 @@ TEST(HostLinkBridge, RejectedRequestsChangeNothing) {
   Bench bench;
   // Word 255 is the last of region 3: a burst that runs past it is
   // refused before its first write.
-  Reply r = bench.request(1, LinkCmdWrite,
-                          writePayload(address(3, 255), 1, {1, 2}));
+  Reply r =
+      bench.request(1, LinkCmdWrite, writePayload(address(3, 255), 1, {1, 2}));
   EXPECT_EQ(r.status, LinkBadAddress);
-  Reply region = bench.request(2, LinkCmdWrite,
-                               writePayload(address(12, 0), 1, {1}));
+  Reply region =
+      bench.request(2, LinkCmdWrite, writePayload(address(12, 0), 1, {1}));
   EXPECT_EQ(region.status, LinkBadAddress);
-  Reply slices = bench.request(3, LinkCmdWrite,
-                               writePayload(address(3, 0, 3), 2, {1}));
+  Reply slices =
+      bench.request(3, LinkCmdWrite, writePayload(address(3, 0, 3), 2, {1}));
   EXPECT_EQ(slices.status, LinkBadAddress);
   Reply length = bench.request(4, LinkCmdWrite, {1, 2, 3});
   EXPECT_EQ(length.status, LinkBadLength);
@@ -264,7 +265,8 @@ TEST(HostLinkBridge, RejectedRequestsChangeNothing) {
   EXPECT_EQ(command.status, LinkBadCommand);
   Reply run = bench.request(6, LinkCmdRun, {9});
   EXPECT_EQ(run.status, LinkBadCommand);
-  Reply tooMany = bench.request(7, LinkCmdRead, readPayload(address(3, 0), 1, 126));
+  Reply tooMany =
+      bench.request(7, LinkCmdRead, readPayload(address(3, 0), 1, 126));
   EXPECT_EQ(tooMany.status, LinkBadLength);
   // A frame whose CRC fails.
   std::vector<uint8_t> frame = {8, LinkCmdWrite};
@@ -319,8 +321,8 @@ TEST(HostLinkBridge, SessionsResetsOverrunsAndGarbage) {
   EXPECT_GT(bench.coreResets, 0);
   // Longer than the 512-byte buffer.
   std::vector<uint32_t> many(130, 7);
-  Reply overrun = bench.request(4, LinkCmdWrite,
-                                writePayload(address(3, 0), 1, many));
+  Reply overrun =
+      bench.request(4, LinkCmdWrite, writePayload(address(3, 0), 1, many));
   EXPECT_EQ(overrun.status, LinkOverrun);
   EXPECT_EQ(bench.writes, 0);
   // Garbage and a broken frame cost nothing but themselves.

@@ -1,6 +1,6 @@
 //===- RuntimeTest.cpp - runtime unit tests -------------------------------===//
-#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Npy.h"
 
 #include "llvm/Support/FileSystem.h"

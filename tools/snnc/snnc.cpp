@@ -19,12 +19,12 @@
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Pipeline/Report.h"
-#include "snnc/Sim/BoardSim.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Package.h"
 #include "snnc/Runtime/Session.h"
+#include "snnc/Sim/BoardSim.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
@@ -289,8 +289,8 @@ void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os) {
   const CoreRunStats &stats = model.core->stats();
   double samples = double(std::max<int64_t>(1, stats.samples));
   os << llvm::formatv("{0}: {1} samples x {2} steps on {3} lanes\n",
-                      model.link ? "board" : "rtl",
-                      stats.samples, stats.timesteps, stats.lanes);
+                      model.link ? "board" : "rtl", stats.samples,
+                      stats.timesteps, stats.lanes);
   os << llvm::formatv("cycles per inference: {0:F1}\n",
                       double(stats.cycles) / samples);
   os << llvm::formatv("lower bound per inference: {0:F1} (sum of ceil(SOPs / "
@@ -327,10 +327,9 @@ llvm::Error checkAgainstGolden(const CoreNetwork &network,
     return goldenOut.takeError();
   const char *who = boardSpikes ? "board" : "RTL";
   auto fail = [&](const llvm::Twine &what) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   llvm::Twine("the ") + who +
-                                       " differs from the golden engine: " +
-                                       what);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::Twine("the ") + who + " differs from the golden engine: " + what);
   };
   for (size_t i = 0; i < rtlOut.data.size(); ++i)
     if (rtlOut.data[i] != goldenOut->data[i])
@@ -378,7 +377,8 @@ int checkEngineOptions() {
   if (engineKind != EngineKind::Rtl && !sim && !bool(emitCmd) &&
       (lanes.getNumOccurrences() || !vcdPath.empty() || !corePath.empty()))
     return usage("--lanes, --core and --vcd need --engine rtl");
-  bool onCore = engineKind == EngineKind::Rtl || engineKind == EngineKind::Board;
+  bool onCore =
+      engineKind == EngineKind::Rtl || engineKind == EngineKind::Board;
   if (!onCore && !sim && (cycleBudget.getNumOccurrences() || compareGolden))
     return usage("--cycle-budget and --compare-golden need --engine rtl or "
                  "board");
@@ -386,7 +386,8 @@ int checkEngineOptions() {
   if (board != !devicePath.empty() && !sim && !bool(emitCmd))
     return usage(board ? "--engine board needs --device PATH"
                        : "--device needs --engine board");
-  if (!board && (baudRate.getNumOccurrences() || linkTimeout.getNumOccurrences()))
+  if (!board &&
+      (baudRate.getNumOccurrences() || linkTimeout.getNumOccurrences()))
     return usage("--baud and --link-timeout need --engine board");
   double lo, hi;
   if (!parseInputRange(lo, hi))
@@ -453,6 +454,18 @@ int runSim(mlir::MLIRContext &context) {
   return runOnEngine(context, EngineKind::Rtl, /*check=*/true);
 }
 
+/// The model as the core's network (compiled, or a package as it is),
+/// checked.
+llvm::Expected<CoreNetwork> loadValidNetwork(mlir::MLIRContext &context) {
+  auto network =
+      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  if (!network)
+    return network.takeError();
+  if (llvm::Error err = validateNetwork(*network))
+    return std::move(err);
+  return network;
+}
+
 int runEmitVerilog(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("emit-verilog: -o DIR is required");
@@ -461,12 +474,9 @@ int runEmitVerilog(mlir::MLIRContext &context) {
   auto rtl = rtlOptions();
   if (!rtl)
     return report(rtl.takeError());
-  auto network =
-      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  auto network = loadValidNetwork(context);
   if (!network)
     return report(network.takeError());
-  if (llvm::Error err = validateNetwork(*network))
-    return report(std::move(err));
   auto params = sim::chooseCore(*network, *rtl);
   if (!params)
     return report(params.takeError());
@@ -490,9 +500,12 @@ int runBoardSim() {
   if (!board)
     return report(board.takeError());
   std::vector<std::string> args = {
-      board->executable, "--clocks-per-bit",
-      std::to_string(board->clocksPerBit), "--fault-rate",
-      llvm::formatv("{0}", double(faultRate)).str(), "--seed",
+      board->executable,
+      "--clocks-per-bit",
+      std::to_string(board->clocksPerBit),
+      "--fault-rate",
+      llvm::formatv("{0}", double(faultRate)).str(),
+      "--seed",
       std::to_string(faultSeed)};
   if (resetAfterFrames >= 0) {
     args.push_back("--reset-after-frames");
@@ -504,9 +517,9 @@ int runBoardSim() {
   argv.push_back(nullptr);
   llvm::outs().flush();
   ::execv(argv[0], argv.data());
-  return report(llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      "board-sim: cannot start " + board->executable));
+  return report(
+      llvm::createStringError(llvm::inconvertibleErrorCode(),
+                              "board-sim: cannot start " + board->executable));
 }
 
 /// `snnc bitstream`: the network's core on a board, through the FPGA tools.
@@ -520,12 +533,9 @@ int runBitstream(mlir::MLIRContext &context) {
   auto board = findBoard(boardName);
   if (!board)
     return report(board.takeError());
-  auto network =
-      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  auto network = loadValidNetwork(context);
   if (!network)
     return report(network.takeError());
-  if (llvm::Error err = validateNetwork(*network))
-    return report(std::move(err));
   // The smallest core: one lane unless asked for more.
   auto params = coreParamsFor(*network, lanes ? int64_t(lanes) : 1);
   if (!params)

@@ -1,6 +1,6 @@
 //===- Pipeline.cpp - the stages of snnc ----------------------------------===//
-#include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Pipeline/Pipeline.h"
+#include "snnc/Runtime/FloatEngine.h"
 
 #include "snnc/Backends/CoreLowering.h"
 #include "snnc/Backends/FloatLowering.h"

@@ -62,7 +62,8 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
   report.target = net.target.empty() ? "none" : net.target;
   report.lanes = net.lanes;
   report.timesteps = timesteps;
-  if (auto params = coreParamsFor(net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes))))
+  if (auto params = coreParamsFor(
+          net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes))))
     report.memories = coreMemories(*params);
   else
     llvm::consumeError(params.takeError());

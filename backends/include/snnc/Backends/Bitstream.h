@@ -25,10 +25,9 @@ struct BitstreamOptions {
 
 /// Runs the flow; returns report.json's contents (also written to DIR).
 /// On failure nothing named snn.bin, snn.asc or report.json is left in DIR.
-llvm::Expected<llvm::json::Value> buildBitstream(const CoreParams &params,
-                                                 const CoreImage &image,
-                                                 const BoardDescription &board,
-                                                 const BitstreamOptions &options);
+llvm::Expected<llvm::json::Value>
+buildBitstream(const CoreParams &params, const CoreImage &image,
+               const BoardDescription &board, const BitstreamOptions &options);
 
 /// The report for people: one line per resource, Fmax, stage times.
 void printBitstreamReport(const llvm::json::Value &report,

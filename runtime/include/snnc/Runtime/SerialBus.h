@@ -61,9 +61,7 @@ public:
   llvm::Expected<CommandResult> command(uint32_t command,
                                         uint64_t cycleBudget) override;
   llvm::Error recover() override;
-  llvm::json::Value statsJson() const override {
-    return linkStats.toJson();
-  }
+  llvm::json::Value statsJson() const override { return linkStats.toJson(); }
 
   const LinkStats &stats() const { return linkStats; }
   const BoardIdentity &identity() const { return board; }
@@ -72,9 +70,10 @@ private:
   SerialBus(int fd, LinkOptions options);
   /// Sends one request and returns its reply's payload, retransmitting as
   /// needed (`attempts` transmissions at most; 0: the options').
-  llvm::Expected<std::vector<uint8_t>>
-  transact(uint8_t cmd, llvm::ArrayRef<uint8_t> payload, int64_t extraMs = 0,
-           int64_t attempts = 0);
+  llvm::Expected<std::vector<uint8_t>> transact(uint8_t cmd,
+                                                llvm::ArrayRef<uint8_t> payload,
+                                                int64_t extraMs = 0,
+                                                int64_t attempts = 0);
   llvm::Error sendWrite(uint32_t address, uint32_t slices,
                         llvm::ArrayRef<uint32_t> words);
   /// Reads bytes until a whole frame (up to its 0x00) or the deadline.
@@ -91,7 +90,7 @@ private:
   LinkStats linkStats;
   BoardIdentity board;
   uint8_t nextSeq = 1;
-  uint16_t session = 0; // 0: no session yet
+  uint16_t session = 0;         // 0: no session yet
   std::vector<uint8_t> pending; // received bytes not yet framed
   // Coalesced writes: consecutive slices, wrapping to the next word after
   // `burstSlices` slices.
@@ -99,7 +98,7 @@ private:
   std::vector<uint32_t> burst;
   uint32_t maxBurstWords = 8, burstLimit = 8;
   int64_t lastAttempts = 1; // transmissions of the last request
-  bool lastNoReply = false;  // the last request got no valid reply
+  bool lastNoReply = false; // the last request got no valid reply
 };
 
 /// The board engine: identifies the board, checks that its core can run

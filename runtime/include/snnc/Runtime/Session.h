@@ -62,8 +62,8 @@ public:
   static llvm::Expected<Session> open(llvm::StringRef packagePath,
                                       const Device &device = Device::golden());
   /// Attaches an in-memory network (validated) to a device.
-  static llvm::Expected<Session> create(CoreNetwork network,
-                                        const Device &device = Device::golden());
+  static llvm::Expected<Session>
+  create(CoreNetwork network, const Device &device = Device::golden());
 
   /// Runs `input` ([N, ...] direct, [T, N, ...] events) for `timesteps`
   /// steps (default: the package's); returns [N, K] readout means.

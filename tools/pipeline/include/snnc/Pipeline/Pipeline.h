@@ -65,12 +65,10 @@ llvm::Expected<CoreNetwork> loadCoreNetwork(llvm::StringRef path,
                                             const CompileOptions &options);
 
 /// loadModel, lowerForFloat and the engine, in one step.
-llvm::Expected<PreparedModel> prepareModel(llvm::StringRef path,
-                                           mlir::MLIRContext &context,
-                                           EngineKind engine,
-                                           const CompileOptions &options = {},
-                                           const sim::RtlOptions &rtl = {},
-                                           const LinkOptions &link = {});
+llvm::Expected<PreparedModel>
+prepareModel(llvm::StringRef path, mlir::MLIRContext &context,
+             EngineKind engine, const CompileOptions &options = {},
+             const sim::RtlOptions &rtl = {}, const LinkOptions &link = {});
 
 /// Runs `input` through `engine`; see Engine::run for the shapes.
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,
