@@ -5,25 +5,28 @@
 # cycles per inference.  Prints Markdown for docs/benchmarks.md: resources,
 # Fmax, cycles, latency at the board's clock and at Fmax, synaptic
 # operations per second, and the flow's stage times.
-#   Usage: bash bench/fpga.sh [MODEL] [BOARD] [IMAGES]
+#   Usage: bash bench/fpga.sh [MODEL] [BOARD] [IMAGES] [STATE_BITS]
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SNNC_BUILD_DIR:-$repo/build}
 model=${1:-$repo/tests/models/conv_pool_negscale.onnx}
 board=${2:-hx8k-breakout}
 images=${3:-20}
+state_bits=${4:-16}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SNNC_CACHE_DIR=${SNNC_CACHE_DIR:-$build/rtl-cache}
-"$build/bin/snnc" bitstream "$model" --board "$board" -o "$work/fpga" > "$work/bitstream.txt"
+"$build/bin/snnc" bitstream "$model" --board "$board" --state-bits "$state_bits" \
+  -o "$work/fpga" > "$work/bitstream.txt"
 /usr/bin/python3 - "$work/x.npy" "$images" <<'PY'
 import sys
 import numpy as np
 np.save(sys.argv[1], np.random.default_rng(0).random((int(sys.argv[2]), 1, 8, 8), dtype=np.float32))
 PY
-"$build/bin/snnc" sim "$model" --input "$work/x.npy" --lanes 1 --stats "$work/sim.json" > /dev/null
+"$build/bin/snnc" sim "$model" --input "$work/x.npy" --lanes 1 --state-bits "$state_bits" \
+  --stats "$work/sim.json" > /dev/null
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-echo "command: bash bench/fpga.sh $(basename "$model") $board $images"
+echo "command: bash bench/fpga.sh $(basename "$model") $board $images $state_bits"
 echo
 /usr/bin/python3 - "$work" <<'PY'
 import json, sys

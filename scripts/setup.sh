@@ -8,7 +8,7 @@ PACKAGES=(
   llvm-16-dev llvm-16-tools libmlir-16-dev mlir-16-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
   libtorch-dev libgtest-dev libgmock-dev
-  verilator yosys nextpnr-ice40 fpga-icestorm iverilog
+  verilator yosys nextpnr-ice40 fpga-icestorm
   python3 python3-torch python3-onnx python3-numpy
   dataset-fashion-mnist
 )

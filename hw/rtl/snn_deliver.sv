@@ -96,7 +96,11 @@ module snn_deliver #(
   // Rows and columns are spent on the list heads: F2 keeps value and channel.
   logic [ValueBits+ChanBits-1:0] f2_event_q;
 
-  queued_t fifo_q [FifoDepth];
+  // Stored as plain words: yosys 0.23 mis-sizes an array of packed structs
+  // (the entries' upper fields vanished from the netlist).
+  localparam int unsigned QueuedW = ValueBits + WeightAW + CurrentAW + LaneSelW +
+                                    RowTapAW + 8 + ColTapAW + 8;
+  logic [QueuedW-1:0] fifo_q [FifoDepth];
   logic [1:0] fifo_wptr_q, fifo_rptr_q;
   logic [2:0] fifo_count_q;
 
@@ -133,22 +137,25 @@ module snn_deliver #(
   logic [ChanBits-1:0] f2_chan;
   queued_t f2_entry;
   logic push, pop;
+  // The entry's fields one by one, the struct assigned whole: yosys 0.23
+  // loses assignments to members of a packed struct in a procedural block
+  // (the synthesized netlist then differs from the RTL).
+  logic [WeightAW-1:0] f2_weight_chan;
+  logic [CurrentAW-1:0] f2_current_chan;
   always_comb begin
     f2_chan = f2_event_q[ChanBits-1:0];
-    f2_entry.value = f2_event_q[ValueBits+ChanBits-1:ChanBits];
-    f2_entry.lane = LaneSelW'(32'(f2_chan) & (Lanes - 1));
     if (one_to_one) begin
-      f2_entry.weight_chan = WeightAW'(32'(f2_chan) >> LaneShift);
-      f2_entry.current_chan = CurrentAW'(32'(f2_chan) >> LaneShift);
+      f2_weight_chan = WeightAW'(32'(f2_chan) >> LaneShift);
+      f2_current_chan = CurrentAW'(32'(f2_chan) >> LaneShift);
     end else begin
-      f2_entry.weight_chan = WeightAW'(f2_chan) * chan_stride_i;
-      f2_entry.current_chan = '0;
+      f2_weight_chan = WeightAW'(f2_chan) * chan_stride_i;
+      f2_current_chan = '0;
     end
-    f2_entry.row_start = row_idx_rdata_i[RowTapAW-1:0];
-    f2_entry.row_count = row_idx_rdata_i[RowTapAW+7:RowTapAW];
-    f2_entry.col_start = col_idx_rdata_i[ColTapAW-1:0];
-    f2_entry.col_count = col_idx_rdata_i[ColTapAW+7:ColTapAW];
   end
+  assign f2_entry = {f2_event_q[ValueBits+ChanBits-1:ChanBits], f2_weight_chan,
+                     f2_current_chan, LaneSelW'(32'(f2_chan) & (Lanes - 1)),
+                     row_idx_rdata_i[RowTapAW-1:0], row_idx_rdata_i[RowTapAW+7:RowTapAW],
+                     col_idx_rdata_i[ColTapAW-1:0], col_idx_rdata_i[ColTapAW+7:ColTapAW]};
   // Events whose row or column reaches no target (pooled away, or no kernel
   // tap lands inside the output) never enter the queue.
   assign push = f2_valid_q && (f2_entry.row_count != 0) && (f2_entry.col_count != 0);

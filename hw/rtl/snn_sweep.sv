@@ -113,33 +113,45 @@ module snn_sweep #(
   assign last_x = at_q.w.x == width_i - CoordBits'(1);
   assign last_y = at_q.w.y == height_i - CoordBits'(1);
 
-  // The next position after the last lane word of this one.
+  // The next position after the last lane word of this one.  The fields
+  // are computed one by one and the struct is assigned whole: yosys 0.23
+  // loses assignments to members of a packed struct in a procedural block
+  // (the synthesized netlist then differs from the RTL).
   place_t at_next;
+  logic [CoordBits-1:0] nx_y, nx_x, nx_py, nx_px, nx_y_in, nx_x_in;
+  logic [SlotAW-1:0] nx_pcol;
   always_comb begin
-    at_next = at_q;
+    nx_y = at_q.w.y;
+    nx_x = at_q.w.x;
+    nx_py = at_q.w.py;
+    nx_px = at_q.w.px;
+    nx_pcol = at_q.w.pcol;
+    nx_y_in = at_q.y_in;
+    nx_x_in = at_q.x_in;
     if (!last_x) begin
-      at_next.w.x = at_q.w.x + CoordBits'(1);
+      nx_x = at_q.w.x + CoordBits'(1);
       if (at_q.x_in == pool_x_i - CoordBits'(1)) begin
-        at_next.x_in = '0;
-        at_next.w.px = at_q.w.px + CoordBits'(1);
-        at_next.w.pcol = at_q.w.pcol + SlotAW'(groups_i);
+        nx_x_in = '0;
+        nx_px = at_q.w.px + CoordBits'(1);
+        nx_pcol = at_q.w.pcol + SlotAW'(groups_i);
       end else begin
-        at_next.x_in = at_q.x_in + CoordBits'(1);
+        nx_x_in = at_q.x_in + CoordBits'(1);
       end
     end else begin
-      at_next.w.x = '0;
-      at_next.x_in = '0;
-      at_next.w.px = '0;
-      at_next.w.pcol = '0;
-      at_next.w.y = at_q.w.y + CoordBits'(1);
+      nx_x = '0;
+      nx_x_in = '0;
+      nx_px = '0;
+      nx_pcol = '0;
+      nx_y = at_q.w.y + CoordBits'(1);
       if (at_q.y_in == pool_y_i - CoordBits'(1)) begin
-        at_next.y_in = '0;
-        at_next.w.py = at_q.w.py + CoordBits'(1);
+        nx_y_in = '0;
+        nx_py = at_q.w.py + CoordBits'(1);
       end else begin
-        at_next.y_in = at_q.y_in + CoordBits'(1);
+        nx_y_in = at_q.y_in + CoordBits'(1);
       end
     end
   end
+  assign at_next = {nx_y, nx_x, nx_py, nx_px, nx_pcol, nx_y_in, nx_x_in};
   assign e_rest = e_mask_q & (e_mask_q - Lanes'(1));
   assign e_next = (e_rest == '0) ? (s1_valid_q ? s1_spikes : '0) : e_rest;
   assign issue = running_q && !all_issued_q && ((e_next & (e_next - Lanes'(1))) == '0);

@@ -17,9 +17,19 @@
 // Idle (no byte in flight, link and core idle), it sleeps in poll() rather
 // than clocking.  On exit it prints what it did on stderr.
 //
+// The same harness runs the gate-level netlist of a bitstream (`make
+// gate-sim`): the model is then board_top, built with -DSNNC_GATE_LEVEL,
+// plus -DSNNC_NO_BUTTON for a board without a button and
+// -DSNNC_LED_ACTIVE_LOW for LEDs that light when low.
+//
 //===----------------------------------------------------------------------===//
+#ifdef SNNC_GATE_LEVEL
+#include "Vboard_top.h"
+using BoardModel = Vboard_top;
+#else
 #include "Vsnn_board.h"
 using BoardModel = Vsnn_board;
+#endif
 #include "snnc/Sim/UartLine.h"
 #include "verilated.h"
 
@@ -87,10 +97,21 @@ private:
 };
 
 void pressButton(BoardModel &top, bool pressed) {
+#ifdef SNNC_NO_BUTTON
+  (void)top;
+  (void)pressed;
+#else
   top.btn_ni = pressed ? 0 : 1;
+#endif
 }
 
-bool ledOn(uint8_t pin) { return pin != 0; }
+bool ledOn(uint8_t pin) {
+#ifdef SNNC_LED_ACTIVE_LOW
+  return !pin;
+#else
+  return pin != 0;
+#endif
+}
 
 bool parse(int argc, char **argv, Options &options) {
   for (int i = 1; i + 1 < argc; i += 2) {

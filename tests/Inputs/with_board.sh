@@ -26,10 +26,11 @@ else
 fi
 sim=$!
 trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -f "$out"' EXIT
-for _ in $(seq 600); do
+# Building a simulator (a gate-level one especially) takes minutes.
+for _ in $(seq 3000); do
   [ -s "$out" ] && break
   kill -0 $sim 2>/dev/null || { echo "with_board: board-sim exited" >&2; cat "$err" >&2; exit 1; }
-  sleep 0.1
+  sleep 0.2
 done
 pty=$(head -n 1 "$out")
 [ -n "$pty" ] || { echo "with_board: no pseudo-terminal" >&2; exit 1; }

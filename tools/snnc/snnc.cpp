@@ -145,6 +145,10 @@ cl::opt<double> faultRate("fault-rate",
                           cl::desc("Flip, drop or duplicate each byte on the "
                                    "simulated line with this probability"),
                           cl::init(0.0), cl::sub(boardSimCmd));
+cl::opt<bool> gateLevel("gate-level",
+                        cl::desc("Simulate the gate-level netlist of the "
+                                 "bitstream built in DIR (snnc bitstream)"),
+                        cl::sub(boardSimCmd));
 cl::opt<uint64_t> faultSeed("seed", cl::desc("Seed of the line's faults"),
                             cl::init(1), cl::sub(boardSimCmd));
 cl::opt<int64_t> resetAfterFrames(
@@ -496,7 +500,7 @@ int runEmitVerilog(mlir::MLIRContext &context) {
 int runBoardSim() {
   if (faultRate < 0 || faultRate >= 1)
     return usage("board-sim: --fault-rate must be in [0, 1)");
-  auto board = sim::buildBoardSimulator(boardDir);
+  auto board = sim::buildBoardSimulator(boardDir, gateLevel);
   if (!board)
     return report(board.takeError());
   std::vector<std::string> args = {

@@ -42,7 +42,8 @@ int64_t pipeline::fanOutSum(const CoreNetwork &net, const CoreProjection &p) {
   return 0;
 }
 
-/// How the core applies the decay: an exact shift when it is a power of two.
+/// The decay as arithmetic: an exact shift when it is a power of two (the
+/// RTL still multiplies; docs/numerics.md).
 static std::string decayText(const CorePopulation &p) {
   if (p.kind != PopulationKind::LIF)
     return "-";

@@ -21,8 +21,10 @@ struct BoardSimulator {
 };
 
 /// Builds (make board-sim; up to date: nothing to do) the board simulator
-/// in `dir` and returns how to start it.
-llvm::Expected<BoardSimulator> buildBoardSimulator(llvm::StringRef dir);
+/// in `dir` and returns how to start it.  `gateLevel`: the netlist of the
+/// bitstream `snnc bitstream` built in `dir` instead (make gate-sim).
+llvm::Expected<BoardSimulator> buildBoardSimulator(llvm::StringRef dir,
+                                                   bool gateLevel = false);
 
 } // namespace snnc::sim
 
