@@ -185,11 +185,16 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
         std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                       started)
             .count();
-    if (!result)
+    if (!result) {
+      Error err = result.takeError();
+      // Kept as it is: run() reloads the network and reruns the sample.
+      if (err.isA<BusResetError>())
+        return err;
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           llvm::formatv("sample {0}, step {1}: {2}", sample, t,
-                        llvm::toString(result.takeError())));
+                        llvm::toString(std::move(err))));
+    }
     runStats.cycles += result->cycles;
     runStats.spikes += result->spikeCount;
     auto ops = bus->readBurst(bus::address(bus::RegionPerf, 0), 1,

@@ -264,3 +264,57 @@ TEST(RtlEngine, ASimulatorThatDiesIsAnError) {
   EXPECT_EQ(llvm::toString(step.takeError()),
             "the RTL simulator exited unexpectedly");
 }
+
+/// A transport whose core is reset (its network lost) at the k-th command:
+/// as a board's SerialBus reports it, with a BusResetError.
+class ResettingBus : public CoreBus {
+public:
+  ResettingBus(std::unique_ptr<CoreBus> inner, int resetAt)
+      : inner(std::move(inner)), resetAt(resetAt) {}
+  llvm::Error write(uint32_t address, uint32_t data) override {
+    return inner->write(address, data);
+  }
+  llvm::Expected<uint32_t> read(uint32_t address) override {
+    return inner->read(address);
+  }
+  llvm::Expected<CommandResult> command(uint32_t command,
+                                        uint64_t budget) override {
+    if (++commands == resetAt) {
+      // The real core's configuration is wiped: clear every descriptor.
+      for (uint32_t w = 0; w < 16 * 16; ++w)
+        if (llvm::Error err = inner->write(bus::address(bus::RegionPop, w), 0))
+          return std::move(err);
+      return llvm::make_error<BusResetError>("the board was reset");
+    }
+    return inner->command(command, budget);
+  }
+  llvm::Error recover() override {
+    ++recoveries;
+    return llvm::Error::success();
+  }
+  int recoveries = 0;
+
+private:
+  std::unique_ptr<CoreBus> inner;
+  int resetAt, commands = 0;
+};
+
+TEST(RtlEngine, AResetMidStepReloadsAndRerunsTheSample) {
+  const TestCore &core = testCores()[2];
+  CoreNetwork net = randomnet::randomNetwork(7, core.params);
+  NDArray inputs = randomnet::randomInputs(7, net, 3);
+  GoldenEngine golden(net);
+  auto expected = golden.run(inputs, *net.timesteps);
+  ASSERT_TRUE(bool(expected)) << llvm::toString(expected.takeError());
+  // Command 4 is a step of the first sample (command 1 clears).
+  auto bus = std::make_unique<ResettingBus>(core.makeBus(), 4);
+  ResettingBus *resetting = bus.get();
+  auto engine = CoreEngine::create(net, core.params, std::move(bus));
+  ASSERT_TRUE(bool(engine)) << llvm::toString(engine.takeError());
+  auto actual = (*engine)->run(inputs, *net.timesteps);
+  ASSERT_TRUE(bool(actual)) << llvm::toString(actual.takeError());
+  EXPECT_EQ(actual->data, expected->data);
+  EXPECT_EQ(resetting->recoveries, 1);
+  EXPECT_EQ((*engine)->stats().reloads, 1);
+  EXPECT_EQ((*engine)->stats().samples, 3);
+}
