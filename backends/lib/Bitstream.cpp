@@ -42,22 +42,9 @@ Error writeText(llvm::StringRef path, llvm::StringRef text) {
   return Error::success();
 }
 
-/// The last line of a log that states an error (the tools' `ERROR:`
-/// first, not their closing counts), else its last line.
-std::string lastErrorLine(llvm::StringRef log) {
-  llvm::SmallVector<llvm::StringRef> lines;
-  log.split(lines, '\n', -1, false);
-  for (llvm::StringRef marker : {"ERROR:", "Error", "error"})
-    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
-      if (it->contains(marker) && !it->contains("warnings,"))
-        return it->trim().str();
-  return lines.empty() ? "(no output)" : lines.back().trim().str();
-}
-
 /// "ICESTORM_LC 6067 / 5280 (115%)" for every resource nextpnr's
 /// utilisation table shows over its capacity.
-std::string overflowingResources(llvm::StringRef log,
-                                 const BoardDescription &board) {
+std::string overflowingResources(llvm::StringRef log) {
   std::string over;
   llvm::SmallVector<llvm::StringRef> lines;
   log.split(lines, '\n', -1, false);
@@ -77,7 +64,6 @@ std::string overflowingResources(llvm::StringRef log,
                       cell.trim(), used, available)
                   .str();
   }
-  (void)board;
   return over;
 }
 
@@ -145,6 +131,18 @@ llvm::json::Value usage(const llvm::json::Object *utilization,
   return llvm::json::Object{{"used", used}, {"available", available}};
 }
 } // namespace
+
+/// The last line of a log that states an error (the tools' `ERROR:`
+/// first, not their closing counts), else its last line.
+std::string snnc::lastErrorLine(llvm::StringRef log) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  log.split(lines, '\n', -1, false);
+  for (llvm::StringRef marker : {"ERROR:", "Error", "error"})
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+      if (it->contains(marker) && !it->contains("warnings,"))
+        return it->trim().str();
+  return lines.empty() ? "(no output)" : lines.back().trim().str();
+}
 
 Expected<llvm::json::Value>
 snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
@@ -221,7 +219,7 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
       })) {
     // Say which resource overflowed, in nextpnr's own figures.
     if (std::string over =
-            overflowingResources(readText(pathIn(dir, "nextpnr.log")), board);
+            overflowingResources(readText(pathIn(dir, "nextpnr.log")));
         !over.empty()) {
       llvm::consumeError(std::move(err));
       return flowError(formatv("the design does not fit {0}: {1} (log: {2})",

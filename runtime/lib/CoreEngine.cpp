@@ -18,16 +18,11 @@ char BusResetError::ID = 0;
 Expected<std::vector<uint32_t>>
 CoreBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
   std::vector<uint32_t> words;
-  uint32_t word = (address >> 4) & 0xFFFFF, slice = address & 0xF;
   for (uint32_t i = 0; i < count; ++i) {
-    auto value = read(bus::address(address >> 24, word, slice));
+    auto value = read(bus::advance(address, slices, i));
     if (!value)
       return value.takeError();
     words.push_back(*value);
-    if (++slice == slices) {
-      slice = 0;
-      ++word;
-    }
   }
   return words;
 }

@@ -43,12 +43,6 @@ std::optional<speed_t> termiosSpeed(int64_t baud) {
 /// Bursts are never split below this many words.
 constexpr uint32_t kMinBurst = 8;
 
-uint32_t nextAddress(uint32_t address, uint32_t slices, uint32_t steps) {
-  uint32_t region = address >> 24, word = (address >> 4) & 0xFFFFF,
-           slice = address & 0xF;
-  uint32_t flat = word * slices + slice + steps;
-  return bus::address(region, flat / slices, flat % slices);
-}
 } // namespace
 
 llvm::json::Value LinkStats::toJson() const {
@@ -339,7 +333,7 @@ Error SerialBus::sendWrite(uint32_t address, uint32_t slices,
   burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half));
   if (Error err = sendWrite(address, slices, words.take_front(half)))
     return err;
-  return sendWrite(nextAddress(address, slices, uint32_t(half)), slices,
+  return sendWrite(bus::advance(address, slices, uint32_t(half)), slices,
                    words.drop_front(half));
 }
 
@@ -406,7 +400,7 @@ SerialBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
     for (uint32_t i = 0; i < n; ++i)
       words.push_back(getU32(reply->data() + 4 * i));
     adaptBurst();
-    address = nextAddress(address, slices, n);
+    address = bus::advance(address, slices, n);
     count -= n;
   }
   return words;

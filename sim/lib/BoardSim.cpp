@@ -1,5 +1,6 @@
 //===- BoardSim.cpp - build the board top's simulator ---------------------===//
 #include "snnc/Sim/BoardSim.h"
+#include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/Boards.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -19,17 +20,10 @@ llvm::Error boardError(const llvm::Twine &what) {
                                  "board-sim: " + what);
 }
 
-/// The last line of a build log that says what went wrong.
-std::string lastErrorLine(llvm::StringRef log) {
+/// The line of a build log that says what went wrong.
+std::string errorLineOf(llvm::StringRef log) {
   auto buffer = llvm::MemoryBuffer::getFile(log);
-  if (!buffer)
-    return "";
-  llvm::SmallVector<llvm::StringRef> lines;
-  (*buffer)->getBuffer().split(lines, '\n', -1, false);
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it)
-    if (it->contains("rror"))
-      return it->trim().str();
-  return lines.empty() ? "" : lines.back().trim().str();
+  return buffer ? lastErrorLine((*buffer)->getBuffer()) : "";
 }
 } // namespace
 
@@ -103,7 +97,7 @@ llvm::Expected<BoardSimulator> sim::buildBoardSimulator(llvm::StringRef dir,
   if (rc != 0)
     return boardError(formatv("building the simulator failed (see {0}): {1}",
                               log,
-                              message.empty() ? lastErrorLine(log) : message));
+                              message.empty() ? errorLineOf(log) : message));
   board.executable = std::string(exe);
   return board;
 }

@@ -33,6 +33,10 @@ buildBitstream(const CoreParams &params, const CoreImage &image,
 void printBitstreamReport(const llvm::json::Value &report,
                           llvm::raw_ostream &os);
 
+/// The line of a tool's log that states its error (`ERROR:` lines first,
+/// not the closing counts), else its last line; for messages.
+std::string lastErrorLine(llvm::StringRef log);
+
 /// `snnc flash DIR`: programs DIR/snn.bin with the board's programmer.
 llvm::Error flashBitstream(llvm::StringRef dir);
 

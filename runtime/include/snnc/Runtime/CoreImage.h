@@ -29,6 +29,12 @@ namespace bus {
 inline uint32_t address(uint32_t region, uint32_t word, uint32_t slice = 0) {
   return region << 24 | word << 4 | slice;
 }
+/// The address `steps` slices after `start` in a burst whose words have
+/// `slices` slices each (slice 0 of the next word follows the last).
+inline uint32_t advance(uint32_t start, uint32_t slices, uint32_t steps) {
+  uint32_t flat = ((start >> 4) & 0xFFFFF) * slices + (start & 0xF) + steps;
+  return address(start >> 24, flat / slices, flat % slices);
+}
 } // namespace bus
 
 /// The parameters of snn_core: lanes, widths and memory depths.
