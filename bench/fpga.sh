@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # FPGA benchmarks: `snnc bitstream` of a model on a board (default: the
-# test model conv_pool_negscale on the HX8K breakout, the network the
+# test model conv_pool_negscale on the iCEBreaker, the network the
 # tests build a bitstream for), then its 1-lane core in Verilator for the
 # cycles per inference.  Prints Markdown for docs/benchmarks.md: resources,
 # Fmax, cycles, latency at the board's clock and at Fmax, synaptic
@@ -10,7 +10,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SNNC_BUILD_DIR:-$repo/build}
 model=${1:-$repo/tests/models/conv_pool_negscale.onnx}
-board=${2:-hx8k-breakout}
+board=${2:-icebreaker}
 images=${3:-20}
 state_bits=${4:-16}
 work=$(mktemp -d)

@@ -154,6 +154,9 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   // A failed flow must not leave an older bitstream looking current.
   for (const std::string &stale : {bin, asc, reportPath})
     llvm::sys::fs::remove(stale);
+  // Memories that cannot fit are refused before a minute of synthesis.
+  if (auto fit = checkMemoryFit(params, board, board.name); !fit)
+    return flowError(llvm::toString(fit.takeError()));
   llvm::json::Array stages;
   auto timed = [&](llvm::StringRef name, auto &&body) -> Error {
     auto start = std::chrono::steady_clock::now();
@@ -167,7 +170,10 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
 
   // 1. The sources: the core, the board top and the pins.
   if (Error err = timed("emit", [&]() -> Error {
-        if (Error e = emitVerilog(params, &image, options.origin, dir))
+        BoardLinkParams link;
+        link.clockHz = board.clockHz;
+        link.bufferBytes = board.linkBufferBytes;
+        if (Error e = emitVerilog(params, &image, options.origin, dir, link))
           return e;
         if (Error e =
                 writeText(pathIn(dir, "board_top.sv"), emitBoardWrapper(board)))
@@ -183,12 +189,17 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
     if (llvm::StringRef(file.name).startswith("rtl/"))
       sources += std::string(file.name) + " ";
   sources += "snn_top.sv snn_board.sv board_top.sv";
-  std::string synth = formatv("read_verilog -sv {0}; synth_ice40 -top "
-                              "board_top{1} -json snn.json; tee -q -o "
-                              "synth_stat.txt stat; write_verilog -noattr "
-                              "snn_netlist.v",
-                              sources, board.resources.dsp > 0 ? " -dsp" : "")
-                          .str();
+  // On devices with SPRAM the weights go there (snn_core's WeightSpram):
+  // the largest memory of most networks, and one the core never writes.
+  bool spram = board.resources.spram > 0;
+  std::string synth =
+      formatv(
+          "read_verilog -defer -sv {0}; {1}synth_ice40 -top board_top{2}{3} "
+          "-json snn.json; tee -q -o synth_stat.txt stat; write_verilog "
+          "-noattr snn_netlist.v",
+          sources, spram ? "chparam -set WeightSpram 1 snn_core; " : "",
+          board.resources.dsp > 0 ? " -dsp" : "", spram ? " -spram" : "")
+          .str();
   if (Error err = timed("synth", [&] {
         return runTool("synthesis", "yosys", {"-q", "-p", synth},
                        pathIn(dir, "yosys.log"), dir);

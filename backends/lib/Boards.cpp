@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace snnc;
@@ -35,6 +36,11 @@ BoardDescription::fromJson(const llvm::json::Value &value,
   text("programmer", board.programmer);
   board.clockHz = o->getInteger("clock_hz").value_or(0);
   board.ledActiveLow = o->getBoolean("led_active_low").value_or(false);
+  board.linkBufferBytes = o->getInteger("link_buffer_bytes").value_or(1024);
+  if (board.linkBufferBytes < 64 ||
+      !llvm::isPowerOf2_64(uint64_t(board.linkBufferBytes)))
+    return boardError(origin + ": link_buffer_bytes must be a power of two "
+                               "of at least 64");
   if (const llvm::json::Object *pins = o->getObject("pins"))
     for (auto &[key, pin] : *pins)
       if (auto name = pin.getAsString())
@@ -142,31 +148,43 @@ llvm::Expected<BoardDescription> snnc::findTargetBoard(llvm::StringRef target) {
       formatv("unknown target '{0}' (known: {1})", target, known));
 }
 
+/// Bits of one iCE40 SPRAM (SB_SPRAM256KA, 16K x 16).
+static constexpr int64_t spramBits = 16384 * 16;
+
 int64_t snnc::ebrBlocks(int64_t width, int64_t depth) {
-  static const int64_t shapes[][2] = {
-      {16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
-  int64_t best = INT64_MAX;
-  for (auto [w, d] : shapes)
-    best = std::min(best, ((width + w - 1) / w) * ((depth + d - 1) / d));
-  return best;
+  // A block holds 4096 bits and reads at most 16 of them a cycle.  yosys
+  // mixes shapes (256x16 for most bits, 2048x2 for the rest, and deeper
+  // splits), so the exact count is its own; this bound is what no mapping
+  // beats (tests compare it with synthesis).
+  return std::max((width * depth + 4095) / 4096, (width + 15) / 16);
 }
 
 llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                                                  const BoardDescription &board,
                                                  llvm::StringRef target) {
-  // The host link's request and reply buffers: 1 kbyte each.
-  const int64_t linkBlocks = 2 * ebrBlocks(8, 1024);
-  std::vector<std::pair<int64_t, std::string>> users;
-  int64_t blocks = linkBlocks;
+  // The host link's request and reply buffers.
+  const int64_t linkBlocks = 2 * ebrBlocks(8, board.linkBufferBytes);
+  std::vector<std::pair<int64_t, std::string>> users, spramUsers;
+  int64_t blocks = linkBlocks, sprams = 0;
+  const DeviceResources &r = board.resources;
   for (const CoreMemory &m : coreMemories(params)) {
-    if (m.bits() < 4096)
+    if (m.singlePort && r.spram > 0) {
+      // yosys packs narrow words two to a 16-bit SPRAM word: a lower bound.
+      int64_t n = std::max<int64_t>(1, (m.bits() + spramBits - 1) / spramBits);
+      sprams += n;
+      spramUsers.push_back({n, m.name});
       continue;
+    }
     int64_t n = ebrBlocks(m.width, m.depth);
     blocks += n;
     users.push_back({n, m.name});
   }
   llvm::sort(users, [](auto &a, auto &b) { return a.first > b.first; });
-  const DeviceResources &r = board.resources;
+  if (sprams > r.spram)
+    return boardError(formatv(
+        "the network does not fit {0}: SPRAM: the {1} need at least {2} of "
+        "{3} 256-kbit blocks; fewer weight bits or smaller layers would help",
+        target, spramUsers.front().second, sprams, r.spram));
   if (blocks > r.ebr) {
     std::string largest;
     for (size_t i = 0; i < std::min<size_t>(3, users.size()); ++i)
@@ -186,10 +204,11 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
   llvm::raw_string_ostream os(text);
   os << formatv("fit on {0} ({1}), a {2}-lane core, before synthesis:\n",
                 target, board.name, params.lanes);
-  os << formatv("  EBR          at least {0} / {1} (memories of 4 kbit and "
-                "more, and the host link's {2})\n",
+  os << formatv("  EBR          at least {0} / {1} (the core's memories, "
+                "and the host link's {2})\n",
                 blocks, r.ebr, linkBlocks);
-  os << formatv("  SPRAM        0 / {0}\n", r.spram);
+  os << formatv("  SPRAM        {0} / {1}{2}\n", sprams, r.spram,
+                sprams ? " (the weights)" : "");
   os << "  logic cells, DSP, Fmax: known after place and route (snnc "
         "bitstream)\n";
   return os.str();

@@ -266,20 +266,19 @@ endmodule
 }
 
 Error snnc::emitVerilog(const CoreParams &params, const CoreImage *image,
-                        llvm::StringRef origin, llvm::StringRef dir) {
+                        llvm::StringRef origin, llvm::StringRef dir,
+                        const BoardLinkParams &link) {
   if (Error err = params.validate())
     return err;
   // Everything is rendered before the first file is written.
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("snn_top.sv", emitTopModule(params, origin));
-  files.emplace_back("snn_board.sv",
-                     emitBoardTop(params, BoardLinkParams(), origin));
+  files.emplace_back("snn_board.sv", emitBoardTop(params, link, origin));
 
   files.emplace_back("Makefile", coreMakefile());
   std::string json;
   llvm::raw_string_ostream(json) << formatv("{0:2}", params.toJson()) << "\n";
   files.emplace_back("core.json", json);
-  BoardLinkParams link;
   std::string board;
   llvm::raw_string_ostream(board)
       << formatv("{0:2}", llvm::json::Value(llvm::json::Object{

@@ -32,7 +32,14 @@ module snn_core #(
   parameter int unsigned ColTapDepth  = 16,
   parameter int unsigned ReadoutWords = 2,
   parameter int unsigned CacheDepth   = 2,
-  parameter int unsigned SlotDepth    = 2
+  parameter int unsigned SlotDepth    = 2,
+  // Bits of a stored current: the numerics' 32-bit sums, narrowed where
+  // the network's currents provably fit (CoreParams::currentBits).
+  parameter int unsigned CurrentBits  = 32,
+  // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
+  // of block RAM.  A synthesis choice, not a functional one: the bitstream
+  // flow sets it (yosys chparam) on devices with SPRAM.
+  parameter int unsigned WeightSpram  = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -64,10 +71,13 @@ module snn_core #(
   localparam int unsigned CacheAW   = $clog2((CacheDepth) > 1 ? (CacheDepth) : 2);
   localparam int unsigned PopAW     = $clog2((MaxPops) > 1 ? (MaxPops) : 2);
   localparam int unsigned ProjAW    = $clog2((MaxProjs) > 1 ? (MaxProjs) : 2);
-  localparam int unsigned ReadoutAW = $clog2((ReadoutWords * Lanes) > 1 ? (ReadoutWords * Lanes) : 2);
+  localparam int unsigned ReadoutAW = $clog2((ReadoutWords) > 1 ? (ReadoutWords) : 2);
+  localparam int unsigned LaneAW    = Lanes > 1 ? $clog2(Lanes) : 1;
+  localparam int unsigned ReadoutBits = snn_pkg::ReadoutBits;
   localparam int unsigned ClearDepth0 = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
   localparam int unsigned ClearDepth1 = ClearDepth0 > CacheDepth ? ClearDepth0 : CacheDepth;
-  localparam int unsigned ClearDepth = ClearDepth1 > SlotDepth ? ClearDepth1 : SlotDepth;
+  localparam int unsigned ClearDepth2 = ClearDepth1 > SlotDepth ? ClearDepth1 : SlotDepth;
+  localparam int unsigned ClearDepth = ClearDepth2 > ReadoutWords ? ClearDepth2 : ReadoutWords;
   localparam int unsigned SlotAW    = $clog2((SlotDepth) > 1 ? (SlotDepth) : 2);
   localparam int unsigned StepBits  = 16;
   localparam int unsigned ClearAW   = $clog2(ClearDepth > 1 ? ClearDepth : 2) + 1;
@@ -75,7 +85,7 @@ module snn_core #(
   localparam int unsigned WeightW  = 8 * Lanes;
   localparam int unsigned ParamW   = (2 * StateBits + DecayBits + 1) * Lanes;
   localparam int unsigned StateW   = (StateBits + 1) * Lanes;
-  localparam int unsigned CurrentW = 32 * Lanes;
+  localparam int unsigned CurrentW = CurrentBits * Lanes;
   localparam int unsigned EventW   = ValueBits + ChanBits + 2 * CoordBits;
   localparam int unsigned TapW     = WeightAW + CurrentAW;
   localparam int unsigned RowIdxW  = RowTapAW + 8;
@@ -92,7 +102,8 @@ module snn_core #(
   localparam int unsigned DescW    = snn_pkg::DescWords;
 
   typedef enum logic [3:0] {
-    StIdle, StClear, StPop, StDeliverStart, StDeliver, StSweepStart, StSweep, StSweepDrain
+    StIdle, StClear, StPopLoad, StPop, StProjLoad, StDeliverStart, StDeliver, StSweepStart,
+    StSweep, StSweepDrain
   } state_e;
 
   // ---- Host bus ---------------------------------------------------------------
@@ -124,12 +135,6 @@ module snn_core #(
 
   // ---- Descriptors and control state -----------------------------------------
   state_e state_q;
-  // Descriptors keep each field at the width its use needs (an address,
-  // a coordinate, a count), not the bus's 32 bits: a 32-bit table of 16
-  // words per population and projection cost thousands of flops and the
-  // multiplexers to read them.  The host still writes 32-bit words; the
-  // image never holds a value wider than its field (buildCoreImage checks
-  // the core's parameters).
   localparam int unsigned LaneCountW = $clog2(Lanes + 1);
   localparam int unsigned ProjCountW = ProjAW + 1;
   logic [EventAW:0] event_count_q [MaxPops];
@@ -140,22 +145,75 @@ module snn_core #(
   logic [63:0] cycles_q;
   logic [31:0] sweep_words_q;
   logic [31:0] sops_q [MaxProjs];
-  logic [63:0] readout_q [ReadoutWords * Lanes];
 
   assign busy_o = state_q != StIdle;
 
+  // Descriptors live in one block RAM: field f of population p at word
+  // p * DescW + f, of projection j at (MaxPops + j) * DescW + f.  The
+  // controller copies the active population's fields (StPopLoad), and the
+  // active projection's with its source's event base (StProjLoad), into
+  // registers at each field's width.  Tables of registers, with the
+  // multiplexers that read them by population and projection, had cost
+  // about 175 logic cells per population or projection; the copies cost
+  // DescW + ProjLoadWords + 1 cycles per population and projection of a step.
+  localparam int unsigned ProjLoadWords = snn_pkg::ProjCached + 1;
+  localparam int unsigned DescDepth = (MaxPops + MaxProjs) * DescW;
+  localparam int unsigned DescAW = $clog2(DescDepth);
+  // The widest field (widths as constant expressions: yosys 0.23
+  // mis-evaluates constant functions with package-constant case labels).
+  localparam int unsigned FieldW0 = CurrentAW > StateAW ? CurrentAW : StateAW;
+  localparam int unsigned FieldW1 = FieldW0 > ParamAW ? FieldW0 : ParamAW;
+  localparam int unsigned FieldW2 = FieldW1 > EventAW ? FieldW1 : EventAW;
+  localparam int unsigned FieldW3 = FieldW2 > CacheAW ? FieldW2 : CacheAW;
+  localparam int unsigned FieldW4 = FieldW3 > WeightAW ? FieldW3 : WeightAW;
+  localparam int unsigned FieldW5 = FieldW4 > RowIdxAW ? FieldW4 : RowIdxAW;
+  localparam int unsigned FieldW6 = FieldW5 > ColIdxAW ? FieldW5 : ColIdxAW;
+  localparam int unsigned FieldW7 = FieldW6 > CoordBits ? FieldW6 : CoordBits;
+  localparam int unsigned FieldW8 = FieldW7 > ProjCountW ? FieldW7 : ProjCountW;
+  localparam int unsigned FieldW9 = FieldW8 > LaneCountW ? FieldW8 : LaneCountW;
+  localparam int unsigned FieldW = FieldW9 > 4 ? FieldW9 : 4;
+
+  logic desc_we;
+  logic [DescAW-1:0] desc_waddr, desc_raddr;
+  logic [FieldW-1:0] desc_rdata;
+  assign desc_we = host_write &&
+                   ((region == 8'(snn_pkg::RegionPop) && 32'(word) < MaxPops * DescW) ||
+                    (region == 8'(snn_pkg::RegionProj) && 32'(word) < MaxProjs * DescW));
+  assign desc_waddr = region == 8'(snn_pkg::RegionPop) ? DescAW'(word)
+                                                       : DescAW'(MaxPops * DescW + 32'(word));
+  snn_ram #(.Width(FieldW), .Depth(DescDepth)) u_desc (
+    .clk_i, .we_i(desc_we), .waddr_i(desc_waddr), .wdata_i(bus_wdata_i[FieldW-1:0]),
+    .raddr_i(desc_raddr), .rdata_o(desc_rdata));
+
+  // The copy: ld_q is the next word to read; the word read last cycle
+  // (ld_field_q) arrives now.  Projection word ProjLoadWords is the
+  // source population's event base (the source is known by then).
+  logic [4:0] ld_q, ld_field_q;
+  logic ld_cap_q;
+  logic [PopAW-1:0] source;
+  logic [EventAW-1:0] src_event_base_q;
+  // Which field register takes the word arriving now.
+  logic [DescW-1:0] pop_cap;
+  logic [ProjLoadWords:0] proj_cap;
+  for (genvar f = 0; f < DescW; f++) begin : g_cap
+    assign pop_cap[f] = ld_cap_q && state_q == StPopLoad && 32'(ld_field_q) == f;
+    if (f <= ProjLoadWords) begin : g_proj_cap
+      assign proj_cap[f] = ld_cap_q && state_q == StProjLoad && 32'(ld_field_q) == f;
+    end
+  end
+  always_comb begin
+    desc_raddr = DescAW'(32'(pop_q) * DescW + 32'(ld_q));
+    if (state_q == StProjLoad) begin
+      desc_raddr = DescAW'((MaxPops + 32'(proj_q)) * DescW + 32'(ld_q));
+      if (32'(ld_q) == ProjLoadWords) begin
+        desc_raddr = DescAW'(32'(source) * DescW + snn_pkg::PopEventBase);
+      end
+    end
+  end
+
   logic [31:0] pop_word [DescW];
   logic [31:0] proj_word [DescW];
-  logic [31:0] src_word [DescW];
-  logic [PopAW-1:0] source;
-  assign source = PopAW'(proj_word[snn_pkg::ProjSource]);
-  // Word p * DescW + f is field f of population (projection) p; every
-  // field is its own small register file, written by one process.
-  logic [15:0] desc_index;
-  assign desc_index = 16'(word >> $clog2(DescW));
   for (genvar f = 0; f < DescW; f++) begin : g_desc
-    // Field widths as constant expressions (yosys 0.23 mis-evaluates
-    // constant functions with package-constant case labels).
     localparam int unsigned PopW =
         f == snn_pkg::PopKind      ? 2 :
         f == snn_pkg::PopGroups    ? CurrentAW :
@@ -177,28 +235,38 @@ module snn_core #(
         f == snn_pkg::ProjRowIdxBase ? RowIdxAW :
         f == snn_pkg::ProjColIdxBase ? ColIdxAW :
         f == snn_pkg::ProjCached     ? 1 : 0; // words 9.. are unused
-    logic [PopW-1:0] pop_field_q [MaxPops];
-    always_ff @(posedge clk_i) begin
-      if (host_write && region == 8'(snn_pkg::RegionPop) && 32'(word[3:0]) == f &&
-          32'(desc_index) < MaxPops) begin
-        pop_field_q[desc_index[PopAW-1:0]] <= bus_wdata_i[PopW-1:0];
+    logic [PopW-1:0] pop_field_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        pop_field_q <= '0;
+      end else if (pop_cap[f]) begin
+        pop_field_q <= desc_rdata[PopW-1:0];
       end
     end
-    assign pop_word[f] = 32'(pop_field_q[pop_q]);
-    assign src_word[f] = 32'(pop_field_q[source]);
-    if (ProjW > 0) begin : g_proj
-      logic [ProjW-1:0] proj_field_q [MaxProjs];
-      always_ff @(posedge clk_i) begin
-        if (host_write && region == 8'(snn_pkg::RegionProj) && 32'(word[3:0]) == f &&
-            32'(desc_index) < MaxProjs) begin
-          proj_field_q[desc_index[ProjAW-1:0]] <= bus_wdata_i[ProjW-1:0];
+    assign pop_word[f] = 32'(pop_field_q);
+    // The projection's fields, and as word ProjLoadWords the source's
+    // event base (src_event_base_q).
+    localparam int unsigned CapW = f == ProjLoadWords ? EventAW : ProjW;
+    if (CapW > 0) begin : g_proj
+      logic [CapW-1:0] proj_field_q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          proj_field_q <= '0;
+        end else if (proj_cap[f]) begin
+          proj_field_q <= desc_rdata[CapW-1:0];
         end
       end
-      assign proj_word[f] = 32'(proj_field_q[proj_q[ProjAW-1:0]]);
+      if (f == ProjLoadWords) begin : g_src
+        assign src_event_base_q = proj_field_q;
+        assign proj_word[f] = '0;
+      end else begin : g_field
+        assign proj_word[f] = 32'(proj_field_q);
+      end
     end else begin : g_unused
       assign proj_word[f] = '0;
     end
   end
+  assign source = PopAW'(proj_word[snn_pkg::ProjSource]);
 
   // Lanes in use in the last lane word of the projection's target and of
   // the population being swept.
@@ -236,7 +304,9 @@ module snn_core #(
   logic [CacheAW-1:0] cache_waddr, cache_raddr;
   logic [CurrentW-1:0] cache_wdata, cache_rdata;
 
-  snn_ram #(.Width(WeightW), .Depth(WeightDepth)) u_weight (
+  // The host writes weights only while the core is idle, and the core
+  // reads them only while busy: one port can serve both.
+  snn_ram #(.Width(WeightW), .Depth(WeightDepth), .SinglePort(WeightSpram)) u_weight (
     .clk_i, .we_i(weight_we), .waddr_i(WeightAW'(word)), .wdata_i(wide[WeightW-1:0]),
     .raddr_i(weight_raddr), .rdata_o(weight_rdata));
   snn_ram #(.Width(ParamW), .Depth(ParamDepth)) u_param (
@@ -297,14 +367,14 @@ module snn_core #(
 
   snn_deliver #(
     .Lanes(Lanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
-    .EventAW(EventAW), .WeightAW(WeightAW), .CurrentAW(CurrentAW),
+    .CurrentBits(CurrentBits), .EventAW(EventAW), .WeightAW(WeightAW), .CurrentAW(CurrentAW),
     .RowIdxAW(RowIdxAW), .RowTapAW(RowTapAW), .ColIdxAW(ColIdxAW), .ColTapAW(ColTapAW)
   ) u_deliver (
     .clk_i, .rst_ni,
     .start_i        (state_q == StDeliverStart && !skip_proj),
     .done_o         (deliver_done),
     .kind_i         (2'(proj_word[snn_pkg::ProjKind])),
-    .event_base_i   (EventAW'(src_word[snn_pkg::PopEventBase])),
+    .event_base_i   (src_event_base_q),
     .event_count_i  (event_count_q[source]),
     .weight_base_i  (WeightAW'(proj_word[snn_pkg::ProjWeightBase])),
     .chan_stride_i  (WeightAW'(proj_word[snn_pkg::ProjChanStride])),
@@ -334,6 +404,7 @@ module snn_core #(
 
   snn_sweep #(
     .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
+    .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
     .CacheAW(CacheAW), .SlotAW(SlotAW)
   ) u_sweep (
@@ -491,14 +562,28 @@ module snn_core #(
       proj_end_q <= '0;
       clear_q <= '0;
       cycles_q <= '0;
+      ld_q <= '0;
+      ld_field_q <= '0;
+      ld_cap_q <= 1'b0;
     end else begin
       if (busy_o) begin
         cycles_q <= cycles_q + 64'd1;
       end
+      // Descriptor copies: read words 0.. of the entry, one a cycle.
+      ld_field_q <= ld_q;
+      ld_cap_q <= 1'b0;
+      ld_q <= '0;
+      if ((state_q == StPopLoad && 32'(ld_q) < DescW) ||
+          (state_q == StProjLoad && 32'(ld_q) <= ProjLoadWords)) begin
+        ld_cap_q <= 1'b1;
+        ld_q <= ld_q + 5'd1;
+      end else if (state_q == StPopLoad || state_q == StProjLoad) begin
+        ld_q <= ld_q;
+      end
       unique case (state_q)
         StIdle: begin
           if (command_step || command_replay) begin
-            state_q <= StPop;
+            state_q <= StPopLoad;
             step_q <= step_q + 1'b1;
             replay_q <= command_replay;
             pop_q <= PopAW'(1);
@@ -516,16 +601,22 @@ module snn_core #(
             state_q <= StIdle;
           end
         end
+        StPopLoad: begin
+          if (ld_cap_q && 32'(ld_field_q) == DescW - 1) state_q <= StPop;
+        end
         StPop: begin
           proj_q <= (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst]);
           proj_end_q <= (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst] +
                                       pop_word[snn_pkg::PopProjCount]);
-          state_q <= (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StDeliverStart;
+          state_q <= (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StProjLoad;
+        end
+        StProjLoad: begin
+          if (ld_cap_q && 32'(ld_field_q) == ProjLoadWords) state_q <= StDeliverStart;
         end
         StDeliverStart: begin
           if (skip_proj) begin
             proj_q <= proj_q + 1'b1;
-            state_q <= (proj_q + 1'b1 < proj_end_q) ? StDeliverStart : StSweepStart;
+            state_q <= (proj_q + 1'b1 < proj_end_q) ? StProjLoad : StSweepStart;
           end else begin
             state_q <= StDeliver;
           end
@@ -533,7 +624,7 @@ module snn_core #(
         StDeliver: begin
           if (deliver_done) begin
             proj_q <= proj_q + 1'b1;
-            state_q <= (proj_q + 1'b1 < proj_end_q) ? StDeliverStart : StSweepStart;
+            state_q <= (proj_q + 1'b1 < proj_end_q) ? StProjLoad : StSweepStart;
           end
         end
         StSweepStart: state_q <= StSweep;
@@ -542,7 +633,7 @@ module snn_core #(
         StSweepDrain: begin
           if (!merge_busy) begin
             pop_q <= pop_q + 1'b1;
-            state_q <= ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPop : StIdle;
+            state_q <= ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPopLoad : StIdle;
           end
         end
         default: state_q <= StIdle;
@@ -601,60 +692,113 @@ module snn_core #(
     end
   end
 
-  // Descriptor tables: host-written only (g_desc), no reset needed.
-
-  // Readout accumulators (docs/numerics.md, step 3): 64 bits, cleared by
-  // CmdClear.  One adder per lane, shared by the lane's accumulators: the
-  // sweep adds to one word at a time.
-  logic [63:0] readout_sum [Lanes];
-  for (genvar l = 0; l < Lanes; l++) begin : g_readout_lane
-    logic [63:0] selected;
-    always_comb begin
-      selected = '0;
-      for (int unsigned w = 0; w < ReadoutWords; w++) begin
-        if (32'(readout_word) == w) selected = readout_q[w*Lanes+l];
-      end
+  // Readout accumulators (docs/numerics.md, step 3), one word of Lanes
+  // accumulators per readout lane word, in block RAM: held in flip-flops,
+  // with their adder inputs and the host's read multiplexer, five 64-bit
+  // accumulators had cost about 700 logic cells.  A read-modify-write
+  // pipeline: the sweep's word is read (A0), then its sum written (A1).
+  // The sweep visits each readout word once per step, so a word is never
+  // read while its own sum is still being written (asserted below).
+  logic acc_valid_q;
+  logic [ReadoutAW-1:0] acc_word_q, readout_raddr, readout_waddr;
+  logic [ReadoutBits*Lanes-1:0] acc_add_q, readout_rdata, readout_wdata;
+  logic readout_ram_we;
+  snn_ram #(.Width(ReadoutBits * Lanes), .Depth(ReadoutWords)) u_readout (
+    .clk_i, .we_i(readout_ram_we), .waddr_i(readout_waddr), .wdata_i(readout_wdata),
+    .raddr_i(readout_raddr), .rdata_o(readout_rdata));
+  // The host reads while the core is idle; word w * Lanes + l is lane l.
+  assign readout_raddr = sweeping ? ReadoutAW'(readout_word)
+                                  : ReadoutAW'(32'(word) >> $clog2(Lanes));
+  always_comb begin
+    readout_ram_we = acc_valid_q;
+    readout_waddr = acc_word_q;
+    for (int unsigned l = 0; l < Lanes; l++) begin
+      readout_wdata[ReadoutBits*l+:ReadoutBits] = readout_rdata[ReadoutBits*l+:ReadoutBits] +
+                                                  acc_add_q[ReadoutBits*l+:ReadoutBits];
     end
-    assign readout_sum[l] = selected + readout_add[64*l+:64];
-  end
-  for (genvar i = 0; i < ReadoutWords * Lanes; i++) begin : g_readout
-    always_ff @(posedge clk_i) begin
-      if (command_clear) begin
-        readout_q[i] <= '0;
-      end else if (readout_we && 32'(readout_word) == i / Lanes) begin
-        readout_q[i] <= readout_sum[i%Lanes];
-      end
+    if (clearing) begin
+      readout_ram_we = 32'(clear_q) < ReadoutWords;
+      readout_waddr = ReadoutAW'(clear_q);
+      readout_wdata = '0;
     end
   end
-
-  // ---- Host reads ---------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      bus_rdata_o <= '0;
+      acc_valid_q <= 1'b0;
+      acc_word_q <= '0;
+      acc_add_q <= '0;
+    end else begin
+      acc_valid_q <= readout_we;
+      acc_word_q <= ReadoutAW'(readout_word);
+      for (int unsigned l = 0; l < Lanes; l++) begin
+        acc_add_q[ReadoutBits*l+:ReadoutBits] <= ReadoutBits'(readout_add[64*l+:64]);
+      end
+    end
+  end
+
+  `ifndef SYNTHESIS
+  // Parameter legality (CoreParams::validate checks the same on the host).
+  initial begin
+    assert (Lanes == 1 || Lanes == 2 || Lanes == 4 || Lanes == 8)
+      else $fatal(1, "snn_core: Lanes must be 1, 2, 4 or 8");
+    assert (StateBits >= 4 && StateBits <= 32 && DecayBits <= 16 &&
+            CurrentBits >= 2 && CurrentBits <= 32)
+      else $fatal(1, "snn_core: StateBits and CurrentBits must be 4..32 and 2..32, DecayBits at most 16");
+    assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
+      else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
+  end
+  ReadoutWordInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                       readout_we |-> 32'(readout_word) < ReadoutWords)
+    else $error("snn_core: readout word %0d past the core's %0d", readout_word, ReadoutWords);
+  // A word read while its previous sum is still being written would lose
+  // that sum (the sweep visits each readout word once a step).
+  ReadoutNoBackToBack: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                        !(readout_we && acc_valid_q &&
+                                          ReadoutAW'(readout_word) == acc_word_q))
+    else $error("snn_core: readout word %0d added twice in a row", readout_word);
+  `endif
+
+  // ---- Host reads ---------------------------------------------------------------
+  // Registers are read into rdata_q; a readout word comes from its RAM in
+  // the same cycle, selected by the registered lane and half.
+  logic [31:0] rdata_q;
+  logic rd_readout_q, rd_high_q;
+  logic [LaneAW-1:0] rd_lane_q;
+  logic [ReadoutBits-1:0] rd_acc;
+  assign rd_acc = readout_rdata[ReadoutBits*rd_lane_q+:ReadoutBits];
+  always_comb begin
+    bus_rdata_o = rdata_q;
+    if (rd_readout_q) begin
+      bus_rdata_o = rd_high_q ? 32'(signed'(rd_acc[ReadoutBits-1:32])) : rd_acc[31:0];
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rdata_q <= '0;
+      rd_readout_q <= 1'b0;
+      rd_high_q <= 1'b0;
+      rd_lane_q <= '0;
     end else if (bus_req_i && !bus_we_i) begin
-      bus_rdata_o <= '0;
+      rdata_q <= '0;
+      rd_readout_q <= region == 8'(snn_pkg::RegionReadout) && 32'(word) < ReadoutWords * Lanes;
+      rd_high_q <= slice[0];
+      rd_lane_q <= LaneAW'(32'(word) & (Lanes - 1));
       unique case (region)
         8'(snn_pkg::RegionCtrl): begin
           unique case (word)
-            20'(snn_pkg::CtrlStatus):     bus_rdata_o <= 32'(busy_o);
-            20'(snn_pkg::CtrlCyclesLo):   bus_rdata_o <= cycles_q[31:0];
-            20'(snn_pkg::CtrlCyclesHi):   bus_rdata_o <= cycles_q[63:32];
-            20'(snn_pkg::CtrlSweepWords): bus_rdata_o <= sweep_words_q;
-            default:                      bus_rdata_o <= '0;
+            20'(snn_pkg::CtrlStatus):     rdata_q <= 32'(busy_o);
+            20'(snn_pkg::CtrlCyclesLo):   rdata_q <= cycles_q[31:0];
+            20'(snn_pkg::CtrlCyclesHi):   rdata_q <= cycles_q[63:32];
+            20'(snn_pkg::CtrlSweepWords): rdata_q <= sweep_words_q;
+            default:                      rdata_q <= '0;
           endcase
-        end
-        8'(snn_pkg::RegionReadout): begin
-          if (32'(word) < ReadoutWords * Lanes) begin
-            bus_rdata_o <= slice[0] ? readout_q[ReadoutAW'(word)][63:32]
-                                   : readout_q[ReadoutAW'(word)][31:0];
-          end
         end
         8'(snn_pkg::RegionPerf): begin
           if (32'(word) < MaxProjs) begin
-            bus_rdata_o <= sops_q[ProjAW'(word)];
+            rdata_q <= sops_q[ProjAW'(word)];
           end
         end
-        default: bus_rdata_o <= '0;
+        default: rdata_q <= '0;
       endcase
     end
   end

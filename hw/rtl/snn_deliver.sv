@@ -28,6 +28,7 @@ module snn_deliver #(
   parameter int unsigned ValueBits = 8,
   parameter int unsigned ChanBits  = 8,
   parameter int unsigned CoordBits = 8,
+  parameter int unsigned CurrentBits = 32, // stored width; sums never exceed it
   parameter int unsigned EventAW   = 8,
   parameter int unsigned WeightAW  = 8,
   parameter int unsigned CurrentAW = 8,
@@ -66,10 +67,10 @@ module snn_deliver #(
   output logic [WeightAW-1:0]        weight_raddr_o,
   input  logic [8*Lanes-1:0]         weight_rdata_i,
   output logic [CurrentAW-1:0]       current_raddr_o,
-  input  logic [32*Lanes-1:0]        current_rdata_i,
+  input  logic [CurrentBits*Lanes-1:0] current_rdata_i,
   output logic                       current_we_o,
   output logic [CurrentAW-1:0]       current_waddr_o,
-  output logic [32*Lanes-1:0]        current_wdata_o,
+  output logic [CurrentBits*Lanes-1:0] current_wdata_o,
   // Synaptic operations performed this cycle (lanes that added a product).
   output logic [$clog2(Lanes+1)-1:0] sops_o
 );
@@ -115,7 +116,7 @@ module snn_deliver #(
   logic signed [ValueBits-1:0] b_value_q;
   logic fwd_valid_q;
   logic [CurrentAW-1:0] fwd_addr_q;
-  logic [32*Lanes-1:0] fwd_data_q;
+  logic [CurrentBits*Lanes-1:0] fwd_data_q;
 
   logic one_to_one;
   assign one_to_one = kind_i == 2'(snn_pkg::ProjKindOneToOne);
@@ -232,10 +233,14 @@ module snn_deliver #(
       logic signed [31:0] old_current;
       logic signed [7:0] weight;
       logic signed [ValueBits+7:0] product;
-      old_current = fwd_hit ? fwd_data_q[32*l+:32] : current_rdata_i[32*l+:32];
+      // Stored currents are sign-extended: the host sized CurrentBits so
+      // that no sum leaves it (and 32 bits wrap, as the numerics do).
+      old_current = 32'(signed'(fwd_hit ? fwd_data_q[CurrentBits*l+:CurrentBits]
+                                        : current_rdata_i[CurrentBits*l+:CurrentBits]));
       weight = weight_rdata_i[8*l+:8];
       product = b_value_q * weight;
-      current_wdata_o[32*l+:32] = b_mask_q[l] ? old_current + 32'(product) : old_current;
+      current_wdata_o[CurrentBits*l+:CurrentBits] =
+          CurrentBits'(b_mask_q[l] ? old_current + 32'(product) : old_current);
     end
   end
   assign current_we_o = b_valid_q;

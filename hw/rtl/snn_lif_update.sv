@@ -1,16 +1,13 @@
 // Copyright snnc authors.
 //
 // snn_lif_update: the integer LIF neuron update of docs/numerics.md, step 2,
-// for one neuron.  Purely combinational; the core's neuron-update stage
-// registers its inputs and outputs.
+// for one neuron, in one combinational step: snn_lif_decay then
+// snn_lif_fire.  The sweep runs the two halves in consecutive pipeline
+// stages; this composition is what tests/hw checks against the numerics.
 //
 //   r     = fired ? (soft ? u - threshold : 0) : u
 //   u'    = sat_State((r * decay) >>> DecayBits + current + bias)
 //   spike = ge ? u' >= threshold : u' > threshold
-//
-// Widths: r needs StateBits + 1 bits (u - threshold can pass the state's
-// minimum); the product needs StateBits + DecayBits + 2; the sum with the
-// 32-bit current and the bias needs one bit more than the widest term.
 
 module snn_lif_update #(
   parameter int unsigned StateBits = 24,
@@ -28,40 +25,34 @@ module snn_lif_update #(
   output logic                        spike_o
 );
 
-  localparam int unsigned RBits    = StateBits + 1;
-  localparam int unsigned ProdBits = RBits + DecayBits + 1;
-  localparam int unsigned SumBits  = (ProdBits > 32 ? ProdBits : 32) + 2;
+  localparam int unsigned InputBits = (StateBits > 32 ? StateBits : 32) + 1;
 
-  logic signed [RBits-1:0]    reset_value;
-  logic signed [ProdBits-1:0] product;
-  logic signed [ProdBits-1:0] decayed;
-  logic signed [SumBits-1:0]  sum;
-  logic signed [SumBits-1:0]  state_max;
-  logic signed [SumBits-1:0]  state_min;
+  logic signed [StateBits+1:0] decayed;
+  logic signed [InputBits-1:0] lif_input;
 
-  always_comb begin
-    if (!fired_i) begin
-      reset_value = RBits'(u_i);
-    end else if (soft_reset_i) begin
-      reset_value = RBits'(u_i) - RBits'(threshold_i);
-    end else begin
-      reset_value = '0;
-    end
-    // The decay is unsigned: widen it with a zero sign bit before the
-    // signed multiply.
-    product = ProdBits'(reset_value) * $signed({1'b0, decay_i});
-    decayed = product >>> DecayBits;
-    sum = SumBits'(decayed) + SumBits'(current_i) + SumBits'(bias_i);
-    state_max = SumBits'({1'b0, {(StateBits - 1){1'b1}}});
-    state_min = -state_max - SumBits'(1);
-    if (sum > state_max) begin
-      u_o = state_max[StateBits-1:0];
-    end else if (sum < state_min) begin
-      u_o = state_min[StateBits-1:0];
-    end else begin
-      u_o = sum[StateBits-1:0];
-    end
-    spike_o = fire_ge_i ? (u_o >= threshold_i) : (u_o > threshold_i);
-  end
+  snn_lif_decay #(
+    .StateBits(StateBits),
+    .DecayBits(DecayBits)
+  ) u_decay (
+    .u_i,
+    .fired_i,
+    .threshold_i,
+    .decay_i,
+    .soft_reset_i,
+    .decayed_o(decayed)
+  );
+
+  assign lif_input = InputBits'(current_i) + InputBits'(bias_i);
+
+  snn_lif_fire #(
+    .StateBits(StateBits)
+  ) u_fire (
+    .decayed_i(decayed),
+    .input_i  (lif_input),
+    .threshold_i,
+    .fire_ge_i,
+    .u_o,
+    .spike_o
+  );
 
 endmodule

@@ -22,7 +22,7 @@ package snn_pkg;
   parameter int unsigned RegionColIdx  = 7;
   parameter int unsigned RegionColTap  = 8;
   parameter int unsigned RegionEvent   = 9;
-  parameter int unsigned RegionReadout = 10; // read: 64-bit accumulators
+  parameter int unsigned RegionReadout = 10; // read: accumulators as 64 bits
   parameter int unsigned RegionPerf    = 11; // read: SOPs per projection
 
   // Control registers (RegionCtrl words).
@@ -82,5 +82,9 @@ package snn_pkg;
 
   parameter int unsigned DescWords = 16;
   parameter int unsigned MaxSlices = 16; // 32-bit slices of one memory word
+  // Readout accumulators keep 48 bits (read sign-extended to 64): a step
+  // adds at most 2^33 in magnitude (a 32-bit current and a bias), so they
+  // are exact for up to 2^14 steps between clears (CoreImage checks T).
+  parameter int unsigned ReadoutBits = 48;
 
 endpackage

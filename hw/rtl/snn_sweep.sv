@@ -11,11 +11,14 @@
 // current is consumed and cleared in the same pass, so the current memory
 // is all zeros again when the next population starts delivering.
 //
-// S0 reads current, state and channel parameters; S1 updates the lanes and
-// writes back; E turns the word's spike mask into AER events, one per
-// cycle, in lane order (so spikes leave in the golden engine's order).  S0
-// issues a word only when E will have at most one spike left by the time
-// that word reaches it: a word with k spikes costs max(1, k) cycles.
+// S0 reads current, state and channel parameters; S1 resets and decays the
+// membranes (snn_lif_decay) and clears the current word; S2 adds the input,
+// fires (snn_lif_fire) and writes the state back; E turns the words' spike
+// masks into AER events, one per cycle, in lane order (so spikes leave in
+// the golden engine's order).  Words with spikes wait for E in a queue; S0
+// issues a word only when the queue has room for it and for the words
+// still in S1 and S2, so nothing ever stalls after S0: a 1-lane core sweeps
+// a word every cycle, and a word with k spikes costs max(1, k) cycles.
 
 module snn_sweep #(
   parameter int unsigned Lanes     = 1,
@@ -23,6 +26,7 @@ module snn_sweep #(
   parameter int unsigned DecayBits = 8,
   parameter int unsigned ChanBits  = 8,
   parameter int unsigned CoordBits = 8,
+  parameter int unsigned CurrentBits = 32,
   parameter int unsigned CurrentAW = 8,
   parameter int unsigned StateAW   = 8,
   parameter int unsigned ParamAW   = 8,
@@ -54,7 +58,7 @@ module snn_sweep #(
   input  logic [CacheAW-1:0]         cache_base_i,
   // Memory ports.
   output logic [CurrentAW-1:0]       current_raddr_o,
-  input  logic [32*Lanes-1:0]        current_rdata_i,
+  input  logic [CurrentBits*Lanes-1:0] current_rdata_i,
   output logic                       current_we_o,
   output logic [CurrentAW-1:0]       current_waddr_o,
   output logic [StateAW-1:0]         state_raddr_o,
@@ -66,7 +70,7 @@ module snn_sweep #(
   input  logic [ParamW*Lanes-1:0]    param_rdata_i,
   // Direct encoding: the input's currents, delivered once per sample.
   output logic [CacheAW-1:0]         cache_raddr_o,
-  input  logic [32*Lanes-1:0]        cache_rdata_i,
+  input  logic [CurrentBits*Lanes-1:0] cache_rdata_i,
   // Readout: add readout_add_o to the accumulators of word readout_word_o.
   output logic                       readout_we_o,
   output logic [CurrentAW-1:0]       readout_word_o,
@@ -96,19 +100,25 @@ module snn_sweep #(
     logic [CoordBits-1:0] y_in, x_in; // offsets inside the window
   } place_t;
 
+  localparam int unsigned WhereW   = 4 * CoordBits + SlotAW;
+  localparam int unsigned InputBits = (StateBits > 32 ? StateBits : 32) + 1;
+  localparam int unsigned DecayedBits = StateBits + 2;
+  // Spike queue: a word's spike mask, lane word and place.  Room for the
+  // words in S1 and S2 and one more keeps a 1-lane sweep at full rate.
+  localparam int unsigned QueueDepth = 4;
+  localparam int unsigned QueueW     = Lanes + CurrentAW + WhereW;
+
   logic running_q, all_issued_q;
   logic [CurrentAW-1:0] n_q, g_q;
   place_t at_q;
-  logic s1_valid_q;
-  logic [CurrentAW-1:0] s1_n_q, s1_g_q;
-  where_t s1_at_q;
-  logic [Lanes-1:0] e_mask_q;
-  logic [CurrentAW-1:0] e_g_q;
-  where_t e_at_q;
+  logic s1_valid_q, s2_valid_q;
+  logic [CurrentAW-1:0] s1_n_q, s1_g_q, s2_n_q, s2_g_q;
+  where_t s1_at_q, s2_at_q;
+  logic [Lanes-1:0] s2_lane_valid_q;
 
   // ---- S0: walk the words ---------------------------------------------------
   logic last_g, last_x, last_y, issue;
-  logic [Lanes-1:0] s1_spikes, e_rest, e_next;
+  logic [2:0] queue_count_q;
   assign last_g = g_q == groups_i - CurrentAW'(1);
   assign last_x = at_q.w.x == width_i - CoordBits'(1);
   assign last_y = at_q.w.y == height_i - CoordBits'(1);
@@ -152,22 +162,29 @@ module snn_sweep #(
     end
   end
   assign at_next = {nx_y, nx_x, nx_py, nx_px, nx_pcol, nx_y_in, nx_x_in};
-  assign e_rest = e_mask_q & (e_mask_q - Lanes'(1));
-  assign e_next = (e_rest == '0) ? (s1_valid_q ? s1_spikes : '0) : e_rest;
-  assign issue = running_q && !all_issued_q && ((e_next & (e_next - Lanes'(1))) == '0);
+  // Every word in flight may need a queue entry (registered terms only:
+  // the fire decision is not on this path).
+  assign issue = running_q && !all_issued_q &&
+                 (3'(queue_count_q) + 3'(s1_valid_q) + 3'(s2_valid_q) < 3'(QueueDepth));
   assign current_raddr_o = n_q;
   assign state_raddr_o = state_base_i + StateAW'(n_q);
   assign param_raddr_o = param_base_i + ParamAW'(g_q);
   assign cache_raddr_o = CacheAW'(32'(cache_base_i) + 32'(n_q));
   assign word_o = issue;
 
-  // ---- S1: update the lanes -------------------------------------------------
-  logic [Lanes-1:0] lane_valid;
-  assign lane_valid = (s1_g_q == groups_i - CurrentAW'(1)) ? last_mask_i : '1;
+  // ---- S1: reset and decay; the input current -------------------------------
+  logic [DecayedBits*Lanes-1:0] s1_decayed;
+  logic [InputBits*Lanes-1:0] s1_input;
+  logic [StateBits*Lanes-1:0] s1_threshold;
+  logic [DecayedBits*Lanes-1:0] s2_decayed_q;
+  logic [InputBits*Lanes-1:0] s2_input_q;
+  logic [StateBits*Lanes-1:0] s2_threshold_q;
+  logic [Lanes-1:0] s1_lane_valid;
+  assign s1_lane_valid = (s1_g_q == groups_i - CurrentAW'(1)) ? last_mask_i : '1;
 
-  for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic signed [StateBits-1:0] u, threshold, bias, u_next;
-    logic fired, spike;
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane_s1
+    logic signed [StateBits-1:0] u, threshold, bias;
+    logic fired;
     logic [DecayBits:0] decay;
     logic signed [31:0] current;
     assign u = state_rdata_i[StateW*l+:StateBits];
@@ -176,58 +193,94 @@ module snn_sweep #(
     assign bias = param_rdata_i[ParamW*l+StateBits+:StateBits];
     assign decay = param_rdata_i[ParamW*l+2*StateBits+:DecayBits+1];
     // The same 32-bit wrapping sum as one accumulator over all projections.
-    assign current = current_rdata_i[32*l+:32] +
-                     (cached_i ? cache_rdata_i[32*l+:32] : 32'd0);
+    assign current = 32'(signed'(current_rdata_i[CurrentBits*l+:CurrentBits])) +
+                     (cached_i ? 32'(signed'(cache_rdata_i[CurrentBits*l+:CurrentBits]))
+                               : 32'd0);
 
-    snn_lif_update #(
+    snn_lif_decay #(
       .StateBits(StateBits),
       .DecayBits(DecayBits)
-    ) u_lif (
+    ) u_decay (
       .u_i         (u),
       .fired_i     (fired),
-      .current_i   (current),
-      .bias_i      (bias),
       .threshold_i (threshold),
       .decay_i     (decay),
       .soft_reset_i(soft_reset_i),
-      .fire_ge_i   (fire_ge_i),
-      .u_o         (u_next),
-      .spike_o     (spike)
+      .decayed_o   (s1_decayed[DecayedBits*l+:DecayedBits])
     );
-
-    assign s1_spikes[l] = s1_valid_q && !readout_i && lane_valid[l] && spike;
-    assign state_wdata_o[StateW*l+:StateW] = {s1_spikes[l], u_next};
-    assign readout_add_o[64*l+:64] =
-        lane_valid[l] ? 64'(current) + 64'(bias) : 64'(0);
+    assign s1_input[InputBits*l+:InputBits] = InputBits'(current) + InputBits'(bias);
+    assign s1_threshold[StateBits*l+:StateBits] = threshold;
   end
-
-  assign state_we_o = s1_valid_q && !readout_i;
-  assign state_waddr_o = state_base_i + StateAW'(s1_n_q);
+  // The current word is consumed: cleared for the next population.
   assign current_we_o = s1_valid_q;
   assign current_waddr_o = s1_n_q;
-  assign readout_we_o = s1_valid_q && readout_i;
-  assign readout_word_o = s1_n_q;
 
-  // ---- E: one spike per cycle, lowest lane first ----------------------------
+  // ---- S2: fire; write back or accumulate the readout ------------------------
+  logic [Lanes-1:0] s2_spikes;
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane_s2
+    logic signed [StateBits-1:0] u_next;
+    logic spike;
+    snn_lif_fire #(
+      .StateBits(StateBits)
+    ) u_fire (
+      .decayed_i  (s2_decayed_q[DecayedBits*l+:DecayedBits]),
+      .input_i    (s2_input_q[InputBits*l+:InputBits]),
+      .threshold_i(s2_threshold_q[StateBits*l+:StateBits]),
+      .fire_ge_i  (fire_ge_i),
+      .u_o        (u_next),
+      .spike_o    (spike)
+    );
+    assign s2_spikes[l] = s2_valid_q && !readout_i && s2_lane_valid_q[l] && spike;
+    assign state_wdata_o[StateW*l+:StateW] = {s2_spikes[l], u_next};
+    assign readout_add_o[64*l+:64] =
+        s2_lane_valid_q[l] ? 64'(signed'(s2_input_q[InputBits*l+:InputBits])) : 64'(0);
+  end
+  assign state_we_o = s2_valid_q && !readout_i;
+  assign state_waddr_o = state_base_i + StateAW'(s2_n_q);
+  assign readout_we_o = s2_valid_q && readout_i;
+  assign readout_word_o = s2_n_q;
+
+  // ---- E: the spike queue, one spike per cycle, lowest lane first ------------
+  // Entries are plain words: yosys 0.23 mis-sizes arrays of packed structs.
+  logic [QueueW-1:0] queue_q [QueueDepth];
+  logic [1:0] queue_wptr_q, queue_rptr_q;
+  logic [Lanes-1:0] e_sent_q, e_mask, e_left, e_lowest;
+  logic [CurrentAW-1:0] e_g;
+  where_t e_at;
+  logic push, pop;
+  assign push = s2_spikes != '0;
+  assign {e_mask, e_g, e_at} = queue_q[queue_rptr_q];
+  assign e_left = e_mask & ~e_sent_q;
+  assign e_lowest = e_left & (~e_left + Lanes'(1));
+  // The head's last spike leaves this cycle.
+  assign pop = queue_count_q != 0 && (e_left & ~e_lowest) == '0;
+
   logic [LaneSelW-1:0] lane;
   always_comb begin
     lane = '0;
     for (int l = Lanes - 1; l >= 0; l--) begin
-      if (e_mask_q[l]) begin
+      if (e_left[l]) begin
         lane = LaneSelW'(l);
       end
     end
   end
-  assign spike_valid_o = e_mask_q != '0;
-  assign spike_chan_o = ChanBits'(32'(e_g_q) * Lanes + 32'(lane));
-  assign spike_y_o = e_at_q.y;
-  assign spike_x_o = e_at_q.x;
-  assign spike_py_o = e_at_q.py;
-  assign spike_px_o = e_at_q.px;
-  assign spike_slot_o = e_at_q.pcol + SlotAW'(e_g_q);
-  assign spike_drop_o = (e_at_q.py >= pooled_height_i) || (e_at_q.px >= pooled_width_i);
+  assign spike_valid_o = queue_count_q != 0;
+  assign spike_chan_o = ChanBits'(32'(e_g) * Lanes + 32'(lane));
+  assign spike_y_o = e_at.y;
+  assign spike_x_o = e_at.x;
+  assign spike_py_o = e_at.py;
+  assign spike_px_o = e_at.px;
+  assign spike_slot_o = e_at.pcol + SlotAW'(e_g);
+  assign spike_drop_o = (e_at.py >= pooled_height_i) || (e_at.px >= pooled_width_i);
 
-  assign done_o = running_q && all_issued_q && !s1_valid_q && (e_mask_q == '0);
+  assign done_o = running_q && all_issued_q && !s1_valid_q && !s2_valid_q &&
+                  queue_count_q == 0;
+
+  always_ff @(posedge clk_i) begin
+    if (push) begin
+      queue_q[queue_wptr_q] <= {s2_spikes, s2_g_q, s2_at_q};
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -240,9 +293,18 @@ module snn_sweep #(
       s1_n_q <= '0;
       s1_g_q <= '0;
       s1_at_q <= '0;
-      e_mask_q <= '0;
-      e_g_q <= '0;
-      e_at_q <= '0;
+      s2_valid_q <= 1'b0;
+      s2_n_q <= '0;
+      s2_g_q <= '0;
+      s2_at_q <= '0;
+      s2_lane_valid_q <= '0;
+      s2_decayed_q <= '0;
+      s2_input_q <= '0;
+      s2_threshold_q <= '0;
+      queue_count_q <= '0;
+      queue_wptr_q <= '0;
+      queue_rptr_q <= '0;
+      e_sent_q <= '0;
     end else begin
       if (start_i) begin
         running_q <= 1'b1;
@@ -266,12 +328,31 @@ module snn_sweep #(
       s1_n_q <= n_q;
       s1_g_q <= g_q;
       s1_at_q <= at_q.w;
-      e_mask_q <= e_next;
-      if (e_rest == '0) begin
-        e_g_q <= s1_g_q;
-        e_at_q <= s1_at_q;
+      s2_valid_q <= s1_valid_q;
+      s2_n_q <= s1_n_q;
+      s2_g_q <= s1_g_q;
+      s2_at_q <= s1_at_q;
+      s2_lane_valid_q <= s1_lane_valid;
+      s2_decayed_q <= s1_decayed;
+      s2_input_q <= s1_input;
+      s2_threshold_q <= s1_threshold;
+      if (push) begin
+        queue_wptr_q <= queue_wptr_q + 2'd1;
       end
+      if (pop) begin
+        queue_rptr_q <= queue_rptr_q + 2'd1;
+        e_sent_q <= '0;
+      end else if (queue_count_q != 0) begin
+        e_sent_q <= e_sent_q | e_lowest;
+      end
+      queue_count_q <= queue_count_q + 3'(push) - 3'(pop);
     end
   end
+
+  `ifndef SYNTHESIS
+  QueueNoOverflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    !(push && !pop && 32'(queue_count_q) == QueueDepth))
+    else $error("snn_sweep: spike queue overflow");
+  `endif
 
 endmodule

@@ -234,6 +234,15 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
 }
 
 Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
+  // A step adds at most 2^33 in magnitude to a readout accumulator (a
+  // 32-bit current and a bias); the core keeps bus::ReadoutBits.
+  constexpr int64_t maxSteps = int64_t(1) << (bus::ReadoutBits - 34);
+  if (timesteps > maxSteps)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("{0} time steps exceed the core's {1}-bit readout "
+                      "accumulators (at most {2} steps a sample)",
+                      timesteps, bus::ReadoutBits, maxSteps));
   bool events = net.encoding == InputEncoding::Events;
   int64_t samples = events ? input.shape[1] : input.shape[0];
   int64_t frame = net.populations.front().size();

@@ -60,6 +60,7 @@ struct Plan {
   bool merges = false;              // some population merges its pooled spikes
   std::vector<int64_t> inputWindow; // the host merges input events over it
   int64_t maxChannel = 0, maxCoord = 1, valueBits = 2;
+  int64_t currentBits = 2; // stored current width the network needs
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
   uint64_t worstCase = 0;
@@ -180,6 +181,54 @@ std::vector<std::vector<int64_t>> mergeWindows(const CoreNetwork &net) {
       windows[i] = *common;
   }
   return windows;
+}
+
+/// A bound on every current of the network: per target population, the
+/// sum over its projections of the largest fan-in sum of |weight| times the
+/// largest event value times the events one address can receive per step
+/// (a pooling window: merged, one event worth up to the window; unmerged,
+/// the window's events).  Saturates at 2^40, far past the 32-bit limit.
+uint64_t currentBound(const CoreNetwork &net) {
+  const uint64_t cap = uint64_t(1) << 40;
+  auto mul = [&](uint64_t a, uint64_t b) {
+    return (a && b > cap / a) ? cap : std::min(cap, a * b);
+  };
+  std::vector<uint64_t> perPop(net.populations.size(), 0);
+  for (const CoreProjection &p : net.projections) {
+    // Rows of the weight tensor: one per target channel (OIHW, [M, K]);
+    // one-to-one weights are one per channel.
+    int64_t rows = p.kind == ProjectionKind::OneToOne
+                       ? int64_t(p.weights.size())
+                       : p.weightShape.at(0);
+    int64_t rowSize = rows ? int64_t(p.weights.size()) / rows : 0;
+    uint64_t fanIn = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      uint64_t sum = 0;
+      for (int64_t k = 0; k < rowSize; ++k)
+        sum += uint64_t(std::abs(int64_t(p.weights[r * rowSize + k])));
+      fanIn = std::max(fanIn, sum);
+    }
+    uint64_t value = net.populations[p.source].kind == PopulationKind::Input
+                         ? uint64_t(1)
+                               << (std::max<int64_t>(1, net.input.bits) - 1)
+                         : 1;
+    uint64_t window = 1;
+    for (int64_t w : p.inputPool)
+      window = mul(window, uint64_t(std::max<int64_t>(1, w)));
+    uint64_t &total = perPop[p.target];
+    total = std::min(cap, total + mul(mul(fanIn, value), window));
+  }
+  return *std::max_element(perPop.begin(), perPop.end());
+}
+
+/// The stored current width a network needs: its currents never leave
+/// (-2^(B-1), 2^(B-1)) (currentBound), so B-bit sums equal the numerics'
+/// 32-bit ones; 32 where the bound allows wrapping, as the numerics do.
+int64_t currentBitsFor(const CoreNetwork &net) {
+  uint64_t bound = currentBound(net);
+  if (bound >= (uint64_t(1) << 31))
+    return 32;
+  return std::max<int64_t>(2, bitsFor(int64_t(bound)) + 1);
 }
 
 Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
@@ -318,6 +367,7 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     worst += uint64_t(src.c * src.h * src.w) * uint64_t(perEvent + 4) + 64;
     plan.projs.push_back(std::move(desc));
   }
+  plan.currentBits = currentBitsFor(net);
   // Entries are rebased: list heads point into the shared tap memories.
   plan.worstCase = 2 * worst + 1024;
   return plan;
@@ -378,7 +428,8 @@ CoreParams::verilogParameters() const {
           {"ColTapDepth", colTapDepth},
           {"ReadoutWords", readoutWords},
           {"CacheDepth", cacheDepth},
-          {"SlotDepth", slotDepth}};
+          {"SlotDepth", slotDepth},
+          {"CurrentBits", currentBits}};
 }
 
 llvm::json::Value CoreParams::toJson() const {
@@ -412,7 +463,7 @@ Expected<CoreParams> CoreParams::fromValues(llvm::ArrayRef<int64_t> values) {
       &params.paramDepth,  &params.stateDepth,  &params.currentDepth,
       &params.eventDepth,  &params.rowIdxDepth, &params.rowTapDepth,
       &params.colIdxDepth, &params.colTapDepth, &params.readoutWords,
-      &params.cacheDepth,  &params.slotDepth};
+      &params.cacheDepth,  &params.slotDepth,   &params.currentBits};
   if (values.size() != std::size(fields))
     return refuse(formatv("{0} core parameters, expected {1}", values.size(),
                           std::size(fields)));
@@ -443,6 +494,8 @@ Error CoreParams::validate() const {
   if (stateBits < 4 || stateBits > 32 || decayBits < 0 || decayBits > 16)
     return refuse("the core's state width is 4..32 bits, its decay width "
                   "0..16 bits");
+  if (currentBits < 2 || currentBits > 32)
+    return refuse("the core's stored currents are 2..32 bits");
   if (valueBits < 2 || valueBits > 24 || chanBits > 16 || coordBits > 16)
     return refuse("the core's event fields are at most 24-bit values and "
                   "16-bit channels and coordinates");
@@ -490,6 +543,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.readoutWords = depth(size_t(p->readoutWords));
   params.cacheDepth = depth(size_t(p->cacheWords));
   params.slotDepth = depth(size_t(p->slotWords));
+  params.currentBits = p->currentBits;
   if (Error err = params.validate())
     return std::move(err);
   return params;
@@ -521,6 +575,7 @@ static Error checkPlan(const Plan &p, const CoreNetwork &net,
       {"channel bits", bitsFor(p.maxChannel), c.chanBits},
       {"coordinate bits", bitsFor(p.maxCoord), c.coordBits},
       {"event value bits", p.valueBits, c.valueBits},
+      {"bits of stored current", p.currentBits, c.currentBits},
   };
   for (const Limit &limit : limits)
     if (limit.need > limit.have)
@@ -651,15 +706,26 @@ std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
   int64_t eventAW = CoreParams::addressBits(p.eventDepth);
   int64_t popAW = CoreParams::addressBits(p.maxPops);
   int64_t slotEntry = popAW + 16 + p.coordBits + eventAW; // {tag, event}
-  return {{"weights", 8 * p.lanes, p.weightDepth},
+  // snn_core's descriptor RAM holds its widest field.
+  auto bits = [](int64_t depth) { return CoreParams::addressBits(depth); };
+  int64_t fieldBits =
+      std::max<int64_t>({4, p.currentAW(), bits(p.stateDepth),
+                         bits(p.paramDepth), eventAW, bits(p.cacheDepth),
+                         p.weightAW(), bits(p.rowIdxDepth), bits(p.colIdxDepth),
+                         p.coordBits, bits(p.maxProjs) + 1, bits(p.lanes + 1)});
+  return {{"weights", 8 * p.lanes, p.weightDepth, /*singlePort=*/true},
           {"per-channel parameters", p.paramLaneBits() * p.lanes, p.paramDepth},
           {"neuron state", (p.stateBits + 1) * p.lanes, p.stateDepth},
-          {"currents", 32 * p.lanes, p.currentDepth},
-          {"input-current cache", 32 * p.lanes, p.cacheDepth},
+          {"currents", p.currentBits * p.lanes, p.currentDepth},
+          {"input-current cache", p.currentBits * p.lanes, p.cacheDepth},
           {"events", p.eventBits(), p.eventDepth},
           {"row tap lists", p.tapBits(), p.rowTapDepth},
           {"column tap lists", p.tapBits(), p.colTapDepth},
           {"row tap index", p.rowTapAW() + 8, p.rowIdxDepth},
           {"column tap index", p.colTapAW() + 8, p.colIdxDepth},
-          {"merge slots", slotEntry * p.lanes, p.slotDepth}};
+          {"merge slots", slotEntry * p.lanes, p.slotDepth},
+          {"readout accumulators", int64_t(bus::ReadoutBits) * p.lanes,
+           p.readoutWords},
+          {"descriptors", fieldBits,
+           (p.maxPops + p.maxProjs) * int64_t(bus::DescWords)}};
 }

@@ -3,7 +3,7 @@
     check_bitstream_report.py DIR
 
 Every utilisation figure must be nextpnr's (its log's utilisation table),
-Fmax the log's, the EBR count no less than yosys's block RAM cells, and the
+Fmax the log's, the EBR and SPRAM counts yosys's block RAM cells, and the
 report must name the tool versions and the four stages.
 """
 import json
@@ -29,6 +29,8 @@ assert report["fmax_mhz"] >= report["clock_mhz"] and report["timing_met"]
 stat = open(f"{d}/synth_stat.txt").read()
 brams = sum(int(n) for n in re.findall(r"SB_RAM40_4K\s+(\d+)", stat)[-1:])
 assert report["utilization"]["ebr"]["used"] == brams, (report["utilization"]["ebr"], brams)
+sprams = sum(int(n) for n in re.findall(r"SB_SPRAM256KA\s+(\d+)", stat)[-1:])
+assert report["utilization"]["spram"]["used"] == sprams, (report["utilization"]["spram"], sprams)
 assert all(report["tools"].values()) and "Yosys" in report["tools"]["yosys"], report["tools"]
 assert [s["stage"] for s in report["stages"]] == ["emit", "synth", "place and route", "pack"]
 import os

@@ -205,6 +205,60 @@ TEST(RtlEngine, CycleBudgetStopsAStuckRun) {
       << message;
 }
 
+/// input [1, 2, 2] (8-bit events, |value| <= 128) -> dense readout [2]
+/// with the given weight rows.
+CoreNetwork denseReadout(std::vector<int8_t> weights) {
+  CoreNetwork net;
+  net.encoding = InputEncoding::Events;
+  net.timesteps = 2;
+  net.input.bits = 8;
+  net.input.gain = {1.0};
+  net.input.offset = {0.0};
+  CorePopulation input;
+  input.name = "input";
+  input.kind = PopulationKind::Input;
+  input.shape = {1, 2, 2};
+  CorePopulation readout;
+  readout.name = "readout";
+  readout.kind = PopulationKind::Readout;
+  readout.shape = {2};
+  readout.bias = {0, 0};
+  readout.unit = {1.0f, 1.0f};
+  CoreProjection dense;
+  dense.name = "dense";
+  dense.kind = ProjectionKind::Dense;
+  dense.source = 0;
+  dense.target = 1;
+  dense.weightShape = {2, 4};
+  dense.weights = std::move(weights);
+  net.populations = {input, readout};
+  net.projections = {dense};
+  net.readout = 1;
+  return net;
+}
+
+TEST(CoreImage, StoredCurrentsAreAsWideAsTheCurrentBound) {
+  // Row sums of |w|: 508 and 4; times the largest input value, 128:
+  // 65,024 needs 16 bits and a sign.
+  CoreNetwork net = denseReadout({127, -127, 127, -127, 1, 1, 1, 1});
+  auto params = coreParamsFor(net, 1);
+  ASSERT_TRUE(bool(params)) << llvm::toString(params.takeError());
+  EXPECT_EQ(params->currentBits, 17);
+  // A core with narrower currents refuses the network, naming the limit.
+  CoreParams narrow = *params;
+  narrow.currentBits = 16;
+  auto image = buildCoreImage(net, narrow);
+  ASSERT_FALSE(bool(image));
+  EXPECT_NE(llvm::toString(image.takeError())
+                .find("the network needs 17 bits of stored current; the core "
+                      "has 16"),
+            std::string::npos);
+  // Small weights need few bits.
+  EXPECT_EQ(
+      coreParamsFor(denseReadout({1, 0, 0, 0, 0, 0, 0, -1}), 1)->currentBits,
+      9);
+}
+
 TEST(RtlEngine, RefusesANetworkLargerThanTheCore) {
   const TestCore &core = testCores()[0];
   CoreParams small = core.params;

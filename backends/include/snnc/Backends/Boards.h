@@ -31,6 +31,9 @@ struct BoardDescription {
   /// clk, uart_rx, uart_tx, led_busy, led_link; optional button_n.
   std::map<std::string, std::string> pins;
   bool ledActiveLow = false;
+  /// The host link's request and reply buffers, bytes each (a power of
+  /// two, 64 or more; two block RAMs each at 1024).
+  int64_t linkBufferBytes = 1024;
   DeviceResources resources;
 
   bool hasButton() const { return pins.count("button_n") != 0; }
@@ -42,13 +45,15 @@ struct BoardDescription {
 /// `<family>-<device>` (ice40-up5k: the iCEBreaker).
 llvm::Expected<BoardDescription> findTargetBoard(llvm::StringRef target);
 
-/// 4 kbit iCE40 block RAMs (256x16, 512x8, 1024x4 or 2048x2, cascaded) for
-/// a memory of `depth` words of `width` bits.
+/// The fewest 4 kbit iCE40 block RAMs (256x16, 512x8, 1024x4 or 2048x2)
+/// that can hold a memory of `depth` words of `width` bits: a lower bound
+/// on what synthesis uses.
 int64_t ebrBlocks(int64_t width, int64_t depth);
 
 /// What compile can know before synthesis: the block RAMs the core's
-/// memories need at least (every memory of 4 kbit or more goes into block
-/// RAM; smaller ones may become logic), plus the host link's buffers.
+/// memories take at least (every memory is a block RAM, snn_ram) and the
+/// SPRAMs (the weights, on devices that have them), plus the host link's
+/// buffers (tests/tools/bitstream*.test compare both with synthesis).
 /// Returns the per-resource lines, or refuses a network whose memories
 /// cannot fit, naming the largest and what would help.
 llvm::Expected<std::string> checkMemoryFit(const CoreParams &params,

@@ -42,9 +42,11 @@ std::string emitBoardTop(const CoreParams &params, const BoardLinkParams &link,
 
 /// Writes the core for `params` into `dir` (created if missing).  With an
 /// `image`, also its memory images (`*.hex`, $readmemh format) and the
-/// bus writes that load it (`load.txt`: address data, hex).
+/// bus writes that load it (`load.txt`: address data, hex).  `link` is
+/// the board top's serial link (the bitstream flow passes its board's).
 llvm::Error emitVerilog(const CoreParams &params, const CoreImage *image,
-                        llvm::StringRef origin, llvm::StringRef dir);
+                        llvm::StringRef origin, llvm::StringRef dir,
+                        const BoardLinkParams &link = BoardLinkParams());
 
 } // namespace snnc
 

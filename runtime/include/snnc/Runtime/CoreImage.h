@@ -53,6 +53,11 @@ struct CoreParams {
   /// Slots (lane words of one pooled row) for merging pooled spikes; a
   /// network that needs more runs unmerged.
   int64_t slotDepth = 2;
+  /// Bits of a stored synaptic current (and cached input current).  The
+  /// numerics sum currents in 32 bits, wrapping; a network whose currents
+  /// provably stay below 2^(B-1) in magnitude (currentBound) runs exactly
+  /// on B bits, so the core stores no more.
+  int64_t currentBits = 32;
 
   /// Address widths, as snn_core derives them.
   static int64_t addressBits(int64_t depth);
@@ -83,6 +88,9 @@ struct CoreParams {
 struct CoreMemory {
   std::string name;
   int64_t width = 0, depth = 0;
+  /// Single-port use (written only while the core is idle): SPRAM on
+  /// devices that have it (snn_core's WeightSpram).
+  bool singlePort = false;
   int64_t bits() const { return width * depth; }
 };
 std::vector<CoreMemory> coreMemories(const CoreParams &params);
