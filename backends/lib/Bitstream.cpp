@@ -189,16 +189,20 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
     if (llvm::StringRef(file.name).startswith("rtl/"))
       sources += std::string(file.name) + " ";
   sources += "snn_top.sv snn_board.sv board_top.sv";
-  // On devices with SPRAM the weights go there (snn_core's WeightSpram):
-  // the largest memory of most networks, and one the core never writes.
-  bool spram = board.resources.spram > 0;
+  // On devices with SPRAM the weights go there (snn_core's WeightSpram),
+  // and the neuron state double-buffered (StateSpram) where it fits too.
+  SpramPlacement spram = placeInSpram(params, board);
+  std::string chparam = formatv("chparam -set WeightSpram {0} -set StateSpram "
+                                "{1} snn_core; ",
+                                int(spram.weights), int(spram.state))
+                            .str();
   std::string synth =
       formatv(
           "read_verilog -defer -sv {0}; {1}synth_ice40 -top board_top{2}{3} "
           "-json snn.json; tee -q -o synth_stat.txt stat; write_verilog "
           "-noattr snn_netlist.v",
-          sources, spram ? "chparam -set WeightSpram 1 snn_core; " : "",
-          board.resources.dsp > 0 ? " -dsp" : "", spram ? " -spram" : "")
+          sources, chparam, board.resources.dsp > 0 ? " -dsp" : "",
+          spram.blocks > 0 ? " -spram" : "")
           .str();
   if (Error err = timed("synth", [&] {
         return runTool("synthesis", "yosys", {"-q", "-p", synth},

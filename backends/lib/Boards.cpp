@@ -148,9 +148,6 @@ llvm::Expected<BoardDescription> snnc::findTargetBoard(llvm::StringRef target) {
       formatv("unknown target '{0}' (known: {1})", target, known));
 }
 
-/// Bits of one iCE40 SPRAM (SB_SPRAM256KA, 16K x 16).
-static constexpr int64_t spramBits = 16384 * 16;
-
 int64_t snnc::ebrBlocks(int64_t width, int64_t depth) {
   // A block holds 4096 bits and reads at most 16 of them a cycle.  yosys
   // mixes shapes (256x16 for most bits, 2048x2 for the rest, and deeper
@@ -159,20 +156,59 @@ int64_t snnc::ebrBlocks(int64_t width, int64_t depth) {
   return std::max((width * depth + 4095) / 4096, (width + 15) / 16);
 }
 
+int64_t snnc::spramBlocks(int64_t width, int64_t depth) {
+  const int64_t entries = 16384;
+  if (width <= 8) {
+    int64_t perEntry = width <= 4 ? 4 : 2;
+    return (depth + entries * perEntry - 1) / (entries * perEntry);
+  }
+  return ((width + 15) / 16) * ((depth + entries - 1) / entries);
+}
+
+SpramPlacement snnc::placeInSpram(const CoreParams &params,
+                                  const BoardDescription &board) {
+  // The candidates' SPRAMs and the block RAMs they would free.
+  int64_t weightSprams = 0, weightEbr = 0, stateSprams = 0, stateEbr = 0;
+  for (const CoreMemory &m : coreMemories(params)) {
+    if (m.singlePort == CoreMemory::SinglePort::AsIs) {
+      weightSprams = spramBlocks(m.width, m.depth);
+      weightEbr = ebrBlocks(m.width, m.depth);
+    } else if (m.singlePort == CoreMemory::SinglePort::DoubleBuffered) {
+      stateSprams = 2 * spramBlocks(m.width, m.depth);
+      stateEbr = ebrBlocks(m.width, m.depth);
+    }
+  }
+  // Of the combinations that fit, the one that frees the most block RAM.
+  SpramPlacement best;
+  int64_t bestFreed = -1;
+  for (int weights = 0; weights < 2; ++weights)
+    for (int state = 0; state < 2; ++state) {
+      int64_t sprams = weights * weightSprams + state * stateSprams;
+      int64_t freed = weights * weightEbr + state * stateEbr;
+      if (sprams > board.resources.spram || freed <= bestFreed)
+        continue;
+      best = {weights == 1, state == 1, sprams};
+      bestFreed = freed;
+    }
+  return best;
+}
+
 llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                                                  const BoardDescription &board,
                                                  llvm::StringRef target) {
   // The host link's request and reply buffers.
   const int64_t linkBlocks = 2 * ebrBlocks(8, board.linkBufferBytes);
-  std::vector<std::pair<int64_t, std::string>> users, spramUsers;
-  int64_t blocks = linkBlocks, sprams = 0;
+  std::vector<std::pair<int64_t, std::string>> users;
+  int64_t blocks = linkBlocks;
   const DeviceResources &r = board.resources;
+  SpramPlacement spram = placeInSpram(params, board);
+  std::string inSpram;
   for (const CoreMemory &m : coreMemories(params)) {
-    if (m.singlePort && r.spram > 0) {
-      // yosys packs narrow words two to a 16-bit SPRAM word: a lower bound.
-      int64_t n = std::max<int64_t>(1, (m.bits() + spramBits - 1) / spramBits);
-      sprams += n;
-      spramUsers.push_back({n, m.name});
+    bool weights = m.singlePort == CoreMemory::SinglePort::AsIs;
+    bool state = m.singlePort == CoreMemory::SinglePort::DoubleBuffered;
+    if ((weights && spram.weights) || (state && spram.state)) {
+      inSpram += formatv("{0}the {1}{2}", inSpram.empty() ? "" : " and ",
+                         m.name, state ? ", double-buffered" : "");
       continue;
     }
     int64_t n = ebrBlocks(m.width, m.depth);
@@ -180,11 +216,6 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
     users.push_back({n, m.name});
   }
   llvm::sort(users, [](auto &a, auto &b) { return a.first > b.first; });
-  if (sprams > r.spram)
-    return boardError(formatv(
-        "the network does not fit {0}: SPRAM: the {1} need at least {2} of "
-        "{3} 256-kbit blocks; fewer weight bits or smaller layers would help",
-        target, spramUsers.front().second, sprams, r.spram));
   if (blocks > r.ebr) {
     std::string largest;
     for (size_t i = 0; i < std::min<size_t>(3, users.size()); ++i)
@@ -207,8 +238,8 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
   os << formatv("  EBR          at least {0} / {1} (the core's memories, "
                 "and the host link's {2})\n",
                 blocks, r.ebr, linkBlocks);
-  os << formatv("  SPRAM        {0} / {1}{2}\n", sprams, r.spram,
-                sprams ? " (the weights)" : "");
+  os << formatv("  SPRAM        {0} / {1}{2}\n", spram.blocks, r.spram,
+                inSpram.empty() ? "" : " (" + inSpram + ")");
   os << "  logic cells, DSP, Fmax: known after place and route (snnc "
         "bitstream)\n";
   return os.str();

@@ -39,7 +39,11 @@ module snn_core #(
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it (yosys chparam) on devices with SPRAM.
-  parameter int unsigned WeightSpram  = 0
+  parameter int unsigned WeightSpram  = 0,
+  // Neuron state double-buffered in two single-port memories (the UP5K's
+  // SPRAM): a step reads the bank of its parity and writes the other, so
+  // each bank serves one access a cycle.  Also a synthesis choice.
+  parameter int unsigned StateSpram   = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -142,6 +146,8 @@ module snn_core #(
   logic [PopAW-1:0] pop_q;
   logic [ProjAW:0] proj_q, proj_end_q;
   logic [ClearAW-1:0] clear_q;
+  logic clearing;
+  logic [StepBits-1:0] step_q; // steps since the last CmdClear
   logic [63:0] cycles_q;
   logic [31:0] sweep_words_q;
   logic [31:0] sops_q [MaxProjs];
@@ -327,9 +333,25 @@ module snn_core #(
   snn_ram #(.Width(EventW), .Depth(EventDepth)) u_event (
     .clk_i, .we_i(event_we), .waddr_i(event_waddr), .wdata_i(event_wdata),
     .raddr_i(event_raddr), .rdata_o(event_rdata));
-  snn_ram #(.Width(StateW), .Depth(StateDepth)) u_state (
-    .clk_i, .we_i(state_we), .waddr_i(state_waddr), .wdata_i(state_wdata),
-    .raddr_i(state_raddr), .rdata_o(state_rdata));
+  if (StateSpram != 0) begin : g_state_banks
+    // Every state word is written at every step (the sweep visits all of
+    // them), so the bank read at step t holds exactly step t-1's state.
+    // CmdClear zeroes both.  step_q counts from 1 after a clear and is
+    // stable during a step: it selects the bank read and the data.
+    logic [StateW-1:0] bank_rdata [2];
+    for (genvar b = 0; b < 2; b++) begin : g_bank
+      logic reading;
+      assign reading = 32'(step_q[0]) == b;
+      snn_ram #(.Width(StateW), .Depth(StateDepth), .SinglePort(1)) u_bank (
+        .clk_i, .we_i(state_we && (clearing || !reading)), .waddr_i(state_waddr),
+        .wdata_i(state_wdata), .raddr_i(state_raddr), .rdata_o(bank_rdata[b]));
+    end
+    assign state_rdata = bank_rdata[step_q[0]];
+  end else begin : g_state_ram
+    snn_ram #(.Width(StateW), .Depth(StateDepth)) u_state (
+      .clk_i, .we_i(state_we), .waddr_i(state_waddr), .wdata_i(state_wdata),
+      .raddr_i(state_raddr), .rdata_o(state_rdata));
+  end
   snn_ram #(.Width(CurrentW), .Depth(CurrentDepth)) u_current (
     .clk_i, .we_i(current_we), .waddr_i(current_waddr), .wdata_i(current_wdata),
     .raddr_i(current_raddr), .rdata_o(current_rdata));
@@ -341,7 +363,7 @@ module snn_core #(
     .raddr_i(cache_raddr), .rdata_o(cache_rdata));
 
   // ---- Delivery and sweep -----------------------------------------------------
-  logic deliver_done, sweep_done, sweeping, clearing;
+  logic deliver_done, sweep_done, sweeping;
   logic deliver_current_we, sweep_current_we, sweep_state_we, sweep_word;
   logic [CurrentAW-1:0] deliver_current_raddr, deliver_current_waddr;
   logic [CurrentAW-1:0] sweep_current_raddr, sweep_current_waddr;
@@ -361,7 +383,6 @@ module snn_core #(
   logic [SlotAW-1:0] sweep_slot;
   logic [EventAW-1:0] merge_event_raddr, merge_event_waddr, deliver_event_raddr;
   logic [EventW-1:0] merge_event_wdata;
-  logic [StepBits-1:0] step_q;
   logic [ChanBits-1:0] sweep_chan;
   logic [CoordBits-1:0] sweep_y, sweep_x;
 

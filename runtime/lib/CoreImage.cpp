@@ -713,9 +713,11 @@ std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
                          bits(p.paramDepth), eventAW, bits(p.cacheDepth),
                          p.weightAW(), bits(p.rowIdxDepth), bits(p.colIdxDepth),
                          p.coordBits, bits(p.maxProjs) + 1, bits(p.lanes + 1)});
-  return {{"weights", 8 * p.lanes, p.weightDepth, /*singlePort=*/true},
+  using SinglePort = CoreMemory::SinglePort;
+  return {{"weights", 8 * p.lanes, p.weightDepth, SinglePort::AsIs},
           {"per-channel parameters", p.paramLaneBits() * p.lanes, p.paramDepth},
-          {"neuron state", (p.stateBits + 1) * p.lanes, p.stateDepth},
+          {"neuron state", (p.stateBits + 1) * p.lanes, p.stateDepth,
+           SinglePort::DoubleBuffered},
           {"currents", p.currentBits * p.lanes, p.currentDepth},
           {"input-current cache", p.currentBits * p.lanes, p.cacheDepth},
           {"events", p.eventBits(), p.eventDepth},

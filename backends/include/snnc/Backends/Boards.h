@@ -50,6 +50,21 @@ llvm::Expected<BoardDescription> findTargetBoard(llvm::StringRef target);
 /// on what synthesis uses.
 int64_t ebrBlocks(int64_t width, int64_t depth);
 
+/// SPRAMs (16K x 16, single-port) for a memory of `depth` words of `width`
+/// bits: yosys packs words of up to 4 or 8 bits four or two to an entry.
+int64_t spramBlocks(int64_t width, int64_t depth);
+
+/// Which of the core's memories go to SPRAM on `board`: the weights when
+/// they fit, then the neuron state, double-buffered (two banks), when it
+/// fits beside them.  The bitstream flow sets snn_core's WeightSpram and
+/// StateSpram from it; the fit check counts with it.
+struct SpramPlacement {
+  bool weights = false, state = false;
+  int64_t blocks = 0;
+};
+SpramPlacement placeInSpram(const CoreParams &params,
+                            const BoardDescription &board);
+
 /// What compile can know before synthesis: the block RAMs the core's
 /// memories take at least (every memory is a block RAM, snn_ram) and the
 /// SPRAMs (the weights, on devices that have them), plus the host link's

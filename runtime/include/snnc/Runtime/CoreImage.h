@@ -88,9 +88,14 @@ struct CoreParams {
 struct CoreMemory {
   std::string name;
   int64_t width = 0, depth = 0;
-  /// Single-port use (written only while the core is idle): SPRAM on
-  /// devices that have it (snn_core's WeightSpram).
-  bool singlePort = false;
+  /// How the memory can live in single-port RAM (the UP5K's SPRAM): not
+  /// at all, as it is (written only while the core is idle: WeightSpram),
+  /// or double-buffered by step parity (StateSpram).
+  enum class SinglePort {
+    No,
+    AsIs,
+    DoubleBuffered
+  } singlePort = SinglePort::No;
   int64_t bits() const { return width * depth; }
 };
 std::vector<CoreMemory> coreMemories(const CoreParams &params);
