@@ -75,7 +75,6 @@ module snn_core #(
   localparam int unsigned CacheAW   = $clog2((CacheDepth) > 1 ? (CacheDepth) : 2);
   localparam int unsigned PopAW     = $clog2((MaxPops) > 1 ? (MaxPops) : 2);
   localparam int unsigned ProjAW    = $clog2((MaxProjs) > 1 ? (MaxProjs) : 2);
-  localparam int unsigned ReadoutAW = $clog2((ReadoutWords) > 1 ? (ReadoutWords) : 2);
   localparam int unsigned LaneAW    = Lanes > 1 ? $clog2(Lanes) : 1;
   localparam int unsigned ReadoutBits = snn_pkg::ReadoutBits;
   localparam int unsigned ClearDepth0 = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
@@ -713,49 +712,21 @@ module snn_core #(
     end
   end
 
-  // Readout accumulators (docs/numerics.md, step 3), one word of Lanes
-  // accumulators per readout lane word, in block RAM: held in flip-flops,
-  // with their adder inputs and the host's read multiplexer, five 64-bit
-  // accumulators had cost about 700 logic cells.  A read-modify-write
-  // pipeline: the sweep's word is read (A0), then its sum written (A1).
-  // The sweep visits each readout word once per step, so a word is never
-  // read while its own sum is still being written (asserted below).
-  logic acc_valid_q;
-  logic [ReadoutAW-1:0] acc_word_q, readout_raddr, readout_waddr;
-  logic [ReadoutBits*Lanes-1:0] acc_add_q, readout_rdata, readout_wdata;
-  logic readout_ram_we;
-  snn_ram #(.Width(ReadoutBits * Lanes), .Depth(ReadoutWords)) u_readout (
-    .clk_i, .we_i(readout_ram_we), .waddr_i(readout_waddr), .wdata_i(readout_wdata),
-    .raddr_i(readout_raddr), .rdata_o(readout_rdata));
-  // The host reads while the core is idle; word w * Lanes + l is lane l.
-  assign readout_raddr = sweeping ? ReadoutAW'(readout_word)
-                                  : ReadoutAW'(32'(word) >> $clog2(Lanes));
-  always_comb begin
-    readout_ram_we = acc_valid_q;
-    readout_waddr = acc_word_q;
-    for (int unsigned l = 0; l < Lanes; l++) begin
-      readout_wdata[ReadoutBits*l+:ReadoutBits] = readout_rdata[ReadoutBits*l+:ReadoutBits] +
-                                                  acc_add_q[ReadoutBits*l+:ReadoutBits];
-    end
-    if (clearing) begin
-      readout_ram_we = 32'(clear_q) < ReadoutWords;
-      readout_waddr = ReadoutAW'(clear_q);
-      readout_wdata = '0;
-    end
-  end
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      acc_valid_q <= 1'b0;
-      acc_word_q <= '0;
-      acc_add_q <= '0;
-    end else begin
-      acc_valid_q <= readout_we;
-      acc_word_q <= ReadoutAW'(readout_word);
-      for (int unsigned l = 0; l < Lanes; l++) begin
-        acc_add_q[ReadoutBits*l+:ReadoutBits] <= ReadoutBits'(readout_add[64*l+:64]);
-      end
-    end
-  end
+  // Readout accumulators (docs/numerics.md, step 3): snn_readout.
+  logic [ReadoutBits*Lanes-1:0] readout_rdata;
+  snn_readout #(
+    .Lanes(Lanes), .Words(ReadoutWords), .CurrentAW(CurrentAW), .ClearAW(ClearAW)
+  ) u_readout (
+    .clk_i, .rst_ni,
+    .clear_i     (clearing),
+    .clear_addr_i(clear_q),
+    .sweeping_i  (sweeping),
+    .add_we_i    (readout_we),
+    .word_i      (readout_word),
+    .add_i       (readout_add),
+    .host_word_i (word),
+    .rdata_o     (readout_rdata)
+  );
 
   `ifndef SYNTHESIS
   // Parameter legality (CoreParams::validate checks the same on the host).
@@ -768,15 +739,6 @@ module snn_core #(
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
       else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
   end
-  ReadoutWordInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                       readout_we |-> 32'(readout_word) < ReadoutWords)
-    else $error("snn_core: readout word %0d past the core's %0d", readout_word, ReadoutWords);
-  // A word read while its previous sum is still being written would lose
-  // that sum (the sweep visits each readout word once a step).
-  ReadoutNoBackToBack: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                        !(readout_we && acc_valid_q &&
-                                          ReadoutAW'(readout_word) == acc_word_q))
-    else $error("snn_core: readout word %0d added twice in a row", readout_word);
   `endif
 
   // ---- Host reads ---------------------------------------------------------------
