@@ -205,6 +205,19 @@ TEST(RtlEngine, CycleBudgetStopsAStuckRun) {
       << message;
 }
 
+TEST(RtlEngine, RefusesMoreStepsThanTheReadoutHolds) {
+  // 48-bit accumulators are exact for 2^14 steps of at most 2^33 each.
+  const TestCore &core = testCores()[0];
+  CoreNetwork net = randomnet::randomNetwork(3, core.params);
+  auto engine = CoreEngine::create(net, core.params, core.makeBus());
+  ASSERT_TRUE(bool(engine)) << llvm::toString(engine.takeError());
+  auto out = (*engine)->run(randomnet::randomInputs(3, net, 1), 16385);
+  ASSERT_FALSE(bool(out));
+  std::string message = llvm::toString(out.takeError());
+  EXPECT_EQ(message, "16385 time steps exceed the core's 48-bit readout "
+                     "accumulators (at most 16384 steps a sample)");
+}
+
 /// input [1, 2, 2] (8-bit events, |value| <= 128) -> dense readout [2]
 /// with the given weight rows.
 CoreNetwork denseReadout(std::vector<int8_t> weights) {

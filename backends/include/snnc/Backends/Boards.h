@@ -54,10 +54,11 @@ int64_t ebrBlocks(int64_t width, int64_t depth);
 /// bits: yosys packs words of up to 4 or 8 bits four or two to an entry.
 int64_t spramBlocks(int64_t width, int64_t depth);
 
-/// Which of the core's memories go to SPRAM on `board`: the weights when
-/// they fit, then the neuron state, double-buffered (two banks), when it
-/// fits beside them.  The bitstream flow sets snn_core's WeightSpram and
-/// StateSpram from it; the fit check counts with it.
+/// Which of the core's memories go to SPRAM on `board`: of the weights and
+/// the neuron state (double-buffered: two banks), the combination that fits
+/// the device's SPRAMs and frees the most block RAM.  The bitstream flow
+/// sets snn_core's WeightSpram and StateSpram from it; the fit check counts
+/// with it.
 struct SpramPlacement {
   bool weights = false, state = false;
   int64_t blocks = 0;
@@ -67,8 +68,8 @@ SpramPlacement placeInSpram(const CoreParams &params,
 
 /// What compile can know before synthesis: the block RAMs the core's
 /// memories take at least (every memory is a block RAM, snn_ram) and the
-/// SPRAMs (the weights, on devices that have them), plus the host link's
-/// buffers (tests/tools/bitstream*.test compare both with synthesis).
+/// SPRAMs of what placeInSpram puts there, plus the host link's buffers
+/// (tests/tools/bitstream*.test compare both with synthesis).
 /// Returns the per-resource lines, or refuses a network whose memories
 /// cannot fit, naming the largest and what would help.
 llvm::Expected<std::string> checkMemoryFit(const CoreParams &params,

@@ -96,7 +96,6 @@ struct CoreMemory {
     AsIs,
     DoubleBuffered
   } singlePort = SinglePort::No;
-  int64_t bits() const { return width * depth; }
 };
 std::vector<CoreMemory> coreMemories(const CoreParams &params);
 
