@@ -1,32 +1,47 @@
 #!/usr/bin/env bash
 # FPGA benchmarks: `snnc bitstream` of a model on a board (default: the
-# test model conv_pool_negscale on the iCEBreaker, the network the
-# tests build a bitstream for), then its 1-lane core in Verilator for the
-# cycles per inference.  Prints Markdown for docs/benchmarks.md: resources,
-# Fmax, cycles, latency at the board's clock and at Fmax, synaptic
-# operations per second, and the flow's stage times.
+# board example examples/fashion_mnist_board on the iCEBreaker, the
+# network the tests build a bitstream for), then its 1-lane core in
+# Verilator for the cycles per inference on the first Fashion-MNIST test
+# images (random inputs for other input shapes).  Prints Markdown for
+# docs/benchmarks.md: resources, Fmax, cycles, latency at the board's clock
+# and at Fmax, synaptic operations per second, and the flow's stage times.
 #   Usage: bash bench/fpga.sh [MODEL] [BOARD] [IMAGES] [STATE_BITS]
+# (STATE_BITS: default the board's, docs/cli.md.)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SNNC_BUILD_DIR:-$repo/build}
-model=${1:-$repo/tests/models/conv_pool_negscale.onnx}
+model=${1:-$repo/examples/fashion_mnist_board/fashion_mnist_board.onnx}
 board=${2:-icebreaker}
 images=${3:-20}
-state_bits=${4:-16}
+state_bits=${4:-}
+state_option=()
+[ -n "$state_bits" ] && state_option=(--state-bits "$state_bits")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SNNC_CACHE_DIR=${SNNC_CACHE_DIR:-$build/rtl-cache}
-"$build/bin/snnc" bitstream "$model" --board "$board" --state-bits "$state_bits" \
+# One package for the board (its default state width), built and simulated.
+"$build/bin/snnc" compile "$model" --target "$board" "${state_option[@]}" \
+  -o "$work/model.snnpkg" > "$work/compile.txt"
+"$build/bin/snnc" bitstream "$work/model.snnpkg" --board "$board" \
   -o "$work/fpga" > "$work/bitstream.txt"
-/usr/bin/python3 - "$work/x.npy" "$images" <<'PY'
-import sys
-import numpy as np
-np.save(sys.argv[1], np.random.default_rng(0).random((int(sys.argv[2]), 1, 8, 8), dtype=np.float32))
+/usr/bin/python3 - "$model" "$work/x.npy" "$images" <<'PY'
+import gzip, sys
+import numpy as np, onnx
+model, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+dims = [d.dim_value for d in onnx.load(model).graph.input[0].type.tensor_type.shape.dim][1:]
+if dims == [1, 28, 28]:
+    raw = gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz").read()[16:]
+    x = np.frombuffer(raw, np.uint8)[: n * 784].reshape(n, 1, 28, 28) / 255.0
+else:
+    x = np.random.default_rng(0).random((n, *dims))
+np.save(out, x.astype(np.float32))
 PY
-"$build/bin/snnc" sim "$model" --input "$work/x.npy" --lanes 1 --state-bits "$state_bits" \
+"$build/bin/snnc" sim "$work/model.snnpkg" --input "$work/x.npy" --lanes 1 \
   --stats "$work/sim.json" > /dev/null
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo "command: bash bench/fpga.sh $(basename "$model") $board $images $state_bits"
+echo "$(grep -E 'EBR|SPRAM' "$work/compile.txt" | sed 's/^ */compile: /')"
 echo
 /usr/bin/python3 - "$work" <<'PY'
 import json, sys

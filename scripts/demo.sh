@@ -2,7 +2,8 @@
 # Sets up, builds, and runs the main job on the bundled Fashion-MNIST model:
 # import to the snn dialect, compile to a core package, then float and golden
 # (bit-exact integer) inference on all 10,000 test images, and the first
-# images on the cycle-accurate RTL core.
+# images on the cycle-accurate RTL core; then the board-sized example: its
+# fit on the iCEBreaker, its accuracy, and its bitstream.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$repo/scripts/setup.sh"
@@ -37,3 +38,12 @@ x = np.frombuffer(raw, np.uint8)[: 20 * 784].reshape(20, 1, 28, 28) / 255.0
 np.save(sys.argv[1], x.astype(np.float32))
 PY
 "$snnc" sim "$model" --input "$x" --lanes 8
+echo "== the board example: fit on the iCEBreaker (iCE40 UP5K) with the default options =="
+board_model="$repo/examples/fashion_mnist_board/fashion_mnist_board.onnx"
+board_pkg="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board.snnpkg"
+"$snnc" compile "$board_model" --target ice40-up5k -o "$board_pkg" | tail -4
+echo "== snnc eval --engine golden: the board example on the test set (float and integer) =="
+"$snnc" eval "$board_model" --engine golden --target ice40-up5k \
+  --images "$data/t10k-images-idx3-ubyte.gz" --labels "$data/t10k-labels-idx1-ubyte.gz"
+echo "== snnc bitstream --board icebreaker: synthesis, place and route, icepack =="
+"$snnc" bitstream "$board_pkg" --board icebreaker -o "${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board_fpga"

@@ -189,13 +189,12 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
     if (llvm::StringRef(file.name).startswith("rtl/"))
       sources += std::string(file.name) + " ";
   sources += "snn_top.sv snn_board.sv board_top.sv";
-  // On devices with SPRAM the weights go there (snn_core's WeightSpram),
-  // and the neuron state double-buffered (StateSpram) where it fits too.
+  // On devices with SPRAM, the memories placeInSpram chose go there.
   SpramPlacement spram = placeInSpram(params, board);
-  std::string chparam = formatv("chparam -set WeightSpram {0} -set StateSpram "
-                                "{1} snn_core; ",
-                                int(spram.weights), int(spram.state))
-                            .str();
+  std::string chparam = "chparam";
+  for (auto &[name, value] : spram.parameters)
+    chparam += formatv(" -set {0} {1}", name, value).str();
+  chparam += " snn_core; ";
   std::string synth =
       formatv(
           "read_verilog -defer -sv {0}; {1}synth_ice40 -top board_top{2}{3} "

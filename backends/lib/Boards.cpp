@@ -7,6 +7,9 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
+#include <tuple>
+
 using namespace snnc;
 using llvm::formatv;
 
@@ -41,6 +44,9 @@ BoardDescription::fromJson(const llvm::json::Value &value,
       !llvm::isPowerOf2_64(uint64_t(board.linkBufferBytes)))
     return boardError(origin + ": link_buffer_bytes must be a power of two "
                                "of at least 64");
+  board.stateBits = o->getInteger("state_bits").value_or(24);
+  if (board.stateBits < 4 || board.stateBits > 32)
+    return boardError(origin + ": state_bits must be 4..32");
   if (const llvm::json::Object *pins = o->getObject("pins"))
     for (auto &[key, pin] : *pins)
       if (auto name = pin.getAsString())
@@ -165,56 +171,97 @@ int64_t snnc::spramBlocks(int64_t width, int64_t depth) {
   return ((width + 15) / 16) * ((depth + entries - 1) / entries);
 }
 
+bool SpramPlacement::holds(const CoreMemory &memory) const {
+  auto it = parameters.find(memory.spramParameter);
+  return it != parameters.end() && it->second != 0;
+}
+
+bool SpramPlacement::phased() const {
+  auto it = parameters.find("StateSpram");
+  return it != parameters.end() && it->second == 2;
+}
+
+/// The host link's request and reply buffers.
+static int64_t linkBlocks(const BoardDescription &board) {
+  return 2 * ebrBlocks(8, board.linkBufferBytes);
+}
+
+/// Block RAMs of the memories `placement` leaves out of SPRAM, and the
+/// link's.
+static int64_t blockRamsBeside(const std::vector<CoreMemory> &memories,
+                               const SpramPlacement &placement,
+                               const BoardDescription &board) {
+  int64_t blocks = linkBlocks(board);
+  for (const CoreMemory &m : memories)
+    if (!placement.holds(m))
+      blocks += ebrBlocks(m.width, m.depth);
+  return blocks;
+}
+
 SpramPlacement snnc::placeInSpram(const CoreParams &params,
                                   const BoardDescription &board) {
-  // The candidates' SPRAMs and the block RAMs they would free.
-  int64_t weightSprams = 0, weightEbr = 0, stateSprams = 0, stateEbr = 0;
-  for (const CoreMemory &m : coreMemories(params)) {
-    if (m.singlePort == CoreMemory::SinglePort::AsIs) {
-      weightSprams = spramBlocks(m.width, m.depth);
-      weightEbr = ebrBlocks(m.width, m.depth);
-    } else if (m.singlePort == CoreMemory::SinglePort::DoubleBuffered) {
-      stateSprams = 2 * spramBlocks(m.width, m.depth);
-      stateEbr = ebrBlocks(m.width, m.depth);
-    }
-  }
-  // Of the combinations that fit, the one that frees the most block RAM.
+  std::vector<CoreMemory> memories = coreMemories(params);
+  std::vector<const CoreMemory *> candidates;
+  for (const CoreMemory &m : memories)
+    if (m.singlePort != CoreMemory::SinglePort::No)
+      candidates.push_back(&m);
+  // Every combination: a single-port memory in SPRAM or not, a banked one
+  // double-buffered (2 x its SPRAMs) or phased (1 x) too.
   SpramPlacement best;
-  int64_t bestFreed = -1;
-  for (int weights = 0; weights < 2; ++weights)
-    for (int state = 0; state < 2; ++state) {
-      int64_t sprams = weights * weightSprams + state * stateSprams;
-      int64_t freed = weights * weightEbr + state * stateEbr;
-      if (sprams > board.resources.spram || freed <= bestFreed)
-        continue;
-      best = {weights == 1, state == 1, sprams};
-      bestFreed = freed;
+  // Ranked by: block RAMs fit, the state not phased, fewest block RAMs.
+  std::tuple<bool, bool, int64_t> bestRank{false, false, INT64_MIN};
+  std::function<void(size_t, SpramPlacement)> visit = [&](size_t i,
+                                                          SpramPlacement p) {
+    if (p.blocks > board.resources.spram)
+      return;
+    if (i == candidates.size()) {
+      int64_t ebr = blockRamsBeside(memories, p, board);
+      std::tuple<bool, bool, int64_t> rank{ebr <= board.resources.ebr,
+                                           !p.phased(), -ebr};
+      if (rank > bestRank) {
+        best = p;
+        bestRank = rank;
+      }
+      return;
     }
+    const CoreMemory &m = *candidates[i];
+    bool banked = m.singlePort == CoreMemory::SinglePort::Banked;
+    int64_t sprams = spramBlocks(m.width, m.depth);
+    for (int64_t value = 0; value <= (banked ? 2 : 1); ++value) {
+      SpramPlacement next = p;
+      next.parameters[m.spramParameter] = value;
+      next.blocks += value == 0 ? 0 : (banked && value == 1 ? 2 : 1) * sprams;
+      visit(i + 1, next);
+    }
+  };
+  visit(0, SpramPlacement());
   return best;
 }
 
 llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                                                  const BoardDescription &board,
                                                  llvm::StringRef target) {
-  // The host link's request and reply buffers.
-  const int64_t linkBlocks = 2 * ebrBlocks(8, board.linkBufferBytes);
-  std::vector<std::pair<int64_t, std::string>> users;
-  int64_t blocks = linkBlocks;
   const DeviceResources &r = board.resources;
   SpramPlacement spram = placeInSpram(params, board);
-  std::string inSpram;
+  std::vector<std::pair<int64_t, std::string>> users;
+  int64_t blocks = linkBlocks(board);
+  std::vector<std::string> held;
   for (const CoreMemory &m : coreMemories(params)) {
-    bool weights = m.singlePort == CoreMemory::SinglePort::AsIs;
-    bool state = m.singlePort == CoreMemory::SinglePort::DoubleBuffered;
-    if ((weights && spram.weights) || (state && spram.state)) {
-      inSpram += formatv("{0}the {1}{2}", inSpram.empty() ? "" : " and ",
-                         m.name, state ? ", double-buffered" : "");
+    if (spram.holds(m)) {
+      const char *how = "";
+      if (m.singlePort == CoreMemory::SinglePort::Banked)
+        how = spram.phased() ? " (phased)" : " (double-buffered)";
+      held.push_back(formatv("the {0}{1}", m.name, how));
       continue;
     }
     int64_t n = ebrBlocks(m.width, m.depth);
     blocks += n;
     users.push_back({n, m.name});
   }
+  // "the weights, the events and the neuron state (phased)"
+  std::string inSpram;
+  for (size_t i = 0; i < held.size(); ++i)
+    inSpram += (i == 0 ? "" : i + 1 == held.size() ? " and " : ", ") + held[i];
   llvm::sort(users, [](auto &a, auto &b) { return a.first > b.first; });
   if (blocks > r.ebr) {
     std::string largest;
@@ -229,7 +276,7 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
         "the network does not fit {0}: EBR: the core's memories need at least "
         "{1} of {2} 4-kbit blocks with the host link's {3} (largest: {4}); "
         "{5} would help",
-        target, blocks, r.ebr, linkBlocks, largest, help));
+        target, blocks, r.ebr, linkBlocks(board), largest, help));
   }
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -237,9 +284,9 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                 target, board.name, params.lanes);
   os << formatv("  EBR          at least {0} / {1} (the core's memories, "
                 "and the host link's {2})\n",
-                blocks, r.ebr, linkBlocks);
+                blocks, r.ebr, linkBlocks(board));
   os << formatv("  SPRAM        {0} / {1}{2}\n", spram.blocks, r.spram,
-                inSpram.empty() ? "" : " (" + inSpram + ")");
+                inSpram.empty() ? "" : ": " + inSpram);
   os << "  logic cells, DSP, Fmax: known after place and route (snnc "
         "bitstream)\n";
   return os.str();

@@ -37,22 +37,17 @@ def evaluate(model, images, labels, batch=500):
     return correct / len(images)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=HERE)
-    args = parser.parse_args()
-
+def train(make_model, args, onnx_name, command):
+    """Trains make_model() (built after seeding) on Fashion-MNIST (Adam, one-cycle schedule, random
+    horizontal flips), then writes model.pt, `onnx_name` and accuracy.json
+    into args.out.  Returns the float test accuracy."""
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     train_x, train_y = load("train")
     test_x, test_y = load("test")
 
-    model = FashionNet()
+    model = make_model()
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps = args.epochs * ((len(train_x) + args.batch - 1) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps)
@@ -80,14 +75,30 @@ def main():
     acc = evaluate(model, test_x, test_y)
     torch.save(model.state_dict(), os.path.join(args.out, "model.pt"))
     snnc_torch.export(model, torch.zeros(1, 1, 28, 28),
-                      os.path.join(args.out, "fashion_mnist.onnx"), TIMESTEPS, "direct")
+                      os.path.join(args.out, onnx_name), TIMESTEPS, "direct")
     with open(os.path.join(args.out, "accuracy.json"), "w") as f:
         json.dump({"float_test_accuracy": acc, "test_images": len(test_x),
                    "timesteps": TIMESTEPS, "epochs": args.epochs, "seed": args.seed,
-                   "command": "/usr/bin/python3 examples/fashion_mnist/train.py "
-                              f"--epochs {args.epochs}"}, f, indent=2)
+                   "command": f"{command} --epochs {args.epochs}"}, f, indent=2)
         f.write("\n")
     print(f"final float test accuracy {acc * 100:.2f}%")
+    return acc
+
+
+def parse_args(description, epochs, lr, out):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=lr)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=out)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args(__doc__, epochs=12, lr=2e-3, out=HERE)
+    train(FashionNet, args, "fashion_mnist.onnx",
+          "/usr/bin/python3 examples/fashion_mnist/train.py")
 
 
 if __name__ == "__main__":

@@ -40,10 +40,15 @@ module snn_core #(
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it (yosys chparam) on devices with SPRAM.
   parameter int unsigned WeightSpram  = 0,
-  // Neuron state double-buffered in two single-port memories (the UP5K's
-  // SPRAM): a step reads the bank of its parity and writes the other, so
-  // each bank serves one access a cycle.  Also a synthesis choice.
-  parameter int unsigned StateSpram   = 0
+  // Neuron state in single-port memory (the UP5K's SPRAM), also a
+  // synthesis choice.  1: double-buffered in two memories, a step reads
+  // the bank of its parity and writes the other, so each bank serves one
+  // access a cycle; 2: one memory, and the sweep issues a word only in a
+  // cycle without a write back (half its rate, half the SPRAM).
+  parameter int unsigned StateSpram   = 0,
+  // Events in single-port memory: the deliver only reads them, snn_merge
+  // only writes them, one after the other, and the host only while idle.
+  parameter int unsigned EventSpram   = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -82,6 +87,7 @@ module snn_core #(
   localparam int unsigned ClearDepth2 = ClearDepth1 > SlotDepth ? ClearDepth1 : SlotDepth;
   localparam int unsigned ClearDepth = ClearDepth2 > ReadoutWords ? ClearDepth2 : ReadoutWords;
   localparam int unsigned SlotAW    = $clog2((SlotDepth) > 1 ? (SlotDepth) : 2);
+  localparam int unsigned SlotClearDepth = SlotDepth > 0 ? SlotDepth : 1; // 0: no slots
   localparam int unsigned StepBits  = 16;
   localparam int unsigned ClearAW   = $clog2(ClearDepth > 1 ? ClearDepth : 2) + 1;
 
@@ -149,7 +155,6 @@ module snn_core #(
   logic [StepBits-1:0] step_q; // steps since the last CmdClear
   logic [63:0] cycles_q;
   logic [31:0] sweep_words_q;
-  logic [31:0] sops_q [MaxProjs];
 
   assign busy_o = state_q != StIdle;
 
@@ -329,10 +334,10 @@ module snn_core #(
   snn_ram #(.Width(TapW), .Depth(ColTapDepth)) u_col_tap (
     .clk_i, .we_i(col_tap_we), .waddr_i(ColTapAW'(word)), .wdata_i(wide[TapW-1:0]),
     .raddr_i(col_tap_raddr), .rdata_o(col_tap_rdata));
-  snn_ram #(.Width(EventW), .Depth(EventDepth)) u_event (
+  snn_ram #(.Width(EventW), .Depth(EventDepth), .SinglePort(EventSpram)) u_event (
     .clk_i, .we_i(event_we), .waddr_i(event_waddr), .wdata_i(event_wdata),
     .raddr_i(event_raddr), .rdata_o(event_rdata));
-  if (StateSpram != 0) begin : g_state_banks
+  if (StateSpram == 1) begin : g_state_banks
     // Every state word is written at every step (the sweep visits all of
     // them), so the bank read at step t holds exactly step t-1's state.
     // CmdClear zeroes both.  step_q counts from 1 after a clear and is
@@ -346,6 +351,11 @@ module snn_core #(
         .wdata_i(state_wdata), .raddr_i(state_raddr), .rdata_o(bank_rdata[b]));
     end
     assign state_rdata = bank_rdata[step_q[0]];
+  end else if (StateSpram == 2) begin : g_state_phased
+    // snn_sweep never reads in a cycle it writes back (StatePhased).
+    snn_ram #(.Width(StateW), .Depth(StateDepth), .SinglePort(1)) u_state (
+      .clk_i, .we_i(state_we), .waddr_i(state_waddr), .wdata_i(state_wdata),
+      .raddr_i(state_raddr), .rdata_o(state_rdata));
   end else begin : g_state_ram
     snn_ram #(.Width(StateW), .Depth(StateDepth)) u_state (
       .clk_i, .we_i(state_we), .waddr_i(state_waddr), .wdata_i(state_wdata),
@@ -380,7 +390,7 @@ module snn_core #(
   logic sweep_spike, sweep_drop, merge_new, merge_busy, merge_event_we;
   logic [CoordBits-1:0] sweep_py, sweep_px;
   logic [SlotAW-1:0] sweep_slot;
-  logic [EventAW-1:0] merge_event_raddr, merge_event_waddr, deliver_event_raddr;
+  logic [EventAW-1:0] merge_event_waddr, deliver_event_raddr;
   logic [EventW-1:0] merge_event_wdata;
   logic [ChanBits-1:0] sweep_chan;
   logic [CoordBits-1:0] sweep_y, sweep_x;
@@ -426,7 +436,7 @@ module snn_core #(
     .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
     .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
-    .CacheAW(CacheAW), .SlotAW(SlotAW)
+    .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram == 2 ? 1 : 0)
   ) u_sweep (
     .clk_i, .rst_ni,
     .start_i        (state_q == StSweepStart),
@@ -492,10 +502,8 @@ module snn_core #(
     .spike_px_i   (sweep_px),
     .spike_slot_i (sweep_slot),
     .spike_drop_i (sweep_drop),
-    .clear_we_i   (clearing && 32'(clear_q) < SlotDepth),
+    .clear_we_i   (clearing && SlotDepth > 0 && 32'(clear_q) < SlotClearDepth),
     .clear_addr_i (SlotAW'(clear_q)),
-    .event_raddr_o(merge_event_raddr),
-    .event_rdata_i(event_rdata),
     .event_we_o   (merge_event_we),
     .event_waddr_o(merge_event_waddr),
     .event_wdata_o(merge_event_wdata)
@@ -503,7 +511,7 @@ module snn_core #(
 
   // ---- Memory port sharing -----------------------------------------------------
   assign sweeping = state_q == StSweep || state_q == StSweepDrain;
-  assign event_raddr = sweeping ? merge_event_raddr : deliver_event_raddr;
+  assign event_raddr = deliver_event_raddr;
   assign clearing = state_q == StClear;
   assign current_raddr = sweeping ? sweep_current_raddr : deliver_current_raddr;
   assign cache_raddr = sweeping ? sweep_cache_raddr
@@ -698,19 +706,18 @@ module snn_core #(
     end
   end
 
-  // Synaptic operations per projection in the last step (performance
-  // counters the host reads after each step).
-  for (genvar i = 0; i < MaxProjs; i++) begin : g_sops
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        sops_q[i] <= '0;
-      end else if (command_step || command_replay) begin
-        sops_q[i] <= '0;
-      end else if (state_q == StDeliver && 32'(proj_q) == i) begin
-        sops_q[i] <= sops_q[i] + 32'(deliver_sops);
-      end
-    end
-  end
+  // Synaptic operations per projection in the last step.
+  logic [31:0] sops_rdata;
+  snn_perf #(.MaxProjs(MaxProjs), .OpsW($clog2(Lanes + 1))) u_perf (
+    .clk_i, .rst_ni,
+    .delivering_i(state_q == StDeliver),
+    .done_i      (deliver_done),
+    .skipped_i   (state_q == StDeliverStart && skip_proj),
+    .proj_i      (ProjAW'(proj_q)),
+    .ops_i       (deliver_sops),
+    .raddr_i     (ProjAW'(word)),
+    .rdata_o     (sops_rdata)
+  );
 
   // Readout accumulators (docs/numerics.md, step 3): snn_readout.
   logic [ReadoutBits*Lanes-1:0] readout_rdata;
@@ -733,6 +740,8 @@ module snn_core #(
   initial begin
     assert (Lanes == 1 || Lanes == 2 || Lanes == 4 || Lanes == 8)
       else $fatal(1, "snn_core: Lanes must be 1, 2, 4 or 8");
+    assert (WeightSpram <= 1 && StateSpram <= 2 && EventSpram <= 1)
+      else $fatal(1, "snn_core: WeightSpram and EventSpram are 0 or 1, StateSpram 0, 1 or 2");
     assert (StateBits >= 4 && StateBits <= 32 && DecayBits <= 16 &&
             CurrentBits >= 2 && CurrentBits <= 32)
       else $fatal(1, "snn_core: StateBits and CurrentBits must be 4..32 and 2..32, DecayBits at most 16");
@@ -742,10 +751,11 @@ module snn_core #(
   `endif
 
   // ---- Host reads ---------------------------------------------------------------
-  // Registers are read into rdata_q; a readout word comes from its RAM in
-  // the same cycle, selected by the registered lane and half.
+  // Registers are read into rdata_q; a readout word or SOP count comes from
+  // its RAM in the same cycle (a readout word selected by the registered
+  // lane and half).
   logic [31:0] rdata_q;
-  logic rd_readout_q, rd_high_q;
+  logic rd_readout_q, rd_high_q, rd_sops_q;
   logic [LaneAW-1:0] rd_lane_q;
   logic [ReadoutBits-1:0] rd_acc;
   assign rd_acc = readout_rdata[ReadoutBits*rd_lane_q+:ReadoutBits];
@@ -753,17 +763,21 @@ module snn_core #(
     bus_rdata_o = rdata_q;
     if (rd_readout_q) begin
       bus_rdata_o = rd_high_q ? 32'(signed'(rd_acc[ReadoutBits-1:32])) : rd_acc[31:0];
+    end else if (rd_sops_q) begin
+      bus_rdata_o = sops_rdata;
     end
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rdata_q <= '0;
       rd_readout_q <= 1'b0;
+      rd_sops_q <= 1'b0;
       rd_high_q <= 1'b0;
       rd_lane_q <= '0;
     end else if (bus_req_i && !bus_we_i) begin
       rdata_q <= '0;
       rd_readout_q <= region == 8'(snn_pkg::RegionReadout) && 32'(word) < ReadoutWords * Lanes;
+      rd_sops_q <= region == 8'(snn_pkg::RegionPerf) && 32'(word) < MaxProjs;
       rd_high_q <= slice[0];
       rd_lane_q <= LaneAW'(32'(word) & (Lanes - 1));
       unique case (region)
@@ -775,11 +789,6 @@ module snn_core #(
             20'(snn_pkg::CtrlSweepWords): rdata_q <= sweep_words_q;
             default:                      rdata_q <= '0;
           endcase
-        end
-        8'(snn_pkg::RegionPerf): begin
-          if (32'(word) < MaxProjs) begin
-            rdata_q <= sops_q[ProjAW'(word)];
-          end
         end
         default: rdata_q <= '0;
       endcase

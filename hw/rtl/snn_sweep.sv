@@ -32,6 +32,8 @@ module snn_sweep #(
   parameter int unsigned ParamAW   = 8,
   parameter int unsigned CacheAW   = 8,
   parameter int unsigned SlotAW    = 8,
+  // The state is one single-port memory: no read in a write-back cycle.
+  parameter int unsigned StatePhased = 0,
   localparam int unsigned StateW   = StateBits + 1,
   localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
 ) (
@@ -164,8 +166,10 @@ module snn_sweep #(
   assign at_next = {nx_y, nx_x, nx_py, nx_px, nx_pcol, nx_y_in, nx_x_in};
   // Every word in flight may need a queue entry (registered terms only:
   // the fire decision is not on this path).
+  // A phased state memory writes back S2's word instead of reading.
   assign issue = running_q && !all_issued_q &&
-                 (3'(queue_count_q) + 3'(s1_valid_q) + 3'(s2_valid_q) < 3'(QueueDepth));
+                 (3'(queue_count_q) + 3'(s1_valid_q) + 3'(s2_valid_q) < 3'(QueueDepth)) &&
+                 !(StatePhased != 0 && state_we_o);
   assign current_raddr_o = n_q;
   assign state_raddr_o = state_base_i + StateAW'(n_q);
   assign param_raddr_o = param_base_i + ParamAW'(g_q);

@@ -10,6 +10,7 @@
 
 #include "Addressing.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -499,8 +500,9 @@ Error CoreParams::validate() const {
   if (valueBits < 2 || valueBits > 24 || chanBits > 16 || coordBits > 16)
     return refuse("the core's event fields are at most 24-bit values and "
                   "16-bit channels and coordinates");
+  // SlotDepth 0: a core without merge slots (no population's spikes merge).
   for (auto &[name, value] : verilogParameters())
-    if (value < 1 || value > (int64_t(1) << 24))
+    if (value < (name == "SlotDepth" ? 0 : 1) || value > (int64_t(1) << 24))
       return refuse(
           formatv("core parameter {0} = {1} is out of range", name, value));
   int64_t widest = std::max({paramLaneBits() * lanes, 8 * lanes, eventBits(),
@@ -542,7 +544,9 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.colTapDepth = depth(p->colTaps.size());
   params.readoutWords = depth(size_t(p->readoutWords));
   params.cacheDepth = depth(size_t(p->cacheWords));
-  params.slotDepth = depth(size_t(p->slotWords));
+  // No slot table at all where no population merges (snn_merge without
+  // its block RAMs and tag logic).
+  params.slotDepth = p->slotWords == 0 ? 0 : depth(size_t(p->slotWords));
   params.currentBits = p->currentBits;
   if (Error err = params.validate())
     return std::move(err);
@@ -702,10 +706,11 @@ std::vector<uint32_t> snnc::encodeEventWord(const CoreParams &params, int64_t c,
 }
 
 std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
-  // The widths of hw/rtl/snn_core.sv and snn_merge.sv.
+  // The widths of hw/rtl/snn_core.sv, snn_merge.sv and snn_perf.sv.
   int64_t eventAW = CoreParams::addressBits(p.eventDepth);
   int64_t popAW = CoreParams::addressBits(p.maxPops);
-  int64_t slotEntry = popAW + 16 + p.coordBits + eventAW; // {tag, event}
+  // {tag, event index, count}
+  int64_t slotEntry = popAW + 16 + p.coordBits + eventAW + p.valueBits;
   // snn_core's descriptor RAM holds its widest field.
   auto bits = [](int64_t depth) { return CoreParams::addressBits(depth); };
   int64_t fieldBits =
@@ -714,20 +719,25 @@ std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
                          p.weightAW(), bits(p.rowIdxDepth), bits(p.colIdxDepth),
                          p.coordBits, bits(p.maxProjs) + 1, bits(p.lanes + 1)});
   using SinglePort = CoreMemory::SinglePort;
-  return {{"weights", 8 * p.lanes, p.weightDepth, SinglePort::AsIs},
-          {"per-channel parameters", p.paramLaneBits() * p.lanes, p.paramDepth},
-          {"neuron state", (p.stateBits + 1) * p.lanes, p.stateDepth,
-           SinglePort::DoubleBuffered},
-          {"currents", p.currentBits * p.lanes, p.currentDepth},
-          {"input-current cache", p.currentBits * p.lanes, p.cacheDepth},
-          {"events", p.eventBits(), p.eventDepth},
-          {"row tap lists", p.tapBits(), p.rowTapDepth},
-          {"column tap lists", p.tapBits(), p.colTapDepth},
-          {"row tap index", p.rowTapAW() + 8, p.rowIdxDepth},
-          {"column tap index", p.colTapAW() + 8, p.colIdxDepth},
-          {"merge slots", slotEntry * p.lanes, p.slotDepth},
-          {"readout accumulators", int64_t(bus::ReadoutBits) * p.lanes,
-           p.readoutWords},
-          {"descriptors", fieldBits,
-           (p.maxPops + p.maxProjs) * int64_t(bus::DescWords)}};
+  std::vector<CoreMemory> memories{
+      {"weights", 8 * p.lanes, p.weightDepth, SinglePort::AsIs, "WeightSpram"},
+      {"per-channel parameters", p.paramLaneBits() * p.lanes, p.paramDepth},
+      {"neuron state", (p.stateBits + 1) * p.lanes, p.stateDepth,
+       SinglePort::Banked, "StateSpram"},
+      {"currents", p.currentBits * p.lanes, p.currentDepth},
+      {"input-current cache", p.currentBits * p.lanes, p.cacheDepth},
+      {"events", p.eventBits(), p.eventDepth, SinglePort::AsIs, "EventSpram"},
+      {"row tap lists", p.tapBits(), p.rowTapDepth},
+      {"column tap lists", p.tapBits(), p.colTapDepth},
+      {"row tap index", p.rowTapAW() + 8, p.rowIdxDepth},
+      {"column tap index", p.colTapAW() + 8, p.colIdxDepth},
+      {"merge slots", slotEntry * p.lanes, p.slotDepth},
+      {"readout accumulators", int64_t(bus::ReadoutBits) * p.lanes,
+       p.readoutWords},
+      {"SOP counts", 32, p.maxProjs},
+      {"descriptors", fieldBits,
+       (p.maxPops + p.maxProjs) * int64_t(bus::DescWords)}};
+  // A memory of no words is not built (SlotDepth 0).
+  llvm::erase_if(memories, [](const CoreMemory &m) { return m.depth == 0; });
+  return memories;
 }

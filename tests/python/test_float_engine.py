@@ -67,5 +67,34 @@ class FashionExample(unittest.TestCase):
         self.assertGreaterEqual(record["float_test_accuracy"], 0.90)
 
 
+class BoardExample(unittest.TestCase):
+    """examples/fashion_mnist_board: the network sized for the iCEBreaker."""
+
+    def test_example_matches_pytorch(self):
+        import importlib.util
+        from data import load
+
+        here = os.path.join(ROOT, "examples", "fashion_mnist_board")
+        spec = importlib.util.spec_from_file_location(
+            "board_model", os.path.join(here, "board_model.py"))
+        board = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(board)
+        model = board.BoardNet()
+        model.load_state_dict(torch.load(os.path.join(here, "model.pt")))
+        model.eval()
+        images, _ = load("test")
+        x = torch.from_numpy(images[:200])
+        with torch.no_grad():
+            expected = snnc_torch.run(model, x, board.TIMESTEPS).numpy()
+        got = snnc_run(os.path.join(here, "fashion_mnist_board.onnx"), x.numpy())
+        self.assertLess(np.abs(got - expected).max(), TOLERANCE)
+
+    def test_committed_accuracy_reaches_88_5_percent(self):
+        with open(os.path.join(ROOT, "examples", "fashion_mnist_board", "accuracy.json")) as f:
+            record = json.load(f)
+        self.assertEqual(record["test_images"], 10000)
+        self.assertGreaterEqual(record["float_test_accuracy"], 0.885)
+
+
 if __name__ == "__main__":
     unittest.main()

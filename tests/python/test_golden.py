@@ -74,5 +74,22 @@ class FashionAccuracy(unittest.TestCase):
         self.assertGreater(golden, 89.0)
 
 
+class BoardAccuracy(unittest.TestCase):
+    def test_golden_within_half_a_point_on_all_test_images(self):
+        # The board example with the iCEBreaker's default options (15-bit
+        # state), on all 10,000 test images.
+        out = subprocess.run(
+            [SNNC, "eval",
+             os.path.join(ROOT, "examples", "fashion_mnist_board", "fashion_mnist_board.onnx"),
+             "--engine", "golden", "--target", "ice40-up5k",
+             "--images", os.path.join(DATA, "t10k-images-idx3-ubyte.gz"),
+             "--labels", os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")],
+            check=True, capture_output=True, text=True).stdout
+        diff = float(re.search(r"difference \(golden - float\): (-?[0-9.]+) points", out).group(1))
+        float_acc = float(re.search(r"accuracy \(float\): ([0-9.]+)%", out).group(1))
+        self.assertGreaterEqual(float_acc, 88.5)
+        self.assertLessEqual(abs(diff), 0.5)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -83,7 +83,9 @@ cl::opt<std::string> targetName("target",
                                 cl::init("sim"), cl::sub(compileCmd),
                                 cl::sub(runCmd), cl::sub(evalCmd),
                                 cl::sub(simCmd), cl::sub(emitCmd));
-cl::opt<int64_t> stateBits("state-bits", cl::desc("Membrane state width"),
+cl::opt<int64_t> stateBits("state-bits",
+                           cl::desc("Membrane state width (default 24, or the "
+                                    "target board's state_bits)"),
                            cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
                            cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
                            cl::sub(bitstreamCmd));
@@ -227,12 +229,41 @@ bool parseInputRange(double &lo, double &hi) {
          std::isfinite(lo) && std::isfinite(hi);
 }
 
+/// --state-bits, else the width the board's memories make natural (the
+/// compile target's, or bitstream's --board), else 24.
+int64_t chosenStateBits() {
+  if (stateBits.getNumOccurrences() || (!bitstreamCmd && targetName == "sim"))
+    return stateBits;
+  auto board =
+      bitstreamCmd ? findBoard(boardName) : findTargetBoard(targetName);
+  if (!board) {
+    // An unknown board or target is reported where it is used.
+    llvm::consumeError(board.takeError());
+    return stateBits;
+  }
+  return board->stateBits;
+}
+
+/// --target as the compiler knows it: a board's name becomes its FPGA's
+/// (icebreaker: ice40-up5k).
+std::string canonicalTarget() {
+  if (targetName == "sim")
+    return targetName;
+  auto board = findTargetBoard(targetName);
+  if (!board) {
+    // Reported by the compiler with the targets it knows.
+    llvm::consumeError(board.takeError());
+    return targetName;
+  }
+  return board->family + "-" + board->device;
+}
+
 pipeline::CompileOptions compileOptions() {
   pipeline::CompileOptions options;
   parseInputRange(options.inputMin, options.inputMax);
   options.weightBits = weightBits;
-  options.stateBits = stateBits;
-  options.target = targetName;
+  options.stateBits = chosenStateBits();
+  options.target = canonicalTarget();
   return options;
 }
 
@@ -671,7 +702,7 @@ int runCompile(mlir::MLIRContext &context) {
     auto params = coreParamsFor(*core, core->lanes);
     if (!params)
       return report(params.takeError());
-    auto checked = checkMemoryFit(*params, *board, targetName);
+    auto checked = checkMemoryFit(*params, *board, canonicalTarget());
     if (!checked)
       return report(llvm::createStringError(
           llvm::inconvertibleErrorCode(),

@@ -34,6 +34,10 @@ struct BoardDescription {
   /// The host link's request and reply buffers, bytes each (a power of
   /// two, 64 or more; two block RAMs each at 1024).
   int64_t linkBufferBytes = 1024;
+  /// The default membrane width for this board (--state-bits): 15 on the
+  /// UP5K, where a state word with its spike bit fills one 16-bit SPRAM
+  /// entry.
+  int64_t stateBits = 24;
   DeviceResources resources;
 
   bool hasButton() const { return pins.count("button_n") != 0; }
@@ -54,14 +58,22 @@ int64_t ebrBlocks(int64_t width, int64_t depth);
 /// bits: yosys packs words of up to 4 or 8 bits four or two to an entry.
 int64_t spramBlocks(int64_t width, int64_t depth);
 
-/// Which of the core's memories go to SPRAM on `board`: of the weights and
-/// the neuron state (double-buffered: two banks), the combination that fits
-/// the device's SPRAMs and frees the most block RAM.  The bitstream flow
-/// sets snn_core's WeightSpram and StateSpram from it; the fit check counts
+/// Which of the core's memories go to SPRAM on `board`: the weights
+/// (snn_core's WeightSpram), the events (EventSpram) and the neuron state
+/// (StateSpram), double-buffered in two banks or phased in one (the sweep
+/// then runs at half rate).  Of the combinations that fit the device's
+/// SPRAMs, one whose block RAMs fit too, without phasing the state if it
+/// can, and then the one that leaves the most block RAM free.  The
+/// bitstream flow sets snn_core's parameters from it; the fit check counts
 /// with it.
 struct SpramPlacement {
-  bool weights = false, state = false;
+  /// snn_core's SPRAM parameters (CoreMemory::spramParameter) and values.
+  std::map<std::string, int64_t> parameters;
   int64_t blocks = 0;
+  /// Whether `memory` (one of coreMemories) is in SPRAM.
+  bool holds(const CoreMemory &memory) const;
+  /// Whether the state is phased (one bank, the sweep at half rate).
+  bool phased() const;
 };
 SpramPlacement placeInSpram(const CoreParams &params,
                             const BoardDescription &board);

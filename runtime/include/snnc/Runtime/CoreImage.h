@@ -89,13 +89,13 @@ struct CoreMemory {
   std::string name;
   int64_t width = 0, depth = 0;
   /// How the memory can live in single-port RAM (the UP5K's SPRAM): not
-  /// at all, as it is (written only while the core is idle: WeightSpram),
-  /// or double-buffered by step parity (StateSpram).
-  enum class SinglePort {
-    No,
-    AsIs,
-    DoubleBuffered
-  } singlePort = SinglePort::No;
+  /// at all; as it is (never read and written in one cycle: the weights,
+  /// WeightSpram, and the events, EventSpram); or, for the neuron state
+  /// (StateSpram), double-buffered by step parity or phased.
+  enum class SinglePort { No, AsIs, Banked } singlePort = SinglePort::No;
+  /// The snn_core parameter that puts it there (0: block RAM; for Banked,
+  /// 1: double-buffered, 2: phased).
+  std::string spramParameter = {};
 };
 std::vector<CoreMemory> coreMemories(const CoreParams &params);
 

@@ -1,0 +1,98 @@
+//===- BoardsTest.cpp - what goes into the UP5K's SPRAMs ------------------===//
+//
+// placeInSpram decides which of the core's memories the bitstream flow puts
+// in single-port RAM and the fit check counts with; these cases pin its
+// ranking: block RAMs that fit first, then a state that is not phased, then
+// the fewest block RAMs.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Backends/Boards.h"
+
+#include <gtest/gtest.h>
+
+using namespace snnc;
+
+namespace {
+
+BoardDescription board(llvm::StringRef name) {
+  auto b = findBoard(name);
+  EXPECT_TRUE(bool(b)) << llvm::toString(b.takeError());
+  return *b;
+}
+
+/// A 1-lane core with 15-bit state (one 16-bit word with the spike bit) and
+/// 22-bit events (two SPRAMs wide).
+CoreParams smallCore() {
+  CoreParams p;
+  p.stateBits = 15;
+  p.valueBits = 8;
+  p.chanBits = 4;
+  p.coordBits = 5;
+  p.weightDepth = p.stateDepth = p.eventDepth = 300;
+  p.currentBits = 17;
+  return p;
+}
+
+TEST(Boards, BlockCounts) {
+  EXPECT_EQ(ebrBlocks(16, 256), 1);
+  EXPECT_EQ(ebrBlocks(17, 256), 2);    // wider than one block's port
+  EXPECT_EQ(ebrBlocks(8, 4096), 8);    // 32 kbit
+  EXPECT_EQ(spramBlocks(8, 32768), 1); // two bytes an entry
+  EXPECT_EQ(spramBlocks(16, 16385), 2);
+  EXPECT_EQ(spramBlocks(22, 100), 2);
+}
+
+TEST(Boards, SmallStateStaysDoubleBuffered) {
+  // Everything fits in block RAM either way: the state keeps the full-rate
+  // sweep (two banks), and the events take the other two SPRAMs.
+  SpramPlacement p = placeInSpram(smallCore(), board("icebreaker"));
+  EXPECT_EQ(p.parameters["StateSpram"], 1);
+  EXPECT_EQ(p.parameters["EventSpram"], 1);
+  EXPECT_EQ(p.parameters["WeightSpram"], 0);
+  EXPECT_EQ(p.blocks, 4);
+  EXPECT_FALSE(p.phased());
+}
+
+TEST(Boards, LargeStateIsPhasedBesideWeightsAndEvents) {
+  // The board example's shape: 20,000 weights, 5,000 state words, 6,000
+  // events.  Double-buffered, the state would leave the weights or the
+  // events to block RAM, which cannot hold them; phased, all three fit.
+  CoreParams core = smallCore();
+  core.weightDepth = 20000;
+  core.stateDepth = 5000;
+  core.eventDepth = 6000;
+  BoardDescription icebreaker = board("icebreaker");
+  SpramPlacement p = placeInSpram(core, icebreaker);
+  EXPECT_EQ(p.parameters["WeightSpram"], 1);
+  EXPECT_EQ(p.parameters["EventSpram"], 1);
+  EXPECT_EQ(p.parameters["StateSpram"], 2);
+  EXPECT_EQ(p.blocks, 4);
+  auto fit = checkMemoryFit(core, icebreaker, "ice40-up5k");
+  ASSERT_TRUE(bool(fit)) << llvm::toString(fit.takeError());
+  EXPECT_NE(fit->find("SPRAM        4 / 4: the weights, the neuron state "
+                      "(phased) and the events"),
+            std::string::npos)
+      << *fit;
+}
+
+TEST(Boards, NoSpramNoPlacement) {
+  SpramPlacement p = placeInSpram(smallCore(), board("hx8k-breakout"));
+  EXPECT_EQ(p.blocks, 0);
+  for (auto &[name, value] : p.parameters)
+    EXPECT_EQ(value, 0) << name;
+}
+
+TEST(Boards, RefusalNamesTheLargestBlockRamUsers) {
+  CoreParams core = smallCore();
+  core.currentDepth = 20000; // currents stay dual-ported: block RAM
+  auto fit = checkMemoryFit(core, board("icebreaker"), "ice40-up5k");
+  ASSERT_FALSE(bool(fit));
+  std::string message = llvm::toString(fit.takeError());
+  EXPECT_NE(message.find("the network does not fit ice40-up5k: EBR"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(largest: currents 84"), std::string::npos)
+      << message;
+}
+
+} // namespace
