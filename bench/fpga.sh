@@ -40,7 +40,7 @@ PY
 "$build/bin/snnc" sim "$work/model.snnpkg" --input "$work/x.npy" --lanes 1 \
   --stats "$work/sim.json" > /dev/null
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-echo "command: bash bench/fpga.sh $(basename "$model") $board $images $state_bits"
+echo "command: bash bench/fpga.sh $(basename "$model") $board $images${state_bits:+ $state_bits}"
 echo "$(grep -E 'EBR|SPRAM' "$work/compile.txt" | sed 's/^ */compile: /')"
 echo
 /usr/bin/python3 - "$work" <<'PY'
