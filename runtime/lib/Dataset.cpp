@@ -3,6 +3,7 @@
 #include "snnc/Runtime/Npy.h"
 
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <zlib.h>
@@ -20,6 +21,12 @@ static Error dataError(StringRef path, const llvm::Twine &what) {
 
 /// Reads a whole file through zlib, which passes uncompressed files through.
 static Expected<std::string> readMaybeGzip(StringRef path) {
+  // Regular files only: a directory or a FIFO would fail late or block.
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status))
+    return dataError(path, "cannot read: " + ec.message());
+  if (status.type() != llvm::sys::fs::file_type::regular_file)
+    return dataError(path, "not a regular file");
   gzFile file = gzopen(path.str().c_str(), "rb");
   if (!file)
     return dataError(path, "cannot read");
@@ -28,11 +35,16 @@ static Expected<std::string> readMaybeGzip(StringRef path) {
   int got;
   while ((got = gzread(file, chunk, sizeof(chunk))) > 0)
     bytes.append(chunk, got);
-  int status;
-  const char *message = gzerror(file, &status);
+  int zstatus;
+  // Copied: gzclose frees the message.
+  std::string message = gzerror(file, &zstatus);
   gzclose(file);
-  if (got < 0 || (status != Z_OK && status != Z_STREAM_END))
-    return dataError(path, llvm::Twine("corrupt gzip data: ") + message);
+  if (got < 0 || (zstatus != Z_OK && zstatus != Z_STREAM_END)) {
+    // zlib prefixes its message with the path, which dataError names.
+    StringRef what(message);
+    what.consume_front((path + ": ").str());
+    return dataError(path, "corrupt gzip data: " + what);
+  }
   return bytes;
 }
 
@@ -61,7 +73,8 @@ static Expected<Idx> readIdx(StringRef path) {
     return dataError(path, "truncated IDX header");
   for (int i = 0; i < ndim; ++i)
     idx.dims.push_back(llvm::support::endian::read32be(b.data() + 4 + 4 * i));
-  size_t need = size_t(NDArray::product(idx.dims));
+  std::optional<int64_t> count = NDArray::checkedProduct(idx.dims);
+  size_t need = count ? size_t(*count) : SIZE_MAX;
   if (b.size() - idx.offset != need)
     return dataError(
         path, formatv("IDX dims {0} need {1} bytes, the file has {2}",

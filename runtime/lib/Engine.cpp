@@ -1,5 +1,6 @@
 //===- Engine.cpp - what every engine shares ------------------------------===//
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/CoreNetwork.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -43,8 +44,9 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
     if (!std::isfinite(input.data[i]))
       return inputError(formatv("element {0} is {1}", i,
                                 std::isnan(input.data[i]) ? "NaN" : "Inf"));
-  if (requested && *requested < 1)
-    return inputError(formatv("timesteps must be >= 1, got {0}", *requested));
+  if (requested && (*requested < 1 || *requested > kMaxTimesteps))
+    return inputError(formatv("timesteps must be in [1, {0}], got {1}",
+                              kMaxTimesteps, *requested));
   if (events) {
     if (requested && *requested != input.shape[0])
       return inputError(formatv("--timesteps {0} differs from the {1} event "

@@ -8,6 +8,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdint>
 #include <cstring>
 
 using namespace snnc;
@@ -94,6 +95,12 @@ struct NpyFile {
 };
 
 Expected<NpyFile> openNpy(StringRef path) {
+  // Regular files only: /dev/zero would be read until memory runs out and
+  // a FIFO would block.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file)
+    return npyError(path, "not a regular file");
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -107,9 +114,13 @@ Expected<NpyFile> openNpy(StringRef path) {
 /// Checks that the file holds exactly the bytes the header announces.
 Error checkSize(const NpyHeader &header, size_t fileSize, size_t elemSize,
                 StringRef path) {
-  int64_t count = NDArray::product(header.shape);
-  size_t need = size_t(count) * elemSize;
+  // Checked before anything is allocated: a header may claim any shape.
+  std::optional<int64_t> count = NDArray::checkedProduct(header.shape);
   size_t have = fileSize - header.dataOffset;
+  if (!count || uint64_t(*count) > SIZE_MAX / elemSize)
+    return npyError(
+        path, formatv("shape {0} is too large", shapeString(header.shape)));
+  size_t need = size_t(*count) * elemSize;
   if (have < need)
     return npyError(path, formatv("truncated: shape {0} needs {1} bytes of "
                                   "data, the file has {2}",
@@ -135,8 +146,9 @@ Expected<NDArray> snnc::readNpy(StringRef path) {
   NDArray array;
   array.shape = header->shape;
   array.data.resize(array.numElements());
-  std::memcpy(array.data.data(), bytes.data() + header->dataOffset,
-              array.data.size() * sizeof(float));
+  if (!array.data.empty())
+    std::memcpy(array.data.data(), bytes.data() + header->dataOffset,
+                array.data.size() * sizeof(float));
   return array;
 }
 

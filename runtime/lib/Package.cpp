@@ -95,7 +95,8 @@ CoreNetwork fromProto(const pkg::Package &in) {
   net.lanes = in.lanes();
   net.encoding =
       in.events_encoding() ? InputEncoding::Events : InputEncoding::Direct;
-  if (in.timesteps() > 0)
+  // 0: none recorded; anything else is checked by validateNetwork.
+  if (in.timesteps() != 0)
     net.timesteps = in.timesteps();
   net.input.gain = fromRepeated(in.input().gain());
   net.input.offset = fromRepeated(in.input().offset());

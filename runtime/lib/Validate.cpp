@@ -41,8 +41,9 @@ Error checkLIF(const CorePopulation &p) {
                            p.name));
   int64_t limit = (int64_t(1) << (p.stateBits - 1)) - 1;
   for (size_t c = 0; c < p.threshold.size(); ++c)
-    if (p.threshold[c] < 1 || p.threshold[c] > limit ||
-        std::abs(p.bias[c]) > limit)
+    // Compared without std::abs, which overflows on INT64_MIN.
+    if (p.threshold[c] < 1 || p.threshold[c] > limit || p.bias[c] < -limit ||
+        p.bias[c] > limit)
       return invalid(formatv("population '{0}' channel {1}: threshold or bias "
                              "outside the {2}-bit state",
                              p.name, c, p.stateBits));
@@ -57,6 +58,14 @@ Error checkReadout(const CorePopulation &p) {
   for (float u : p.unit)
     if (!std::isfinite(u))
       return invalid(formatv("readout '{0}' has a non-finite unit", p.name));
+  // The readout adds current + bias at every step: a bias within 32 bits
+  // keeps the sum over kMaxTimesteps steps far inside 64.
+  const int64_t limit = (int64_t(1) << 31) - 1;
+  for (size_t c = 0; c < p.bias.size(); ++c)
+    if (p.bias[c] < -limit || p.bias[c] > limit)
+      return invalid(formatv("readout '{0}' output {1}: bias {2} is outside "
+                             "32 bits",
+                             p.name, c, p.bias[c]));
   return Error::success();
 }
 
@@ -160,6 +169,9 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
     return invalid("the readout must be the last population");
   if (net.lanes < 1 || net.lanes > 1024)
     return invalid(formatv("{0} lanes", net.lanes));
+  if (net.timesteps && (*net.timesteps < 1 || *net.timesteps > kMaxTimesteps))
+    return invalid(formatv("timesteps = {0} is not a step count in [1, {1}]",
+                           *net.timesteps, kMaxTimesteps));
   for (size_t i = 0; i < net.populations.size(); ++i) {
     const CorePopulation &p = net.populations[i];
     if (Error err = checkShape(p))
@@ -183,6 +195,11 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
       !(net.input.scale > 0.0f) || !std::isfinite(net.input.scale) ||
       net.input.bits < 2 || net.input.bits > 16)
     return invalid("the input encoder is inconsistent with the input");
+  auto finite = [](const std::vector<double> &v) {
+    return llvm::all_of(v, [](double x) { return std::isfinite(x); });
+  };
+  if (!finite(net.input.gain) || !finite(net.input.offset))
+    return invalid("the input encoder's gain or offset is not finite");
   int lastTarget = 0;
   for (const CoreProjection &p : net.projections) {
     if (Error err = checkProjection(net, p))

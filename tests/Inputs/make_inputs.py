@@ -30,6 +30,26 @@ good = open(os.path.join(out, "x8.npy"), "rb").read()
 open(os.path.join(out, "x8-truncated.npy"), "wb").write(good[:-100])
 open(os.path.join(out, "not-npy.npy"), "wb").write(b"hello, world\n" * 10)
 
+
+def npy_header_only(name, descr, shape):
+    """A .npy header claiming `shape`, with no data behind it."""
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    header += " " * (63 - (10 + len(header)) % 64) + "\n"
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode())
+
+
+# Shape products that overflow int64 (issue 13): refused before allocating.
+npy_header_only("huge-shape.npy", "<f4", "(288230376151711744, 1, 8, 8)")
+npy_header_only("huge-labels.npy", "<i8", "(2305843009213693952,)")
+# A truncated gzip stream (its error message was read after gzclose freed
+# it) and a directory given as a data file.
+import gzip  # noqa: E402
+blob = gzip.compress(bytes(rng.integers(0, 256, 20000, dtype=np.uint8)))
+open(os.path.join(out, "truncated-idx.gz"), "wb").write(blob[: len(blob) // 2])
+os.makedirs(os.path.join(out, "a-directory.gz"), exist_ok=True)
+os.makedirs(os.path.join(out, "a-directory.npy"), exist_ok=True)
+
 model = open(os.path.join(models, "conv_pool_negscale.onnx"), "rb").read()
 open(os.path.join(out, "truncated.onnx"), "wb").write(model[: len(model) // 2])
 open(os.path.join(out, "garbage.onnx"), "wb").write(bytes(rng.integers(0, 256, 4096, dtype=np.uint8)))

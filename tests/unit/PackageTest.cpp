@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <limits>
 #include <random>
 
 using namespace snnc;
@@ -107,6 +108,25 @@ TEST(Package, RefusesInconsistentNetworks) {
            }},
           {"unfed", [](CoreNetwork &n) { n.projections.pop_back(); }},
           {"lanes", [](CoreNetwork &n) { n.lanes = 0; }},
+          // Found by a sanitizer run (issue 13): each ran with undefined
+          // behaviour or exhausted memory before it was refused.
+          {"timesteps negative", [](CoreNetwork &n) { n.timesteps = -5; }},
+          {"timesteps huge",
+           [](CoreNetwork &n) { n.timesteps = int64_t(1) << 40; }},
+          {"bias INT64_MIN",
+           [](CoreNetwork &n) {
+             n.populations[1].bias[0] = std::numeric_limits<int64_t>::min();
+           }},
+          {"readout bias",
+           [](CoreNetwork &n) { n.populations[2].bias[0] = int64_t(1) << 40; }},
+          {"input gain NaN",
+           [](CoreNetwork &n) {
+             n.input.gain[0] = std::numeric_limits<double>::quiet_NaN();
+           }},
+          {"input offset Inf",
+           [](CoreNetwork &n) {
+             n.input.offset[0] = std::numeric_limits<double>::infinity();
+           }},
       };
   for (auto &[what, mutate] : cases) {
     CoreNetwork net = smallNetwork();

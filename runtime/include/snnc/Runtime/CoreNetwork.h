@@ -61,6 +61,12 @@ struct CorePlacement {
   int64_t offsetBits = 0, sizeBits = 0;
 };
 
+/// The most time steps a sample runs: what a package, --timesteps and an
+/// ONNX model's snn.timesteps may ask for (the importer applies the same
+/// bound).  Engines allocate per step; this keeps a hostile request from
+/// exhausting the machine.
+constexpr int64_t kMaxTimesteps = 100000;
+
 struct CoreNetwork {
   std::string target; // the core description it was mapped to ("" if none)
   int64_t lanes = 1;  // synaptic operations per cycle on that core

@@ -3,6 +3,7 @@
 #define SNNC_RUNTIME_NDARRAY_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,18 @@ struct NDArray {
     int64_t count = 1;
     for (int64_t dim : dims)
       count *= dim;
+    return count;
+  }
+  /// The product of dims from a file: nothing if a dim is negative or the
+  /// product leaves int64 (checked before anything is allocated).
+  static std::optional<int64_t>
+  checkedProduct(const std::vector<int64_t> &dims) {
+    int64_t count = 1;
+    for (int64_t dim : dims)
+      if (dim < 0 || (dim != 0 && count > INT64_MAX / dim))
+        return std::nullopt;
+      else
+        count *= dim;
     return count;
   }
   int64_t numElements() const { return product(shape); }
