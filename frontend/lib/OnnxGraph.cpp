@@ -158,6 +158,11 @@ Expected<float> NodeAttrs::getFloat(StringRef name, float dflt) const {
     return dflt;
   if (attr->type() != onnx::AttributeProto::FLOAT)
     return wrongType(*attr, "a float");
+  // No float attribute snnc reads may be NaN or infinite (a NaN Gemm alpha
+  // or Constant value_float reached the engines as NaN scores).
+  if (!std::isfinite(attr->f()))
+    return fail(llvm::formatv("attribute '{0}' is {1}; it must be finite", name,
+                              std::isnan(attr->f()) ? "NaN" : "Inf"));
   return attr->f();
 }
 

@@ -289,6 +289,10 @@ Error GraphImporter::convertGemm(const onnx::NodeProto &node) {
   SNNC_TRY(transB, attrs.getInt("transB", 0));
   SNNC_TRY(alpha, attrs.getFloat("alpha", 1.0f));
   SNNC_TRY(beta, attrs.getFloat("beta", 1.0f));
+  if (transA != 0 && transA != 1)
+    return fail(formatv("transA must be 0 or 1, got {0}", transA));
+  if (transB != 0 && transB != 1)
+    return fail(formatv("transB must be 0 or 1, got {0}", transB));
   if (transA != 0)
     return fail("transA = 1 is not supported: A is the activation [N, K]");
   if (b->isInt || b->dims.size() != 2)
@@ -300,7 +304,8 @@ Error GraphImporter::convertGemm(const onnx::NodeProto &node) {
                         activationType(x->value).getDimSize(1)));
   if (alpha != 1.0f)
     for (float &v : weight.floats)
-      v *= alpha;
+      if (!std::isfinite(v *= alpha))
+        return fail("alpha scales a weight beyond float range");
   Value bias;
   if (node.input_size() > 2 && !node.input(2).empty()) {
     SNNC_TRY(c, constant(node, 2));
@@ -313,8 +318,11 @@ Error GraphImporter::convertGemm(const onnx::NodeProto &node) {
           formatv("C must broadcast to [{0}] (one bias per output)", outputs));
     HostTensor biasTensor;
     biasTensor.dims = {outputs};
-    for (int64_t i = 0; i < outputs; ++i)
+    for (int64_t i = 0; i < outputs; ++i) {
       biasTensor.floats.push_back(beta * c->floats[perOutput ? i : 0]);
+      if (!std::isfinite(biasTensor.floats.back()))
+        return fail("beta scales a bias beyond float range");
+    }
     bias = materialize(biasTensor);
   }
   Value out = buildDense(builder, loc(node), x->value, materialize(weight),

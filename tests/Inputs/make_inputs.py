@@ -114,6 +114,18 @@ graph = helper.make_graph(
 onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
                                                   helper.make_opsetid("snn", 1)]),
           os.path.join(out, "hot-bias.onnx"))
+# Non-finite and impossible Gemm attributes (issue 13): they reached the
+# engines as NaN scores, or were accepted silently.
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.graph.node[0].attribute.append(helper.make_attribute("alpha", float("nan")))
+onnx.save(m, os.path.join(out, "nan-alpha.onnx"))
+tiny_model("huge-alpha.onnx", [10.0] * 12)
+m = onnx.load(os.path.join(out, "huge-alpha.onnx"))
+m.graph.node[0].attribute.append(helper.make_attribute("alpha", 3e38))
+onnx.save(m, os.path.join(out, "huge-alpha.onnx"))
+m = onnx.load(os.path.join(out, "good-named.onnx"))
+m.graph.node[0].attribute[0].i = 2  # transB
+onnx.save(m, os.path.join(out, "transb2.onnx"))
 # An event-frame dataset for the events test model: [T = 5, N = 6, 2, 6, 6].
 save("events.npy", (rng.random((5, 6, 2, 6, 6)) < 0.3).astype(np.float32))
 save("labels6.npy", np.array([0, 1, 2, 3, 0, 1], dtype=np.int64))
