@@ -1,5 +1,6 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 #include "snnc/Runtime/Npy.h"
+#include "snnc/Runtime/AtomicFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -199,26 +200,10 @@ Error snnc::writeNpy(StringRef path, const NDArray &array) {
   dict.append((64 - total % 64) % 64, ' ');
   dict += '\n';
 
-  std::string temp = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(temp, ec);
-    if (ec)
-      return npyError(path, "cannot write: " + ec.message());
+  return writeFileAtomically(path, [&](llvm::raw_ostream &out) {
     out << "\x93NUMPY" << char(1) << char(0);
     out << char(dict.size() & 0xff) << char(dict.size() >> 8) << dict;
     out.write(reinterpret_cast<const char *>(array.data.data()),
               array.data.size() * sizeof(float));
-    out.close();
-    if (out.has_error()) {
-      out.clear_error();
-      llvm::sys::fs::remove(temp);
-      return npyError(path, "write failed");
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::sys::fs::remove(temp);
-    return npyError(path, "cannot write: " + ec.message());
-  }
-  return Error::success();
+  });
 }

@@ -1,5 +1,6 @@
 //===- Package.cpp - the compiled package (.snnpkg) -----------------------===//
 #include "snnc/Runtime/Package.h"
+#include "snnc/Runtime/AtomicFile.h"
 
 #include "snnc_package.pb.h"
 
@@ -155,25 +156,8 @@ std::string snnc::encodePackage(const CoreNetwork &network) {
 
 Error snnc::writePackage(StringRef path, const CoreNetwork &network) {
   std::string bytes = encodePackage(network);
-  std::string temp = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(temp, ec);
-    if (ec)
-      return packageError(path + ": cannot write: " + ec.message());
-    out << bytes;
-    out.close();
-    if (out.has_error()) {
-      out.clear_error();
-      llvm::sys::fs::remove(temp);
-      return packageError(path + ": write failed");
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::sys::fs::remove(temp);
-    return packageError(path + ": cannot write: " + ec.message());
-  }
-  return Error::success();
+  return writeFileAtomically(path,
+                             [&](llvm::raw_ostream &out) { out << bytes; });
 }
 
 Expected<CoreNetwork> snnc::decodePackage(StringRef bytes) {

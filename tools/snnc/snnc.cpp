@@ -19,6 +19,7 @@
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Pipeline/Report.h"
+#include "snnc/Runtime/AtomicFile.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
@@ -297,15 +298,12 @@ LinkOptions linkOptions() {
   return options;
 }
 
-/// Writes `text` to `path` atomically (nothing half-written on failure).
+/// Writes `text` to `path` atomically: through a unique temporary file,
+/// renamed into place when whole (nothing half-written on failure).
 int writeText(llvm::StringRef path,
               llvm::function_ref<void(llvm::raw_ostream &)> fill) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return report(llvm::createStringError(ec, path + ": " + ec.message()));
-  fill(out.os());
-  out.keep();
+  if (llvm::Error err = writeFileAtomically(path, fill))
+    return report(std::move(err));
   return 0;
 }
 
