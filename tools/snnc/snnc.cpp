@@ -36,6 +36,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <cmath>
+#include <csignal>
 #include <unistd.h>
 
 using namespace snnc;
@@ -726,6 +727,9 @@ int runCompile(mlir::MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // Past a file-size limit, a write fails with EFBIG and is reported as
+  // one line; the default SIGXFSZ would kill snnc with LLVM's crash dump.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::string parseErrors;
   llvm::raw_string_ostream errs(parseErrors);
   if (!cl::ParseCommandLineOptions(
