@@ -1,34 +1,51 @@
 //===- AtomicFile.cpp - outputs that appear whole or not at all -----------===//
 #include "snnc/Runtime/AtomicFile.h"
 
-#include "llvm/Support/FileSystem.h"
-
 using namespace snnc;
 
+static llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &why) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 path + ": cannot write: " + why);
+}
+
+OutputTransaction::~OutputTransaction() {
+  for (auto &[path, temp] : files)
+    llvm::consumeError(temp.discard());
+}
+
 llvm::Error
-snnc::writeFileAtomically(llvm::StringRef path,
-                          llvm::function_ref<void(llvm::raw_ostream &)> fill) {
-  auto fail = [&](const llvm::Twine &why) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": cannot write: " + why);
-  };
+OutputTransaction::add(llvm::StringRef path,
+                       llvm::function_ref<void(llvm::raw_ostream &)> fill) {
   auto temp = llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%%%",
                                               llvm::sys::fs::all_read |
                                                   llvm::sys::fs::all_write);
   if (!temp)
-    return fail(llvm::toString(temp.takeError()));
-  {
-    llvm::raw_fd_ostream out(temp->FD, /*shouldClose=*/false);
-    fill(out);
-    out.flush();
-    if (out.has_error()) {
-      std::string why = out.error().message();
-      out.clear_error();
-      llvm::consumeError(temp->discard());
-      return fail(why);
-    }
+    return cannotWrite(path, llvm::toString(temp.takeError()));
+  files.emplace_back(path.str(), std::move(*temp));
+  llvm::raw_fd_ostream out(files.back().second.FD, /*shouldClose=*/false);
+  fill(out);
+  out.flush();
+  if (out.has_error()) {
+    std::string why = out.error().message();
+    out.clear_error();
+    return cannotWrite(path, why);
   }
-  if (llvm::Error err = temp->keep(path))
-    return fail(llvm::toString(std::move(err)));
   return llvm::Error::success();
+}
+
+llvm::Error OutputTransaction::commit() {
+  for (auto &[path, temp] : files)
+    if (llvm::Error err = temp.keep(path))
+      return cannotWrite(path, llvm::toString(std::move(err)));
+  files.clear();
+  return llvm::Error::success();
+}
+
+llvm::Error
+snnc::writeFileAtomically(llvm::StringRef path,
+                          llvm::function_ref<void(llvm::raw_ostream &)> fill) {
+  OutputTransaction outputs;
+  if (llvm::Error err = outputs.add(path, fill))
+    return err;
+  return outputs.commit();
 }

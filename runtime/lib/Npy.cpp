@@ -188,7 +188,7 @@ Expected<std::vector<int64_t>> snnc::readNpyIntegers(StringRef path) {
   return values;
 }
 
-Error snnc::writeNpy(StringRef path, const NDArray &array) {
+void snnc::encodeNpy(const NDArray &array, llvm::raw_ostream &out) {
   std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
   for (int64_t dim : array.shape)
     dict += std::to_string(dim) + (array.shape.size() == 1 ? "," : ", ");
@@ -200,10 +200,13 @@ Error snnc::writeNpy(StringRef path, const NDArray &array) {
   dict.append((64 - total % 64) % 64, ' ');
   dict += '\n';
 
-  return writeFileAtomically(path, [&](llvm::raw_ostream &out) {
-    out << "\x93NUMPY" << char(1) << char(0);
-    out << char(dict.size() & 0xff) << char(dict.size() >> 8) << dict;
-    out.write(reinterpret_cast<const char *>(array.data.data()),
-              array.data.size() * sizeof(float));
-  });
+  out << "\x93NUMPY" << char(1) << char(0);
+  out << char(dict.size() & 0xff) << char(dict.size() >> 8) << dict;
+  out.write(reinterpret_cast<const char *>(array.data.data()),
+            array.data.size() * sizeof(float));
+}
+
+Error snnc::writeNpy(StringRef path, const NDArray &array) {
+  return writeFileAtomically(
+      path, [&](llvm::raw_ostream &out) { encodeNpy(array, out); });
 }

@@ -299,21 +299,14 @@ LinkOptions linkOptions() {
   return options;
 }
 
-/// Writes `text` to `path` atomically: through a unique temporary file,
-/// renamed into place when whole (nothing half-written on failure).
-int writeText(llvm::StringRef path,
-              llvm::function_ref<void(llvm::raw_ostream &)> fill) {
-  if (llvm::Error err = writeFileAtomically(path, fill))
-    return report(std::move(err));
-  return 0;
-}
-
-/// Writes the engine's stats, if asked for and available.
-int writeStats(const pipeline::PreparedModel &model) {
+/// Adds the engine's stats to a command's outputs, if asked for and
+/// available.
+llvm::Error addStats(OutputTransaction &outputs,
+                     const pipeline::PreparedModel &model) {
   if (statsPath.empty() || (!model.golden && !model.core))
-    return 0;
+    return llvm::Error::success();
   llvm::json::Value stats = model.engine->statsJson();
-  return writeText(statsPath, [&](llvm::raw_ostream &os) {
+  return outputs.add(statsPath, [&](llvm::raw_ostream &os) {
     os << llvm::formatv("{0:2}", stats) << "\n";
   });
 }
@@ -474,10 +467,17 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
                                *output, model->core->spikes(), boardSpikes))
       return report(std::move(err));
   }
+  // The output and the stats appear together or not at all.
+  OutputTransaction outputs;
   if (outputPath != "-")
-    if (llvm::Error err = writeNpy(outputPath, *output))
+    if (llvm::Error err = outputs.add(
+            outputPath, [&](llvm::raw_ostream &os) { encodeNpy(*output, os); }))
       return report(std::move(err));
-  return writeStats(*model);
+  if (llvm::Error err = addStats(outputs, *model))
+    return report(std::move(err));
+  if (llvm::Error err = outputs.commit())
+    return report(std::move(err));
+  return 0;
 }
 
 int runSim(mlir::MLIRContext &context) {
@@ -642,6 +642,7 @@ int runEval(mlir::MLIRContext &context) {
     labels->resize(limit);
   }
   std::vector<double> percents;
+  OutputTransaction outputs;
   for (size_t i = 0; i < models.size(); ++i) {
     pipeline::PreparedModel &model = models[i];
     auto scores = pipeline::runEngine(*model.engine, model.graph, *images,
@@ -658,9 +659,11 @@ int runEval(mlir::MLIRContext &context) {
     percents.push_back(accuracy->percent());
     if (model.core)
       printCycles(model, llvm::outs());
-    if (int rc = writeStats(model))
-      return rc;
+    if (llvm::Error err = addStats(outputs, model))
+      return report(std::move(err));
   }
+  if (llvm::Error err = outputs.commit())
+    return report(std::move(err));
   if (percents.size() == 2)
     llvm::outs() << llvm::formatv("difference ({0} - float): {1:F2} points\n",
                                   pipeline::engineName(engines[1]),
@@ -711,13 +714,18 @@ int runCompile(mlir::MLIRContext &context) {
   pipeline::CompileReport table =
       pipeline::buildReport(*core, core->timesteps.value_or(1),
                             calibration ? calibration->goldenStats() : nullptr);
-  // The report comes first: a failure there leaves no package behind.
+  // The package and the report appear together or not at all.
+  OutputTransaction outputs;
   if (!reportPath.empty())
-    if (int rc = writeText(reportPath, [&](llvm::raw_ostream &os) {
+    if (llvm::Error err = outputs.add(reportPath, [&](llvm::raw_ostream &os) {
           os << llvm::formatv("{0:2}", pipeline::reportToJson(table)) << "\n";
         }))
-      return rc;
-  if (llvm::Error err = writePackage(outputPath, *core))
+      return report(std::move(err));
+  if (llvm::Error err = outputs.add(outputPath, [&](llvm::raw_ostream &os) {
+        os << encodePackage(*core);
+      }))
+    return report(std::move(err));
+  if (llvm::Error err = outputs.commit())
     return report(std::move(err));
   pipeline::printReport(table, llvm::outs());
   llvm::outs() << fit;

@@ -4,14 +4,40 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace snnc {
 
-/// Writes what `fill` streams to `path` through a unique temporary file
-/// beside it (created exclusively, so nothing planted there redirects the
-/// write; mode 0666 before the umask), renamed into place only when whole:
-/// a failure leaves `path` as it was.  Errors read "PATH: cannot write: ...".
+/// The outputs of one command, written together: each through a unique
+/// temporary file beside it (created exclusively, so nothing planted there
+/// redirects the write; mode 0666 before the umask), and renamed into place
+/// only by commit(), after every one was written whole.  Outputs not
+/// committed are removed when the transaction ends, so a failed command
+/// leaves every older output as it was.  Errors read "PATH: cannot write:
+/// ...".
+class OutputTransaction {
+public:
+  OutputTransaction() = default;
+  OutputTransaction(const OutputTransaction &) = delete;
+  OutputTransaction &operator=(const OutputTransaction &) = delete;
+  ~OutputTransaction();
+
+  /// Writes what `fill` streams into the temporary file of `path`.
+  llvm::Error add(llvm::StringRef path,
+                  llvm::function_ref<void(llvm::raw_ostream &)> fill);
+  /// Renames every output into place.
+  llvm::Error commit();
+
+private:
+  std::vector<std::pair<std::string, llvm::sys::fs::TempFile>> files;
+};
+
+/// One output on its own (an OutputTransaction of one file).
 llvm::Error
 writeFileAtomically(llvm::StringRef path,
                     llvm::function_ref<void(llvm::raw_ostream &)> fill);
