@@ -1,9 +1,9 @@
 //===- Dataset.cpp - image and label files --------------------------------===//
 #include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/Files.h"
 #include "snnc/Runtime/Npy.h"
 
 #include "llvm/Support/Endian.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <zlib.h>
@@ -21,12 +21,8 @@ static Error dataError(StringRef path, const llvm::Twine &what) {
 
 /// Reads a whole file through zlib, which passes uncompressed files through.
 static Expected<std::string> readMaybeGzip(StringRef path) {
-  // Regular files only: a directory or a FIFO would fail late or block.
-  llvm::sys::fs::file_status status;
-  if (std::error_code ec = llvm::sys::fs::status(path, status))
-    return dataError(path, "cannot read: " + ec.message());
-  if (status.type() != llvm::sys::fs::file_type::regular_file)
-    return dataError(path, "not a regular file");
+  if (Error err = requireRegularFile(path))
+    return std::move(err);
   gzFile file = gzopen(path.str().c_str(), "rb");
   if (!file)
     return dataError(path, "cannot read");

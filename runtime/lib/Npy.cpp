@@ -1,6 +1,6 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 #include "snnc/Runtime/Npy.h"
-#include "snnc/Runtime/AtomicFile.h"
+#include "snnc/Runtime/Files.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -96,12 +96,8 @@ struct NpyFile {
 };
 
 Expected<NpyFile> openNpy(StringRef path) {
-  // Regular files only: /dev/zero would be read until memory runs out and
-  // a FIFO would block.
-  llvm::sys::fs::file_status status;
-  if (!llvm::sys::fs::status(path, status) &&
-      status.type() != llvm::sys::fs::file_type::regular_file)
-    return npyError(path, "not a regular file");
+  if (Error err = requireRegularFile(path))
+    return std::move(err);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)

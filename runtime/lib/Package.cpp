@@ -1,6 +1,6 @@
 //===- Package.cpp - the compiled package (.snnpkg) -----------------------===//
 #include "snnc/Runtime/Package.h"
-#include "snnc/Runtime/AtomicFile.h"
+#include "snnc/Runtime/Files.h"
 
 #include "snnc_package.pb.h"
 

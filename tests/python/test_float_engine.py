@@ -44,27 +44,38 @@ class SmallModels(unittest.TestCase):
         self.assertLess(np.abs(got - expected).max(), TOLERANCE)
 
 
+def check_example_matches_pytorch(test, folder, model, timesteps, onnx_name):
+    """snnc's float engine against PyTorch on 200 test images."""
+    from data import load
+
+    here = os.path.join(ROOT, "examples", folder)
+    model.load_state_dict(torch.load(os.path.join(here, "model.pt")))
+    model.eval()
+    images, _ = load("test")
+    x = torch.from_numpy(images[:200])
+    with torch.no_grad():
+        expected = snnc_torch.run(model, x, timesteps).numpy()
+    got = snnc_run(os.path.join(here, onnx_name), x.numpy())
+    test.assertLess(np.abs(got - expected).max(), TOLERANCE)
+
+
+def committed_accuracy(test, folder):
+    """The float test accuracy an example's accuracy.json records."""
+    with open(os.path.join(ROOT, "examples", folder, "accuracy.json")) as f:
+        record = json.load(f)
+    test.assertEqual(record["test_images"], 10000)
+    return record["float_test_accuracy"]
+
+
 class FashionExample(unittest.TestCase):
     def test_example_matches_pytorch(self):
-        from data import load
         from model import TIMESTEPS, FashionNet
 
-        here = os.path.join(ROOT, "examples", "fashion_mnist")
-        model = FashionNet()
-        model.load_state_dict(torch.load(os.path.join(here, "model.pt")))
-        model.eval()
-        images, _ = load("test")
-        x = torch.from_numpy(images[:200])
-        with torch.no_grad():
-            expected = snnc_torch.run(model, x, TIMESTEPS).numpy()
-        got = snnc_run(os.path.join(here, "fashion_mnist.onnx"), x.numpy())
-        self.assertLess(np.abs(got - expected).max(), TOLERANCE)
+        check_example_matches_pytorch(self, "fashion_mnist", FashionNet(), TIMESTEPS,
+                                      "fashion_mnist.onnx")
 
     def test_committed_accuracy_reaches_90_percent(self):
-        with open(os.path.join(ROOT, "examples", "fashion_mnist", "accuracy.json")) as f:
-            record = json.load(f)
-        self.assertEqual(record["test_images"], 10000)
-        self.assertGreaterEqual(record["float_test_accuracy"], 0.90)
+        self.assertGreaterEqual(committed_accuracy(self, "fashion_mnist"), 0.90)
 
 
 class BoardExample(unittest.TestCase):
@@ -72,28 +83,16 @@ class BoardExample(unittest.TestCase):
 
     def test_example_matches_pytorch(self):
         import importlib.util
-        from data import load
 
-        here = os.path.join(ROOT, "examples", "fashion_mnist_board")
         spec = importlib.util.spec_from_file_location(
-            "board_model", os.path.join(here, "board_model.py"))
+            "board_model", os.path.join(ROOT, "examples", "fashion_mnist_board", "board_model.py"))
         board = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(board)
-        model = board.BoardNet()
-        model.load_state_dict(torch.load(os.path.join(here, "model.pt")))
-        model.eval()
-        images, _ = load("test")
-        x = torch.from_numpy(images[:200])
-        with torch.no_grad():
-            expected = snnc_torch.run(model, x, board.TIMESTEPS).numpy()
-        got = snnc_run(os.path.join(here, "fashion_mnist_board.onnx"), x.numpy())
-        self.assertLess(np.abs(got - expected).max(), TOLERANCE)
+        check_example_matches_pytorch(self, "fashion_mnist_board", board.BoardNet(),
+                                      board.TIMESTEPS, "fashion_mnist_board.onnx")
 
     def test_committed_accuracy_reaches_88_5_percent(self):
-        with open(os.path.join(ROOT, "examples", "fashion_mnist_board", "accuracy.json")) as f:
-            record = json.load(f)
-        self.assertEqual(record["test_images"], 10000)
-        self.assertGreaterEqual(record["float_test_accuracy"], 0.885)
+        self.assertGreaterEqual(committed_accuracy(self, "fashion_mnist_board"), 0.885)
 
 
 if __name__ == "__main__":

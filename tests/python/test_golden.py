@@ -59,16 +59,27 @@ class GoldenTracksFloat(unittest.TestCase):
             self.assertLessEqual(pop["firing_rate"], 1.0)
 
 
+def eval_example(folder, onnx_name, *options):
+    """`snnc eval --engine golden` of an example on the Fashion-MNIST test
+    set: (float %, golden %, golden - float points)."""
+    out = subprocess.run(
+        [SNNC, "eval", os.path.join(ROOT, "examples", folder, onnx_name),
+         "--engine", "golden", *options,
+         "--images", os.path.join(DATA, "t10k-images-idx3-ubyte.gz"),
+         "--labels", os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")],
+        check=True, capture_output=True, text=True).stdout
+
+    def number(pattern):
+        return float(re.search(pattern, out).group(1))
+
+    return (number(r"accuracy \(float\): ([0-9.]+)%"),
+            number(r"accuracy \(golden\): ([0-9.]+)%"),
+            number(r"difference \(golden - float\): (-?[0-9.]+) points"))
+
+
 class FashionAccuracy(unittest.TestCase):
     def test_golden_within_one_point_on_2000_images(self):
-        out = subprocess.run(
-            [SNNC, "eval", os.path.join(ROOT, "examples", "fashion_mnist", "fashion_mnist.onnx"),
-             "--engine", "golden", "--limit", "2000",
-             "--images", os.path.join(DATA, "t10k-images-idx3-ubyte.gz"),
-             "--labels", os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")],
-            check=True, capture_output=True, text=True).stdout
-        diff = float(re.search(r"difference \(golden - float\): (-?[0-9.]+) points", out).group(1))
-        golden = float(re.search(r"accuracy \(golden\): ([0-9.]+)%", out).group(1))
+        _, golden, diff = eval_example("fashion_mnist", "fashion_mnist.onnx", "--limit", "2000")
         # Measured on all 10,000 images: -0.28 points (docs/benchmarks.md).
         self.assertLessEqual(abs(diff), 1.0)
         self.assertGreater(golden, 89.0)
@@ -78,15 +89,8 @@ class BoardAccuracy(unittest.TestCase):
     def test_golden_within_half_a_point_on_all_test_images(self):
         # The board example with the iCEBreaker's default options (15-bit
         # state), on all 10,000 test images.
-        out = subprocess.run(
-            [SNNC, "eval",
-             os.path.join(ROOT, "examples", "fashion_mnist_board", "fashion_mnist_board.onnx"),
-             "--engine", "golden", "--target", "ice40-up5k",
-             "--images", os.path.join(DATA, "t10k-images-idx3-ubyte.gz"),
-             "--labels", os.path.join(DATA, "t10k-labels-idx1-ubyte.gz")],
-            check=True, capture_output=True, text=True).stdout
-        diff = float(re.search(r"difference \(golden - float\): (-?[0-9.]+) points", out).group(1))
-        float_acc = float(re.search(r"accuracy \(float\): ([0-9.]+)%", out).group(1))
+        float_acc, _, diff = eval_example("fashion_mnist_board", "fashion_mnist_board.onnx",
+                                          "--target", "ice40-up5k")
         self.assertGreaterEqual(float_acc, 88.5)
         self.assertLessEqual(abs(diff), 0.5)
 

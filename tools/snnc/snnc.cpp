@@ -19,9 +19,9 @@
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Pipeline/Report.h"
-#include "snnc/Runtime/AtomicFile.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/Files.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Package.h"
 #include "snnc/Runtime/Session.h"
@@ -231,19 +231,25 @@ bool parseInputRange(double &lo, double &hi) {
          std::isfinite(lo) && std::isfinite(hi);
 }
 
+/// The board `named` gives, or nothing: an unknown board or target is
+/// reported where it is used, with the names snnc knows.
+std::optional<BoardDescription>
+boardOrNothing(llvm::Expected<BoardDescription> named) {
+  if (!named) {
+    llvm::consumeError(named.takeError());
+    return std::nullopt;
+  }
+  return std::move(*named);
+}
+
 /// --state-bits, else the width the board's memories make natural (the
 /// compile target's, or bitstream's --board), else 24.
 int64_t chosenStateBits() {
   if (stateBits.getNumOccurrences() || (!bitstreamCmd && targetName == "sim"))
     return stateBits;
-  auto board =
-      bitstreamCmd ? findBoard(boardName) : findTargetBoard(targetName);
-  if (!board) {
-    // An unknown board or target is reported where it is used.
-    llvm::consumeError(board.takeError());
-    return stateBits;
-  }
-  return board->stateBits;
+  auto board = boardOrNothing(bitstreamCmd ? findBoard(boardName)
+                                           : findTargetBoard(targetName));
+  return board ? board->stateBits : stateBits;
 }
 
 /// --target as the compiler knows it: a board's name becomes its FPGA's
@@ -251,13 +257,8 @@ int64_t chosenStateBits() {
 std::string canonicalTarget() {
   if (targetName == "sim")
     return targetName;
-  auto board = findTargetBoard(targetName);
-  if (!board) {
-    // Reported by the compiler with the targets it knows.
-    llvm::consumeError(board.takeError());
-    return targetName;
-  }
-  return board->family + "-" + board->device;
+  auto board = boardOrNothing(findTargetBoard(targetName));
+  return board ? board->family + "-" + board->device : targetName;
 }
 
 pipeline::CompileOptions compileOptions() {

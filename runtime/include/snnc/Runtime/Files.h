@@ -1,6 +1,6 @@
-//===- AtomicFile.h - outputs that appear whole or not at all ---*- C++ -*-===//
-#ifndef SNNC_RUNTIME_ATOMICFILE_H
-#define SNNC_RUNTIME_ATOMICFILE_H
+//===- Files.h - regular inputs, outputs whole or not at all ----*- C++ -*-===//
+#ifndef SNNC_RUNTIME_FILES_H
+#define SNNC_RUNTIME_FILES_H
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
@@ -12,6 +12,11 @@
 #include <vector>
 
 namespace snnc {
+
+/// Succeeds if `path` is a regular file; otherwise "PATH: cannot read: ..."
+/// or "PATH: not a regular file".  Inputs are checked before they are
+/// opened: /dev/zero would be read until memory runs out, a FIFO blocks.
+llvm::Error requireRegularFile(llvm::StringRef path);
 
 /// The outputs of one command, written together: each through a unique
 /// temporary file beside it (created exclusively, so nothing planted there
@@ -44,4 +49,4 @@ writeFileAtomically(llvm::StringRef path,
 
 } // namespace snnc
 
-#endif // SNNC_RUNTIME_ATOMICFILE_H
+#endif // SNNC_RUNTIME_FILES_H

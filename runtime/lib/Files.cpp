@@ -1,7 +1,17 @@
-//===- AtomicFile.cpp - outputs that appear whole or not at all -----------===//
-#include "snnc/Runtime/AtomicFile.h"
+//===- Files.cpp - regular inputs, outputs whole or not at all ------------===//
+#include "snnc/Runtime/Files.h"
 
 using namespace snnc;
+
+llvm::Error snnc::requireRegularFile(llvm::StringRef path) {
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status))
+    return llvm::createStringError(ec, path + ": cannot read: " + ec.message());
+  if (status.type() != llvm::sys::fs::file_type::regular_file)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path + ": not a regular file");
+  return llvm::Error::success();
+}
 
 static llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &why) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
