@@ -46,6 +46,12 @@ FloatOp &Lowering::addOp(Operation *op, FloatOpKind kind) {
   for (Value operand : op->getOperands())
     lowered.operands.push_back(idOf(operand));
   lowered.result = idOf(op->getResult(0));
+  // [N, ...]: the elements after the batch dim (for memory estimates).
+  if (auto type = op->getResult(0).getType().dyn_cast<RankedTensorType>()) {
+    lowered.resultElements = 1;
+    for (int64_t dim : type.getShape().drop_front())
+      lowered.resultElements *= dim;
+  }
   graph.ops.push_back(std::move(lowered));
   return graph.ops.back();
 }

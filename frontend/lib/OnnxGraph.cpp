@@ -200,8 +200,15 @@ Expected<HostTensor> NodeAttrs::getTensor(StringRef name) const {
 }
 
 Error NodeAttrs::checkKnown(llvm::ArrayRef<StringRef> known) const {
-  for (const onnx::AttributeProto &attr : node.attribute())
-    if (!llvm::is_contained(known, StringRef(attr.name())))
-      return fail(llvm::formatv("unknown attribute '{0}'", attr.name()));
+  for (int i = 0; i < node.attribute_size(); ++i) {
+    StringRef name = node.attribute(i).name();
+    if (!llvm::is_contained(known, name))
+      return fail(llvm::formatv("unknown attribute '{0}'", name));
+    // find() takes the first of a repeated name; the ONNX checker refuses
+    // repeats, and so does snnc rather than guess which one was meant.
+    for (int j = 0; j < i; ++j)
+      if (node.attribute(j).name() == name)
+        return fail(llvm::formatv("attribute '{0}' appears twice", name));
+  }
   return Error::success();
 }

@@ -8,6 +8,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <onnx/defs/parser.h>
 
 using namespace mlir;
@@ -210,11 +211,44 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
 }
 } // namespace
 
+namespace {
+/// Collects what protobuf logs while it parses, instead of letting it print
+/// multi-line "[libprotobuf ERROR ...]" text to stderr: a complaint (say,
+/// invalid UTF-8 in a string field) becomes the import's one-line error.
+class ProtobufLogCapture {
+public:
+  ProtobufLogCapture() : previous(google::protobuf::SetLogHandler(&capture)) {
+    messages().clear();
+  }
+  ~ProtobufLogCapture() { google::protobuf::SetLogHandler(previous); }
+  /// The first error protobuf logged, on one line; empty if none.
+  static std::string firstError() {
+    return messages().empty() ? std::string() : messages().front();
+  }
+
+private:
+  static std::vector<std::string> &messages() {
+    static thread_local std::vector<std::string> logged;
+    return logged;
+  }
+  static void capture(google::protobuf::LogLevel level, const char *, int,
+                      const std::string &message) {
+    if (level >= google::protobuf::LOGLEVEL_ERROR)
+      messages().push_back(StringRef(message)
+                               .trim()
+                               .take_until([](char c) { return c == '\n'; })
+                               .str());
+  }
+  google::protobuf::LogHandler *previous;
+};
+} // namespace
+
 Expected<OwningOpRef<ModuleOp>> snnc::importOnnxBuffer(StringRef bytes,
                                                        bool textual,
                                                        StringRef sourceName,
                                                        MLIRContext &context) {
   onnx::ModelProto model;
+  ProtobufLogCapture protobufLog;
   if (textual) {
     std::string text = bytes.str();
     onnx::Common::Status status;
@@ -236,6 +270,8 @@ Expected<OwningOpRef<ModuleOp>> snnc::importOnnxBuffer(StringRef bytes,
     return fail(sourceName +
                 ": not a valid ONNX protobuf (truncated or corrupt)");
   }
+  if (std::string logged = ProtobufLogCapture::firstError(); !logged.empty())
+    return fail(sourceName + ": not a valid ONNX protobuf: " + logged);
   auto module = importModel(model, context);
   if (!module)
     return fail(sourceName + ": " + llvm::toString(module.takeError()));

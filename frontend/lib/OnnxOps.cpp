@@ -153,6 +153,14 @@ static Expected<Window> readWindow(const NodeAttrs &attrs,
       window.kernel.size() != 2)
     return fail(
         "only 2-D windows are supported (2 strides, 2 dilations, 4 pads)");
+  // Bounded before any arithmetic (SAME padding below multiplies them).
+  for (const std::vector<int64_t> *terms :
+       {&window.kernel, &strides, &pads, &dilations})
+    for (int64_t term : *terms)
+      if (term > snn::kMaxWindowParam || term < -snn::kMaxWindowParam)
+        return fail(formatv("window parameter {0} is out of range (kernel, "
+                            "strides, pads and dilations are at most {1})",
+                            term, snn::kMaxWindowParam));
   if (autoPad == "VALID") {
     pads.assign(4, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
@@ -539,6 +547,11 @@ Error GraphImporter::convertPool(const onnx::NodeProto &node, bool global) {
     SNNC_TRY(kernelShape, attrs.getInts("kernel_shape", {}));
     SNNC_TRY(ceilMode, attrs.getInt("ceil_mode", 0));
     SNNC_TRY(includePad, attrs.getInt("count_include_pad", 0));
+    if (ceilMode != 0 && ceilMode != 1)
+      return fail(formatv("ceil_mode must be 0 or 1, got {0}", ceilMode));
+    if (includePad != 0 && includePad != 1)
+      return fail(
+          formatv("count_include_pad must be 0 or 1, got {0}", includePad));
     if (ceilMode != 0)
       return fail("ceil_mode = 1 is not supported");
     if (attrs.has("dilations"))
@@ -624,17 +637,28 @@ Error GraphImporter::convertPad(const onnx::NodeProto &node) {
   if (Error err = attrs.checkKnown({"mode"}))
     return err;
   SNNC_TRY(mode, attrs.getString("mode", "constant"));
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return fail(formatv("mode '{0}' is not a Pad mode (constant, reflect or "
+                        "edge)",
+                        mode));
   SNNC_TRY(pads, constant(node, 1));
+  if (!pads->isInt || pads->dims.size() != 1)
+    return fail("the pads input must be a 1-D int64 constant");
   for (int64_t pad : pads->ints)
     if (pad != 0)
       return fail("non-zero Pad is not supported; use the pads of Conv or "
                   "AveragePool");
-  (void)mode;
+  // With every pad zero, each mode is the identity.
   return alias(node);
 }
 
 Error GraphImporter::convertConstant(const onnx::NodeProto &node) {
   NodeAttrs attrs(node);
+  if (Error err = attrs.checkKnown({"value", "value_float", "value_ints"}))
+    return err;
+  if (node.attribute_size() > 1)
+    return fail("a Constant takes one of 'value', 'value_float' and "
+                "'value_ints'");
   GraphValue value;
   if (attrs.has("value")) {
     SNNC_TRY(tensor, attrs.getTensor("value"));

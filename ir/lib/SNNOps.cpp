@@ -25,6 +25,13 @@ std::optional<int64_t> snnc::snn::windowOutputSize(const WindowAxis &axis,
     why = "pads must be >= 0";
     return std::nullopt;
   }
+  for (int64_t term : {axis.input, axis.kernel, axis.stride, axis.padBefore,
+                       axis.padAfter, axis.dilation})
+    if (term > kMaxWindowParam) {
+      why = "kernel, stride, dilation, pads and input must be at most " +
+            std::to_string(kMaxWindowParam) + ", got " + std::to_string(term);
+      return std::nullopt;
+    }
   int64_t span = axis.dilation * (axis.kernel - 1) + 1;
   int64_t padded = axis.input + axis.padBefore + axis.padAfter;
   if (span > padded) {

@@ -1,6 +1,7 @@
 //===- Engine.cpp - what every engine shares ------------------------------===//
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/Limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -16,12 +17,29 @@ Engine::~Engine() = default;
 
 llvm::json::Value Engine::statsJson() const { return nullptr; }
 
+uint64_t Engine::memoryEstimate(const NDArray &input, int64_t) const {
+  return mulBytes(input.numElements(), sizeof(float));
+}
+
+int64_t snnc::sampleCount(const NDArray &input, InputEncoding encoding) {
+  size_t axis = encoding == InputEncoding::Events ? 1 : 0;
+  return input.shape.size() > axis ? input.shape[axis] : 0;
+}
+
+llvm::Error snnc::checkRunMemory(const Engine &engine, const NDArray &input,
+                                 int64_t timesteps, llvm::StringRef inputName) {
+  return checkMemory(
+      engine.memoryEstimate(input, timesteps),
+      formatv("{0}: running it for {1} steps", inputName, timesteps));
+}
+
 Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
                                          const NDArray &input,
-                                         std::optional<int64_t> requested) {
+                                         std::optional<int64_t> requested,
+                                         llvm::StringRef inputName) {
   auto inputError = [&](const llvm::Twine &what) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "input: " + what);
+                                   inputName + ": " + what);
   };
   bool events = graph.encoding == InputEncoding::Events;
   size_t lead = events ? 2 : 1;
@@ -45,8 +63,10 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
       return inputError(formatv("element {0} is {1}", i,
                                 std::isnan(input.data[i]) ? "NaN" : "Inf"));
   if (requested && (*requested < 1 || *requested > kMaxTimesteps))
-    return inputError(formatv("timesteps must be in [1, {0}], got {1}",
-                              kMaxTimesteps, *requested));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        formatv("--timesteps must be in [1, {0}], got {1}", kMaxTimesteps,
+                *requested));
   if (events) {
     if (requested && *requested != input.shape[0])
       return inputError(formatv("--timesteps {0} differs from the {1} event "

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/Limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -102,6 +103,8 @@ public:
   }
 
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
+  uint64_t memoryEstimate(const NDArray &input,
+                          int64_t timesteps) const override;
 
 private:
   torch::Tensor runChunk(const torch::Tensor &merged, int64_t steps);
@@ -161,6 +164,34 @@ torch::Tensor FloatEngine::apply(const FloatOp &op,
   return {};
 }
 
+// Samples run together, step-major; bounded so that memory stays flat for
+// whole test sets.
+constexpr int64_t kChunk = 1000;
+
+uint64_t FloatEngine::memoryEstimate(const NDArray &input,
+                                     int64_t timesteps) const {
+  uint64_t samples = uint64_t(sampleCount(input, graph.encoding));
+  uint64_t rows =
+      mulBytes(std::min<uint64_t>(samples, kChunk), uint64_t(timesteps));
+  // Every value of a chunk lives until the chunk ends; a LIF also keeps its
+  // per-step outputs before stacking them.
+  uint64_t inputElements = 1;
+  for (int64_t dim : graph.inputShape)
+    inputElements = mulBytes(inputElements, uint64_t(dim));
+  uint64_t perRow = inputElements;
+  for (const FloatOp &op : graph.ops)
+    perRow = addBytes(perRow, mulBytes(uint64_t(op.resultElements),
+                                       op.kind == FloatOpKind::LIF ? 2 : 1));
+  uint64_t chunk = mulBytes(mulBytes(rows, perRow), sizeof(float));
+  // The input converted to a tensor, and the gathered outputs.
+  uint64_t whole = mulBytes(
+      addBytes(
+          uint64_t(input.numElements()),
+          mulBytes(samples, uint64_t(std::max<int64_t>(graph.numOutputs, 0)))),
+      sizeof(float));
+  return addBytes(chunk, whole);
+}
+
 torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged,
                                     int64_t steps) {
   std::vector<torch::Tensor> values(graph.numValues);
@@ -180,8 +211,6 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
     bool events = graph.encoding == InputEncoding::Events;
     torch::Tensor x = toTorch(input);
     int64_t samples = events ? x.size(1) : x.size(0);
-    // Bounded chunks keep memory flat for whole test sets.
-    constexpr int64_t kChunk = 1000;
     std::vector<torch::Tensor> outputs;
     for (int64_t start = 0; start < samples; start += kChunk) {
       int64_t len = std::min(kChunk, samples - start);

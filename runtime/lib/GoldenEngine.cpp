@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Numerics.h"
 
 #include "Addressing.h"
@@ -289,6 +290,28 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       out[c * plane + pos] = float(
           double(readout.unit[c]) *
           double(membrane[net.readout][pos * channels + c]) / double(steps));
+}
+
+uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
+                                      int64_t timesteps) const {
+  // One sample's state at a time: membrane (8 bytes), spike flag (1), two
+  // currents (4 + 4) and, at worst, an event (16) per neuron.
+  uint64_t neurons = 0;
+  for (const CorePopulation &p : net.populations)
+    neurons = addBytes(neurons, uint64_t(p.size()));
+  uint64_t state = mulBytes(neurons, 8 + 1 + 4 + 4 + sizeof(Event));
+  bool events = net.encoding == InputEncoding::Events;
+  uint64_t samples = uint64_t(sampleCount(input, net.encoding));
+  uint64_t frames = mulBytes(mulBytes(uint64_t(net.populations[0].size()),
+                                      events ? uint64_t(timesteps) : 1),
+                             sizeof(float));
+  uint64_t outputs =
+      mulBytes(mulBytes(samples, uint64_t(net.populations[net.readout].size())),
+               sizeof(float));
+  uint64_t perStepStats =
+      mulBytes(mulBytes(uint64_t(net.populations.size()), uint64_t(timesteps)),
+               sizeof(int64_t));
+  return addBytes(addBytes(state, frames), addBytes(outputs, perStepStats));
 }
 
 llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,

@@ -1,6 +1,7 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Files.h"
+#include "snnc/Runtime/Limits.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -59,7 +60,10 @@ Expected<NpyHeader> parseHeader(StringRef bytes, StringRef path) {
   }
   if (bytes.size() < start + headerLen)
     return npyError(path, "truncated .npy header");
-  StringRef dict = bytes.substr(start, headerLen);
+  StringRef dict = bytes.substr(start, headerLen).rtrim();
+  // A header is one Python dict literal: "{...}" padded with spaces.
+  if (!dict.startswith("{") || !dict.endswith("}"))
+    return npyError(path, "malformed .npy header (not a dict)");
   NpyHeader header;
   header.dataOffset = start + headerLen;
   auto descr = dictValue(dict, "descr");
@@ -71,7 +75,9 @@ Expected<NpyHeader> parseHeader(StringRef bytes, StringRef path) {
       descr->drop_front().take_until([](char c) { return c == '\''; }).str();
   if (order->startswith("True"))
     return npyError(path, "Fortran-order arrays are not supported");
-  if (!shape->consume_front("("))
+  if (!order->startswith("False"))
+    return npyError(path, "malformed fortran_order in .npy header");
+  if (!shape->consume_front("(") || !shape->contains(')'))
     return npyError(path, "malformed shape in .npy header");
   StringRef dims = shape->take_until([](char c) { return c == ')'; });
   llvm::SmallVector<StringRef, 4> parts;
@@ -118,6 +124,10 @@ Error checkSize(const NpyHeader &header, size_t fileSize, size_t elemSize,
     return npyError(
         path, formatv("shape {0} is too large", shapeString(header.shape)));
   size_t need = size_t(*count) * elemSize;
+  // Read as float32 or int64: at most 8 bytes an element in memory.
+  if (Error err = checkMemory(mulBytes(uint64_t(*count), 8),
+                              path + ": shape " + shapeString(header.shape)))
+    return err;
   if (have < need)
     return npyError(path, formatv("truncated: shape {0} needs {1} bytes of "
                                   "data, the file has {2}",

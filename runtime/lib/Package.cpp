@@ -4,6 +4,8 @@
 
 #include "snnc_package.pb.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -181,8 +183,14 @@ Expected<CoreNetwork> snnc::decodePackage(StringRef bytes) {
   if (std::memcmp(digest.data(), bytes.data() + 24, 32) != 0)
     return packageError("checksum mismatch: the package is corrupted");
   pkg::Package proto;
-  if (!proto.ParseFromArray(payload.data(), int(payload.size())))
-    return packageError("the payload is not a valid package");
+  {
+    // A bad string field would make protobuf print its own multi-line
+    // complaint; the error below is the one line users get.
+    google::protobuf::LogSilencer quiet;
+    if (payload.size() > size_t(INT32_MAX) ||
+        !proto.ParseFromArray(payload.data(), int(payload.size())))
+      return packageError("the payload is not a valid package");
+  }
   CoreNetwork network = fromProto(proto);
   if (Error err = validateNetwork(network))
     return packageError("inconsistent package: " +
@@ -191,6 +199,8 @@ Expected<CoreNetwork> snnc::decodePackage(StringRef bytes) {
 }
 
 Expected<CoreNetwork> snnc::readPackage(StringRef path) {
+  if (Error err = requireRegularFile(path))
+    return std::move(err);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)

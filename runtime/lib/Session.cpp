@@ -60,6 +60,8 @@ llvm::Expected<NDArray> Session::infer(const NDArray &input,
   auto steps = resolveTimesteps(signature, input, timesteps);
   if (!steps)
     return steps.takeError();
+  if (llvm::Error err = checkRunMemory(*engine, input, *steps, "the input"))
+    return std::move(err);
   return engine->run(input, *steps);
 }
 

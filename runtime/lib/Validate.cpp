@@ -14,7 +14,12 @@ Error invalid(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
 }
 
+/// At most this many neurons in one population, and in the whole network:
+/// the engines hold ~33 bytes of state a neuron, so populations bounded
+/// only in size could still add up past any machine's memory.
 constexpr int64_t kMaxNeurons = int64_t(1) << 26;
+/// Strides and dilations (as the IR's windows: snn::kMaxWindowParam).
+constexpr int64_t kMaxWindowParam = int64_t(1) << 16;
 
 Error checkShape(const CorePopulation &p) {
   if (p.shape.size() != 1 && p.shape.size() != 3)
@@ -88,7 +93,9 @@ Error checkConv(const CoreProjection &p, std::vector<int64_t> src,
   for (int axis = 0; axis < 2; ++axis) {
     int64_t stride = p.strides[axis], dil = p.dilations[axis];
     int64_t before = p.pads[axis], after = p.pads[axis + 2];
-    if (stride < 1 || dil < 1 || before < 0 || after < 0 || before > 1024 ||
+    // Bounded before the arithmetic below (a dilation of 2^62 wrapped).
+    if (stride < 1 || dil < 1 || stride > kMaxWindowParam ||
+        dil > kMaxWindowParam || before < 0 || after < 0 || before > 1024 ||
         after > 1024)
       return invalid(formatv("conv '{0}' has invalid strides, pads or "
                              "dilations",
@@ -172,10 +179,14 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
   if (net.timesteps && (*net.timesteps < 1 || *net.timesteps > kMaxTimesteps))
     return invalid(formatv("timesteps = {0} is not a step count in [1, {1}]",
                            *net.timesteps, kMaxTimesteps));
+  int64_t neurons = 0;
   for (size_t i = 0; i < net.populations.size(); ++i) {
     const CorePopulation &p = net.populations[i];
     if (Error err = checkShape(p))
       return err;
+    if ((neurons += p.size()) > kMaxNeurons)
+      return invalid(
+          formatv("the network has more than {0} neurons", kMaxNeurons));
     bool inner = i > 0 && int(i) != net.readout;
     if ((p.kind == PopulationKind::Input) != (i == 0) ||
         (p.kind == PopulationKind::LIF) != inner)

@@ -45,7 +45,8 @@ npy_header_only("huge-labels.npy", "<i8", "(2305843009213693952,)")
 # A truncated gzip stream (its error message was read after gzclose freed
 # it) and a directory given as a data file.
 import gzip  # noqa: E402
-blob = gzip.compress(bytes(rng.integers(0, 256, 20000, dtype=np.uint8)))
+blob = gzip.compress(b"\x00\x00\x08\x03" + np.array([20, 28, 28], ">u4").tobytes()
+                     + bytes(rng.integers(0, 256, 20 * 28 * 28, dtype=np.uint8)))
 open(os.path.join(out, "truncated-idx.gz"), "wb").write(blob[: len(blob) // 2])
 os.makedirs(os.path.join(out, "a-directory.gz"), exist_ok=True)
 os.makedirs(os.path.join(out, "a-directory.npy"), exist_ok=True)
@@ -129,3 +130,33 @@ onnx.save(m, os.path.join(out, "transb2.onnx"))
 # An event-frame dataset for the events test model: [T = 5, N = 6, 2, 6, 6].
 save("events.npy", (rng.random((5, 6, 2, 6, 6)) < 0.3).astype(np.float32))
 save("labels6.npy", np.array([0, 1, 2, 3, 0, 1], dtype=np.int64))
+# Issue 13, finding 6 and 8: geometry that overflowed, repeated and
+# impossible attributes.
+base = onnx.load(os.path.join(models, "conv_pool_negscale.onnx"))
+
+
+def mutated(name, op, edit):
+    m = copy.deepcopy(base)
+    edit(next(n for n in m.graph.node if n.op_type == op))
+    onnx.save(m, os.path.join(out, name))
+
+
+def replace_attr(node, name, value):
+    kept = [a for a in node.attribute if a.name != name]
+    del node.attribute[:]
+    node.attribute.extend(kept + [helper.make_attribute(name, value)])
+
+
+import copy  # noqa: E402
+mutated("dilation-2e62.onnx", "Conv", lambda n: replace_attr(n, "dilations", [2 ** 62, 1]))
+mutated("duplicate-attr.onnx", "LIF",
+        lambda n: n.attribute.append(helper.make_attribute("v_threshold", 5.0)))
+mutated("count-include-pad5.onnx", "AveragePool",
+        lambda n: replace_attr(n, "count_include_pad", 5))
+m = copy.deepcopy(base)
+m.graph.initializer.append(helper.make_tensor("fpads", TensorProto.FLOAT, [8], [0.0] * 8))
+next(n for n in m.graph.node if n.op_type == "Pad").input[1] = "fpads"
+onnx.save(m, os.path.join(out, "float-pads.onnx"))
+# A gzip bomb: an IDX header promising 2^32 x 256 x 256 images.
+open(os.path.join(out, "bomb-idx.gz"), "wb").write(gzip.compress(
+    b"\x00\x00\x08\x03" + np.array([2 ** 32 - 1, 256, 256], ">u4").tobytes() + bytes(1 << 20), 9))

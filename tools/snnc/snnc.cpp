@@ -22,6 +22,7 @@
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Files.h"
+#include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Package.h"
 #include "snnc/Runtime/Session.h"
@@ -29,6 +30,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -37,6 +39,9 @@
 
 #include <cmath>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
 #include <unistd.h>
 
 using namespace snnc;
@@ -211,6 +216,13 @@ cl::opt<bool> compareGolden(
              "every spike is identical"),
     cl::sub(runCmd));
 
+cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("Refuse runs whose estimated memory exceeds this (e.g. 512M, "
+             "4G; default: half the physical memory)"),
+    cl::value_desc("size"), cl::sub(runCmd), cl::sub(evalCmd),
+    cl::sub(compileCmd), cl::sub(simCmd));
+
 constexpr int kError = 1, kUsage = 2;
 
 int report(llvm::Error err) {
@@ -350,7 +362,8 @@ llvm::Error checkAgainstGolden(const CoreNetwork &network,
                                std::optional<uint64_t> boardSpikes) {
   GoldenEngine golden(network);
   golden.recordSpikes(true);
-  auto goldenOut = pipeline::runEngine(golden, graph, input, requestedSteps());
+  auto goldenOut =
+      pipeline::runEngine(golden, graph, input, requestedSteps(), inputPath);
   if (!goldenOut)
     return goldenOut.takeError();
   const char *who = boardSpikes ? "board" : "RTL";
@@ -452,7 +465,7 @@ int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
   if (model->core && check)
     model->core->recordSpikes(true);
   auto output = pipeline::runEngine(*model->engine, model->graph, *input,
-                                    requestedSteps());
+                                    requestedSteps(), inputPath);
   if (!output)
     return report(output.takeError());
   // A board's cycles and link health are shown as well (retransmissions
@@ -497,7 +510,7 @@ llvm::Expected<CoreNetwork> loadValidNetwork(mlir::MLIRContext &context) {
   if (!network)
     return network.takeError();
   if (llvm::Error err = validateNetwork(*network))
-    return std::move(err);
+    return pipeline::inFile(modelPath, std::move(err));
   return network;
 }
 
@@ -647,7 +660,7 @@ int runEval(mlir::MLIRContext &context) {
   for (size_t i = 0; i < models.size(); ++i) {
     pipeline::PreparedModel &model = models[i];
     auto scores = pipeline::runEngine(*model.engine, model.graph, *images,
-                                      requestedSteps());
+                                      requestedSteps(), imagesPath);
     if (!scores)
       return report(scores.takeError());
     auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
@@ -682,7 +695,7 @@ int runCompile(mlir::MLIRContext &context) {
     return report(module.takeError());
   auto core = pipeline::compileToCore(**module, compileOptions());
   if (!core)
-    return report(core.takeError());
+    return report(pipeline::inFile(modelPath, core.takeError()));
   std::optional<Session> calibration;
   if (!calibratePath.empty()) {
     auto inputs = loadImages(calibratePath);
@@ -709,7 +722,7 @@ int runCompile(mlir::MLIRContext &context) {
     if (!checked)
       return report(llvm::createStringError(
           llvm::inconvertibleErrorCode(),
-          "compile: " + llvm::toString(checked.takeError())));
+          modelPath + ": compile: " + llvm::toString(checked.takeError())));
     fit = *checked;
   }
   pipeline::CompileReport table =
@@ -732,20 +745,45 @@ int runCompile(mlir::MLIRContext &context) {
   llvm::outs() << fit;
   return 0;
 }
-} // namespace
-
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  // Past a file-size limit, a write fails with EFBIG and is reported as
-  // one line; the default SIGXFSZ would kill snnc with LLVM's crash dump.
-  std::signal(SIGXFSZ, SIG_IGN);
-  std::string parseErrors;
-  llvm::raw_string_ostream errs(parseErrors);
-  if (!cl::ParseCommandLineOptions(
-          argc, argv, "snnc: the spiking neural network compiler\n", &errs)) {
-    llvm::errs() << errs.str();
-    return kUsage;
+/// Parses the command line; on failure `errors` holds what LLVM said.
+/// An option's bad value is reported by LLVM straight to stderr, not to
+/// the stream ParseCommandLineOptions takes, so stderr is captured too.
+bool parseCommandLine(int argc, char **argv, std::string &errors) {
+  llvm::raw_string_ostream errs(errors);
+  std::FILE *captured = std::tmpfile();
+  int saved = captured ? ::dup(STDERR_FILENO) : -1;
+  if (saved >= 0)
+    ::dup2(::fileno(captured), STDERR_FILENO);
+  bool parsed = cl::ParseCommandLineOptions(
+      argc, argv, "snnc: the spiking neural network compiler\n", &errs);
+  llvm::errs().flush();
+  if (saved >= 0) {
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::rewind(captured);
+    char chunk[4096];
+    std::string direct;
+    while (size_t n = std::fread(chunk, 1, sizeof(chunk), captured))
+      direct.append(chunk, n);
+    errors = direct + errs.str();
   }
+  if (captured)
+    std::fclose(captured);
+  return parsed;
+}
+
+/// An allocation failed: an estimate missed.  Still one line and exit
+/// status 1; no output was committed (outputs are renamed into place only
+/// after the command's work is done).
+[[noreturn]] void outOfMemory() {
+  llvm::errs() << "snnc: error: out of memory (the memory limit is "
+               << formatBytes(memoryLimit()) << "; see --max-memory)\n";
+  llvm::errs().flush();
+  std::_Exit(kError);
+}
+
+/// The chosen command, on the parsed options.
+int runCommand() {
   mlir::MLIRContext context;
   if (importCmd)
     return runImport(context);
@@ -767,4 +805,31 @@ int main(int argc, char **argv) {
     return runFlash();
   return usage("no command given; see 'snnc --help' (import, compile, run, "
                "eval, sim, emit-verilog, board-sim, bitstream, flash)");
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  // Past a file-size limit, a write fails with EFBIG and is reported as
+  // one line; the default SIGXFSZ would kill snnc with LLVM's crash dump.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::string parseErrors;
+  if (!parseCommandLine(argc, argv, parseErrors)) {
+    // LLVM's complaint, as one "snnc: error:" line (it adds "Did you
+    // mean" lines and prefixes each with the program name).
+    llvm::StringRef first = llvm::StringRef(parseErrors).trim();
+    first = first.take_until([](char c) { return c == '\n'; }).trim();
+    first.consume_front("snnc:");
+    return usage(first.trim());
+  }
+  if (maxMemory.getNumOccurrences()) {
+    auto bytes = parseByteSize(maxMemory);
+    if (!bytes)
+      return usage("--max-memory: " + llvm::toString(bytes.takeError()));
+    setMemoryLimit(*bytes);
+  }
+  std::set_new_handler(outOfMemory);
+  llvm::install_bad_alloc_error_handler(
+      [](void *, const char *, bool) { outOfMemory(); });
+  return runCommand();
 }

@@ -7,6 +7,7 @@
 #include "snnc/Frontend/OnnxImporter.h"
 #include "snnc/IR/SNNDialect.h"
 #include "snnc/Passes/Passes.h"
+#include "snnc/Runtime/Files.h"
 #include "snnc/Runtime/Package.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -21,6 +22,15 @@ using llvm::StringRef;
 
 static llvm::Error pipelineError(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+}
+
+llvm::Error pipeline::inFile(StringRef path, llvm::Error err) {
+  if (!err)
+    return err;
+  std::string message = llvm::toString(std::move(err));
+  if (StringRef(message).startswith(path))
+    return pipelineError(message);
+  return pipelineError(path + ": " + message);
 }
 
 /// Parses and verifies snn IR; the first diagnostic becomes the error.
@@ -45,6 +55,9 @@ parseMlir(StringRef path, mlir::MLIRContext &context) {
 
 Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 pipeline::loadModel(StringRef path, mlir::MLIRContext &context) {
+  // /dev/zero would be read until memory runs out, a FIFO blocks.
+  if (llvm::Error err = requireRegularFile(path))
+    return std::move(err);
   if (path.endswith(".onnx") || path.endswith(".onnxtxt"))
     return importOnnxFile(path, context);
   if (path.endswith(".mlir"))
@@ -121,7 +134,10 @@ Expected<CoreNetwork> pipeline::loadCoreNetwork(StringRef path,
   auto module = loadModel(path, context);
   if (!module)
     return module.takeError();
-  return compileToCore(**module, options);
+  auto network = compileToCore(**module, options);
+  if (!network)
+    return inFile(path, network.takeError());
+  return network;
 }
 
 Expected<pipeline::PreparedModel>
@@ -138,7 +154,7 @@ pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
       return module.takeError();
     auto graph = lowerForFloat(**module);
     if (!graph)
-      return graph.takeError();
+      return inFile(path, graph.takeError());
     prepared.engine = createFloatEngine(*graph);
     prepared.graph = std::move(*graph);
     return std::move(prepared);
@@ -174,10 +190,13 @@ pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
 
 Expected<NDArray> pipeline::runEngine(Engine &engine, const FloatGraph &graph,
                                       const NDArray &input,
-                                      std::optional<int64_t> timesteps) {
-  auto steps = resolveTimesteps(graph, input, timesteps);
+                                      std::optional<int64_t> timesteps,
+                                      StringRef inputName) {
+  auto steps = resolveTimesteps(graph, input, timesteps, inputName);
   if (!steps)
     return steps.takeError();
+  if (llvm::Error err = checkRunMemory(engine, input, *steps, inputName))
+    return std::move(err);
   return engine.run(input, *steps);
 }
 

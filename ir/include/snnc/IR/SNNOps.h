@@ -20,6 +20,11 @@ struct WindowAxis {
   int64_t input, kernel, stride, padBefore, padAfter, dilation = 1;
 };
 
+/// The largest kernel, stride, dilation or pad a window may have.  No
+/// frame a core runs is near it, and with every term below it the window's
+/// arithmetic cannot overflow (a dilation of 2^62 once wrapped around).
+constexpr int64_t kMaxWindowParam = int64_t(1) << 16;
+
 /// Output size along one spatial axis; std::nullopt with a reason in `why`
 /// when the window parameters are invalid or leave no output.
 std::optional<int64_t> windowOutputSize(const WindowAxis &axis,

@@ -35,9 +35,10 @@ enum class FloatOpKind {
 
 struct FloatOp {
   FloatOpKind kind;
-  std::string name;          // the ONNX node name, for messages and stats
-  std::vector<int> operands; // value ids
-  int result = -1;           // value id
+  std::string name;           // the ONNX node name, for messages and stats
+  std::vector<int> operands;  // value ids
+  int result = -1;            // value id
+  int64_t resultElements = 0; // of the result, per sample and step
   std::vector<int64_t> kernel, strides, pads, dilations; // pads: t, l, b, r
   std::vector<int64_t> inputPool; // Conv2d/Dense: sum-pool the input first
   bool countIncludePad = false;

@@ -40,6 +40,8 @@ public:
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
   const RunStats &stats() const { return runStats; }
   llvm::json::Value statsJson() const override { return runStats.toJson(); }
+  uint64_t memoryEstimate(const NDArray &input,
+                          int64_t timesteps) const override;
   /// Keep every spike of every LIF population (off by default); samples
   /// are numbered across calls of run().
   void recordSpikes(bool on) { recording = on; }

@@ -1,4 +1,5 @@
-//===- Numerics.h - the integer neuron update of docs/numerics.md -*- C++ -*-===//
+//===- Numerics.h - the integer neuron update of docs/numerics.md -*- C++
+//-*-===//
 //
 // One definition of the LIF neuron update, shared by the golden engine and
 // the tests that hold the RTL (hw/rtl/snn_lif_update.sv) to it.

@@ -70,10 +70,16 @@ prepareModel(llvm::StringRef path, mlir::MLIRContext &context,
              EngineKind engine, const CompileOptions &options = {},
              const sim::RtlOptions &rtl = {}, const LinkOptions &link = {});
 
-/// Runs `input` through `engine`; see Engine::run for the shapes.
+/// `err` with "PATH: " in front, unless its message starts with `path`.
+llvm::Error inFile(llvm::StringRef path, llvm::Error err);
+
+/// Runs `input` through `engine`; see Engine::run for the shapes.  Refuses
+/// inputs that do not match the graph and runs that would take more memory
+/// than the limit; errors name the input as `inputName` (its file).
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,
                                   const NDArray &input,
-                                  std::optional<int64_t> timesteps);
+                                  std::optional<int64_t> timesteps,
+                                  llvm::StringRef inputName = "input");
 
 /// Classification accuracy of [N, K] scores against N labels.
 struct Accuracy {
