@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 
@@ -251,6 +252,11 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
     for (size_t c = 0; c < unit.size(); ++c)
       for (size_t i = 0; i < p.rowSize; ++i) {
         double v = roundAway(p.weights[c * p.rowSize + i] * p.worth / unit[c]);
+        // Finite weights can still scale past double's range (inf / inf).
+        if (!std::isfinite(v))
+          return p.op->emitOpError()
+                 << "layer '" << snn::layerName(p.op) << "': weights of "
+                 << "channel " << c << " scale beyond the float range";
         v = std::clamp(v, double(-maxWeight()), double(maxWeight()));
         q.push_back(int8_t(v));
       }
@@ -288,6 +294,14 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
   return currents;
 }
 
+/// A count of units for messages: exact while it fits int64 (converting a
+/// larger double to int64 is undefined), else in scientific notation.
+std::string unitsText(double units) {
+  if (std::abs(units) < 9.2e18)
+    return std::to_string(int64_t(units));
+  return llvm::formatv("{0:E2}", units).str();
+}
+
 /// The channels' summed float bias over all projections.
 std::vector<double> totalBias(ArrayRef<Projection> projections,
                               size_t channels) {
@@ -313,13 +327,17 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
     if (unit[c] == 0.0) // a channel without weights: a constant current
       unit[c] = std::max(std::abs(bias[c]), threshold) / double(maxWeight());
     unit[c] = std::max(unit[c], floor);
+    if (!std::isfinite(unit[c]) || !std::isfinite(bias[c]))
+      return lif.emitOpError()
+             << "layer '" << snn::layerName(lif) << "': the weights or bias "
+             << "of channel " << c << " overflow the float range";
     thresholdQ.push_back(
         std::max<int64_t>(1, int64_t(roundAway(threshold / unit[c]))));
     double b = roundAway(bias[c] / unit[c]);
-    if (std::abs(b) > double(maxState()))
+    if (!(std::abs(b) <= double(maxState()))) // also NaN (inf - inf)
       return lif.emitOpError()
              << "layer '" << snn::layerName(lif) << "': bias of "
-             << "channel " << c << " is " << int64_t(b) << " units, "
+             << "channel " << c << " is " << unitsText(b) << " units, "
              << "beyond the " << stateBits << "-bit state";
     biasQ.push_back(int64_t(b));
   }
@@ -355,7 +373,7 @@ LogicalResult Quantizer::quantizeReadout(func::ReturnOp ret) {
     if (unit[c] == 0.0)
       unit[c] = bias[c] != 0.0 ? std::abs(bias[c]) / double(maxWeight()) : 1.0;
     double b = roundAway(bias[c] / unit[c]);
-    if (std::abs(b) > double(INT32_MAX))
+    if (!(std::abs(b) <= double(INT32_MAX))) // also NaN (inf - inf)
       return ret.emitOpError()
              << "readout bias of output " << c << " overflows 32 bits";
     biasQ.push_back(int64_t(b));

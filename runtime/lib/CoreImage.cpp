@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Runtime/CoreImage.h"
+#include "snnc/Runtime/Files.h"
 
 #include "Addressing.h"
 
@@ -476,6 +477,8 @@ Expected<CoreParams> CoreParams::fromValues(llvm::ArrayRef<int64_t> values) {
 }
 
 Expected<CoreParams> CoreParams::readFile(llvm::StringRef path) {
+  if (Error err = requireRegularFile(path))
+    return std::move(err);
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return refuse(formatv("{0}: {1}", path, buffer.getError().message()));

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx}, from the
+# tests' own models and inputs.
+#   seeds.sh SNNC DIR
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+snnc=$1 dir=$2
+mkdir -p "$dir"/{onnx,package,npy,idx,link}
+# The link fuzzer starts from a few delimited byte runs.
+printf "\x06\x01\x02\x03\x04\x05\x00" > "$dir/link/frame"
+printf "\x00\x00\x01\x01\x00" > "$dir/link/empty-frames"
+for model in "$repo"/tests/models/*.onnx "$repo"/examples/*/*.onnx; do
+  name=$(basename "$(dirname "$model")")-$(basename "$model" .onnx)
+  cp "$model" "$dir/onnx/$name.onnx"
+  "$snnc" compile "$model" -o "$dir/package/$name.snnpkg" >/dev/null
+done
+# Textual ONNX without the lit comments: the fuzzer reads '<' as textual.
+for text in "$repo"/tests/frontend/*.onnxtxt "$repo"/tests/frontend/errors/*.onnxtxt; do
+  grep -v '^#' "$text" > "$dir/onnx/$(basename "$text")"
+done
+inputs=$(mktemp -d)
+/usr/bin/python3 "$repo/tests/Inputs/make_inputs.py" "$inputs" >/dev/null
+find "$inputs" -maxdepth 1 -type f -name "*.npy" -exec cp {} "$dir/npy/" \;
+find "$inputs" -maxdepth 1 -type f -name "*.gz" -exec cp {} "$dir/idx/" \;
+/usr/bin/python3 - "$dir/idx" <<'PY'
+import gzip, struct, sys
+body = b"\x00\x00\x08\x03" + struct.pack(">3I", 2, 4, 4) + bytes(range(32))
+open(sys.argv[1] + "/images.idx", "wb").write(body)
+open(sys.argv[1] + "/images.idx.gz", "wb").write(gzip.compress(body))
+open(sys.argv[1] + "/labels.idx", "wb").write(b"\x00\x00\x08\x01" + struct.pack(">I", 3) + b"\x01\x02\x03")
+PY
+rm -rf "$inputs"
