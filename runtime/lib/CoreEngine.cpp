@@ -244,7 +244,7 @@ Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
                       "accumulators (at most {2} steps a sample)",
                       timesteps, bus::ReadoutBits, maxSteps));
   bool events = net.encoding == InputEncoding::Events;
-  int64_t samples = events ? input.shape[1] : input.shape[0];
+  int64_t samples = sampleCount(input, net.encoding);
   int64_t frame = net.populations.front().size();
   int64_t outputs = net.populations[net.readout].size();
   NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};

@@ -317,7 +317,7 @@ uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
 llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
                                           int64_t timesteps) {
   bool events = net.encoding == InputEncoding::Events;
-  int64_t samples = events ? input.shape[1] : input.shape[0];
+  int64_t samples = sampleCount(input, net.encoding);
   int64_t frame = net.populations.front().size();
   int64_t first = runStats.samples;
   runStats.samples += samples;

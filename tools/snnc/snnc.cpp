@@ -644,7 +644,7 @@ int runEval(mlir::MLIRContext &context) {
   // Events models take [T, N, ...] (a .npy of event frames): samples are
   // along axis 1.
   size_t axis = models.front().graph.encoding == InputEncoding::Events ? 1 : 0;
-  int64_t samples = images->shape.size() > axis ? images->shape[axis] : 0;
+  int64_t samples = sampleCount(*images, models.front().graph.encoding);
   if (samples != int64_t(labels->size()))
     return report(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
