@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-RESET_MODES = ("hard", "soft")
+RESET_MODES = ("hard", "soft", "subtract")
 FIRE_MODES = ("gt", "ge")
 
 
@@ -63,9 +63,15 @@ class _LIFExport(torch.autograd.Function):
 class LIF(nn.Module):
     """Iterative leaky integrate-and-fire neurons.
 
-    hard reset: u_t = decay * u_{t-1} * (1 - o_{t-1}) + x_t
-    soft reset: u_t = decay * (u_{t-1} - v_threshold * o_{t-1}) + x_t
+    hard reset:     u_t = decay * u_{t-1} * (1 - o_{t-1}) + x_t
+    soft reset:     u_t = decay * (u_{t-1} - v_threshold * o_{t-1}) + x_t
+    subtract reset: u_t = decay * u_{t-1} + x_t - v_threshold * o_{t-1}
     o_t = [u_t > v_threshold]  (or >= with fire="ge"), u_0 = o_0 = 0.
+
+    Soft reset removes the threshold before the decay (SpikingJelly's
+    ``v_reset=None``); subtract removes it after, undecayed (snnTorch's
+    ``reset_mechanism="subtract"``).  Each expression is evaluated in exactly
+    this order, so that a converted model matches its source bit for bit.
     """
 
     def __init__(self, v_threshold=0.5, decay=0.25, reset="hard", fire="gt",
@@ -104,17 +110,43 @@ class LIF(nn.Module):
         for t in range(steps):
             if self.reset == "hard":
                 u = self.decay * u * (1.0 - o) + seq[t]
-            else:
+            elif self.reset == "soft":
                 u = self.decay * (u - self.v_threshold * o) + seq[t]
+            else:
+                u = self.decay * u + seq[t] - self.v_threshold * o
             o = _SpikeFn.apply(u, self.v_threshold, self.fire == "ge", self.surrogate_width)
             out.append(o)
         return torch.stack(out).reshape(x.shape)
+
+
+class Scale(nn.Module):
+    """Multiplies by a constant: exported as an ONNX Mul.
+
+    The converters use it for an input gain, e.g. SpikingJelly's
+    ``decay_input=True`` (the input is divided by tau before it is added).
+    """
+
+    def __init__(self, factor):
+        super().__init__()
+        self.factor = _f32(factor)
+
+    def extra_repr(self):
+        return f"factor={self.factor}"
+
+    def forward(self, x):
+        return x * self.factor
 
 
 class _TdBatchNorm(nn.modules.batchnorm._BatchNorm):
     """Threshold-dependent batch norm: BN whose output is scaled by alpha*V_th.
 
     y = weight * alpha * v_threshold * (x - mean) / sqrt(var + eps) + bias
+
+    Never copy a SpikingJelly ``ThresholdDependentBatchNorm2d`` into this
+    class with its alpha and v_th: SpikingJelly keeps alpha*V_th inside its
+    BN weight, so doing so applies the gain twice (a silent 15-point accuracy
+    loss was measured).  Use ``alpha=1, v_threshold=1`` for such weights, or
+    better :func:`snnc_torch.from_spikingjelly`, which does it for you.
 
     Statistics are taken over the merged [T*N] batch and spatial dims, which
     is the paper's (T, N, H, W).  ``weight`` is the learnable lambda; alpha
@@ -194,8 +226,28 @@ def encode(x, timesteps, encoding):
     raise ValueError(f"unknown encoding {encoding!r}")
 
 
-def run(model, x, timesteps, encoding="direct"):
-    """Multi-step evaluation: the readout's mean over T, shape [N, K]."""
+def _check_not_training(model):
+    """Refuses an inference-looking run that would pollute BN statistics."""
+    if torch.is_grad_enabled():
+        return
+    for name, module in model.named_modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.training:
+            raise RuntimeError(
+                f"snnc_torch.run: batch norm '{name or type(module).__name__}' is in "
+                "training mode under torch.no_grad(): it would normalize with batch "
+                "statistics and overwrite its running statistics, which a later "
+                "export carries; call model.eval() first, or pass allow_training=True")
+
+
+def run(model, x, timesteps, encoding="direct", allow_training=False):
+    """Multi-step evaluation: the readout's mean over T, shape [N, K].
+
+    Under ``torch.no_grad()`` a model whose batch norms are in training mode
+    is refused unless ``allow_training=True``: such a run looks like
+    inference but updates the running statistics.
+    """
+    if not allow_training:
+        _check_not_training(model)
     set_timesteps(model, timesteps)
     out = model(encode(x, timesteps, encoding))
     return out.reshape(timesteps, -1, *out.shape[1:]).mean(0)

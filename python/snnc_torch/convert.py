@@ -1,0 +1,478 @@
+"""One-call converters from SpikingJelly and snnTorch to snnc_torch models.
+
+``from_spikingjelly(net, ...)`` and ``from_snntorch(net, ...)`` walk a
+network whose containers fix the data flow (``nn.Sequential`` and each
+framework's sequential containers), map every layer to its snnc_torch
+equivalent with the framework's exact dynamics, and return an
+``nn.Sequential`` in eval mode that :func:`snnc_torch.export` writes.
+
+Every mapping choice that used to be silent is made here once, and every
+module the convention cannot express is refused with its name and the
+attribute at fault.  Each converter then proves its result: it runs the
+source model in the framework's own way and the converted one on the same
+input, and raises :class:`ConversionError` naming the first layer whose
+spikes differ, or whose values differ beyond 1e-5 (docs/interop.md).
+"""
+
+import warnings
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from .layers import LIF, Scale, TdBatchNorm1d, TdBatchNorm2d, run
+
+TOLERANCE = 1e-5
+
+
+class ConversionError(ValueError):
+    """A module the snn convention cannot express, or a failed proof."""
+
+
+def _fail(path, module, why):
+    raise ConversionError(f"module '{path or '<root>'}' ({type(module).__name__}): {why}")
+
+
+def _scalar(path, module, name, value):
+    """A framework parameter that must be one number for the whole layer."""
+    if isinstance(value, torch.Tensor):
+        flat = value.detach().float().reshape(-1)
+        if flat.numel() == 0:
+            _fail(path, module, f"'{name}' is empty")
+        if not bool((flat == flat[0]).all()):
+            _fail(path, module, f"'{name}' differs between neurons ({flat.numel()} values); "
+                  "the core has one value per layer")
+        return float(flat[0])
+    return float(value)
+
+
+# ---------------------------------------------------------------------------
+# Layers both frameworks share: plain torch.nn (and subclasses of it).
+# ---------------------------------------------------------------------------
+
+def _conv2d(path, m):
+    if m.groups != 1:
+        _fail(path, m, f"groups={m.groups}: only groups=1 is supported")
+    if m.padding_mode != "zeros":
+        _fail(path, m, f"padding_mode='{m.padding_mode}': only 'zeros' is supported")
+    out = nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding,
+                    m.dilation, bias=m.bias is not None)
+    out.load_state_dict(m.state_dict())
+    return out
+
+
+def _linear(path, m):
+    out = nn.Linear(m.in_features, m.out_features, bias=m.bias is not None)
+    out.load_state_dict(m.state_dict())
+    return out
+
+
+def _batch_norm(path, m, rank):
+    """Any BN whose weight already holds the whole gain (plain BN, and
+    SpikingJelly's tdBN, which keeps alpha*V_th inside its weight)."""
+    if m.running_mean is None or m.running_var is None:
+        _fail(path, m, "track_running_stats=False: there are no inference statistics")
+    cls = TdBatchNorm2d if rank == 4 else TdBatchNorm1d
+    # alpha = v_threshold = 1: the gain is in the weight; applying the
+    # framework's alpha*V_th again would count it twice.
+    out = cls(m.num_features, alpha=1.0, v_threshold=1.0, eps=m.eps)
+    with torch.no_grad():
+        if m.affine:
+            out.weight.copy_(m.weight)
+            out.bias.copy_(m.bias)
+        out.running_mean.copy_(m.running_mean)
+        out.running_var.copy_(m.running_var)
+    return out
+
+
+def _avg_pool(path, m):
+    if m.ceil_mode:
+        _fail(path, m, "ceil_mode=True is not supported")
+    if m.divisor_override is not None:
+        _fail(path, m, "divisor_override is not supported")
+    return nn.AvgPool2d(m.kernel_size, m.stride, m.padding,
+                        count_include_pad=m.count_include_pad)
+
+
+def _flatten(path, m):
+    if m.start_dim != 1 or m.end_dim != -1:
+        _fail(path, m, f"start_dim={m.start_dim}, end_dim={m.end_dim}: only (1, -1) "
+              "flattens one sample")
+    return nn.Flatten()
+
+
+def _torch_layer(path, m):
+    """The snnc_torch form of a stateless torch.nn layer, [] to drop it, or
+    None when the module is not one."""
+    if isinstance(m, nn.Conv2d):
+        return [_conv2d(path, m)]
+    if isinstance(m, nn.Linear):
+        return [_linear(path, m)]
+    if isinstance(m, nn.BatchNorm2d):
+        return [_batch_norm(path, m, 4)]
+    if isinstance(m, nn.BatchNorm1d):
+        return [_batch_norm(path, m, 2)]
+    if isinstance(m, nn.AvgPool2d):
+        return [_avg_pool(path, m)]
+    if isinstance(m, nn.AdaptiveAvgPool2d):
+        size = m.output_size if isinstance(m.output_size, tuple) else (m.output_size,) * 2
+        if tuple(size) != (1, 1):
+            _fail(path, m, f"output_size={m.output_size}: only global pooling (1) is supported")
+        return [nn.AdaptiveAvgPool2d(1)]
+    if isinstance(m, nn.Flatten):
+        return [_flatten(path, m)]
+    if isinstance(m, (nn.Dropout, nn.Dropout2d, nn.Identity)):
+        return []  # the identity at inference
+    if isinstance(m, (nn.MaxPool1d, nn.MaxPool2d, nn.AdaptiveMaxPool2d)):
+        _fail(path, m, "max pooling has no event-driven form on the core; "
+              "use AvgPool2d (pooled spikes become graded events)")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# SpikingJelly (activation_based, master dd2a4a21).
+# ---------------------------------------------------------------------------
+
+_SJ_CONTAINERS = ("SeqToANNContainer", "MultiStepContainer", "TLastMultiStepContainer",
+                  "StepModeContainer")
+_SJ_DROPOUTS = ("Dropout", "Dropout2d")
+
+
+def _sj_neuron(path, m):
+    """LIFNode, IFNode, ParametricLIFNode (neuron.py) as [gain?, LIF].
+
+    Charge (v_reset 0 or None), then fire at v >= v_threshold, then reset:
+      IF:                     v = v + x
+      LIF, decay_input=False: v = v * (1 - 1/tau) + x
+      LIF, decay_input=True:  v = v + (x - v) / tau      = (1-1/tau) v + x/tau
+      PLIF: tau = 1 / sigmoid(w), fixed at its trained value
+      v_reset=0: hard reset to 0; v_reset=None: soft reset v -= v_threshold
+    """
+    name = type(m).__name__
+    v_reset = m.v_reset
+    if v_reset is not None and float(v_reset) != 0.0:
+        _fail(path, m, f"v_reset={v_reset}: only 0 (hard reset) or None (soft reset) can be "
+              "expressed; a non-zero reset potential is not representable")
+    v_threshold = _scalar(path, m, "v_threshold", m.v_threshold)
+    if not v_threshold > 0:
+        _fail(path, m, f"v_threshold={v_threshold} must be > 0")
+    if name == "IFNode":
+        decay, gain = 1.0, None
+    elif name == "LIFNode":
+        tau = float(m.tau)
+        decay = float(np.float32(1.0 - 1.0 / tau))
+        gain = 1.0 / tau if m.decay_input else None
+    else:  # ParametricLIFNode: the float32 values its forward computes.
+        with torch.no_grad():
+            k = m.w.detach().float().sigmoid()
+            decay = float((1.0 - k).reshape(-1)[0])
+            gain = float(k.reshape(-1)[0]) if m.decay_input else None
+    reset = "hard" if v_reset is not None else "soft"
+    lif = LIF(v_threshold, decay, reset=reset, fire="ge")
+    return ([Scale(gain)] if gain is not None else []) + [lif]
+
+
+def _sj_leaf(path, m):
+    name = type(m).__name__
+    if name in ("LIFNode", "IFNode", "ParametricLIFNode"):
+        return _sj_neuron(path, m)
+    if name in ("ThresholdDependentBatchNorm1d", "ThresholdDependentBatchNorm2d"):
+        return [_batch_norm(path, m, 2 if name.endswith("1d") else 4)]
+    if name in _SJ_DROPOUTS and not isinstance(m, nn.Dropout):
+        return []  # layer.Dropout is a MemoryModule: the identity in eval
+    if name.endswith("Node"):
+        _fail(path, m, "this neuron model is not supported by from_spikingjelly "
+              "(supported: LIFNode, IFNode, ParametricLIFNode)")
+    return _torch_layer(path, m)
+
+
+# ---------------------------------------------------------------------------
+# snnTorch (snntorch/_neurons/leaky.py and neurons.py, v0.9.4).
+# ---------------------------------------------------------------------------
+
+_SNNTORCH_STATEFUL = ("Synaptic", "Alpha", "Lapicque", "RLeaky", "RSynaptic", "SLSTM",
+                      "SConv2dLSTM", "LeakyParallel", "SpikingNeuron", "LIF")
+
+
+def _snntorch_leaky(path, m):
+    """Leaky with init_hidden=True, reset_delay=True:
+      reset_t = [mem_{t-1} > threshold]
+      subtract: mem_t = clamp(beta, 0, 1) * mem_{t-1} + x_t - reset_t * threshold
+      zero:     mem_t = clamp(beta, 0, 1) * ((1 - reset_t) * mem_{t-1}) + x_t
+      spk_t = [mem_t - threshold > 0]
+    """
+    if not getattr(m, "init_hidden", False):
+        _fail(path, m, "init_hidden=False keeps the membrane in your forward(); build the "
+              "net as an nn.Sequential with init_hidden=True to convert it")
+    if getattr(m, "output", False):
+        _fail(path, m, "output=True returns the membrane too; only the last layer of a "
+              "snnTorch net may do that, and snnc's readout is a Linear layer")
+    if not getattr(m, "reset_delay", True):
+        _fail(path, m, "reset_delay=False (reset in the same step) is not supported")
+    if getattr(m, "state_quant", False):
+        _fail(path, m, "state_quant is not supported: snnc quantizes the state itself")
+    if getattr(m, "inhibition", False):
+        _fail(path, m, "inhibition (winner-take-all) is not supported")
+    factor = _scalar(path, m, "graded_spikes_factor", getattr(m, "graded_spikes_factor", 1.0))
+    if factor != 1.0:
+        _fail(path, m, f"graded_spikes_factor={factor}: spikes must be 0/1")
+    mechanism = getattr(m, "reset_mechanism", "subtract")
+    if mechanism not in ("subtract", "zero"):
+        _fail(path, m, f"reset_mechanism='{mechanism}': only 'subtract' and 'zero' can be "
+              "expressed")
+    with torch.no_grad():
+        beta = m.beta.detach().float().clamp(0, 1) if isinstance(m.beta, torch.Tensor) \
+            else torch.tensor(float(m.beta)).clamp(0, 1)
+    decay = _scalar(path, m, "beta", beta)
+    threshold = _scalar(path, m, "threshold", m.threshold)
+    if not threshold > 0:
+        _fail(path, m, f"threshold={threshold} must be > 0")
+    reset = "subtract" if mechanism == "subtract" else "hard"
+    return [LIF(threshold, decay, reset=reset, fire="gt")]
+
+
+def _snntorch_leaf(path, m):
+    name = type(m).__name__
+    if name == "Leaky":
+        return _snntorch_leaky(path, m)
+    if name in _SNNTORCH_STATEFUL:
+        _fail(path, m, "this neuron model is not supported by from_snntorch "
+              "(supported: Leaky with reset_mechanism 'subtract' or 'zero')")
+    if isinstance(m, (nn.RNNBase, nn.RNNCellBase)):
+        _fail(path, m, "recurrent layers are not supported")
+    return _torch_layer(path, m)
+
+
+# ---------------------------------------------------------------------------
+# The walk, the proof, and the two entry points.
+# ---------------------------------------------------------------------------
+
+def _walk(module, path, leaf_fn, containers, out):
+    """Appends (source path, source module, [snnc_torch modules]) in data-flow
+    order.  Only containers whose forward is the sequence of their children
+    are entered; any other module with children has its own forward(),
+    whose data flow a converter cannot know."""
+    converted = leaf_fn(path, module)
+    if converted is not None:
+        out.append((path, module, converted))
+        return
+    if isinstance(module, nn.Sequential) or type(module).__name__ in containers:
+        for name, child in module.named_children():
+            _walk(child, f"{path}.{name}" if path else name, leaf_fn, containers, out)
+        return
+    if isinstance(module, (nn.RNNBase, nn.RNNCellBase)):
+        _fail(path, module, "recurrent layers are not supported")
+    if any(True for _ in module.children()):
+        _fail(path, module, "it has its own forward(), so its data flow is unknown; pass the "
+              "nn.Sequential it runs (e.g. net.features) or rebuild it as one")
+    _fail(path, module, "this layer is not supported (see docs/interop.md)")
+
+
+def _convert(net, leaf_fn, containers, framework):
+    layers = []
+    _walk(net, "", leaf_fn, containers, layers)
+    if not layers:
+        raise ConversionError(f"{framework}: the network has no layers")
+    spiking = [p for p, _, conv in layers if conv and isinstance(conv[-1], LIF)]
+    last_path, last_module, last = next((e for e in reversed(layers) if e[2]), layers[-1])
+    if last and isinstance(last[-1], LIF):
+        _fail(last_path, last_module, "the network ends in a spiking layer; snnc's output is "
+              "the mean over T of a non-spiking readout: end the net with its Linear layer")
+    if not spiking:
+        raise ConversionError(f"{framework}: the network has no spiking neurons")
+    model = nn.Sequential(*[m for _, _, conv in layers for m in conv])
+    model.eval()
+    return model, layers
+
+
+def _sample_input(sample, input_shape, input_range, timesteps, encoding):
+    if sample is not None:
+        return torch.as_tensor(sample, dtype=torch.float32)
+    if input_shape is None:
+        raise ConversionError("the built-in check needs an input: pass sample= or input_shape=")
+    gen = torch.Generator().manual_seed(0)
+    lo, hi = input_range
+    shape = (timesteps,) + tuple(input_shape) if encoding == "events" else tuple(input_shape)
+    if encoding == "events":
+        return (torch.rand(shape, generator=gen) < 0.3).float()
+    return lo + (hi - lo) * torch.rand(shape, generator=gen)
+
+
+def _record(modules):
+    """Forward hooks that collect each module's outputs, call by call."""
+    records = {id(m): [] for m in modules}
+    handles = [m.register_forward_hook(
+        lambda mod, _inp, out: records[id(mod)].append(
+            (out[0] if isinstance(out, tuple) else out).detach().clone()))
+        for m in modules]
+    return records, handles
+
+
+def _calls(records):
+    """A module's outputs over all its calls, flattened in call order: T-major
+    for both a single-step source (T calls of [N, ...]), a multi-step one (one
+    call of [T, N, ...] or [T*N, ...]) and the converted model ([T*N, ...])."""
+    return torch.cat([r.reshape(-1) for r in records]) if records else None
+
+
+def _compare(layers, source_records, converted_records):
+    """Raises at the first layer whose outputs differ; returns per layer its
+    path, type, firing rate (spiking layers) and largest difference."""
+    report = []
+    for path, module, conv in layers:
+        if not conv:
+            continue
+        ref = _calls(source_records[id(module)])
+        got = _calls(converted_records[id(conv[-1])])
+        where = f"check: layer '{path}' ({type(module).__name__})"
+        if ref is None or got is None:
+            raise ConversionError(f"{where} was not run by the source model; is the net's "
+                                  "data flow the order of its layers?")
+        if ref.numel() != got.numel():
+            raise ConversionError(f"{where} gives {ref.numel()} values, the converted "
+                                  f"model {got.numel()}")
+        if isinstance(conv[-1], LIF):
+            differ = int((ref != got).sum())
+            if differ:
+                raise ConversionError(f"{where}: {differ} of {ref.numel()} spikes differ "
+                                      "from the source model")
+            report.append({"layer": path, "type": type(module).__name__,
+                           "firing_rate": float(ref.mean()), "max_error": 0.0})
+            if not ref.any():
+                warnings.warn(f"check: layer '{path}' did not spike on the check's input, "
+                              "so its dynamics went unchecked; pass a representative sample=")
+        else:
+            scale = max(1.0, float(ref.abs().max()))
+            err = float((ref - got).abs().max())
+            if not err <= TOLERANCE * scale:
+                raise ConversionError(f"{where} differs from the source model by {err:.3g} "
+                                      f"(tolerance {TOLERANCE * scale:.3g})")
+            report.append({"layer": path, "type": type(module).__name__, "max_error": err})
+    return report
+
+
+def _prove(net, model, layers, x, timesteps, encoding, run_source):
+    """Runs both models on x and compares layer by layer, then the output."""
+    src_modules = [m for _, m, conv in layers if conv]
+    conv_modules = [conv[-1] for _, _, conv in layers if conv]
+    src_rec, src_handles = _record(src_modules)
+    conv_rec, conv_handles = _record(conv_modules)
+    try:
+        with torch.no_grad():
+            try:
+                src_out = run_source(net, x)
+            except Exception as err:  # the user's model: report, do not mask
+                raise ConversionError(f"check: running the source model failed: {err}") from err
+            got = run(model, x, timesteps, encoding)
+    finally:
+        for h in src_handles + conv_handles:
+            h.remove()
+    report = _compare(layers, src_rec, conv_rec)
+    scale = max(1.0, float(src_out.abs().max()))
+    err = float((src_out - got).abs().max())
+    if not err <= TOLERANCE * scale:
+        raise ConversionError(f"check: the output differs from the source model by {err:.3g}")
+    return {"layers": report, "output_max_error": err, "samples": int(got.shape[0])}
+
+
+def _sequence(x, timesteps, encoding):
+    """[T, N, ...] frames from a direct [N, ...] or events [T, N, ...] input."""
+    if encoding == "direct":
+        return x.unsqueeze(0).expand(timesteps, *x.shape)
+    if x.shape[0] != timesteps:
+        raise ConversionError(f"events input has {x.shape[0]} steps, expected {timesteps}")
+    return x
+
+
+def _reset_spikingjelly(net):
+    for m in net.modules():
+        if hasattr(m, "reset") and callable(m.reset) and hasattr(m, "_memories"):
+            m.reset()
+
+
+def _run_spikingjelly(net, x, timesteps, encoding):
+    seq = _sequence(x, timesteps, encoding)
+    _reset_spikingjelly(net)
+    multi = any(getattr(m, "step_mode", "s") == "m" for m in net.modules()
+                if type(m).__name__.endswith("Node"))
+    if multi:
+        out = net(seq)
+    else:
+        out = torch.stack([net(seq[t]) for t in range(timesteps)])
+    _reset_spikingjelly(net)
+    return out.mean(0)
+
+
+def _run_snntorch(net, x, timesteps, encoding):
+    seq = _sequence(x, timesteps, encoding)
+
+    def reset():
+        for m in net.modules():
+            if type(m).__name__ == "Leaky":
+                m.mem = torch.zeros(0)
+
+    reset()
+    out = torch.stack([net(seq[t]) for t in range(timesteps)])
+    reset()
+    return out.mean(0)
+
+
+def _finish(net, model, layers, timesteps, encoding, sample, input_shape, input_range,
+            check, runner):
+    model.conversion_check = None
+    if check:
+        x = _sample_input(sample, input_shape, input_range, timesteps, encoding)
+        model.conversion_check = _prove(net, model, layers, x, timesteps, encoding,
+                                        lambda n, v: runner(n, v, timesteps, encoding))
+    return model
+
+
+def _eval_mode(net):
+    """Puts the source in eval mode for the check and returns its modes, to
+    restore after (in training mode it would use batch statistics and update
+    the running ones)."""
+    modes = [(m, m.training) for m in net.modules()]
+    net.eval()
+    return modes
+
+
+def _restore(modes):
+    for m, training in modes:
+        m.training = training
+
+
+def from_spikingjelly(net, timesteps, sample=None, input_shape=None, encoding="direct",
+                      input_range=(0.0, 1.0), check=True):
+    """Converts a SpikingJelly ``activation_based`` network.
+
+    net: an nn.Sequential (or SpikingJelly container) of layers, single- or
+    multi-step.  timesteps: T for the check.  sample: an input for the check
+    ([N, ...] direct, [T, N, ...] events); otherwise input_shape ([N, ...])
+    draws one uniformly in input_range.  Returns an nn.Sequential in eval
+    mode whose ``conversion_check`` holds the check's figures (per layer:
+    firing rate, largest difference); raises ConversionError for what cannot
+    be expressed or does not match.
+    """
+    model, layers = _convert(net, _sj_leaf, _SJ_CONTAINERS, "from_spikingjelly")
+    modes = _eval_mode(net)
+    try:
+        return _finish(net, model, layers, timesteps, encoding, sample, input_shape,
+                       input_range, check, _run_spikingjelly)
+    finally:
+        _restore(modes)
+
+
+def from_snntorch(net, timesteps, sample=None, input_shape=None, encoding="direct",
+                  input_range=(0.0, 1.0), check=True):
+    """Converts a snnTorch network of ``init_hidden=True`` Leaky layers in an
+    nn.Sequential (the arguments are those of :func:`from_spikingjelly`)."""
+    model, layers = _convert(net, _snntorch_leaf, (), "from_snntorch")
+    modes = _eval_mode(net)
+    try:
+        return _finish(net, model, layers, timesteps, encoding, sample, input_shape,
+                       input_range, check, _run_snntorch)
+    finally:
+        _restore(modes)
+
+
+__all__ = ["ConversionError", "from_snntorch", "from_spikingjelly"]
