@@ -13,6 +13,7 @@ using namespace mlir;
 using namespace snnc;
 using llvm::Expected;
 using snnc::backends::opError;
+using snnc::backends::resetOf;
 using snnc::backends::toVector;
 
 namespace {
@@ -160,7 +161,7 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
               p.decay = lif.getDecay();
               p.decayBits = lif.getDecayBits();
               p.stateBits = lif.getStateBits();
-              p.softReset = lif.getReset() == snn::ResetMode::soft;
+              p.reset = resetOf(lif.getReset());
               p.fireGe = lif.getFire() == snn::FireMode::ge;
               return addPopulation(&op, std::move(p), lif.getCurrents());
             })

@@ -14,6 +14,7 @@ using namespace mlir;
 using namespace snnc;
 using llvm::Expected;
 using snnc::backends::opError;
+using snnc::backends::resetOf;
 using snnc::backends::toVector;
 
 namespace {
@@ -131,7 +132,7 @@ llvm::Error Lowering::lowerOp(Operation *op) {
         FloatOp &out = addOp(op, FloatOpKind::LIF);
         out.vThreshold = neuron.getVThreshold().convertToFloat();
         out.decay = neuron.getDecay().convertToFloat();
-        out.softReset = neuron.getReset() == snn::ResetMode::soft;
+        out.reset = resetOf(neuron.getReset());
         out.fireGe = neuron.getFire() == snn::FireMode::ge;
         return llvm::Error::success();
       })

@@ -2,6 +2,9 @@
 #ifndef SNNC_BACKENDS_LIB_LOWERINGUTILS_H
 #define SNNC_BACKENDS_LIB_LOWERINGUTILS_H
 
+#include "snnc/IR/SNNOps.h"
+#include "snnc/Runtime/Numerics.h"
+
 #include "mlir/IR/Operation.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
@@ -22,6 +25,19 @@ inline llvm::Error opError(mlir::Operation *op, const llvm::Twine &what) {
 
 inline std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> values) {
   return std::vector<int64_t>(values.begin(), values.end());
+}
+
+/// The runtime's reset mode for the dialect's.
+inline numerics::Reset resetOf(snn::ResetMode mode) {
+  switch (mode) {
+  case snn::ResetMode::soft:
+    return numerics::Reset::Soft;
+  case snn::ResetMode::subtract:
+    return numerics::Reset::Subtract;
+  case snn::ResetMode::hard:
+    break;
+  }
+  return numerics::Reset::Hard;
 }
 
 } // namespace snnc::backends

@@ -431,7 +431,8 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
   std::optional<snn::ResetMode> resetMode = snn::symbolizeResetMode(reset);
   if (!resetMode)
     return fail(
-        formatv("reset must be \"hard\" or \"soft\", got \"{0}\"", reset));
+        formatv("reset must be \"hard\", \"soft\" or \"subtract\", got \"{0}\"",
+                reset));
   std::optional<snn::FireMode> fireMode = snn::symbolizeFireMode(fire);
   if (!fireMode)
     return fail(formatv("fire must be \"gt\" or \"ge\", got \"{0}\"", fire));

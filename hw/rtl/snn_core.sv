@@ -36,6 +36,9 @@ module snn_core #(
   // Bits of a stored current: the numerics' 32-bit sums, narrowed where
   // the network's currents provably fit (CoreParams::currentBits).
   parameter int unsigned CurrentBits  = 32,
+  // 1: the neurons implement the subtract reset (a subtractor per lane);
+  // set only for networks that use it.
+  parameter int unsigned SubtractReset = 0,
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it (yosys chparam) on devices with SPRAM.
@@ -233,7 +236,8 @@ module snn_core #(
         f == snn_pkg::PopEventBase ? EventAW :
         f == snn_pkg::PopProjFirst ? ProjCountW :
         f == snn_pkg::PopProjCount ? ProjCountW :
-        f == snn_pkg::PopFlags     ? 4 :
+        // The subtract-reset flag is stored only where it is built.
+        f == snn_pkg::PopFlags     ? (SubtractReset != 0 ? 5 : 4) :
         f == snn_pkg::PopCacheBase ? CacheAW : CoordBits; // sizes, pooling
     localparam int unsigned ProjW =
         f == snn_pkg::ProjKind       ? 2 :
@@ -436,7 +440,8 @@ module snn_core #(
     .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
     .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
-    .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram == 2 ? 1 : 0)
+    .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram == 2 ? 1 : 0),
+    .SubtractReset(SubtractReset)
   ) u_sweep (
     .clk_i, .rst_ni,
     .start_i        (state_q == StSweepStart),
@@ -444,6 +449,7 @@ module snn_core #(
     .readout_i      (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout),
     .cached_i       (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagCached]),
     .soft_reset_i   (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSoftReset]),
+    .subtract_reset_i(pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSubtractReset]),
     .fire_ge_i      (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagFireGe]),
     .groups_i       (CurrentAW'(pop_word[snn_pkg::PopGroups])),
     .last_mask_i    (pop_last_mask),

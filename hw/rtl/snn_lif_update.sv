@@ -5,13 +5,15 @@
 // snn_lif_fire.  The sweep runs the two halves in consecutive pipeline
 // stages; this composition is what tests/hw checks against the numerics.
 //
-//   r     = fired ? (soft ? u - threshold : 0) : u
-//   u'    = sat_State((r * decay) >>> DecayBits + current + bias)
+//   r     = fired ? (soft ? u - threshold : subtract ? u : 0) : u
+//   s     = fired && subtract ? threshold : 0
+//   u'    = sat_State((r * decay) >>> DecayBits - s + current + bias)
 //   spike = ge ? u' >= threshold : u' > threshold
 
 module snn_lif_update #(
   parameter int unsigned StateBits = 24,
-  parameter int unsigned DecayBits = 8
+  parameter int unsigned DecayBits = 8,
+  parameter int unsigned SubtractReset = 1
 ) (
   input  logic signed [StateBits-1:0] u_i,
   input  logic                        fired_i,
@@ -20,6 +22,7 @@ module snn_lif_update #(
   input  logic signed [StateBits-1:0] threshold_i,
   input  logic        [DecayBits:0]   decay_i,
   input  logic                        soft_reset_i,
+  input  logic                        subtract_reset_i,
   input  logic                        fire_ge_i,
   output logic signed [StateBits-1:0] u_o,
   output logic                        spike_o
@@ -32,13 +35,15 @@ module snn_lif_update #(
 
   snn_lif_decay #(
     .StateBits(StateBits),
-    .DecayBits(DecayBits)
+    .DecayBits(DecayBits),
+    .SubtractReset(SubtractReset)
   ) u_decay (
     .u_i,
     .fired_i,
     .threshold_i,
     .decay_i,
     .soft_reset_i,
+    .subtract_reset_i,
     .decayed_o(decayed)
   );
 

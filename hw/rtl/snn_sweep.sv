@@ -34,6 +34,8 @@ module snn_sweep #(
   parameter int unsigned SlotAW    = 8,
   // The state is one single-port memory: no read in a write-back cycle.
   parameter int unsigned StatePhased = 0,
+  // Build the subtract reset (snn_lif_decay).
+  parameter int unsigned SubtractReset = 0,
   localparam int unsigned StateW   = StateBits + 1,
   localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
 ) (
@@ -45,6 +47,7 @@ module snn_sweep #(
   input  logic                       readout_i,
   input  logic                       cached_i,
   input  logic                       soft_reset_i,
+  input  logic                       subtract_reset_i,
   input  logic                       fire_ge_i,
   input  logic [CurrentAW-1:0]       groups_i,
   input  logic [Lanes-1:0]           last_mask_i,
@@ -203,13 +206,15 @@ module snn_sweep #(
 
     snn_lif_decay #(
       .StateBits(StateBits),
-      .DecayBits(DecayBits)
+      .DecayBits(DecayBits),
+      .SubtractReset(SubtractReset)
     ) u_decay (
       .u_i         (u),
       .fired_i     (fired),
       .threshold_i (threshold),
       .decay_i     (decay),
       .soft_reset_i(soft_reset_i),
+      .subtract_reset_i(subtract_reset_i),
       .decayed_o   (s1_decayed[DecayedBits*l+:DecayedBits])
     );
     assign s1_input[InputBits*l+:InputBits] = InputBits'(current) + InputBits'(bias);

@@ -63,6 +63,7 @@ struct Plan {
   std::vector<int64_t> inputWindow; // the host merges input events over it
   int64_t maxChannel = 0, maxCoord = 1, valueBits = 2;
   int64_t currentBits = 2; // stored current width the network needs
+  int64_t subtractReset = 0; // 1: a population resets by subtract
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
   uint64_t worstCase = 0;
@@ -253,8 +254,13 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * lanes);
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
-    desc[bus::PopFlags] = uint32_t(pop.softReset) << bus::PopFlagSoftReset |
-                          uint32_t(pop.fireGe) << bus::PopFlagFireGe;
+    desc[bus::PopFlags] =
+        uint32_t(pop.reset == numerics::Reset::Soft) << bus::PopFlagSoftReset |
+        uint32_t(pop.reset == numerics::Reset::Subtract)
+            << bus::PopFlagSubtractReset |
+        uint32_t(pop.fireGe) << bus::PopFlagFireGe;
+    if (pop.reset == numerics::Reset::Subtract)
+      plan.subtractReset = 1;
     // Spikes in one window of the consumers' pooling become one event.
     const std::vector<int64_t> &window = windows[i];
     int64_t wy = window.empty() ? 1 : window[0];
@@ -431,7 +437,8 @@ CoreParams::verilogParameters() const {
           {"ReadoutWords", readoutWords},
           {"CacheDepth", cacheDepth},
           {"SlotDepth", slotDepth},
-          {"CurrentBits", currentBits}};
+          {"CurrentBits", currentBits},
+          {"SubtractReset", subtractReset}};
 }
 
 llvm::json::Value CoreParams::toJson() const {
@@ -448,6 +455,9 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
   std::vector<int64_t> values;
   for (auto &[name, unused] : CoreParams().verilogParameters()) {
     std::optional<int64_t> v = object->getInteger(name);
+    // Descriptions written before the subtract reset existed lack it.
+    if (!v && name == "SubtractReset")
+      v = 0;
     if (!v)
       return refuse(
           formatv("the core description lacks the integer '{0}'", name));
@@ -465,7 +475,8 @@ Expected<CoreParams> CoreParams::fromValues(llvm::ArrayRef<int64_t> values) {
       &params.paramDepth,  &params.stateDepth,  &params.currentDepth,
       &params.eventDepth,  &params.rowIdxDepth, &params.rowTapDepth,
       &params.colIdxDepth, &params.colTapDepth, &params.readoutWords,
-      &params.cacheDepth,  &params.slotDepth,   &params.currentBits};
+      &params.cacheDepth,  &params.slotDepth,   &params.currentBits,
+      &params.subtractReset};
   if (values.size() != std::size(fields))
     return refuse(formatv("{0} core parameters, expected {1}", values.size(),
                           std::size(fields)));
@@ -503,9 +514,13 @@ Error CoreParams::validate() const {
   if (valueBits < 2 || valueBits > 24 || chanBits > 16 || coordBits > 16)
     return refuse("the core's event fields are at most 24-bit values and "
                   "16-bit channels and coordinates");
-  // SlotDepth 0: a core without merge slots (no population's spikes merge).
+  if (subtractReset != 0 && subtractReset != 1)
+    return refuse("core parameter SubtractReset is 0 or 1");
+  // SlotDepth 0: a core without merge slots (no population's spikes merge);
+  // SubtractReset 0: a core without the subtract reset.
   for (auto &[name, value] : verilogParameters())
-    if (value < (name == "SlotDepth" ? 0 : 1) || value > (int64_t(1) << 24))
+    if (value < (name == "SlotDepth" || name == "SubtractReset" ? 0 : 1) ||
+        value > (int64_t(1) << 24))
       return refuse(
           formatv("core parameter {0} = {1} is out of range", name, value));
   int64_t widest = std::max({paramLaneBits() * lanes, 8 * lanes, eventBits(),
@@ -551,6 +566,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   // its block RAMs and tag logic).
   params.slotDepth = p->slotWords == 0 ? 0 : depth(size_t(p->slotWords));
   params.currentBits = p->currentBits;
+  params.subtractReset = p->subtractReset;
   if (Error err = params.validate())
     return std::move(err);
   return params;
@@ -583,6 +599,8 @@ static Error checkPlan(const Plan &p, const CoreNetwork &net,
       {"coordinate bits", bitsFor(p.maxCoord), c.coordBits},
       {"event value bits", p.valueBits, c.valueBits},
       {"bits of stored current", p.currentBits, c.currentBits},
+      {"subtract-reset neurons (SubtractReset)", p.subtractReset,
+       c.subtractReset},
   };
   for (const Limit &limit : limits)
     if (limit.need > limit.have)

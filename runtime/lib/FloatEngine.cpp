@@ -84,8 +84,10 @@ torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
   std::vector<torch::Tensor> out;
   for (int64_t t = 0; t < steps; ++t) {
     // The same expressions, in the same order, as snnc_torch.LIF.
-    if (op.softReset)
+    if (op.reset == numerics::Reset::Soft)
       u = double(op.decay) * (u - double(op.vThreshold) * o) + seq[t];
+    else if (op.reset == numerics::Reset::Subtract)
+      u = double(op.decay) * u + seq[t] - double(op.vThreshold) * o;
     else
       u = double(op.decay) * u * (1.0 - o) + seq[t];
     o = (op.fireGe ? u.ge(double(op.vThreshold)) : u.gt(double(op.vThreshold)))

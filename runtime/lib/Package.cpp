@@ -62,7 +62,8 @@ pkg::Package toProto(const CoreNetwork &net) {
     q->set_decay(p.decay);
     q->set_decay_bits(p.decayBits);
     q->set_state_bits(p.stateBits);
-    q->set_soft_reset(p.softReset);
+    q->set_soft_reset(p.reset == numerics::Reset::Soft);
+    q->set_subtract_reset(p.reset == numerics::Reset::Subtract);
     q->set_fire_ge(p.fireGe);
     toRepeated(p.unit, q->mutable_unit());
   }
@@ -115,7 +116,9 @@ CoreNetwork fromProto(const pkg::Package &in) {
     p.decay = q.decay();
     p.decayBits = q.decay_bits();
     p.stateBits = q.state_bits();
-    p.softReset = q.soft_reset();
+    p.reset = q.subtract_reset() ? numerics::Reset::Subtract
+              : q.soft_reset()   ? numerics::Reset::Soft
+                                 : numerics::Reset::Hard;
     p.fireGe = q.fire_ge();
     p.unit = fromRepeated(q.unit());
     net.populations.push_back(std::move(p));
@@ -191,6 +194,11 @@ Expected<CoreNetwork> snnc::decodePackage(StringRef bytes) {
         !proto.ParseFromArray(payload.data(), int(payload.size())))
       return packageError("the payload is not a valid package");
   }
+  for (const pkg::Population &q : proto.populations())
+    if (q.soft_reset() && q.subtract_reset())
+      return packageError(llvm::formatv("inconsistent package: population "
+                                        "'{0}' has two reset modes",
+                                        q.name()));
   CoreNetwork network = fromProto(proto);
   if (Error err = validateNetwork(network))
     return packageError("inconsistent package: " +

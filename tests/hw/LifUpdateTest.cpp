@@ -47,7 +47,7 @@ void checkAgainstNumerics(int stateBits, int decayBits, uint32_t seed) {
     p.threshold = extreme ? (pick(0, 1) ? hi : 1) : pick(1, hi);
     p.bias = extreme ? (pick(0, 1) ? hi : lo + 1) : pick(lo + 1, hi);
     p.decay = pick(0, int64_t(1) << decayBits);
-    p.softReset = pick(0, 1);
+    p.reset = numerics::Reset(pick(0, 2));
     p.fireGe = pick(0, 1);
     int64_t u = extreme ? (pick(0, 1) ? hi : lo) : pick(lo, hi);
     bool fired = pick(0, 1);
@@ -59,14 +59,15 @@ void checkAgainstNumerics(int stateBits, int decayBits, uint32_t seed) {
     model.bias_i = raw(p.bias, stateBits);
     model.threshold_i = raw(p.threshold, stateBits);
     model.decay_i = uint32_t(p.decay);
-    model.soft_reset_i = p.softReset;
+    model.soft_reset_i = p.reset == numerics::Reset::Soft;
+    model.subtract_reset_i = p.reset == numerics::Reset::Subtract;
     model.fire_ge_i = p.fireGe;
     model.eval();
     int64_t want = numerics::updateMembrane(u, fired, current, p);
     ASSERT_EQ(signExtend(model.u_o, stateBits), want)
         << "trial " << trial << ": u " << u << " fired " << fired
         << " current " << current << " bias " << p.bias << " threshold "
-        << p.threshold << " decay " << p.decay << " soft " << p.softReset;
+        << p.threshold << " decay " << p.decay << " reset " << int(p.reset);
     ASSERT_EQ(bool(model.spike_o), numerics::fires(want, p)) << "trial " << trial;
   }
 }

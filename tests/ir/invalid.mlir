@@ -17,7 +17,7 @@ func.func @lif_decay(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // -----
 
 func.func @lif_reset(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'reset' [hard, soft]}}
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'reset' [hard, soft, subtract]}}
   %0 = snn.lif %x, medium, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }

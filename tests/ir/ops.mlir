@@ -23,6 +23,8 @@ func.func @main(%x: tensor<?x1x8x8xf32>) -> tensor<?x10xf32> {
        : tensor<?x4x8x8xf32>, tensor<4xf32>
   // CHECK: snn.lif %{{.*}}, soft, ge {decay = 2.500000e-01 : f32, v_threshold = 5.000000e-01 : f32} : tensor<?x4x8x8xf32>
   %4 = snn.lif %3, soft, ge {decay = 0.25 : f32, v_threshold = 0.5 : f32} : tensor<?x4x8x8xf32>
+  // CHECK: snn.lif %{{.*}}, subtract, gt {decay = 2.500000e-01 : f32, v_threshold = 5.000000e-01 : f32} : tensor<?x4x8x8xf32>
+  %sub = snn.lif %3, subtract, gt {decay = 0.25 : f32, v_threshold = 0.5 : f32} : tensor<?x4x8x8xf32>
   // CHECK: snn.avg_pool %{{.*}} {count_include_pad = false, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<?x4x8x8xf32> -> tensor<?x4x4x4xf32>
   %5 = snn.avg_pool %4 {count_include_pad = false, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
        : tensor<?x4x8x8xf32> -> tensor<?x4x4x4xf32>

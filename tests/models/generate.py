@@ -6,9 +6,10 @@
 writes one <name>.onnx per entry of MODELS.  The tests rebuild the same
 PyTorch modules from this file (same seeds) and check that snnc's engines
 match them.  Together the models cover: negative and zero tdBN scales,
-plain BatchNormalization, soft reset, `ge` firing, events input, decay 0 and
-decay 1, average and global average pools, Gemm and MatMul+Add readouts, and
-residual blocks with 1x1-conv and identity shortcuts.
+plain BatchNormalization, soft and subtract reset, `ge` firing, events input,
+decay 0 and decay 1, an input gain (Mul) before a LIF, average and global
+average pools, Gemm and MatMul+Add readouts, and residual blocks with
+1x1-conv and identity shortcuts.
 """
 
 import argparse
@@ -23,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 
 from snnc_torch import LIF, TdBatchNorm1d, TdBatchNorm2d, export  # noqa: E402
+from snnc_torch import Scale as Gain  # noqa: E402
 
 BRANCH_ALPHA = 1.0 / math.sqrt(2.0)
 
@@ -138,12 +140,24 @@ def residual_identity_decay1():
     return randomize(model, 4)
 
 
+def conv_subtract_gain():
+    """snnTorch's subtract reset, and SpikingJelly's decay_input gain."""
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, 1, 1), TdBatchNorm2d(4, v_threshold=0.7),
+        LIF(0.7, 0.8, reset="subtract"),
+        nn.AvgPool2d(2), nn.Flatten(), nn.Linear(4 * 4 * 4, 8), TdBatchNorm1d(8),
+        Gain(0.5), LIF(0.4, 0.5, reset="subtract", fire="ge"),
+        nn.Linear(8, 3))
+    return randomize(model, 11)
+
+
 # name -> (builder, one step's input shape without N, encoding, T)
 MODELS = {
     "conv_pool_negscale": (conv_pool_negscale, (1, 8, 8), "direct", 4),
     "mlp_soft_ge_events": (mlp_soft_ge_events, (2, 6, 6), "events", 5),
     "residual_1x1_decay0": (residual_1x1_decay0, (2, 8, 8), "direct", 3),
     "residual_identity_decay1": (residual_identity_decay1, (1, 8, 8), "direct", 6),
+    "conv_subtract_gain": (conv_subtract_gain, (1, 8, 8), "direct", 5),
 }
 
 

@@ -37,6 +37,22 @@ func.func @main(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
 
 // -----
 
+// The subtract reset (snnTorch's) is carried to the integer neurons; the
+// threshold is in the same units as for the other modes.
+// CHECK-LABEL: func.func @main
+// CHECK:       snn.qlif %{{.*}} subtract, gt {bias = array<i64: 0>, decay = 192 : i64, decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 8065>}
+module attributes {snn.timesteps = 2 : i64} {
+func.func @main(%x: tensor<?x1xf32>) -> tensor<?x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1xf32>
+  %c = snn.dense %x, %w : (tensor<?x1xf32>, tensor<1x1xf32>) -> tensor<?x1xf32>
+  %s = snn.lif %c, subtract, gt {decay = 0.75 : f32, v_threshold = 0.5 : f32} : tensor<?x1xf32>
+  %d = snn.dense %s, %w : (tensor<?x1xf32>, tensor<1x1xf32>) -> tensor<?x1xf32>
+  return %d : tensor<?x1xf32>
+}
+}
+
+// -----
+
 // A residual: two projections into one population share its unit; the
 // identity shortcut becomes a one-to-one projection.
 // CHECK-LABEL: func.func @main

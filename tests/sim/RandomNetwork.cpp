@@ -66,7 +66,9 @@ CorePopulation Generator::lif(std::vector<int64_t> shape, int64_t scale) {
   pop.stateBits = core.stateBits;
   pop.decayBits = core.decayBits;
   pop.decay = pick(0, int64_t(1) << core.decayBits);
-  pop.softReset = chance(0.5);
+  // Every reset mode the core implements (subtract only where built in).
+  int64_t modes = core.subtractReset ? 3 : 2;
+  pop.reset = numerics::Reset(pick(0, modes - 1));
   pop.fireGe = chance(0.5);
   int64_t limit = (int64_t(1) << (core.stateBits - 1)) - 1;
   int64_t top = std::clamp<int64_t>(scale, 1, limit);
@@ -269,8 +271,8 @@ std::string randomnet::describe(const CoreNetwork &net) {
   for (const CorePopulation &p : net.populations) {
     os << "  " << p.name << " [";
     llvm::interleaveComma(p.shape, os);
-    os << llvm::formatv("] decay {0} soft {1} ge {2}\n", p.decay, p.softReset,
-                        p.fireGe);
+    os << llvm::formatv("] decay {0} reset {1} ge {2}\n", p.decay,
+                        int(p.reset), p.fireGe);
   }
   for (const CoreProjection &p : net.projections) {
     const char *kinds[] = {"conv", "dense", "one-to-one"};

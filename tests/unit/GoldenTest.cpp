@@ -136,8 +136,24 @@ INSTANTIATE_TEST_SUITE_P(
 
 /// One LIF neuron fed by a one-to-one projection from the input: the
 /// integer dynamics of docs/numerics.md, step by step.
-TEST(GoldenLIF, HardAndSoftResetWithFixedPointDecay) {
-  for (bool soft : {false, true}) {
+TEST(GoldenLIF, ResetModesWithFixedPointDecay) {
+  // u = 12 fired, decay 0.5, current 7, threshold 10: hard 0 + 7;
+  // soft (12 - 10) >> 1 + 7; subtract 12 >> 1 - 10 + 7.
+  numerics::LIFParams p{10, 0, 128, 8, 16, numerics::Reset::Hard, false};
+  EXPECT_EQ(numerics::updateMembrane(12, true, 7, p), 7);
+  p.reset = numerics::Reset::Soft;
+  EXPECT_EQ(numerics::updateMembrane(12, true, 7, p), 8);
+  p.reset = numerics::Reset::Subtract;
+  EXPECT_EQ(numerics::updateMembrane(12, true, 7, p), 3);
+  EXPECT_EQ(numerics::updateMembrane(12, false, 7, p), 13);
+  // Subtracting after the decay can pass the state's minimum: saturates.
+  p.decay = 256;
+  EXPECT_EQ(numerics::updateMembrane(-32768, true, 0, p), -32768);
+}
+
+TEST(GoldenLIF, HardSoftAndSubtractResetInTheEngine) {
+  for (numerics::Reset reset : {numerics::Reset::Hard, numerics::Reset::Soft,
+                                numerics::Reset::Subtract}) {
     CoreNetwork net;
     net.encoding = InputEncoding::Events;
     net.input = {{1.0}, {0.0}, 1.0f, 8};
@@ -152,7 +168,7 @@ TEST(GoldenLIF, HardAndSoftResetWithFixedPointDecay) {
     lif.decay = 128; // 0.5
     lif.decayBits = 8;
     lif.stateBits = 16;
-    lif.softReset = soft;
+    lif.reset = reset;
     CorePopulation readout;
     readout.kind = PopulationKind::Readout;
     readout.shape = {1};
@@ -164,12 +180,13 @@ TEST(GoldenLIF, HardAndSoftResetWithFixedPointDecay) {
     CoreProjection out{"out", ProjectionKind::OneToOne, 1, 2, 8, {1}, {1}};
     net.projections = {in, out};
     // Input 7 each step.  u: 7, 10 (=10, no spike), 12 (spike), then
-    // hard: 0 >> 1 + 7 = 7; soft: (12 - 10) >> 1 + 7 = 8.  Spikes: 1 of 4.
+    // hard: 0 >> 1 + 7 = 7; soft: (12 - 10) >> 1 + 7 = 8; subtract:
+    // 12 >> 1 - 10 + 7 = 3.  Spikes: 1 of 4.
     NDArray x{{4, 1, 1}, {7, 7, 7, 7}};
     GoldenEngine engine(net);
     auto y = engine.run(x, 4);
     ASSERT_TRUE(bool(y));
-    EXPECT_FLOAT_EQ(y->data[0], 1.0f / 4.0f) << (soft ? "soft" : "hard");
+    EXPECT_FLOAT_EQ(y->data[0], 1.0f / 4.0f) << int(reset);
   }
 }
 

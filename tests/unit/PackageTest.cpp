@@ -23,7 +23,7 @@ CoreNetwork smallNetwork() {
                      {2, 4, 4}, {40, 50},
                      {3, -2},   128,
                      8,         16,
-                     true,      false};
+                     numerics::Reset::Subtract, false};
   CorePopulation readout{"out", PopulationKind::Readout, {3}, {}, {1, 0, -1}};
   readout.unit = {0.1f, 0.2f, 0.3f};
   net.populations = {input, lif, readout};

@@ -12,6 +12,10 @@ using namespace snnc;
 
 namespace {
 
+constexpr numerics::Reset Hard = numerics::Reset::Hard,
+                          Soft = numerics::Reset::Soft,
+                          Subtract = numerics::Reset::Subtract;
+
 TEST(Npy, RoundTripsFloat32) {
   llvm::SmallString<128> path;
   ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("snnc", "npy", path));
@@ -33,7 +37,8 @@ TEST(Npy, MissingFileIsAnError) {
 
 /// x[N, 1] -> dense(w = 1) -> LIF -> dense(w = 1): the readout is the spike
 /// train's mean, so the LIF dynamics can be checked by hand.
-FloatGraph singleNeuron(float threshold, float decay, bool soft, bool ge) {
+FloatGraph singleNeuron(float threshold, float decay, numerics::Reset reset,
+                        bool ge) {
   FloatGraph graph;
   graph.inputShape = {1};
   graph.numOutputs = 1;
@@ -43,7 +48,7 @@ FloatGraph singleNeuron(float threshold, float decay, bool soft, bool ge) {
   FloatOp lif{FloatOpKind::LIF, "lif", {2}, 3};
   lif.vThreshold = threshold;
   lif.decay = decay;
-  lif.softReset = soft;
+  lif.reset = reset;
   lif.fireGe = ge;
   FloatOp readout{FloatOpKind::Dense, "readout", {3, 1}, 4};
   graph.ops = {fc, lif, readout};
@@ -61,25 +66,37 @@ float meanSpikes(const FloatGraph &graph, float x, int64_t steps) {
 
 TEST(FloatEngine, HardResetLeaksAndResets) {
   // u: 0.6, 0.9, 1.05 (spike), 0.6, 0.9, 1.05 (spike): 2 spikes in 6 steps.
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, false, false), 0.6f, 6),
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Hard, false), 0.6f, 6),
                   2.0f / 6.0f);
 }
 
 TEST(FloatEngine, SoftResetSubtractsThreshold) {
   // decay 1, x 0.75: u 0.75, 1.5 (spike), 1.25 (spike), 1.0, 1.75 (spike).
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 1.0f, true, false), 0.75f, 5),
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 1.0f, Soft, false), 0.75f, 5),
                   3.0f / 5.0f);
 }
 
+TEST(FloatEngine, SubtractResetRemovesThresholdAfterDecay) {
+  // decay 0.5, x 0.75, threshold 1: u 0.75, 1.125 (spike),
+  // 0.5625 + 0.75 - 1 = 0.3125, 0.90625, 1.203125 (spike).  Soft reset
+  // would give 0.75, 1.125 (spike), 0.8125, 1.15625 (spike).
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Subtract, false), 0.75f, 5),
+                  2.0f / 5.0f);
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Soft, false), 0.75f, 4),
+                  2.0f / 4.0f);
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Subtract, false), 0.75f, 4),
+                  1.0f / 4.0f);
+}
+
 TEST(FloatEngine, GreaterOrEqualFiresAtThreshold) {
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, false, true), 0.5f, 4),
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, Hard, true), 0.5f, 4),
                   1.0f);
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, false, false), 0.5f, 4),
+  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(0.5f, 0.0f, Hard, false), 0.5f, 4),
                   0.0f);
 }
 
 TEST(Engine, ResolvesTimesteps) {
-  FloatGraph graph = singleNeuron(1.0f, 0.5f, false, false);
+  FloatGraph graph = singleNeuron(1.0f, 0.5f, Hard, false);
   NDArray x{{3, 1}, {0, 0, 0}};
   auto none = resolveTimesteps(graph, x, std::nullopt);
   EXPECT_FALSE(bool(none));

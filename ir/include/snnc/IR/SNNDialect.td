@@ -33,7 +33,8 @@ def SNN_Dialect : Dialect {
 
 def SNN_ResetMode : I32EnumAttr<"ResetMode", "membrane reset after a spike", [
     I32EnumAttrCase<"hard", 0>,
-    I32EnumAttrCase<"soft", 1>]> {
+    I32EnumAttrCase<"soft", 1>,
+    I32EnumAttrCase<"subtract", 2>]> {
   let cppNamespace = "::snnc::snn";
 }
 

@@ -212,6 +212,8 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
 
     * hard reset: `u_t = decay * u_{t-1} * (1 - o_{t-1}) + x_t`
     * soft reset: `u_t = decay * (u_{t-1} - v_threshold * o_{t-1}) + x_t`
+    * subtract reset: `u_t = decay * u_{t-1} + x_t - v_threshold * o_{t-1}`
+      (the threshold is removed after the decay, as snnTorch does)
     * `o_t = [u_t > v_threshold]`, or `>=` with fire mode `ge`.
 
     The result holds 0/1 spikes.  The op keeps state across time steps,
@@ -310,8 +312,9 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
     and, per time step and neuron of channel c:
 
     ```
-    r = o ? (hard: 0 | soft: u - threshold[c]) : u
-    u = sat_state((r * decay) >> decay_bits + current + bias[c])
+    r = o ? (hard: 0 | soft: u - threshold[c] | subtract: u) : u
+    s = o && subtract ? threshold[c] : 0
+    u = sat_state((r * decay) >> decay_bits - s + current + bias[c])
     o = u > threshold[c]   (>= with fire mode ge)
     ```
 

@@ -58,6 +58,9 @@ struct CoreParams {
   /// provably stay below 2^(B-1) in magnitude (currentBound) runs exactly
   /// on B bits, so the core stores no more.
   int64_t currentBits = 32;
+  /// 1: the neurons implement the subtract reset (snnTorch's), a subtractor
+  /// per lane that only networks using it pay for.
+  int64_t subtractReset = 0;
 
   /// Address widths, as snn_core derives them.
   static int64_t addressBits(int64_t depth);

@@ -29,7 +29,8 @@ struct CorePopulation {
   // LIF: per channel.  Readout: bias per output.
   std::vector<int64_t> threshold, bias;
   int64_t decay = 0, decayBits = 0, stateBits = 0;
-  bool softReset = false, fireGe = false;
+  numerics::Reset reset = numerics::Reset::Hard;
+  bool fireGe = false;
   std::vector<float> unit; // Readout: real value of one accumulator unit
 
   int64_t channels() const { return shape.empty() ? 0 : shape[0]; }

@@ -9,6 +9,7 @@
 #define SNNC_RUNTIME_FLOATGRAPH_H
 
 #include "snnc/Runtime/NDArray.h"
+#include "snnc/Runtime/Numerics.h"
 
 #include <map>
 #include <optional>
@@ -43,7 +44,8 @@ struct FloatOp {
   std::vector<int64_t> inputPool; // Conv2d/Dense: sum-pool the input first
   bool countIncludePad = false;
   float alpha = 1.0f, vThreshold = 1.0f, epsilon = 0.0f, decay = 0.0f;
-  bool softReset = false, fireGe = false;
+  numerics::Reset reset = numerics::Reset::Hard;
+  bool fireGe = false;
 };
 
 struct FloatGraph {

@@ -12,10 +12,16 @@
 
 namespace snnc::numerics {
 
+/// What a spike does to the membrane (docs/numerics.md): hard sets it to 0;
+/// soft subtracts the threshold before the decay (SpikingJelly), subtract
+/// after it (snnTorch).
+enum class Reset : uint8_t { Hard, Soft, Subtract };
+
 /// The parameters of one LIF channel.
 struct LIFParams {
   int64_t threshold, bias, decay, decayBits, stateBits;
-  bool softReset, fireGe;
+  Reset reset;
+  bool fireGe;
 };
 
 /// Step 2 of docs/numerics.md for one neuron: the new membrane from the old
@@ -23,10 +29,15 @@ struct LIFParams {
 /// synaptic current.
 inline int64_t updateMembrane(int64_t u, bool fired, int32_t current,
                               const LIFParams &p) {
-  int64_t r = u;
-  if (fired)
-    r = p.softReset ? r - p.threshold : 0;
-  int64_t v = ((r * p.decay) >> p.decayBits) + int64_t(current) + p.bias;
+  int64_t r = u, after = 0;
+  if (fired && p.reset == Reset::Hard)
+    r = 0;
+  else if (fired && p.reset == Reset::Soft)
+    r -= p.threshold;
+  else if (fired)
+    after = p.threshold;
+  int64_t v =
+      ((r * p.decay) >> p.decayBits) - after + int64_t(current) + p.bias;
   int64_t hi = (int64_t(1) << (p.stateBits - 1)) - 1, lo = -hi - 1;
   return v < lo ? lo : (v > hi ? hi : v);
 }
