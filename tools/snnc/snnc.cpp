@@ -1,7 +1,7 @@
 //===- snnc.cpp - the snnc driver -----------------------------------------===//
 //
 // A thin driver over the pipeline library:
-//   snnc import MODEL [-o out.mlir]
+//   snnc import MODEL [-o out.mlir]   (a .nir MODEL also -o out.onnx)
 //   snnc run    MODEL --input X.npy [--timesteps T] [--engine float] -o Y.npy
 //   snnc eval   MODEL --images X --labels Y [--limit N] [--engine float|golden]
 //   snnc compile MODEL -o model.snnpkg [--target T] [--weight-bits B]
@@ -72,7 +72,7 @@ cl::SubCommand emitCmd("emit-verilog",
                        "memory images, build recipe");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                               cl::desc("<model.onnx|.onnxtxt|.mlir|.snnpkg>"),
+                               cl::desc("<model.onnx|.onnxtxt|.nir|.mlir|.snnpkg>"),
                                cl::sub(importCmd), cl::sub(runCmd),
                                cl::sub(evalCmd), cl::sub(compileCmd),
                                cl::sub(simCmd), cl::sub(emitCmd),
@@ -121,6 +121,19 @@ cl::opt<int64_t> timesteps("timesteps",
                            cl::desc("Time steps T (default: the model's)"),
                            cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
                            cl::sub(simCmd));
+cl::opt<double> nirDt("dt",
+                      cl::desc("NIR models: the time step of the "
+                               "discretization (default: the graph's "
+                               "metadata)"),
+                      cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
+                      cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
+                      cl::sub(bitstreamCmd));
+cl::opt<std::string> nirEncoding(
+    "encoding",
+    cl::desc("NIR models: input encoding, direct (default) or events"),
+    cl::init("direct"), cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
+    cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
+    cl::sub(bitstreamCmd));
 cl::opt<EngineKind>
     engineKind("engine", cl::desc("Execution engine"),
                cl::init(EngineKind::Float),
@@ -273,12 +286,23 @@ std::string canonicalTarget() {
   return board ? board->family + "-" + board->device : targetName;
 }
 
+NirOptions nirOptions() {
+  NirOptions options;
+  if (nirDt.getNumOccurrences())
+    options.dt = nirDt;
+  options.encoding = nirEncoding;
+  if (timesteps.getNumOccurrences())
+    options.timesteps = int64_t(timesteps);
+  return options;
+}
+
 pipeline::CompileOptions compileOptions() {
   pipeline::CompileOptions options;
   parseInputRange(options.inputMin, options.inputMax);
   options.weightBits = weightBits;
   options.stateBits = chosenStateBits();
   options.target = canonicalTarget();
+  options.nir = nirOptions();
   return options;
 }
 
@@ -394,8 +418,27 @@ llvm::Error checkAgainstGolden(const CoreNetwork &network,
   return llvm::Error::success();
 }
 
+/// `snnc import model.nir -o model.onnx`: the NIR graph as the ONNX model it
+/// is translated to, for inspection or for other ONNX tools.
+int writeNirAsOnnx() {
+  auto bytes = translateNirFile(modelPath, nirOptions());
+  if (!bytes)
+    return report(bytes.takeError());
+  std::error_code ec;
+  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return report(
+        llvm::createStringError(ec, outputPath + ": " + ec.message()));
+  out.os() << *bytes;
+  out.keep();
+  return 0;
+}
+
 int runImport(mlir::MLIRContext &context) {
-  auto module = pipeline::loadModel(modelPath, context);
+  if (llvm::StringRef(modelPath).endswith(".nir") &&
+      llvm::StringRef(outputPath).endswith(".onnx"))
+    return writeNirAsOnnx();
+  auto module = pipeline::loadModel(modelPath, context, nirOptions());
   if (!module)
     return report(module.takeError());
   std::error_code ec;
@@ -690,7 +733,7 @@ int runCompile(mlir::MLIRContext &context) {
     return usage("compile: -o model.snnpkg is required");
   if (int rc = checkEngineOptions())
     return rc;
-  auto module = pipeline::loadModel(modelPath, context);
+  auto module = pipeline::loadModel(modelPath, context, nirOptions());
   if (!module)
     return report(module.takeError());
   auto core = pipeline::compileToCore(**module, compileOptions());

@@ -54,16 +54,19 @@ parseMlir(StringRef path, mlir::MLIRContext &context) {
 }
 
 Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-pipeline::loadModel(StringRef path, mlir::MLIRContext &context) {
+pipeline::loadModel(StringRef path, mlir::MLIRContext &context,
+                    const NirOptions &nir) {
   // /dev/zero would be read until memory runs out, a FIFO blocks.
   if (llvm::Error err = requireRegularFile(path))
     return std::move(err);
   if (path.endswith(".onnx") || path.endswith(".onnxtxt"))
     return importOnnxFile(path, context);
+  if (path.endswith(".nir"))
+    return importNirFile(path, nir, context);
   if (path.endswith(".mlir"))
     return parseMlir(path, context);
   return pipelineError(path + ": unknown model format (expected .onnx, "
-                              ".onnxtxt, .mlir or .snnpkg)");
+                              ".onnxtxt, .nir, .mlir or .snnpkg)");
 }
 
 Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
@@ -131,7 +134,7 @@ Expected<CoreNetwork> pipeline::loadCoreNetwork(StringRef path,
                                                 const CompileOptions &options) {
   if (path.endswith(".snnpkg"))
     return readPackage(path);
-  auto module = loadModel(path, context);
+  auto module = loadModel(path, context, options.nir);
   if (!module)
     return module.takeError();
   auto network = compileToCore(**module, options);
@@ -149,7 +152,7 @@ pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
     if (path.endswith(".snnpkg"))
       return pipelineError(path + ": a compiled package has no float form; "
                                   "use --engine golden or rtl");
-    auto module = loadModel(path, context);
+    auto module = loadModel(path, context, options.nir);
     if (!module)
       return module.takeError();
     auto graph = lowerForFloat(**module);

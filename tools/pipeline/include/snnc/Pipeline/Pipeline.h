@@ -2,6 +2,7 @@
 #ifndef SNNC_TOOLS_PIPELINE_H
 #define SNNC_TOOLS_PIPELINE_H
 
+#include "snnc/Frontend/NirImporter.h"
 #include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/Engine.h"
@@ -17,9 +18,11 @@
 namespace snnc::pipeline {
 
 /// Loads a model into the snn dialect: `.onnx` (binary), `.onnxtxt`
-/// (textual ONNX) or `.mlir` (snn dialect, verified).
+/// (textual ONNX), `.nir` (a NIR graph, discretized as `nir` says) or
+/// `.mlir` (snn dialect, verified).
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-loadModel(llvm::StringRef path, mlir::MLIRContext &context);
+loadModel(llvm::StringRef path, mlir::MLIRContext &context,
+          const NirOptions &nir = {});
 
 /// Lowers a loaded model to the graph the float engine runs.
 llvm::Expected<FloatGraph> lowerForFloat(mlir::ModuleOp module);
@@ -38,6 +41,7 @@ struct CompileOptions {
   int64_t decayBits = 8;
   double inputMin = 0.0, inputMax = 1.0; // raw input range for the encoder
   std::string target = "sim";            // core description for snn-map
+  NirOptions nir;                        // how a .nir model is imported
 };
 
 /// Runs the compiler passes (snn-fold-tdbn, snn-lower-pooling,
