@@ -71,6 +71,8 @@ readStrings(hid_t dataset, hid_t type, hid_t space, size_t count,
   Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(memType, width);
   H5Tset_cset(memType, H5Tget_cset(type));
+  // NUL-terminated padding would cut a full-width string's last character.
+  H5Tset_strpad(memType, H5T_STR_NULLPAD);
   std::vector<char> buffer(width * count);
   if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
               buffer.data()) < 0)

@@ -25,6 +25,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstdio>
 #include <onnx/onnx_pb.h>
 #include <set>
 
@@ -41,6 +42,13 @@ llvm::Error fail(const llvm::Twine &what) {
 }
 
 using Shape = std::vector<int64_t>;
+
+/// A parameter value as users wrote it (formatv's default is "%.2f").
+std::string num(double v) {
+  char buffer[32];
+  snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
 
 /// A translated tensor: its ONNX name, one sample's shape (no batch dim) and
 /// a SumPool's window size, owed to the projection that reads it.
@@ -494,7 +502,7 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
       if ((*reset)[c] != 0.0)
         return nodeError(node, formatv("v_reset = {0} in channel {1}: only a "
                                        "reset to 0 is representable",
-                                       (*reset)[c], c));
+                                       num((*reset)[c]), c));
     std::vector<double> tau(channels, 0.0);
     if (lif) {
       auto t = perChannel(node, "tau", in.shape);
@@ -506,15 +514,15 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
         if ((*leak)[c] != 0.0)
           return nodeError(node, formatv("v_leak = {0} in channel {1}: only a "
                                          "leak towards 0 is representable",
-                                         (*leak)[c], c));
+                                         num((*leak)[c]), c));
     }
     for (size_t c = 0; c < channels; ++c) {
       if (lif && !(tau[c] > 0.0))
-        return nodeError(node, formatv("tau = {0} must be > 0", tau[c]));
+        return nodeError(node, formatv("tau = {0} must be > 0", num(tau[c])));
       if (lif && dt > tau[c])
         return nodeError(node, formatv("dt = {0} exceeds tau = {1}: forward "
                                        "Euler needs dt <= tau",
-                                       dt, tau[c]));
+                                       num(dt), num(tau[c])));
       decay[c] = lif ? 1.0 - dt / tau[c] : 1.0;
       gain[c] = lif ? (*r)[c] * dt / tau[c] : (*r)[c] * dt;
     }
@@ -524,11 +532,11 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
       return nodeError(node, formatv("tau differs between channels ({0} and "
                                      "{1} give decays {2} and {3}); the LIF "
                                      "layer has one decay",
-                                     0, c, decay[0], decay[c]));
+                                     0, c, num(decay[0]), num(decay[c])));
     if (!((*thresholds)[c] > 0.0))
       return nodeError(node, formatv("the threshold of channel {0} is {1}, "
                                      "not > 0",
-                                     c, (*thresholds)[c]));
+                                     c, num((*thresholds)[c])));
   }
   double vth = (*thresholds)[0];
   std::vector<float> k(channels);
@@ -663,7 +671,7 @@ Expected<std::string> snnc::translateNirFile(StringRef path,
     return fail(path + ": the graph records no time step: pass --dt (NIR is "
                        "continuous-time; snnTorch exports use 1e-4)");
   if (!(*dt > 0.0) || !std::isfinite(*dt))
-    return fail(path + formatv(": dt = {0} must be finite and > 0", *dt));
+    return fail(path + formatv(": dt = {0} must be finite and > 0", num(*dt)));
   if (options.encoding != "direct" && options.encoding != "events")
     return fail(path + ": --encoding must be direct or events");
   auto bytes = Translator(*graph, options, *dt).run();

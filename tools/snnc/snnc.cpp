@@ -118,9 +118,10 @@ cl::opt<std::string> inputPath("input",
                                cl::value_desc("X.npy"), cl::sub(runCmd),
                                cl::sub(simCmd));
 cl::opt<int64_t> timesteps("timesteps",
-                           cl::desc("Time steps T (default: the model's)"),
+                           cl::desc("Time steps T (default: the model's; "
+                                    "import of NIR: stored as the default)"),
                            cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
-                           cl::sub(simCmd));
+                           cl::sub(simCmd), cl::sub(importCmd));
 cl::opt<double> nirDt("dt",
                       cl::desc("NIR models: the time step of the "
                                "discretization (default: the graph's "

@@ -1,0 +1,249 @@
+"""`snnc import/run/sim` on NIR graphs written by tests/python/nirfile.py:
+float runs against the NIR equations in numpy, the whole flow to the RTL,
+and one clear line for every refusal."""
+
+import os
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+
+from helpers import SNNC
+import nirfile
+from nirfile import node
+
+T = 6
+DT = 1e-3
+
+
+def run_snnc(*args):
+    proc = subprocess.run([SNNC, *map(str, args)], capture_output=True, text=True)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def mlp(rng, threshold_per_neuron=True):
+    """Input 12 -> Affine -> LIF (per-neuron thresholds and r) -> Affine."""
+    n_hidden = 10
+    vth = rng.uniform(0.5, 1.5, n_hidden) if threshold_per_neuron else np.full(n_hidden, 1.0)
+    nodes = {
+        "input": node("Input", shape=np.array([12])),
+        "fc1": node("Affine", weight=rng.normal(0, 0.8, (n_hidden, 12)).astype(np.float32),
+                    bias=rng.normal(0, 0.1, n_hidden).astype(np.float32)),
+        "lif1": node("LIF", tau=np.full(n_hidden, 5e-3), r=rng.uniform(0.5, 2.0, n_hidden),
+                     v_leak=np.zeros(n_hidden), v_threshold=vth, v_reset=np.zeros(n_hidden)),
+        "fc2": node("Affine", weight=rng.normal(0, 0.5, (3, n_hidden)).astype(np.float32),
+                    bias=np.zeros(3, np.float32)),
+        "output": node("Output", shape=np.array([3])),
+    }
+    edges = [("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "output")]
+    return nodes, edges
+
+
+def convnet(rng, pool="SumPool2d", padding=np.array([1, 1])):
+    """[1, 8, 8] -> Conv2d -> IF (per-channel thresholds) -> pool -> Flatten
+    -> Linear -> Threshold -> Affine."""
+    nodes = {
+        "input": node("Input", shape=np.array([1, 8, 8])),
+        "conv": node("Conv2d", weight=rng.normal(0, 0.7, (4, 1, 3, 3)).astype(np.float32),
+                     bias=rng.normal(0, 0.1, 4).astype(np.float32), stride=np.array([1, 1]),
+                     padding=padding, dilation=np.array([1, 1]), groups=np.array(1)),
+        "if1": node("IF", r=np.ones((4, 8, 8)), v_threshold=np.repeat(
+            np.array([0.6, 0.9, 1.2, 0.8])[:, None, None], 64, axis=1).reshape(4, 8, 8)),
+        "pool": node(pool, kernel_size=np.array([2, 2]), stride=np.array([2, 2]),
+                     padding=np.array([0, 0])),
+        "flat": node("Flatten", start_dim=np.array(0), end_dim=np.array(-1)),
+        "fc": node("Linear", weight=rng.normal(0, 0.4, (6, 64)).astype(np.float32)),
+        "thr": node("Threshold", threshold=np.full(6, 0.3)),
+        "out_fc": node("Affine", weight=rng.normal(0, 0.5, (3, 6)).astype(np.float32),
+                       bias=rng.normal(0, 0.1, 3).astype(np.float32)),
+        "output": node("Output", shape=np.array([3])),
+    }
+    if isinstance(padding, str):
+        nodes["conv"]["padding"] = padding
+    chain = ["input", "conv", "if1", "pool", "flat", "fc", "thr", "out_fc", "output"]
+    return nodes, list(zip(chain, chain[1:]))
+
+
+class NirFloatTest(unittest.TestCase):
+    def check(self, nodes, edges, x, encoding="direct", dt=DT, **write_args):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.nir")
+            nirfile.write(path, nodes, edges, **write_args)
+            np.save(os.path.join(tmp, "x.npy"), x.astype(np.float32))
+            rc, _, err = run_snnc("run", path, "--dt", dt, "--timesteps", T, "--encoding",
+                                  encoding, "--input", os.path.join(tmp, "x.npy"), "-o",
+                                  os.path.join(tmp, "y.npy"))
+            self.assertEqual(rc, 0, err)
+            got = np.load(os.path.join(tmp, "y.npy"))
+        steps = x if encoding == "events" else np.repeat(x[None], T, axis=0)
+        want = nirfile.simulate(nodes, edges, steps, dt)
+        self.assertEqual(got.shape, want.shape)
+        self.assertLess(np.abs(got - want).max(), 1e-4)
+        self.assertGreater(want.std(), 1e-3)  # the network does something
+        return got
+
+    def test_mlp_with_per_neuron_thresholds(self):
+        rng = np.random.default_rng(1)
+        nodes, edges = mlp(rng)
+        self.check(nodes, edges, rng.uniform(0, 1, (64, 12)))
+
+    def test_conv_if_sumpool_threshold_events(self):
+        rng = np.random.default_rng(2)
+        nodes, edges = convnet(rng)
+        x = (rng.random((T, 32, 1, 8, 8)) < 0.4).astype(np.float32)
+        self.check(nodes, edges, x, encoding="events")
+
+    def test_same_padding_avgpool_fixed_strings_uncompressed(self):
+        rng = np.random.default_rng(3)
+        nodes, edges = convnet(rng, pool="AvgPool2d", padding="same")
+        self.check(nodes, edges, rng.uniform(0, 1, (32, 1, 8, 8)), fixed_strings=True,
+                   compression=None)
+
+    def test_summed_edges_are_a_residual(self):
+        rng = np.random.default_rng(4)
+        nodes, edges = mlp(rng)
+        nodes["fc1b"] = node("Linear", weight=rng.normal(0, 0.8, (10, 12)).astype(np.float32))
+        edges += [("input", "fc1b"), ("fc1b", "lif1")]
+        self.check(nodes, edges, rng.uniform(0, 1, (64, 12)))
+
+    def test_dt_from_metadata_and_snntorch_convention(self):
+        """snnTorch's export: dt 1e-4, tau = dt / (1 - beta), r = tau / dt,
+        so decay = beta and the input gain is 1."""
+        rng = np.random.default_rng(5)
+        nodes, edges = mlp(rng, threshold_per_neuron=False)
+        beta, dt = 0.9, 1e-4
+        tau = dt / (1 - beta)
+        nodes["lif1"].update(tau=np.full(10, tau), r=np.full(10, tau / dt))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.nir")
+            nirfile.write(path, nodes, edges, metadata={"dt": dt})
+            rc, out, err = run_snnc("import", path)
+            self.assertEqual(rc, 0, err)
+            self.assertIn("decay = 0.899999976", out)  # float32(0.9)
+            self.assertNotIn("snn.mul", out)           # gain 1: no Mul
+            nirfile.write(path, nodes, edges)
+            rc, _, err = run_snnc("import", path)
+            self.assertNotEqual(rc, 0)
+            self.assertIn("pass --dt", err)
+
+    def test_import_writes_onnx_and_the_whole_flow_is_bit_exact(self):
+        rng = np.random.default_rng(6)
+        nodes, edges = convnet(rng)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.nir")
+            nirfile.write(path, nodes, edges)
+            onnx_path = os.path.join(tmp, "m.onnx")
+            rc, _, err = run_snnc("import", path, "--dt", DT, "--timesteps", 4,
+                                  "-o", onnx_path)
+            self.assertEqual(rc, 0, err)
+            x = os.path.join(tmp, "x.npy")
+            np.save(x, rng.uniform(0, 1, (4, 1, 8, 8)).astype(np.float32))
+            for model in (path, onnx_path):
+                rc, out, err = run_snnc("sim", model, "--dt", DT, "--timesteps", 4,
+                                        "--input", x)
+                self.assertEqual(rc, 0, err)
+                self.assertIn("bit-exact with golden", out)
+            rc, out, err = run_snnc("compile", path, "--dt", DT, "-o",
+                                    os.path.join(tmp, "m.snnpkg"))
+            self.assertEqual(rc, 0, err)
+
+
+def refusal_cases(rng):
+    """name -> (nodes, edges, expected message part)."""
+    cases = {}
+
+    def variant(name, change, message, base=mlp):
+        nodes, edges = base(np.random.default_rng(7))
+        changed = change(nodes, edges)
+        edges = changed if isinstance(changed, list) else edges
+        cases[name] = (nodes, edges, message)
+
+    variant("cuba", lambda n, e: n.update(lif1=node("CubaLIF", tau_mem=np.ones(10),
+                                                    tau_syn=np.ones(10), r=np.ones(10),
+                                                    v_leak=np.zeros(10),
+                                                    v_threshold=np.ones(10),
+                                                    w_in=np.ones(10))),
+            "node 'lif1' (CubaLIF): current-based neurons")
+    variant("li", lambda n, e: n.update(lif1=node("LI", tau=np.ones(10), r=np.ones(10),
+                                                  v_leak=np.zeros(10))),
+            "node 'lif1' (LI): a non-spiking integrator")
+    variant("delay", lambda n, e: n.update(lif1=node("Delay", delay=np.ones(10))),
+            "node 'lif1' (Delay): this node type is not supported")
+    variant("leak", lambda n, e: n["lif1"].update(v_leak=np.full(10, 0.1)),
+            "node 'lif1' (LIF): v_leak = 0.1 in channel 0")
+    variant("reset", lambda n, e: n["lif1"].update(v_reset=np.full(10, -0.2)),
+            "node 'lif1' (LIF): v_reset = -0.2 in channel 0")
+    variant("tau-varies", lambda n, e: n["lif1"].update(tau=np.linspace(2e-3, 5e-3, 10)),
+            "node 'lif1' (LIF): tau differs between channels")
+    variant("dt-over-tau", lambda n, e: n["lif1"].update(tau=np.full(10, 1e-4)),
+            "exceeds tau")
+    variant("no-type", lambda n, e: n["fc2"].pop("type"), "node 'fc2' has no 'type'")
+    variant("string-weight", lambda n, e: n["fc2"].update(weight="heavy"),
+            "node 'fc2' (Affine): 'weight' must be numbers")
+    variant("shape", lambda n, e: n["fc2"].update(weight=np.ones((3, 7), np.float32)),
+            "node 'fc2' (Affine): 'weight' takes 7 inputs")
+    variant("dangling", lambda n, e: e + [("fc2", "ghost")],
+            "edge 'fc2' -> 'ghost': there is no node 'ghost'")
+    variant("cycle", lambda n, e: e + [("lif1", "fc1")], "cycle through node")
+    variant("groups", lambda n, e: n["conv"].update(groups=np.array(2)),
+            "node 'conv' (Conv2d): only groups = 1", base=convnet)
+    variant("flatten", lambda n, e: n["flat"].update(start_dim=np.array(1)),
+            "node 'flat' (Flatten): only a flatten of the whole sample", base=convnet)
+    variant("nan", lambda n, e: n["fc1"]["weight"].__setitem__((0, 0), np.nan),
+            "node 'fc1' (Affine): 'weight' holds NaN or Inf")
+    return cases
+
+
+class NirRefusalTest(unittest.TestCase):
+    def expect_one_line(self, path, message, *extra):
+        rc, out, err = run_snnc("import", path, "--dt", DT, *extra)
+        self.assertIn(rc, (1, 2), err)
+        self.assertEqual(out, "")
+        lines = err.strip().splitlines()
+        self.assertEqual(len(lines), 1, err)
+        self.assertTrue(lines[0].startswith("snnc: error: " + path), err)
+        self.assertIn(message, lines[0])
+
+    def test_every_unsupported_or_malformed_graph_is_one_line(self):
+        rng = np.random.default_rng(8)
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, (nodes, edges, message) in refusal_cases(rng).items():
+                with self.subTest(case=name):
+                    path = os.path.join(tmp, name + ".nir")
+                    nirfile.write(path, nodes, edges)
+                    self.expect_one_line(path, message)
+
+    def test_files_that_are_not_nir(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            junk = os.path.join(tmp, "junk.nir")
+            with open(junk, "wb") as f:
+                f.write(os.urandom(4096))
+            self.expect_one_line(junk, "not an HDF5 file")
+            nodes, edges = mlp(np.random.default_rng(9))
+            good = os.path.join(tmp, "good.nir")
+            nirfile.write(good, nodes, edges)
+            data = open(good, "rb").read()
+            for cut in (len(data) // 3, len(data) - 100):
+                truncated = os.path.join(tmp, f"cut{cut}.nir")
+                with open(truncated, "wb") as f:
+                    f.write(data[:cut])
+                rc, out, err = run_snnc("import", truncated, "--dt", DT)
+                self.assertIn(rc, (1, 2), err)
+                self.assertEqual(len(err.strip().splitlines()), 1, err)
+            bare = os.path.join(tmp, "bare.nir")
+            import h5py
+            with h5py.File(bare, "w") as f:
+                f.create_dataset("x", data=1)
+            self.expect_one_line(bare, "no 'version' at the root")
+            nested = os.path.join(tmp, "nested.nir")
+            nodes["inner"] = {"type": "NIRGraph"}
+            edges = edges + [("fc1", "inner"), ("inner", "output")]
+            nirfile.write(nested, nodes, edges)
+            self.expect_one_line(nested, "nested graphs are not supported")
+            self.expect_one_line(good, "--encoding must be direct or events",
+                                 "--encoding", "spikes")
+
+
+if __name__ == "__main__":
+    unittest.main()
