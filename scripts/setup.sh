@@ -10,6 +10,7 @@ PACKAGES=(
   libtorch-dev libgtest-dev libgmock-dev
   verilator yosys nextpnr-ice40 fpga-icestorm
   python3 python3-torch python3-onnx python3-numpy
+  libhdf5-dev python3-h5py
   clang-16 libclang-rt-16-dev
   dataset-fashion-mnist
 )

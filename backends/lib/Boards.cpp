@@ -245,8 +245,14 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
   SpramPlacement spram = placeInSpram(params, board);
   std::vector<std::pair<int64_t, std::string>> users;
   int64_t blocks = linkBlocks(board);
-  std::vector<std::string> held;
+  std::vector<std::string> held, lines;
   for (const CoreMemory &m : coreMemories(params)) {
+    lines.push_back(formatv("    {0,-22} {1,7} x {2,3} bits  {3}", m.name,
+                            m.depth, m.width,
+                            spram.holds(m) ? std::string("SPRAM")
+                                           : formatv("{0} EBR",
+                                                     ebrBlocks(m.width, m.depth))
+                                                 .str()));
     if (spram.holds(m)) {
       const char *how = "";
       if (m.singlePort == CoreMemory::SinglePort::Banked)
@@ -289,5 +295,8 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                 inSpram.empty() ? "" : ": " + inSpram);
   os << "  logic cells, DSP, Fmax: known after place and route (snnc "
         "bitstream)\n";
+  os << "  memories (words x width, where):\n";
+  for (const std::string &line : lines)
+    os << line << "\n";
   return os.str();
 }

@@ -87,6 +87,13 @@ Expected<RankedTensorType> inputType(const onnx::ValueInfoProto &info,
   if (!tensor.has_shape())
     return fail(what + " has no shape");
   int rank = tensor.shape().dim_size();
+  if (rank == 5)
+    return fail(what + " must be [N, C] or [N, C, H, W], it has rank 5: a "
+                       "multi-step [T, N, C, H, W] export; snnc models are "
+                       "one time step whose state snn.LIF keeps, so export "
+                       "one step with snnc_torch.export (SpikingJelly and "
+                       "snnTorch nets: snnc_torch.from_spikingjelly / "
+                       "from_snntorch); see docs/onnx-convention.md");
   if (rank != 2 && rank != 4)
     return fail(formatv("{0} must be [N, C] or [N, C, H, W], it has rank {1}",
                         what, rank));

@@ -502,9 +502,24 @@ Error GraphImporter::convertBinary(const onnx::NodeProto &node) {
       return fail("the constant operand must be float32");
     if (op == "Div" && lhs->isConstant())
       return fail("division by an activation is not supported");
-    if (!broadcastsInto(c.dims, activationType(act->value).getShape()))
+    ArrayRef<int64_t> shape = activationType(act->value).getShape();
+    if (!broadcastsInto(c.dims, shape)) {
+      // A constant shaped like the activation, batch and all, is almost
+      // always state that tracing captured: a neuron's membrane.
+      bool stateLike = c.dims.size() == shape.size() &&
+                       llvm::equal(ArrayRef<int64_t>(c.dims).drop_front(),
+                                   shape.drop_front());
+      if (stateLike)
+        return fail("the constant operand has the activation's own shape "
+                    "with a batch of " +
+                    std::to_string(c.dims[0]) +
+                    ": this is usually a neuron's membrane state captured at "
+                    "export; reset the network's state (SpikingJelly: "
+                    "functional.reset_net) and export one step with "
+                    "snnc_torch.export, whose snn.LIF keeps the state");
       return fail("the constant operand must broadcast into the activation's "
                   "shape without growing it");
+    }
     kind = affineKind(act->kind);
   }
   Value a = lhs->isConstant() ? materialize(*lhs->constant) : lhs->value;
@@ -695,7 +710,9 @@ Error GraphImporter::convertNode(const onnx::NodeProto &node) {
     if (attr.type() == onnx::AttributeProto::GRAPH ||
         attr.type() == onnx::AttributeProto::GRAPHS)
       return fail("subgraphs are not supported: the graph describes one time "
-                  "step without control flow");
+                  "step without control flow (a Loop or Scan is usually the "
+                  "time loop of a multi-step export: export one step with "
+                  "snnc_torch.export; see docs/onnx-convention.md)");
   StringRef domain = node.domain(), op = node.op_type();
   if (domain == "snn") {
     if (op == "LIF")
@@ -733,5 +750,14 @@ Error GraphImporter::convertNode(const onnx::NodeProto &node) {
   if (op == "If" || op == "Loop" || op == "Scan")
     return fail("subgraph ops are not supported: the graph describes one time "
                 "step without control flow");
+  if (op == "Greater" || op == "GreaterOrEqual" || op == "Less" ||
+      op == "LessOrEqual" || op == "Equal" || op == "Sign" || op == "Where")
+    return fail(formatv("unsupported op '{0}': a comparison is usually a "
+                        "spiking neuron exported as plain ONNX; export neurons "
+                        "as snn.LIF with snnc_torch.export, or convert "
+                        "SpikingJelly and snnTorch nets with "
+                        "snnc_torch.from_spikingjelly / from_snntorch (see "
+                        "docs/interop.md)",
+                        op));
   return fail(formatv("unsupported op '{0}'", op));
 }

@@ -755,7 +755,13 @@ int runCompile(mlir::MLIRContext &context) {
   // A device target: the core's real memory layout against what the
   // board holds, before anything is written.
   std::string fit;
-  if (targetName != "sim") {
+  if (targetName == "sim") {
+    auto params = coreParamsFor(*core, core->lanes);
+    if (!params)
+      return report(params.takeError());
+    llvm::raw_string_ostream os(fit);
+    pipeline::printSimMemories(*params, os);
+  } else {
     auto board = findTargetBoard(targetName);
     if (!board)
       return report(board.takeError());

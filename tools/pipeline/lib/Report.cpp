@@ -159,3 +159,18 @@ llvm::json::Value pipeline::reportToJson(const CompileReport &report) {
                             {"layers", std::move(layers)},
                             {"core_memories", std::move(memories)}};
 }
+
+void pipeline::printSimMemories(const CoreParams &params,
+                                llvm::raw_ostream &os) {
+  os << llvm::formatv("memories of the {0}-lane core, sized to the network "
+                      "(target sim has no budget):\n",
+                      params.lanes);
+  int64_t total = 0;
+  for (const CoreMemory &m : coreMemories(params)) {
+    int64_t bits = m.width * m.depth;
+    total += bits;
+    os << llvm::formatv("  {0,-22} {1,7} x {2,3} bits = {3,9} bits\n", m.name,
+                        m.depth, m.width, bits);
+  }
+  os << llvm::formatv("  {0,-22} {1,31} bits\n", "total", total);
+}

@@ -36,6 +36,10 @@ struct CompileReport {
 CompileReport buildReport(const CoreNetwork &network, int64_t timesteps,
                           const RunStats *measured = nullptr);
 void printReport(const CompileReport &report, llvm::raw_ostream &os);
+
+/// The core's memories for the simulator target, one line each: sized to
+/// the network, with no budget to hold them against.
+void printSimMemories(const CoreParams &params, llvm::raw_ostream &os);
 llvm::json::Value reportToJson(const CompileReport &report);
 
 /// Synaptic operations one event of each source neuron causes, summed over
