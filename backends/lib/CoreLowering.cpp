@@ -158,7 +158,11 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
               p.kind = PopulationKind::LIF;
               p.threshold = toVector(lif.getThreshold());
               p.bias = toVector(lif.getBias());
-              p.decay = lif.getDecay();
+              SmallVector<int64_t> decays = lif.getDecays();
+              // One decay per channel, shared or not.
+              p.decay.assign(p.threshold.size(), decays[0]);
+              if (decays.size() > 1)
+                p.decay.assign(decays.begin(), decays.end());
               p.decayBits = lif.getDecayBits();
               p.stateBits = lif.getStateBits();
               p.reset = resetOf(lif.getReset());

@@ -131,7 +131,8 @@ llvm::Error Lowering::lowerOp(Operation *op) {
       .Case([&](snn::LIFOp neuron) -> llvm::Error {
         FloatOp &out = addOp(op, FloatOpKind::LIF);
         out.vThreshold = neuron.getVThreshold().convertToFloat();
-        out.decay = neuron.getDecay().convertToFloat();
+        SmallVector<float> decays = neuron.getDecays();
+        out.decay.assign(decays.begin(), decays.end());
         out.reset = resetOf(neuron.getReset());
         out.fireGe = neuron.getFire() == snn::FireMode::ge;
         return llvm::Error::success();

@@ -527,12 +527,9 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
       gain[c] = lif ? (*r)[c] * dt / tau[c] : (*r)[c] * dt;
     }
   }
+  bool shared = true;
   for (size_t c = 0; c < channels; ++c) {
-    if (float(decay[c]) != float(decay[0]))
-      return nodeError(node, formatv("tau differs between channels ({0} and "
-                                     "{1} give decays {2} and {3}); the LIF "
-                                     "layer has one decay",
-                                     0, c, num(decay[0]), num(decay[c])));
+    shared = shared && float(decay[c]) == float(decay[0]);
     if (!((*thresholds)[c] > 0.0))
       return nodeError(node, formatv("the threshold of channel {0} is {1}, "
                                      "not > 0",
@@ -555,7 +552,15 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
   onnx::NodeProto &n = emit("LIF", node.name, {current}, node.name);
   n.set_domain("snn");
   setFloat(n, "v_threshold", float(vth));
-  setFloat(n, "decay", float(decay[0]));
+  if (shared) {
+    setFloat(n, "decay", float(decay[0]));
+  } else { // per channel, as the core stores them
+    onnx::AttributeProto *a = n.add_attribute();
+    a->set_name("decay");
+    a->set_type(onnx::AttributeProto::FLOATS);
+    for (double d : decay)
+      a->add_floats(float(d));
+  }
   setString(n, "reset", "hard");
   setString(n, "fire", "gt");
   values[node.name] = {node.name, in.shape};

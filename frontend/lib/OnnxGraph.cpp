@@ -172,6 +172,27 @@ Expected<float> NodeAttrs::getRequiredFloat(StringRef name) const {
   return getFloat(name, 0.0f);
 }
 
+Expected<std::vector<float>>
+NodeAttrs::getRequiredFloats(StringRef name) const {
+  const onnx::AttributeProto *attr = find(name);
+  if (!attr)
+    return fail(llvm::formatv("required attribute '{0}' is missing", name));
+  if (attr->type() == onnx::AttributeProto::FLOAT) {
+    auto one = getFloat(name, 0.0f);
+    if (!one)
+      return one.takeError();
+    return std::vector<float>{*one};
+  }
+  if (attr->type() != onnx::AttributeProto::FLOATS || attr->floats_size() == 0)
+    return wrongType(*attr, "a float or a non-empty list of floats");
+  for (float v : attr->floats())
+    if (!std::isfinite(v))
+      return fail(
+          llvm::formatv("attribute '{0}' holds NaN or Inf; it must be finite",
+                        name));
+  return std::vector<float>(attr->floats().begin(), attr->floats().end());
+}
+
 Expected<std::string> NodeAttrs::getString(StringRef name,
                                            StringRef dflt) const {
   const onnx::AttributeProto *attr = find(name);

@@ -48,6 +48,9 @@ public:
   llvm::Expected<int64_t> getInt(llvm::StringRef name, int64_t dflt) const;
   llvm::Expected<float> getFloat(llvm::StringRef name, float dflt) const;
   llvm::Expected<float> getRequiredFloat(llvm::StringRef name) const;
+  /// A required float or non-empty list of floats, all finite.
+  llvm::Expected<std::vector<float>>
+  getRequiredFloats(llvm::StringRef name) const;
   llvm::Expected<std::string> getString(llvm::StringRef name,
                                         llvm::StringRef dflt) const;
   llvm::Expected<std::vector<int64_t>> getInts(llvm::StringRef name,

@@ -420,14 +420,15 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
   if (Error err = attrs.checkKnown({"v_threshold", "decay", "reset", "fire"}))
     return err;
   SNNC_TRY(threshold, attrs.getRequiredFloat("v_threshold"));
-  SNNC_TRY(decay, attrs.getRequiredFloat("decay"));
+  SNNC_TRY(decays, attrs.getRequiredFloats("decay"));
   SNNC_TRY(reset, attrs.getString("reset", "hard"));
   SNNC_TRY(fire, attrs.getString("fire", "gt"));
   if (!(threshold > 0.0f) || !std::isfinite(threshold))
     return fail(
         formatv("v_threshold must be finite and > 0, got {0}", num(threshold)));
-  if (!(decay >= 0.0f && decay <= 1.0f))
-    return fail(formatv("decay must be in [0, 1], got {0}", num(decay)));
+  for (float decay : decays)
+    if (!(decay >= 0.0f && decay <= 1.0f))
+      return fail(formatv("decay must be in [0, 1], got {0}", num(decay)));
   std::optional<snn::ResetMode> resetMode = snn::symbolizeResetMode(reset);
   if (!resetMode)
     return fail(
@@ -442,11 +443,20 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
                         "Gemm/MatMul, a normalization or a residual Add), "
                         "here it is {0}",
                         kindName(x->kind)));
+  // A list of decays is one per channel (axis 1).
+  int64_t channels = activationType(x->value).getDimSize(1);
+  if (decays.size() > 1 && int64_t(decays.size()) != channels)
+    return fail(formatv("decay has {0} values; a per-channel decay needs one "
+                        "per channel ({1})",
+                        decays.size(), channels));
+  mlir::Attribute decay =
+      decays.size() == 1 ? mlir::Attribute(builder.getF32FloatAttr(decays[0]))
+                         : mlir::Attribute(builder.getDenseF32ArrayAttr(decays));
   auto op = builder.create<snn::LIFOp>(
       loc(node), x->value.getType(), x->value,
       snn::ResetModeAttr::get(builder.getContext(), *resetMode),
       snn::FireModeAttr::get(builder.getContext(), *fireMode),
-      builder.getF32FloatAttr(threshold), builder.getF32FloatAttr(decay));
+      builder.getF32FloatAttr(threshold), decay);
   return defineOutput(node, op, ValueKind::Spikes);
 }
 

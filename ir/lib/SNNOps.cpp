@@ -223,12 +223,31 @@ LogicalResult FlattenOp::verify() {
   return success();
 }
 
+SmallVector<float> LIFOp::getDecays() {
+  if (auto one = getDecay().dyn_cast<FloatAttr>())
+    return {float(one.getValueAsDouble())};
+  ArrayRef<float> all = getDecay().cast<DenseF32ArrayAttr>().asArrayRef();
+  return SmallVector<float>(all.begin(), all.end());
+}
+
+/// The channel count of an activation (axis 1).
+static int64_t channelsOf(Type type) {
+  auto shaped = type.cast<ShapedType>();
+  return shaped.getRank() >= 2 ? shaped.getDimSize(1) : 1;
+}
+
 LogicalResult LIFOp::verify() {
   if (failed(verifyThreshold(*this, getVThreshold().convertToFloat())))
     return failure();
-  float decay = getDecay().convertToFloat();
-  if (!(decay >= 0.0f && decay <= 1.0f))
-    return emitOpError() << "decay must be in [0, 1], got " << decay;
+  SmallVector<float> decays = getDecays();
+  if (getDecay().isa<DenseF32ArrayAttr>() &&
+      int64_t(decays.size()) != channelsOf(getInput().getType()))
+    return emitOpError() << "a per-channel decay needs "
+                         << channelsOf(getInput().getType())
+                         << " values, it has " << decays.size();
+  for (float decay : decays)
+    if (!(decay >= 0.0f && decay <= 1.0f))
+      return emitOpError() << "decay must be in [0, 1], got " << decay;
   return success();
 }
 
@@ -340,12 +359,25 @@ LogicalResult QLIFOp::verify() {
       return emitOpError() << "bias " << b << " overflows the " << stateBits
                            << "-bit state";
   // Signed reads: an attribute of -1 must fail here, not wrap around.
-  int64_t decayBits = getDecayBitsAttr().getInt(),
-          decay = getDecayAttr().getInt();
-  if (decayBits < 0 || decayBits > 16 || decay < 0 ||
-      decay > (int64_t(1) << decayBits))
-    return emitOpError("decay must be in [0, 2^decay_bits], decay_bits <= 16");
+  int64_t decayBits = getDecayBitsAttr().getInt();
+  SmallVector<int64_t> decays = getDecays();
+  if (getDecay().isa<DenseI64ArrayAttr>() &&
+      int64_t(decays.size()) != *channels)
+    return emitOpError() << "a per-channel decay needs " << *channels
+                         << " values, it has " << decays.size();
+  for (int64_t decay : decays)
+    if (decayBits < 0 || decayBits > 16 || decay < 0 ||
+        decay > (int64_t(1) << decayBits))
+      return emitOpError(
+          "decay must be in [0, 2^decay_bits], decay_bits <= 16");
   return success();
+}
+
+SmallVector<int64_t> QLIFOp::getDecays() {
+  if (auto one = getDecay().dyn_cast<IntegerAttr>())
+    return {one.getInt()};
+  ArrayRef<int64_t> all = getDecay().cast<DenseI64ArrayAttr>().asArrayRef();
+  return SmallVector<int64_t>(all.begin(), all.end());
 }
 
 LogicalResult QReadoutOp::verify() {

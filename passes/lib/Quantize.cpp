@@ -345,14 +345,19 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
   if (failed(currents))
     return failure();
   builder.setInsertionPoint(lif);
-  double decay = lif.getDecay().convertToFloat();
+  // A shared decay stays one integer; per-channel decays stay an array.
+  SmallVector<int64_t> decayQ;
+  for (float decay : lif.getDecays())
+    decayQ.push_back(
+        int64_t(roundAway(double(decay) * double(int64_t(1) << decayBits))));
+  Attribute decayAttr = lif.getDecay().isa<FloatAttr>()
+                            ? Attribute(builder.getI64IntegerAttr(decayQ[0]))
+                            : Attribute(builder.getDenseI64ArrayAttr(decayQ));
   auto q = builder.create<snn::QLIFOp>(
       lif.getLoc(), withElement(type, builder.getI32Type()), *currents,
       lif.getResetAttr(), lif.getFireAttr(),
       builder.getDenseI64ArrayAttr(thresholdQ),
-      builder.getDenseI64ArrayAttr(biasQ),
-      builder.getI64IntegerAttr(
-          int64_t(roundAway(decay * double(int64_t(1) << decayBits)))),
+      builder.getDenseI64ArrayAttr(biasQ), decayAttr,
       builder.getI64IntegerAttr(decayBits),
       builder.getI64IntegerAttr(stateBits));
   events[lif.getResult()] = {q.getResult(), 1.0};

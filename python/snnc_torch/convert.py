@@ -223,7 +223,16 @@ def _snntorch_leaky(path, m):
     with torch.no_grad():
         beta = m.beta.detach().float().clamp(0, 1) if isinstance(m.beta, torch.Tensor) \
             else torch.tensor(float(m.beta)).clamp(0, 1)
-    decay = _scalar(path, m, "beta", beta)
+    flat = beta.reshape(-1)
+    if flat.numel() > 1 and not bool((flat == flat[0]).all()):
+        # One beta per neuron: per channel for the Linear layers snnTorch
+        # users give it to (a conv layer's beta must be [C, 1, 1]).
+        if beta.dim() not in (1, 3) or (beta.dim() == 3 and beta.shape[1:] != (1, 1)):
+            _fail(path, m, f"'beta' of shape {tuple(beta.shape)} varies within a "
+                  "channel; the core has one decay per channel")
+        decay = [float(v) for v in flat]
+    else:
+        decay = float(flat[0])
     threshold = _scalar(path, m, "threshold", m.threshold)
     if not threshold > 0:
         _fail(path, m, f"threshold={threshold} must be > 0")

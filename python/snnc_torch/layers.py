@@ -68,6 +68,9 @@ class LIF(nn.Module):
     subtract reset: u_t = decay * u_{t-1} + x_t - v_threshold * o_{t-1}
     o_t = [u_t > v_threshold]  (or >= with fire="ge"), u_0 = o_0 = 0.
 
+    ``decay`` is one number, or a list of one per channel (dim 1), e.g. a
+    snnTorch ``Leaky`` with a learned beta per neuron after a Linear layer.
+
     Soft reset removes the threshold before the decay (SpikingJelly's
     ``v_reset=None``); subtract removes it after, undecayed (snnTorch's
     ``reset_mechanism="subtract"``).  Each expression is evaluated in exactly
@@ -79,14 +82,16 @@ class LIF(nn.Module):
         super().__init__()
         if not v_threshold > 0:
             raise ValueError(f"LIF v_threshold must be > 0, got {v_threshold}")
-        if not 0.0 <= decay <= 1.0:
+        decays = list(decay) if isinstance(decay, (list, tuple)) else [decay]
+        if not decays or not all(0.0 <= d <= 1.0 for d in decays):
             raise ValueError(f"LIF decay must be in [0, 1], got {decay}")
         if reset not in RESET_MODES:
             raise ValueError(f"LIF reset must be one of {RESET_MODES}, got {reset!r}")
         if fire not in FIRE_MODES:
             raise ValueError(f"LIF fire must be one of {FIRE_MODES}, got {fire!r}")
         self.v_threshold = _f32(v_threshold)
-        self.decay = _f32(decay)
+        self.decay = ([_f32(d) for d in decays] if isinstance(decay, (list, tuple))
+                      else _f32(decay))
         self.reset = reset
         self.fire = fire
         self.surrogate_width = surrogate_width
@@ -106,14 +111,18 @@ class LIF(nn.Module):
         seq = x.reshape(steps, x.shape[0] // steps, *x.shape[1:])
         u = torch.zeros_like(seq[0])
         o = torch.zeros_like(seq[0])
+        decay = self.decay
+        if isinstance(decay, list):  # per channel: broadcast over dim 1
+            view = [1, len(decay)] + [1] * (seq.dim() - 3)
+            decay = torch.tensor(decay, dtype=seq.dtype).reshape(view)
         out = []
         for t in range(steps):
             if self.reset == "hard":
-                u = self.decay * u * (1.0 - o) + seq[t]
+                u = decay * u * (1.0 - o) + seq[t]
             elif self.reset == "soft":
-                u = self.decay * (u - self.v_threshold * o) + seq[t]
+                u = decay * (u - self.v_threshold * o) + seq[t]
             else:
-                u = self.decay * u + seq[t] - self.v_threshold * o
+                u = decay * u + seq[t] - self.v_threshold * o
             o = _SpikeFn.apply(u, self.v_threshold, self.fire == "ge", self.surrogate_width)
             out.append(o)
         return torch.stack(out).reshape(x.shape)

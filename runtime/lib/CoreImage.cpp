@@ -294,7 +294,7 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
           int64_t c = gi * lanes + l;
           word[l].bias = pop.bias[c];
           if (pop.kind == PopulationKind::LIF)
-            word[l] = {pop.threshold[c], pop.bias[c], pop.decay};
+            word[l] = {pop.threshold[c], pop.bias[c], pop.decay[c]};
           else
             plan.maxReadoutBias =
                 std::max(plan.maxReadoutBias, std::abs(pop.bias[c]));

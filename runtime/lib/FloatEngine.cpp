@@ -81,15 +81,26 @@ torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
   torch::Tensor seq = x.reshape(seqShape);
   torch::Tensor u = torch::zeros_like(seq[0]);
   torch::Tensor o = torch::zeros_like(seq[0]);
+  // One decay, or one per channel broadcast over [N, C(, H, W)]: float32
+  // either way, as the scalar is rounded to float32 against a float tensor.
+  torch::Tensor decay =
+      torch::tensor(op.decay.empty() ? std::vector<float>{0.0f} : op.decay);
+  if (op.decay.size() > 1) {
+    std::vector<int64_t> view(size_t(x.dim()), 1);
+    view[1] = int64_t(op.decay.size());
+    decay = decay.reshape(view);
+  } else {
+    decay = decay.reshape({});
+  }
   std::vector<torch::Tensor> out;
   for (int64_t t = 0; t < steps; ++t) {
     // The same expressions, in the same order, as snnc_torch.LIF.
     if (op.reset == numerics::Reset::Soft)
-      u = double(op.decay) * (u - double(op.vThreshold) * o) + seq[t];
+      u = decay * (u - double(op.vThreshold) * o) + seq[t];
     else if (op.reset == numerics::Reset::Subtract)
-      u = double(op.decay) * u + seq[t] - double(op.vThreshold) * o;
+      u = decay * u + seq[t] - double(op.vThreshold) * o;
     else
-      u = double(op.decay) * u * (1.0 - o) + seq[t];
+      u = decay * u * (1.0 - o) + seq[t];
     o = (op.fireGe ? u.ge(double(op.vThreshold)) : u.gt(double(op.vThreshold)))
             .to(torch::kFloat32);
     out.push_back(o);

@@ -259,7 +259,7 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       uint8_t *spiked = fired[i].data();
       int64_t *state = u.data();
       numerics::LIFParams params{
-          0,         0, pop.decay, pop.decayBits, pop.stateBits, pop.reset,
+          0,         0, 0, pop.decayBits, pop.stateBits, pop.reset,
           pop.fireGe};
       Geometry shape(pop.shape);
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
@@ -267,6 +267,7 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
         for (int64_t c = 0; c < channels; ++c, ++j) {
           params.threshold = pop.threshold[c];
           params.bias = pop.bias[c];
+          params.decay = pop.decay[c];
           state[j] = numerics::updateMembrane(state[j], spiked[j],
                                               int32_t(in[j]), params);
           bool spike = numerics::fires(state[j], params);

@@ -59,7 +59,11 @@ pkg::Package toProto(const CoreNetwork &net) {
     toRepeated(p.shape, q->mutable_shape());
     toRepeated(p.threshold, q->mutable_threshold());
     toRepeated(p.bias, q->mutable_bias());
-    q->set_decay(p.decay);
+    // A shared decay is stored once, as packages before per-channel decays.
+    bool shared = llvm::all_equal(p.decay);
+    q->set_decay(p.decay.empty() ? 0 : p.decay[0]);
+    if (!shared)
+      toRepeated(p.decay, q->mutable_channel_decay());
     q->set_decay_bits(p.decayBits);
     q->set_state_bits(p.stateBits);
     q->set_soft_reset(p.reset == numerics::Reset::Soft);
@@ -113,7 +117,10 @@ CoreNetwork fromProto(const pkg::Package &in) {
     p.shape = fromRepeated(q.shape());
     p.threshold = fromRepeated(q.threshold());
     p.bias = fromRepeated(q.bias());
-    p.decay = q.decay();
+    // One per channel (threshold holds one per channel, already read).
+    p.decay = q.channel_decay_size()
+                  ? fromRepeated(q.channel_decay())
+                  : std::vector<int64_t>(size_t(q.threshold_size()), q.decay());
     p.decayBits = q.decay_bits();
     p.stateBits = q.state_bits();
     p.reset = q.subtract_reset() ? numerics::Reset::Subtract

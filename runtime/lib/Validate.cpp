@@ -39,8 +39,13 @@ Error checkLIF(const CorePopulation &p) {
     return invalid(formatv("population '{0}' needs a threshold and a bias "
                            "per channel",
                            p.name));
+  bool decayValid = int64_t(p.decay.size()) == p.channels();
   if (p.stateBits < 4 || p.stateBits > 32 || p.decayBits < 0 ||
-      p.decayBits > 16 || p.decay < 0 || p.decay > (int64_t(1) << p.decayBits))
+      p.decayBits > 16)
+    decayValid = false;
+  for (int64_t d : p.decay)
+    decayValid = decayValid && d >= 0 && d <= (int64_t(1) << p.decayBits);
+  if (!decayValid)
     return invalid(formatv("population '{0}' has an invalid state width or "
                            "decay",
                            p.name));

@@ -16,6 +16,14 @@ func.func @lif_decay(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 
 // -----
 
+func.func @lif_channel_decays(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{a per-channel decay needs 4 values, it has 2}}
+  %0 = snn.lif %x, hard, gt {decay = array<f32: 0.5, 0.25>, v_threshold = 1.0 : f32} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
 func.func @lif_reset(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'reset' [hard, soft, subtract]}}
   %0 = snn.lif %x, medium, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x4xf32>

@@ -208,7 +208,7 @@ class SnnTorchTest(unittest.TestCase):
             "not supported by from_snntorch": snt.Synaptic(0.9, init_hidden=True),
             "reset_mechanism='none'": snt.Leaky(0.9, init_hidden=True, reset_mechanism="none"),
             "init_hidden=False": snt.Leaky(0.9),
-            "'beta' differs between neurons": snt.Leaky(torch.rand(4), init_hidden=True),
+            "varies within a channel": snt.Leaky(torch.rand(2, 2), init_hidden=True),
             "graded_spikes_factor=2.0": snt.Leaky(0.9, init_hidden=True,
                                                   graded_spikes_factor=2.0),
             "output=True": snt.Leaky(0.9, init_hidden=True, output=True),
@@ -221,6 +221,22 @@ class SnnTorchTest(unittest.TestCase):
                 with self.assertRaisesRegex(snnc_torch.ConversionError,
                                             r"module '1' \(\w+\): .*" + why):
                     snnc_torch.from_snntorch(net, 2, input_shape=(3, 4))
+
+    def test_learned_beta_per_neuron_becomes_per_channel_decay(self):
+        net = snt_net("subtract")
+        with torch.no_grad():
+            net[6].beta = torch.linspace(0.3, 0.95, 32)
+        model = snnc_torch.from_snntorch(net, T, input_shape=SHAPE, input_range=(0, 2))
+        self.assertEqual(len(model[6].decay), 32)
+        self.assertGreater(min(spike_rates(model)), 0.005)
+        x = torch.rand(SHAPE) * 2
+        with torch.no_grad():
+            expected = snnc_torch.run(model, x, T).numpy()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.onnx")
+            snnc_torch.export(model, x[:1], path, T)
+            got = snnc_run(path, x.numpy())
+        self.assertLess(np.abs(got - expected).max(), 1e-4)
 
     def test_exported_model_runs_identically_in_snnc(self):
         """Subtract reset end to end: source, converted model, snnc float."""

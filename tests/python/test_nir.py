@@ -88,6 +88,12 @@ class NirFloatTest(unittest.TestCase):
         nodes, edges = mlp(rng)
         self.check(nodes, edges, rng.uniform(0, 1, (64, 12)))
 
+    def test_per_neuron_tau_is_a_per_channel_decay(self):
+        rng = np.random.default_rng(11)
+        nodes, edges = mlp(rng)
+        nodes["lif1"]["tau"] = np.linspace(2e-3, 8e-3, 10)
+        self.check(nodes, edges, rng.uniform(0, 1, (64, 12)))
+
     def test_conv_if_sumpool_threshold_events(self):
         rng = np.random.default_rng(2)
         nodes, edges = convnet(rng)
@@ -174,8 +180,11 @@ def refusal_cases(rng):
             "node 'lif1' (LIF): v_leak = 0.1 in channel 0")
     variant("reset", lambda n, e: n["lif1"].update(v_reset=np.full(10, -0.2)),
             "node 'lif1' (LIF): v_reset = -0.2 in channel 0")
-    variant("tau-varies", lambda n, e: n["lif1"].update(tau=np.linspace(2e-3, 5e-3, 10)),
-            "node 'lif1' (LIF): tau differs between channels")
+    variant("tau-within-channel",
+            lambda n, e: n.update(if1=node("LIF", tau=np.linspace(2e-3, 5e-3, 256).reshape(4, 8, 8),
+                                           r=np.ones(4), v_leak=np.zeros(4),
+                                           v_threshold=np.ones(4))),
+            "node 'if1' (LIF): 'tau' varies within channel 0", base=convnet)
     variant("dt-over-tau", lambda n, e: n["lif1"].update(tau=np.full(10, 1e-4)),
             "exceeds tau")
     variant("no-type", lambda n, e: n["fc2"].pop("type"), "node 'fc2' has no 'type'")

@@ -63,7 +63,8 @@ const std::vector<TestCore> &testCores() {
 /// What the comparisons covered, so a run shows it compared real activity.
 struct Coverage {
   int64_t networks = 0, silent = 0, outputs = 0, spikes = 0, residual = 0,
-          pooled = 0, events = 0, cached = 0, merged = 0, subtract = 0;
+          pooled = 0, events = 0, cached = 0, merged = 0, subtract = 0,
+          channelDecays = 0;
 } coverage;
 
 /// Runs network `seed` on `core`; an empty string when RTL and golden agree.
@@ -138,6 +139,8 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
   for (const CorePopulation &p : net.populations)
     coverage.subtract += p.kind == PopulationKind::LIF &&
                          p.reset == numerics::Reset::Subtract;
+  for (const CorePopulation &p : net.populations)
+    coverage.channelDecays += !llvm::all_equal(p.decay);
   return {};
 }
 
@@ -187,12 +190,14 @@ TEST(RtlDifferential, RandomNetworks) {
             << " merging pooled spikes, " << coverage.residual
             << " residual and " << coverage.pooled << " pooled projections, "
             << coverage.subtract << " subtract-reset populations, "
+            << coverage.channelDecays << " with per-channel decays, "
             << coverage.silent << " without spikes): " << coverage.outputs
             << " outputs and " << coverage.spikes << " spikes identical\n";
   // A generator that stopped producing activity would make this test vacuous.
   EXPECT_GT(coverage.spikes, 1000 * coverage.networks / 10);
   EXPECT_LT(coverage.silent, coverage.networks / 4);
   EXPECT_GT(coverage.subtract, coverage.networks / 10);
+  EXPECT_GT(coverage.channelDecays, coverage.networks / 10);
 }
 
 TEST(RtlEngine, CycleBudgetStopsAStuckRun) {

@@ -65,7 +65,12 @@ CorePopulation Generator::lif(std::vector<int64_t> shape, int64_t scale) {
   pop.shape = std::move(shape);
   pop.stateBits = core.stateBits;
   pop.decayBits = core.decayBits;
-  pop.decay = pick(0, int64_t(1) << core.decayBits);
+  // One decay for the layer, or (a third of the time) one per channel.
+  int64_t shared = pick(0, int64_t(1) << core.decayBits);
+  bool perChannel = chance(1.0 / 3);
+  for (int64_t c = 0; c < pop.channels(); ++c)
+    pop.decay.push_back(perChannel ? pick(0, int64_t(1) << core.decayBits)
+                                   : shared);
   // Every reset mode the core implements (subtract only where built in).
   int64_t modes = core.subtractReset ? 3 : 2;
   pop.reset = numerics::Reset(pick(0, modes - 1));
@@ -271,8 +276,9 @@ std::string randomnet::describe(const CoreNetwork &net) {
   for (const CorePopulation &p : net.populations) {
     os << "  " << p.name << " [";
     llvm::interleaveComma(p.shape, os);
-    os << llvm::formatv("] decay {0} reset {1} ge {2}\n", p.decay,
-                        int(p.reset), p.fireGe);
+    os << "] decay [";
+    llvm::interleaveComma(p.decay, os);
+    os << llvm::formatv("] reset {0} ge {1}\n", int(p.reset), p.fireGe);
   }
   for (const CoreProjection &p : net.projections) {
     const char *kinds[] = {"conv", "dense", "one-to-one"};

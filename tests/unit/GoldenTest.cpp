@@ -165,7 +165,7 @@ TEST(GoldenLIF, HardSoftAndSubtractResetInTheEngine) {
     lif.shape = {1};
     lif.threshold = {10};
     lif.bias = {0};
-    lif.decay = 128; // 0.5
+    lif.decay = {128}; // 0.5
     lif.decayBits = 8;
     lif.stateBits = 16;
     lif.reset = reset;

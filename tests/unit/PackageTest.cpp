@@ -21,7 +21,7 @@ CoreNetwork smallNetwork() {
   CorePopulation input{"in", PopulationKind::Input, {1, 4, 4}};
   CorePopulation lif{"lif",     PopulationKind::LIF,
                      {2, 4, 4}, {40, 50},
-                     {3, -2},   128,
+                     {3, -2},   {128, 96},
                      8,         16,
                      numerics::Reset::Subtract, false};
   CorePopulation readout{"out", PopulationKind::Readout, {3}, {}, {1, 0, -1}};
@@ -90,7 +90,9 @@ TEST(Package, RefusesInconsistentNetworks) {
            [](CoreNetwork &n) { n.populations[1].threshold.pop_back(); }},
           {"state bits",
            [](CoreNetwork &n) { n.populations[1].stateBits = 60; }},
-          {"decay", [](CoreNetwork &n) { n.populations[1].decay = 1000; }},
+          {"decay", [](CoreNetwork &n) { n.populations[1].decay[0] = 1000; }},
+          {"decay count",
+           [](CoreNetwork &n) { n.populations[1].decay.push_back(1); }},
           {"bias overflow",
            [](CoreNetwork &n) { n.populations[1].bias[0] = 1 << 20; }},
           {"shape",

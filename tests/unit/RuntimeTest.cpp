@@ -47,7 +47,7 @@ FloatGraph singleNeuron(float threshold, float decay, numerics::Reset reset,
   FloatOp fc{FloatOpKind::Dense, "fc", {0, 1}, 2};
   FloatOp lif{FloatOpKind::LIF, "lif", {2}, 3};
   lif.vThreshold = threshold;
-  lif.decay = decay;
+  lif.decay = {decay};
   lif.reset = reset;
   lif.fireGe = ge;
   FloatOp readout{FloatOpKind::Dense, "readout", {3, 1}, 4};

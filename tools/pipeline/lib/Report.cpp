@@ -45,14 +45,18 @@ int64_t pipeline::fanOutSum(const CoreNetwork &net, const CoreProjection &p) {
 /// The decay as arithmetic: an exact shift when it is a power of two (the
 /// RTL still multiplies; docs/numerics.md).
 static std::string decayText(const CorePopulation &p) {
-  if (p.kind != PopulationKind::LIF)
+  if (p.kind != PopulationKind::LIF || p.decay.empty())
     return "-";
-  if (p.decay == 0)
+  auto [lo, hi] = std::minmax_element(p.decay.begin(), p.decay.end());
+  if (*lo != *hi) // per channel
+    return llvm::formatv("x{0}..{1}>>{2}", *lo, *hi, p.decayBits).str();
+  int64_t decay = *lo;
+  if (decay == 0)
     return "0";
   for (int64_t k = 0; k <= p.decayBits; ++k)
-    if (p.decay == int64_t(1) << (p.decayBits - k))
+    if (decay == int64_t(1) << (p.decayBits - k))
       return k ? ">>" + std::to_string(k) : "1";
-  return llvm::formatv("x{0}>>{1}", p.decay, p.decayBits).str();
+  return llvm::formatv("x{0}>>{1}", decay, p.decayBits).str();
 }
 
 CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,

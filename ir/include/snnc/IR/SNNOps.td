@@ -216,6 +216,9 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
       (the threshold is removed after the decay, as snnTorch does)
     * `o_t = [u_t > v_threshold]`, or `>=` with fire mode `ge`.
 
+    `decay` is one f32 for the layer, or an array of one per channel (axis
+    1), e.g. a NIR graph's per-neuron tau or snnTorch's per-neuron beta.
+
     The result holds 0/1 spikes.  The op keeps state across time steps,
     so it is deliberately not `Pure`: no pass may erase or merge it.
 
@@ -226,8 +229,13 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
     ```
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, SNN_ResetMode:$reset,
-                       SNN_FireMode:$fire, F32Attr:$v_threshold, F32Attr:$decay);
+                       SNN_FireMode:$fire, F32Attr:$v_threshold,
+                       AnyAttrOf<[F32Attr, DenseF32ArrayAttr]>:$decay);
   let results = (outs RankedTensorOf<[F32]>:$output);
+  let extraClassDeclaration = [{
+    /// The decay of every channel (one value when the layer shares it).
+    ::llvm::SmallVector<float> getDecays();
+  }];
   let assemblyFormat = "$input `,` $reset `,` $fire attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
@@ -319,7 +327,7 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
     ```
 
     `>>` is an arithmetic shift (floor); a power-of-two decay is an exact
-    shift.  See docs/numerics.md.  Stateful across steps, hence not `Pure`.
+    shift.  `decay` is one integer, or an array of one per channel.  See docs/numerics.md.  Stateful across steps, hence not `Pure`.
 
     Example:
     ```mlir
@@ -330,9 +338,14 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
   }];
   let arguments = (ins Variadic<SNN_EventTensor>:$currents, SNN_ResetMode:$reset,
                        SNN_FireMode:$fire, DenseI64ArrayAttr:$threshold,
-                       DenseI64ArrayAttr:$bias, I64Attr:$decay, I64Attr:$decay_bits,
-                       I64Attr:$state_bits);
+                       DenseI64ArrayAttr:$bias,
+                       AnyAttrOf<[I64Attr, DenseI64ArrayAttr]>:$decay,
+                       I64Attr:$decay_bits, I64Attr:$state_bits);
   let results = (outs SNN_EventTensor:$output);
+  let extraClassDeclaration = [{
+    /// The decay of every channel (one value when the layer shares it).
+    ::llvm::SmallVector<int64_t> getDecays();
+  }];
   // functional-type, not type($currents): a type-list parser instantiated
   // here (GCC) would replace the one inside Debian's clang-built MLIR, and
   // the two compilers lay out that lambda's captures differently.

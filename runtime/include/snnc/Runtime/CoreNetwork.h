@@ -28,7 +28,8 @@ struct CorePopulation {
   std::vector<int64_t> shape; // [C, H, W] or [C] (one sample)
   // LIF: per channel.  Readout: bias per output.
   std::vector<int64_t> threshold, bias;
-  int64_t decay = 0, decayBits = 0, stateBits = 0;
+  std::vector<int64_t> decay; // LIF: per channel
+  int64_t decayBits = 0, stateBits = 0;
   numerics::Reset reset = numerics::Reset::Hard;
   bool fireGe = false;
   std::vector<float> unit; // Readout: real value of one accumulator unit

@@ -43,7 +43,8 @@ struct FloatOp {
   std::vector<int64_t> kernel, strides, pads, dilations; // pads: t, l, b, r
   std::vector<int64_t> inputPool; // Conv2d/Dense: sum-pool the input first
   bool countIncludePad = false;
-  float alpha = 1.0f, vThreshold = 1.0f, epsilon = 0.0f, decay = 0.0f;
+  float alpha = 1.0f, vThreshold = 1.0f, epsilon = 0.0f;
+  std::vector<float> decay; // LIF: one, or one per channel
   numerics::Reset reset = numerics::Reset::Hard;
   bool fireGe = false;
 };
