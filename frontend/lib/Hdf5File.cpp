@@ -107,12 +107,17 @@ File::~File() { H5Fclose(hid_t(handle)); }
 
 bool File::exists(const std::string &path) const {
   // H5Lexists needs every parent to exist: check the path link by link.
+  // Only hard links count: a soft or external link could lead elsewhere,
+  // external ones into another file (never opened: see read()).
   std::string prefix;
   llvm::SmallVector<llvm::StringRef, 8> parts;
   llvm::StringRef(path).split(parts, '/', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef part : parts) {
     prefix += "/" + part.str();
-    if (H5Lexists(hid_t(handle), prefix.c_str(), H5P_DEFAULT) <= 0)
+    H5L_info_t info;
+    if (H5Lexists(hid_t(handle), prefix.c_str(), H5P_DEFAULT) <= 0 ||
+        H5Lget_info(hid_t(handle), prefix.c_str(), &info, H5P_DEFAULT) < 0 ||
+        info.type != H5L_TYPE_HARD)
       return false;
   }
   return true;
@@ -149,11 +154,26 @@ File::children(const std::string &path) const {
 }
 
 llvm::Expected<Dataset> File::read(const std::string &path) const {
-  if (!exists(path))
+  if (!exists(path)) {
+    H5L_info_t info;
+    if (H5Lget_info(hid_t(handle), path.c_str(), &info, H5P_DEFAULT) >= 0 &&
+        info.type != H5L_TYPE_HARD)
+      return fail(formatv("'{0}' is a soft or external link; snnc reads only "
+                          "plain datasets of the file it is given",
+                          path));
     return fail(formatv("'{0}' is missing", path));
+  }
   Handle dataset(H5Dopen2(hid_t(handle), path.c_str(), H5P_DEFAULT), H5Dclose);
   if (!dataset.valid())
     return fail(formatv("'{0}' is not a dataset", path));
+  // A dataset may keep its bytes in other files (external storage, virtual
+  // datasets): snnc reads nothing the command did not name.
+  Handle creation(H5Dget_create_plist(dataset), H5Pclose);
+  if (!creation.valid() || H5Pget_external_count(creation) != 0 ||
+      H5Pget_layout(creation) == H5D_VIRTUAL)
+    return fail(formatv("'{0}' keeps its data in another file; snnc reads "
+                        "only the file it is given",
+                        path));
   Handle space(H5Dget_space(dataset), H5Sclose);
   int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
   if (rank < 0 || rank > 8)

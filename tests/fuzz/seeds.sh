@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx}, from the
+# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx,link,nir}, from the
 # tests' own models and inputs.
 #   seeds.sh SNNC DIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 snnc=$1 dir=$2
-mkdir -p "$dir"/{onnx,package,npy,idx,link}
+mkdir -p "$dir"/{onnx,package,npy,idx,link,nir}
 # The link fuzzer starts from a few delimited byte runs.
 printf "\x06\x01\x02\x03\x04\x05\x00" > "$dir/link/frame"
 printf "\x00\x00\x01\x01\x00" > "$dir/link/empty-frames"
@@ -31,3 +31,14 @@ open(sys.argv[1] + "/images.idx.gz", "wb").write(gzip.compress(body))
 open(sys.argv[1] + "/labels.idx", "wb").write(b"\x00\x00\x08\x01" + struct.pack(">I", 3) + b"\x01\x02\x03")
 PY
 rm -rf "$inputs"
+# NIR graphs from the import tests' writer: an MLP and a conv net.
+/usr/bin/python3 - "$dir/nir" "$repo/tests/python" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import numpy as np
+import nirfile
+import test_nir
+rng = np.random.default_rng(0)
+nirfile.write(sys.argv[1] + "/mlp.nir", *test_nir.mlp(rng))
+nirfile.write(sys.argv[1] + "/conv.nir", *test_nir.convnet(rng), compression=None)
+PY

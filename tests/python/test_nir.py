@@ -253,6 +253,31 @@ class NirRefusalTest(unittest.TestCase):
             self.expect_one_line(good, "--encoding must be direct or events",
                                  "--encoding", "spikes")
 
+    def test_nothing_outside_the_file_is_read(self):
+        """External links and external storage would make snnc read files
+        the command did not name."""
+        import h5py
+        with tempfile.TemporaryDirectory() as tmp:
+            secret = os.path.join(tmp, "secret.h5")
+            with h5py.File(secret, "w") as f:
+                f.create_dataset("w", data=np.ones((3, 10), np.float32))
+            nodes, edges = mlp(np.random.default_rng(10))
+            linked = os.path.join(tmp, "linked.nir")
+            nirfile.write(linked, nodes, edges)
+            with h5py.File(linked, "a") as f:
+                del f["node/nodes/fc2/weight"]
+                f["node/nodes/fc2/weight"] = h5py.ExternalLink(secret, "/w")
+            self.expect_one_line(linked, "is a soft or external link")
+            raw = os.path.join(tmp, "raw.bin")
+            np.ones((3, 10), np.float32).tofile(raw)
+            stored = os.path.join(tmp, "stored.nir")
+            nirfile.write(stored, nodes, edges)
+            with h5py.File(stored, "a") as f:
+                del f["node/nodes/fc2/weight"]
+                f.create_dataset("node/nodes/fc2/weight", shape=(3, 10), dtype=np.float32,
+                                 external=[(raw, 0, 120)])
+            self.expect_one_line(stored, "keeps its data in another file")
+
 
 if __name__ == "__main__":
     unittest.main()
