@@ -247,12 +247,11 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
   int64_t blocks = linkBlocks(board);
   std::vector<std::string> held, lines;
   for (const CoreMemory &m : coreMemories(params)) {
-    lines.push_back(formatv("    {0,-22} {1,7} x {2,3} bits  {3}", m.name,
-                            m.depth, m.width,
-                            spram.holds(m) ? std::string("SPRAM")
-                                           : formatv("{0} EBR",
-                                                     ebrBlocks(m.width, m.depth))
-                                                 .str()));
+    lines.push_back(
+        formatv("    {0,-22} {1,7} x {2,3} bits  {3}", m.name, m.depth, m.width,
+                spram.holds(m)
+                    ? std::string("SPRAM")
+                    : formatv("{0} EBR", ebrBlocks(m.width, m.depth)).str()));
     if (spram.holds(m)) {
       const char *how = "";
       if (m.singlePort == CoreMemory::SinglePort::Banked)

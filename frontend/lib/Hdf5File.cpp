@@ -1,4 +1,4 @@
-//===- Hdf5File.cpp - a read-only view of an HDF5 file ----------------------===//
+//===- Hdf5File.cpp - a read-only view of an HDF5 file --------------------===//
 #include "Hdf5File.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -44,9 +44,9 @@ void silenceLibrary() {
   (void)done;
 }
 
-llvm::Expected<std::vector<std::string>>
-readStrings(hid_t dataset, hid_t type, hid_t space, size_t count,
-            const std::string &path) {
+llvm::Expected<std::vector<std::string>> readStrings(hid_t dataset, hid_t type,
+                                                     hid_t space, size_t count,
+                                                     const std::string &path) {
   std::vector<std::string> out;
   if (H5Tis_variable_str(type) > 0) {
     Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -64,18 +64,17 @@ readStrings(hid_t dataset, hid_t type, hid_t space, size_t count,
     return out;
   }
   size_t width = H5Tget_size(type);
-  if (width == 0 || width > 4096 ||
-      width * count > size_t(File::kMaxElements))
-    return fail(formatv("'{0}': strings of {1} bytes are too long", path,
-                        width));
+  if (width == 0 || width > 4096 || width * count > size_t(File::kMaxElements))
+    return fail(
+        formatv("'{0}': strings of {1} bytes are too long", path, width));
   Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(memType, width);
   H5Tset_cset(memType, H5Tget_cset(type));
   // NUL-terminated padding would cut a full-width string's last character.
   H5Tset_strpad(memType, H5T_STR_NULLPAD);
   std::vector<char> buffer(width * count);
-  if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-              buffer.data()) < 0)
+  if (H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) <
+      0)
     return fail(formatv("'{0}': cannot read its strings", path));
   for (size_t i = 0; i < count; ++i) {
     const char *s = buffer.data() + i * width;
@@ -185,8 +184,8 @@ llvm::Expected<Dataset> File::read(const std::string &path) const {
   for (int d = 0; d < rank; ++d) {
     if (dims[d] > uint64_t(kMaxElements) ||
         (count *= dims[d]) > uint64_t(kMaxElements))
-      return fail(formatv("'{0}' holds more than {1} elements", path,
-                          kMaxElements));
+      return fail(
+          formatv("'{0}' holds more than {1} elements", path, kMaxElements));
     out.shape.push_back(int64_t(dims[d]));
   }
   Handle type(H5Dget_type(dataset), H5Tclose);

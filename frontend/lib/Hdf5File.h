@@ -1,4 +1,4 @@
-//===- Hdf5File.h - a read-only view of an HDF5 file -------------*- C++ -*-===//
+//===- Hdf5File.h - a read-only view of an HDF5 file -----------*- C++ -*-===//
 //
 // Just what the NIR reader needs from libhdf5: groups, their children in
 // name order, and datasets read as numbers or strings.  Every size is

@@ -1,4 +1,4 @@
-//===- NirGraph.cpp - a NIR graph as read from HDF5 -------------------------===//
+//===- NirGraph.cpp - a NIR graph as read from HDF5 -----------------------===//
 #include "NirGraph.h"
 
 #include "llvm/Support/FormatVariadic.h"

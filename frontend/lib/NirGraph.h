@@ -1,4 +1,4 @@
-//===- NirGraph.h - a NIR graph as read from HDF5 ----------------*- C++ -*-===//
+//===- NirGraph.h - a NIR graph as read from HDF5 --------------*- C++ -*-===//
 //
 // The NIR 1.0 layout (nir/serialization.py): the root holds a `version`
 // string and the group `node`, a graph: `type` = "NIRGraph", the group

@@ -1,4 +1,4 @@
-//===- NirImporter.cpp - NIR graphs to the snnc ONNX convention -------------===//
+//===- NirImporter.cpp - NIR graphs to the snnc ONNX convention -----------===//
 //
 // Each NIR node becomes the ONNX nodes of docs/onnx-convention.md that
 // compute it exactly at the chosen time step dt (forward Euler):
@@ -18,8 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Frontend/NirImporter.h"
-#include "snnc/Frontend/OnnxImporter.h"
 #include "NirGraph.h"
+#include "snnc/Frontend/OnnxImporter.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -76,11 +76,10 @@ private:
   llvm::Error nodeError(const nir::Node &node, const llvm::Twine &what) {
     return fail(formatv("node '{0}' ({1}): ", node.name, node.type) + what);
   }
-  Expected<const hdf5::Dataset *> numbers(const nir::Node &node,
-                                          StringRef key);
+  Expected<const hdf5::Dataset *> numbers(const nir::Node &node, StringRef key);
   Expected<std::vector<int64_t>> pair(const nir::Node &node, StringRef key);
-  Expected<std::vector<double>> perChannel(const nir::Node &node,
-                                           StringRef key, const Shape &shape,
+  Expected<std::vector<double>> perChannel(const nir::Node &node, StringRef key,
+                                           const Shape &shape,
                                            std::optional<double> absent = {});
   std::string constant(const std::string &name, const Shape &dims,
                        ArrayRef<float> values);
@@ -132,8 +131,8 @@ Expected<std::vector<int64_t>> Translator::pair(const nir::Node &node,
   for (size_t i = 0; i < 2; ++i) {
     double x = v[v.size() == 1 ? 0 : i];
     if (x != std::floor(x) || x < 0 || x > 65536)
-      return nodeError(node, formatv("'{0}' must be integers in [0, 65536]",
-                                     key));
+      return nodeError(node,
+                       formatv("'{0}' must be integers in [0, 65536]", key));
     out.push_back(int64_t(x));
   }
   return out;
@@ -142,8 +141,8 @@ Expected<std::vector<int64_t>> Translator::pair(const nir::Node &node,
 /// A neuron parameter as one value per channel: a scalar, one value per
 /// channel, or one per neuron that is constant within each channel.
 Expected<std::vector<double>>
-Translator::perChannel(const nir::Node &node, StringRef key,
-                       const Shape &shape, std::optional<double> absent) {
+Translator::perChannel(const nir::Node &node, StringRef key, const Shape &shape,
+                       std::optional<double> absent) {
   int64_t channels = shape[0], plane = product(shape) / channels;
   if (absent && !node.params.count(key.str()))
     return std::vector<double>(size_t(channels), *absent);
@@ -158,8 +157,8 @@ Translator::perChannel(const nir::Node &node, StringRef key,
     return out;
   }
   if (int64_t(v.size()) != channels * plane)
-    return nodeError(node, formatv("'{0}' has {1} values for {2} neurons",
-                                   key, v.size(), channels * plane));
+    return nodeError(node, formatv("'{0}' has {1} values for {2} neurons", key,
+                                   v.size(), channels * plane));
   for (int64_t c = 0; c < channels; ++c) {
     out[c] = v[c * plane];
     for (int64_t i = 1; i < plane; ++i)
@@ -236,8 +235,8 @@ Expected<std::vector<std::string>> Translator::order() {
   for (auto &[from, to] : graph.edges) {
     for (const std::string *end : {&from, &to})
       if (!graph.nodes.count(*end))
-        return fail(formatv("edge '{0}' -> '{1}': there is no node '{2}'",
-                            from, to, *end));
+        return fail(formatv("edge '{0}' -> '{1}': there is no node '{2}'", from,
+                            to, *end));
     sources[to].push_back(from);
     targets[from].push_back(to);
     ++pending[to];
@@ -297,10 +296,11 @@ llvm::Error Translator::projection(const nir::Node &node, const Value &in) {
     return nodeError(node, "'weight' must be [out, in]");
   int64_t out = w.shape[0], inputs = w.shape[1];
   if (in.shape.size() != 1 || in.shape[0] != inputs)
-    return nodeError(node, formatv("'weight' takes {0} inputs, the input has "
-                                   "shape [{1}] (flatten it first)",
-                                   inputs, llvm::make_range(in.shape.begin(),
-                                                            in.shape.end())));
+    return nodeError(
+        node,
+        formatv("'weight' takes {0} inputs, the input has "
+                "shape [{1}] (flatten it first)",
+                inputs, llvm::make_range(in.shape.begin(), in.shape.end())));
   std::vector<float> scaled(w.numbers.begin(), w.numbers.end());
   for (float &v : scaled)
     v = float(double(v) * in.gain);
@@ -330,11 +330,11 @@ llvm::Error Translator::conv(const nir::Node &node, const Value &in) {
     return nodeError(node, "'weight' must be [out, in, kh, kw] (Conv1d is not "
                            "supported)");
   if (in.shape.size() != 3 || in.shape[0] != w.shape[1])
-    return nodeError(node, formatv("'weight' takes {0} input channels of "
-                                   "[C, H, W], the input is [{1}]",
-                                   w.shape[1],
-                                   llvm::make_range(in.shape.begin(),
-                                                    in.shape.end())));
+    return nodeError(
+        node, formatv("'weight' takes {0} input channels of "
+                      "[C, H, W], the input is [{1}]",
+                      w.shape[1],
+                      llvm::make_range(in.shape.begin(), in.shape.end())));
   if (node.params.count("groups")) {
     auto groups = numbers(node, "groups");
     if (!groups)
@@ -352,9 +352,8 @@ llvm::Error Translator::conv(const nir::Node &node, const Value &in) {
   std::vector<int64_t> pads(4, 0); // top, left, bottom, right
   auto padding = node.params.find("padding");
   if (padding != node.params.end() && padding->second.isString) {
-    std::string mode = padding->second.strings.empty()
-                           ? ""
-                           : padding->second.strings[0];
+    std::string mode =
+        padding->second.strings.empty() ? "" : padding->second.strings[0];
     if (mode == "same") {
       if ((*stride)[0] != 1 || (*stride)[1] != 1)
         return nodeError(node, "padding 'same' needs stride 1");

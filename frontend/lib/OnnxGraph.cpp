@@ -187,9 +187,8 @@ NodeAttrs::getRequiredFloats(StringRef name) const {
     return wrongType(*attr, "a float or a non-empty list of floats");
   for (float v : attr->floats())
     if (!std::isfinite(v))
-      return fail(
-          llvm::formatv("attribute '{0}' holds NaN or Inf; it must be finite",
-                        name));
+      return fail(llvm::formatv(
+          "attribute '{0}' holds NaN or Inf; it must be finite", name));
   return std::vector<float>(attr->floats().begin(), attr->floats().end());
 }
 

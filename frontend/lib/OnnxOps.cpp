@@ -450,8 +450,9 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
                         "per channel ({1})",
                         decays.size(), channels));
   mlir::Attribute decay =
-      decays.size() == 1 ? mlir::Attribute(builder.getF32FloatAttr(decays[0]))
-                         : mlir::Attribute(builder.getDenseF32ArrayAttr(decays));
+      decays.size() == 1
+          ? mlir::Attribute(builder.getF32FloatAttr(decays[0]))
+          : mlir::Attribute(builder.getDenseF32ArrayAttr(decays));
   auto op = builder.create<snn::LIFOp>(
       loc(node), x->value.getType(), x->value,
       snn::ResetModeAttr::get(builder.getContext(), *resetMode),

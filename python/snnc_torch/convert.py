@@ -426,13 +426,21 @@ def _run_snntorch(net, x, timesteps, encoding):
     return out.mean(0)
 
 
-def _finish(net, model, layers, timesteps, encoding, sample, input_shape, input_range,
-            check, runner):
+def _convert_and_prove(net, framework, name, timesteps, sample, input_shape, encoding,
+                       input_range, check):
+    """framework: (leaf mapping, container names, the way to run a source)."""
+    leaf_fn, containers, runner = framework
+    model, layers = _convert(net, leaf_fn, containers, name)
     model.conversion_check = None
-    if check:
+    if not check:
+        return model
+    modes = _eval_mode(net)
+    try:
         x = _sample_input(sample, input_shape, input_range, timesteps, encoding)
         model.conversion_check = _prove(net, model, layers, x, timesteps, encoding,
                                         lambda n, v: runner(n, v, timesteps, encoding))
+    finally:
+        _restore(modes)
     return model
 
 
@@ -462,26 +470,17 @@ def from_spikingjelly(net, timesteps, sample=None, input_shape=None, encoding="d
     firing rate, largest difference); raises ConversionError for what cannot
     be expressed or does not match.
     """
-    model, layers = _convert(net, _sj_leaf, _SJ_CONTAINERS, "from_spikingjelly")
-    modes = _eval_mode(net)
-    try:
-        return _finish(net, model, layers, timesteps, encoding, sample, input_shape,
-                       input_range, check, _run_spikingjelly)
-    finally:
-        _restore(modes)
+    return _convert_and_prove(net, (_sj_leaf, _SJ_CONTAINERS, _run_spikingjelly),
+                              "from_spikingjelly", timesteps, sample, input_shape,
+                              encoding, input_range, check)
 
 
 def from_snntorch(net, timesteps, sample=None, input_shape=None, encoding="direct",
                   input_range=(0.0, 1.0), check=True):
     """Converts a snnTorch network of ``init_hidden=True`` Leaky layers in an
     nn.Sequential (the arguments are those of :func:`from_spikingjelly`)."""
-    model, layers = _convert(net, _snntorch_leaf, (), "from_snntorch")
-    modes = _eval_mode(net)
-    try:
-        return _finish(net, model, layers, timesteps, encoding, sample, input_shape,
-                       input_range, check, _run_snntorch)
-    finally:
-        _restore(modes)
+    return _convert_and_prove(net, (_snntorch_leaf, (), _run_snntorch), "from_snntorch",
+                              timesteps, sample, input_shape, encoding, input_range, check)
 
 
 __all__ = ["ConversionError", "from_snntorch", "from_spikingjelly"]

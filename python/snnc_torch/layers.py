@@ -202,12 +202,26 @@ class _TdBNExport(torch.autograd.Function):
 
 
 class TdBatchNorm1d(_TdBatchNorm):
+    """tdBN over [N, C] (or [N, C, L]); see _TdBatchNorm.
+
+    Warning: SpikingJelly's tdBN keeps alpha*V_th inside its weight; copying
+    its weights here with its alpha and v_th applies the gain twice.  Use
+    alpha=1, v_threshold=1, or snnc_torch.from_spikingjelly.
+    """
+
     def _check_input_dim(self, x):
         if x.dim() not in (2, 3):
             raise ValueError(f"TdBatchNorm1d expects 2-D or 3-D input, got {x.dim()}-D")
 
 
 class TdBatchNorm2d(_TdBatchNorm):
+    """tdBN over [N, C, H, W]; see _TdBatchNorm.
+
+    Warning: SpikingJelly's tdBN keeps alpha*V_th inside its weight; copying
+    its weights here with its alpha and v_th applies the gain twice.  Use
+    alpha=1, v_threshold=1, or snnc_torch.from_spikingjelly.
+    """
+
     def _check_input_dim(self, x):
         if x.dim() != 4:
             raise ValueError(f"TdBatchNorm2d expects 4-D input, got {x.dim()}-D")

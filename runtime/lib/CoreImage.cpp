@@ -62,7 +62,7 @@ struct Plan {
   bool merges = false;              // some population merges its pooled spikes
   std::vector<int64_t> inputWindow; // the host merges input events over it
   int64_t maxChannel = 0, maxCoord = 1, valueBits = 2;
-  int64_t currentBits = 2; // stored current width the network needs
+  int64_t currentBits = 2;   // stored current width the network needs
   int64_t subtractReset = 0; // 1: a population resets by subtract
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
@@ -254,11 +254,11 @@ Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * lanes);
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
-    desc[bus::PopFlags] =
-        uint32_t(pop.reset == numerics::Reset::Soft) << bus::PopFlagSoftReset |
-        uint32_t(pop.reset == numerics::Reset::Subtract)
-            << bus::PopFlagSubtractReset |
-        uint32_t(pop.fireGe) << bus::PopFlagFireGe;
+    desc[bus::PopFlags] = uint32_t(pop.reset == numerics::Reset::Soft)
+                              << bus::PopFlagSoftReset |
+                          uint32_t(pop.reset == numerics::Reset::Subtract)
+                              << bus::PopFlagSubtractReset |
+                          uint32_t(pop.fireGe) << bus::PopFlagFireGe;
     if (pop.reset == numerics::Reset::Subtract)
       plan.subtractReset = 1;
     // Spikes in one window of the consumers' pooling become one event.
@@ -469,13 +469,13 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
 Expected<CoreParams> CoreParams::fromValues(llvm::ArrayRef<int64_t> values) {
   CoreParams params;
   int64_t *fields[] = {
-      &params.lanes,       &params.stateBits,   &params.decayBits,
-      &params.valueBits,   &params.chanBits,    &params.coordBits,
-      &params.maxPops,     &params.maxProjs,    &params.weightDepth,
-      &params.paramDepth,  &params.stateDepth,  &params.currentDepth,
-      &params.eventDepth,  &params.rowIdxDepth, &params.rowTapDepth,
-      &params.colIdxDepth, &params.colTapDepth, &params.readoutWords,
-      &params.cacheDepth,  &params.slotDepth,   &params.currentBits,
+      &params.lanes,        &params.stateBits,   &params.decayBits,
+      &params.valueBits,    &params.chanBits,    &params.coordBits,
+      &params.maxPops,      &params.maxProjs,    &params.weightDepth,
+      &params.paramDepth,   &params.stateDepth,  &params.currentDepth,
+      &params.eventDepth,   &params.rowIdxDepth, &params.rowTapDepth,
+      &params.colIdxDepth,  &params.colTapDepth, &params.readoutWords,
+      &params.cacheDepth,   &params.slotDepth,   &params.currentBits,
       &params.subtractReset};
   if (values.size() != std::size(fields))
     return refuse(formatv("{0} core parameters, expected {1}", values.size(),

@@ -259,8 +259,7 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       uint8_t *spiked = fired[i].data();
       int64_t *state = u.data();
       numerics::LIFParams params{
-          0,         0, 0, pop.decayBits, pop.stateBits, pop.reset,
-          pop.fireGe};
+          0, 0, 0, pop.decayBits, pop.stateBits, pop.reset, pop.fireGe};
       Geometry shape(pop.shape);
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
         int32_t row = int32_t(pos / shape.w), col = int32_t(pos % shape.w);

@@ -1,4 +1,4 @@
-//===- NirFuzzer.cpp - libFuzzer: the NIR reader and translation ------------===//
+//===- NirFuzzer.cpp - libFuzzer: the NIR reader and translation ---------===//
 //
 // The bytes as a .nir file: HDF5 parsing (libhdf5, not instrumented, so only
 // what it hands to snnc is checked), the layout checks and the translation

@@ -51,8 +51,9 @@ void checkAgainstNumerics(int stateBits, int decayBits, uint32_t seed) {
     p.fireGe = pick(0, 1);
     int64_t u = extreme ? (pick(0, 1) ? hi : lo) : pick(lo, hi);
     bool fired = pick(0, 1);
-    int32_t current = extreme ? (pick(0, 1) ? INT32_MAX : INT32_MIN)
-                              : int32_t(pick(-(int64_t(1) << 20), int64_t(1) << 20));
+    int32_t current =
+        extreme ? (pick(0, 1) ? INT32_MAX : INT32_MIN)
+                : int32_t(pick(-(int64_t(1) << 20), int64_t(1) << 20));
     model.u_i = raw(u, stateBits);
     model.fired_i = fired;
     model.current_i = uint32_t(current);
@@ -65,10 +66,11 @@ void checkAgainstNumerics(int stateBits, int decayBits, uint32_t seed) {
     model.eval();
     int64_t want = numerics::updateMembrane(u, fired, current, p);
     ASSERT_EQ(signExtend(model.u_o, stateBits), want)
-        << "trial " << trial << ": u " << u << " fired " << fired
-        << " current " << current << " bias " << p.bias << " threshold "
-        << p.threshold << " decay " << p.decay << " reset " << int(p.reset);
-    ASSERT_EQ(bool(model.spike_o), numerics::fires(want, p)) << "trial " << trial;
+        << "trial " << trial << ": u " << u << " fired " << fired << " current "
+        << current << " bias " << p.bias << " threshold " << p.threshold
+        << " decay " << p.decay << " reset " << int(p.reset);
+    ASSERT_EQ(bool(model.spike_o), numerics::fires(want, p))
+        << "trial " << trial;
   }
 }
 

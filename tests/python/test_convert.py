@@ -50,6 +50,16 @@ def randomize_statistics(net, seed=0):
     return net
 
 
+def expect_refusals(test, cases, convert_fn):
+    """Each module, between two Linear layers, is refused by name and why."""
+    for why, module in cases.items():
+        with test.subTest(why=why):
+            net = nn.Sequential(nn.Linear(4, 4), module, nn.Linear(4, 2))
+            with test.assertRaisesRegex(snnc_torch.ConversionError,
+                                        r"module '1' \(\w+\): .*" + why):
+                convert_fn(net, 2, input_shape=(3, 4))
+
+
 def spike_rates(model):
     return [layer["firing_rate"] for layer in model.conversion_check["layers"]
             if "firing_rate" in layer]
@@ -140,12 +150,7 @@ class SpikingJellyTest(unittest.TestCase):
             "max pooling": nn.MaxPool2d(2),
             "groups=2": nn.Conv2d(4, 4, 1, groups=2),
         }
-        for why, module in cases.items():
-            with self.subTest(why=why):
-                net = nn.Sequential(nn.Linear(4, 4), module, nn.Linear(4, 2))
-                with self.assertRaisesRegex(snnc_torch.ConversionError,
-                                            r"module '1' \(\w+\): .*" + why):
-                    snnc_torch.from_spikingjelly(net, 2, input_shape=(3, 4))
+        expect_refusals(self, cases, snnc_torch.from_spikingjelly)
 
     def test_refuses_custom_forward_trailing_neuron_and_missing_input(self):
         class Net(nn.Module):
@@ -215,12 +220,7 @@ class SnnTorchTest(unittest.TestCase):
             "reset_delay=False": snt.Leaky(0.9, init_hidden=True, reset_delay=False),
             "recurrent": nn.LSTM(4, 4),
         }
-        for why, module in cases.items():
-            with self.subTest(why=why):
-                net = nn.Sequential(nn.Linear(4, 4), module, nn.Linear(4, 2))
-                with self.assertRaisesRegex(snnc_torch.ConversionError,
-                                            r"module '1' \(\w+\): .*" + why):
-                    snnc_torch.from_snntorch(net, 2, input_shape=(3, 4))
+        expect_refusals(self, cases, snnc_torch.from_snntorch)
 
     def test_learned_beta_per_neuron_becomes_per_channel_decay(self):
         net = snt_net("subtract")

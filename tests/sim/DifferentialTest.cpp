@@ -137,8 +137,8 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
   for (const CoreProjection &p : net.projections)
     coverage.pooled += !p.inputPool.empty();
   for (const CorePopulation &p : net.populations)
-    coverage.subtract += p.kind == PopulationKind::LIF &&
-                         p.reset == numerics::Reset::Subtract;
+    coverage.subtract +=
+        p.kind == PopulationKind::LIF && p.reset == numerics::Reset::Subtract;
   for (const CorePopulation &p : net.populations)
     coverage.channelDecays += !llvm::all_equal(p.decay);
   return {};

@@ -19,11 +19,16 @@ CoreNetwork smallNetwork() {
   net.timesteps = 3;
   net.input = {{1.0}, {0.0}, 0.05f, 8};
   CorePopulation input{"in", PopulationKind::Input, {1, 4, 4}};
-  CorePopulation lif{"lif",     PopulationKind::LIF,
-                     {2, 4, 4}, {40, 50},
-                     {3, -2},   {128, 96},
-                     8,         16,
-                     numerics::Reset::Subtract, false};
+  CorePopulation lif{"lif",
+                     PopulationKind::LIF,
+                     {2, 4, 4},
+                     {40, 50},
+                     {3, -2},
+                     {128, 96},
+                     8,
+                     16,
+                     numerics::Reset::Subtract,
+                     false};
   CorePopulation readout{"out", PopulationKind::Readout, {3}, {}, {1, 0, -1}};
   readout.unit = {0.1f, 0.2f, 0.3f};
   net.populations = {input, lif, readout};

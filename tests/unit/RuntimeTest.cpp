@@ -80,12 +80,14 @@ TEST(FloatEngine, SubtractResetRemovesThresholdAfterDecay) {
   // decay 0.5, x 0.75, threshold 1: u 0.75, 1.125 (spike),
   // 0.5625 + 0.75 - 1 = 0.3125, 0.90625, 1.203125 (spike).  Soft reset
   // would give 0.75, 1.125 (spike), 0.8125, 1.15625 (spike).
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Subtract, false), 0.75f, 5),
-                  2.0f / 5.0f);
+  EXPECT_FLOAT_EQ(
+      meanSpikes(singleNeuron(1.0f, 0.5f, Subtract, false), 0.75f, 5),
+      2.0f / 5.0f);
   EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Soft, false), 0.75f, 4),
                   2.0f / 4.0f);
-  EXPECT_FLOAT_EQ(meanSpikes(singleNeuron(1.0f, 0.5f, Subtract, false), 0.75f, 4),
-                  1.0f / 4.0f);
+  EXPECT_FLOAT_EQ(
+      meanSpikes(singleNeuron(1.0f, 0.5f, Subtract, false), 0.75f, 4),
+      1.0f / 4.0f);
 }
 
 TEST(FloatEngine, GreaterOrEqualFiresAtThreshold) {

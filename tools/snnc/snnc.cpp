@@ -71,12 +71,12 @@ cl::SubCommand emitCmd("emit-verilog",
                        "Write the core specialized to a model: SystemVerilog, "
                        "memory images, build recipe");
 
-cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                               cl::desc("<model.onnx|.onnxtxt|.nir|.mlir|.snnpkg>"),
-                               cl::sub(importCmd), cl::sub(runCmd),
-                               cl::sub(evalCmd), cl::sub(compileCmd),
-                               cl::sub(simCmd), cl::sub(emitCmd),
-                               cl::sub(bitstreamCmd));
+cl::opt<std::string>
+    modelPath(cl::Positional, cl::Required,
+              cl::desc("<model.onnx|.onnxtxt|.nir|.mlir|.snnpkg>"),
+              cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
+              cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
+              cl::sub(bitstreamCmd));
 cl::opt<std::string> outputPath("o",
                                 cl::desc("Output file (emit-verilog: "
                                          "directory)"),
