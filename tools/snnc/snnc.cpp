@@ -50,8 +50,9 @@ namespace cl = llvm::cl;
 namespace {
 using pipeline::EngineKind;
 
-cl::SubCommand importCmd("import",
-                         "Import an ONNX model and print the snn dialect");
+cl::SubCommand
+    importCmd("import",
+              "Import an ONNX or NIR model and print the snn dialect");
 cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
 cl::SubCommand evalCmd("eval", "Measure a model's classification accuracy");
 cl::SubCommand compileCmd("compile",
@@ -71,58 +72,65 @@ cl::SubCommand emitCmd("emit-verilog",
                        "Write the core specialized to a model: SystemVerilog, "
                        "memory images, build recipe");
 
+/// Option groups: `snnc CMD --help` shows these and nothing of LLVM's.
+cl::OptionCategory modelOptions("Models and inputs");
+cl::OptionCategory compilerOptions("Compiler");
+cl::OptionCategory engineOptions("Engines and devices");
+cl::OptionCategory boardOptions("Boards and FPGA");
+cl::OptionCategory outputOptions("Outputs and resources");
+
 cl::opt<std::string>
-    modelPath(cl::Positional, cl::Required,
+    modelPath(cl::cat(modelOptions), cl::Positional, cl::Required,
               cl::desc("<model.onnx|.onnxtxt|.nir|.mlir|.snnpkg>"),
               cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
               cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
               cl::sub(bitstreamCmd));
-cl::opt<std::string> outputPath("o",
+cl::opt<std::string> outputPath(cl::cat(outputOptions), "o",
                                 cl::desc("Output file (emit-verilog: "
                                          "directory)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(importCmd), cl::sub(runCmd),
                                 cl::sub(compileCmd), cl::sub(simCmd),
                                 cl::sub(emitCmd), cl::sub(bitstreamCmd));
-cl::opt<std::string> targetName("target",
+cl::opt<std::string> targetName(cl::cat(compilerOptions), "target",
                                 cl::desc("Core description: sim (default), "
                                          "ice40-up5k or ice40-hx8k"),
                                 cl::init("sim"), cl::sub(compileCmd),
                                 cl::sub(runCmd), cl::sub(evalCmd),
                                 cl::sub(simCmd), cl::sub(emitCmd));
-cl::opt<int64_t> stateBits("state-bits",
+cl::opt<int64_t> stateBits(cl::cat(compilerOptions), "state-bits",
                            cl::desc("Membrane state width (default 24, or the "
                                     "target board's state_bits)"),
                            cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
                            cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
                            cl::sub(bitstreamCmd));
 cl::opt<std::string> calibratePath(
-    "calibrate",
+    cl::cat(compilerOptions), "calibrate",
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
              "the report's SOPs and cycles"),
     cl::value_desc("file"), cl::sub(compileCmd));
 cl::opt<std::string> inputRange(
-    "input-range",
+    cl::cat(modelOptions), "input-range",
     cl::desc("Smallest and largest raw input value, for the input encoder's "
              "scale (default 0,1)"),
     cl::value_desc("min,max"), cl::init("0,1"), cl::sub(compileCmd),
     cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
     cl::sub(bitstreamCmd));
-cl::opt<std::string> reportPath("report",
+cl::opt<std::string> reportPath(cl::cat(outputOptions), "report",
                                 cl::desc("Write the per-layer report as JSON"),
                                 cl::value_desc("report.json"),
                                 cl::sub(compileCmd));
-cl::opt<std::string> inputPath("input",
+cl::opt<std::string> inputPath(cl::cat(modelOptions), "input",
                                cl::desc("Input .npy: [N, ...] (direct) "
                                         "or [T, N, ...] (events)"),
                                cl::value_desc("X.npy"), cl::sub(runCmd),
                                cl::sub(simCmd));
-cl::opt<int64_t> timesteps("timesteps",
+cl::opt<int64_t> timesteps(cl::cat(modelOptions), "timesteps",
                            cl::desc("Time steps T (default: the model's; "
                                     "import of NIR: stored as the default)"),
                            cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
                            cl::sub(simCmd), cl::sub(importCmd));
-cl::opt<double> nirDt("dt",
+cl::opt<double> nirDt(cl::cat(modelOptions), "dt",
                       cl::desc("NIR models: the time step of the "
                                "discretization (default: the graph's "
                                "metadata)"),
@@ -130,13 +138,13 @@ cl::opt<double> nirDt("dt",
                       cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
                       cl::sub(bitstreamCmd));
 cl::opt<std::string> nirEncoding(
-    "encoding",
+    cl::cat(modelOptions), "encoding",
     cl::desc("NIR models: input encoding, direct (default) or events"),
     cl::init("direct"), cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
     cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
     cl::sub(bitstreamCmd));
 cl::opt<EngineKind>
-    engineKind("engine", cl::desc("Execution engine"),
+    engineKind(cl::cat(engineOptions), "engine", cl::desc("Execution engine"),
                cl::init(EngineKind::Float),
                cl::values(clEnumValN(EngineKind::Float, "float",
                                      "LibTorch float reference"),
@@ -148,90 +156,97 @@ cl::opt<EngineKind>
                           clEnumValN(EngineKind::Board, "board",
                                      "a board on a serial port (--device)")),
                cl::sub(runCmd), cl::sub(evalCmd));
-cl::opt<std::string> devicePath("device",
+cl::opt<std::string> devicePath(cl::cat(engineOptions), "device",
                                 cl::desc("The board's serial port (--engine "
                                          "board), e.g. /dev/ttyUSB1"),
                                 cl::value_desc("path"), cl::sub(runCmd),
                                 cl::sub(evalCmd));
-cl::opt<int64_t> baudRate("baud",
+cl::opt<int64_t> baudRate(cl::cat(engineOptions), "baud",
                           cl::desc("The serial line's baud rate (default "
                                    "3000000, the board link's)"),
                           cl::init(3000000), cl::sub(runCmd), cl::sub(evalCmd));
-cl::opt<int64_t> linkTimeout("link-timeout",
+cl::opt<int64_t> linkTimeout(cl::cat(engineOptions), "link-timeout",
                              cl::desc("Milliseconds to wait for a reply "
                                       "before retransmitting (default 500)"),
                              cl::init(500), cl::sub(runCmd), cl::sub(evalCmd));
-cl::opt<std::string> boardDir(cl::Positional, cl::Required,
-                              cl::desc("<dir from emit-verilog>"),
+cl::opt<std::string> boardDir(cl::cat(boardOptions), cl::Positional,
+                              cl::Required, cl::desc("<dir from emit-verilog>"),
                               cl::sub(boardSimCmd));
-cl::opt<double> faultRate("fault-rate",
+cl::opt<double> faultRate(cl::cat(boardOptions), "fault-rate",
                           cl::desc("Flip, drop or duplicate each byte on the "
                                    "simulated line with this probability"),
                           cl::init(0.0), cl::sub(boardSimCmd));
-cl::opt<bool> gateLevel("gate-level",
+cl::opt<bool> gateLevel(cl::cat(boardOptions), "gate-level",
                         cl::desc("Simulate the gate-level netlist of the "
                                  "bitstream built in DIR (snnc bitstream)"),
                         cl::sub(boardSimCmd));
-cl::opt<uint64_t> faultSeed("seed", cl::desc("Seed of the line's faults"),
-                            cl::init(1), cl::sub(boardSimCmd));
+cl::opt<uint64_t> faultSeed(cl::cat(boardOptions), "seed",
+                            cl::desc("Seed of the line's faults"), cl::init(1),
+                            cl::sub(boardSimCmd));
 cl::opt<int64_t> resetAfterFrames(
-    "reset-after-frames",
+    cl::cat(boardOptions), "reset-after-frames",
     cl::desc("Press the board's reset button once, after the host's N-th "
              "frame"),
     cl::init(-1), cl::sub(boardSimCmd));
-cl::opt<std::string> statsPath("stats",
+cl::opt<std::string> statsPath(cl::cat(outputOptions), "stats",
                                cl::desc("Write the engine's activity as JSON "
                                         "(golden: spikes, SOPs, firing rates; "
                                         "rtl: cycles, lower bound, "
                                         "efficiency)"),
                                cl::value_desc("stats.json"), cl::sub(runCmd),
                                cl::sub(evalCmd), cl::sub(simCmd));
-cl::opt<int64_t> weightBits("weight-bits", cl::desc("Weight width, 2..8 bits"),
-                            cl::init(8), cl::sub(runCmd), cl::sub(evalCmd),
+cl::opt<int64_t> weightBits(cl::cat(compilerOptions), "weight-bits",
+                            cl::desc("Weight width, 2..8 bits"), cl::init(8),
+                            cl::sub(runCmd), cl::sub(evalCmd),
                             cl::sub(compileCmd), cl::sub(simCmd),
                             cl::sub(emitCmd), cl::sub(bitstreamCmd));
-cl::opt<int64_t> lanes("lanes",
+cl::opt<int64_t> lanes(cl::cat(compilerOptions), "lanes",
                        cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
                                 "target's, at most 8; bitstream: 1)"),
                        cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
                        cl::sub(simCmd), cl::sub(emitCmd),
                        cl::sub(bitstreamCmd));
-cl::opt<std::string> boardName("board",
+cl::opt<std::string> boardName(cl::cat(boardOptions), "board",
                                cl::desc("The board (backends/boards): "
                                         "icebreaker (default), "
                                         "hx8k-breakout"),
                                cl::init("icebreaker"), cl::sub(bitstreamCmd));
-cl::opt<std::string> flashDir(cl::Positional, cl::Required,
+cl::opt<std::string> flashDir(cl::cat(boardOptions), cl::Positional,
+                              cl::Required,
                               cl::desc("<dir from snnc bitstream>"),
                               cl::sub(flashCmd));
 cl::opt<std::string> corePath(
-    "core",
+    cl::cat(compilerOptions), "core",
     cl::desc("Run on an already emitted core (its core.json) instead of one "
              "sized to the model"),
     cl::value_desc("core.json"), cl::sub(runCmd), cl::sub(evalCmd),
     cl::sub(simCmd), cl::sub(emitCmd));
-cl::opt<std::string> vcdPath("vcd", cl::desc("Write the RTL waveform (VCD)"),
+cl::opt<std::string> vcdPath(cl::cat(engineOptions), "vcd",
+                             cl::desc("Write the RTL waveform (VCD)"),
                              cl::value_desc("out.vcd"), cl::sub(runCmd),
                              cl::sub(simCmd));
 cl::opt<uint64_t> cycleBudget(
-    "cycle-budget",
+    cl::cat(engineOptions), "cycle-budget",
     cl::desc("Cycles one time step may take on the RTL before the run fails "
              "(default: the network's worst case)"),
     cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd));
-cl::opt<std::string> imagesPath("images", cl::desc("Images: .npy or IDX (.gz)"),
+cl::opt<std::string> imagesPath(cl::cat(modelOptions), "images",
+                                cl::desc("Images: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
-cl::opt<std::string> labelsPath("labels", cl::desc("Labels: .npy or IDX (.gz)"),
+cl::opt<std::string> labelsPath(cl::cat(modelOptions), "labels",
+                                cl::desc("Labels: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
-cl::opt<int64_t> limit("limit", cl::desc("Evaluate only the first N images"),
+cl::opt<int64_t> limit(cl::cat(modelOptions), "limit",
+                       cl::desc("Evaluate only the first N images"),
                        cl::init(0), cl::sub(evalCmd));
 cl::opt<bool> compareGolden(
-    "compare-golden",
+    cl::cat(engineOptions), "compare-golden",
     cl::desc("Also run the golden engine and fail unless every output and "
              "every spike is identical"),
     cl::sub(runCmd));
 
 cl::opt<std::string> maxMemory(
-    "max-memory",
+    cl::cat(outputOptions), "max-memory",
     cl::desc("Refuse runs whose estimated memory exceeds this (e.g. 512M, "
              "4G; default: half the physical memory)"),
     cl::value_desc("size"), cl::sub(runCmd), cl::sub(evalCmd),
@@ -798,7 +813,19 @@ int runCompile(mlir::MLIRContext &context) {
 /// Parses the command line; on failure `errors` holds what LLVM said.
 /// An option's bad value is reported by LLVM straight to stderr, not to
 /// the stream ParseCommandLineOptions takes, so stderr is captured too.
+/// Leaves snnc's own options in every command's --help: LLVM registers
+/// hundreds of its own (--amdgpu-..., --aarch64-...) that mean nothing here.
+void hideLLVMOptions() {
+  const cl::OptionCategory *mine[] = {&modelOptions, &compilerOptions,
+                                      &engineOptions, &boardOptions,
+                                      &outputOptions};
+  cl::HideUnrelatedOptions(mine);
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    cl::HideUnrelatedOptions(mine, *sub);
+}
+
 bool parseCommandLine(int argc, char **argv, std::string &errors) {
+  hideLLVMOptions();
   llvm::raw_string_ostream errs(errors);
   std::FILE *captured = std::tmpfile();
   int saved = captured ? ::dup(STDERR_FILENO) : -1;
