@@ -145,9 +145,8 @@ class NirFloatTest(unittest.TestCase):
             self.assertEqual(rc, 0, err)
             x = os.path.join(tmp, "x.npy")
             np.save(x, rng.uniform(0, 1, (4, 1, 8, 8)).astype(np.float32))
-            for model in (path, onnx_path):
-                rc, out, err = run_snnc("sim", model, "--dt", DT, "--timesteps", 4,
-                                        "--input", x)
+            for model, dt in ((path, ["--dt", DT]), (onnx_path, [])):
+                rc, out, err = run_snnc("sim", model, *dt, "--timesteps", 4, "--input", x)
                 self.assertEqual(rc, 0, err)
                 self.assertIn("bit-exact with golden", out)
             rc, out, err = run_snnc("compile", path, "--dt", DT, "-o",

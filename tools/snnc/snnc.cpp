@@ -862,6 +862,12 @@ bool parseCommandLine(int argc, char **argv, std::string &errors) {
 /// The chosen command, on the parsed options.
 int runCommand() {
   mlir::MLIRContext context;
+  // An ONNX model states its encoding; silently ignoring these would hide
+  // a mistake.
+  if ((nirDt.getNumOccurrences() || nirEncoding.getNumOccurrences()) &&
+      !llvm::StringRef(modelPath).endswith(".nir"))
+    return usage("--dt and --encoding apply to NIR models (.nir) only; an "
+                 "ONNX model states its encoding in its metadata");
   if (importCmd)
     return runImport(context);
   if (runCmd)
