@@ -14,6 +14,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   snnc::registerSNNCPasses();
+  snnc::registerCompilePipeline();
   mlir::DialectRegistry registry;
   registry.insert<snnc::snn::SNNDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect>();

@@ -76,19 +76,15 @@ Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
 llvm::Error pipeline::compileModule(mlir::ModuleOp module,
                                     const CompileOptions &options) {
   mlir::PassManager pm(module->getContext());
-  pm.addPass(createFoldTdBN());
-  pm.addPass(createLowerPooling());
-  QuantizeOptions quantize;
-  quantize.weightBits = options.weightBits;
-  quantize.stateBits = options.stateBits;
-  quantize.inputBits = options.inputBits;
-  quantize.decayBits = options.decayBits;
-  quantize.inputMin = options.inputMin;
-  quantize.inputMax = options.inputMax;
-  pm.addPass(createQuantize(quantize));
-  MapOptions map;
-  map.target = options.target;
-  pm.addPass(createMap(map));
+  CompilePipelineOptions pipeline;
+  pipeline.weightBits = options.weightBits;
+  pipeline.stateBits = options.stateBits;
+  pipeline.inputBits = options.inputBits;
+  pipeline.decayBits = options.decayBits;
+  pipeline.inputMin = options.inputMin;
+  pipeline.inputMax = options.inputMax;
+  pipeline.target = options.target;
+  buildCompilePipeline(pm, pipeline);
   std::string diagnostic;
   mlir::ScopedDiagnosticHandler handler(
       module->getContext(), [&](mlir::Diagnostic &diag) {
