@@ -60,6 +60,18 @@ def expect_refusals(test, cases, convert_fn):
                 convert_fn(net, 2, input_shape=(3, 4))
 
 
+def assert_runs_identically_in_snnc(test, model):
+    """The exported model in snnc's float engine against PyTorch."""
+    x = torch.rand(SHAPE) * 2
+    with torch.no_grad():
+        expected = snnc_torch.run(model, x, T).numpy()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "m.onnx")
+        snnc_torch.export(model, x[:1], path, T)
+        got = snnc_run(path, x.numpy())
+    test.assertLess(np.abs(got - expected).max(), 1e-4)
+
+
 def spike_rates(model):
     return [layer["firing_rate"] for layer in model.conversion_check["layers"]
             if "firing_rate" in layer]
@@ -229,27 +241,13 @@ class SnnTorchTest(unittest.TestCase):
         model = snnc_torch.from_snntorch(net, T, input_shape=SHAPE, input_range=(0, 2))
         self.assertEqual(len(model[6].decay), 32)
         self.assertGreater(min(spike_rates(model)), 0.005)
-        x = torch.rand(SHAPE) * 2
-        with torch.no_grad():
-            expected = snnc_torch.run(model, x, T).numpy()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "m.onnx")
-            snnc_torch.export(model, x[:1], path, T)
-            got = snnc_run(path, x.numpy())
-        self.assertLess(np.abs(got - expected).max(), 1e-4)
+        assert_runs_identically_in_snnc(self, model)
 
     def test_exported_model_runs_identically_in_snnc(self):
         """Subtract reset end to end: source, converted model, snnc float."""
         model = snnc_torch.from_snntorch(snt_net("subtract"), T, input_shape=SHAPE,
                                          input_range=(0, 2))
-        x = torch.rand(SHAPE) * 2
-        with torch.no_grad():
-            expected = snnc_torch.run(model, x, T).numpy()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "m.onnx")
-            snnc_torch.export(model, x[:1], path, T)
-            got = snnc_run(path, x.numpy())
-        self.assertLess(np.abs(got - expected).max(), 1e-4)
+        assert_runs_identically_in_snnc(self, model)
 
 
 class SafeRunTest(unittest.TestCase):

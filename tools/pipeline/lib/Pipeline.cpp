@@ -76,15 +76,7 @@ Expected<FloatGraph> pipeline::lowerForFloat(mlir::ModuleOp module) {
 llvm::Error pipeline::compileModule(mlir::ModuleOp module,
                                     const CompileOptions &options) {
   mlir::PassManager pm(module->getContext());
-  CompilePipelineOptions pipeline;
-  pipeline.weightBits = options.weightBits;
-  pipeline.stateBits = options.stateBits;
-  pipeline.inputBits = options.inputBits;
-  pipeline.decayBits = options.decayBits;
-  pipeline.inputMin = options.inputMin;
-  pipeline.inputMax = options.inputMax;
-  pipeline.target = options.target;
-  buildCompilePipeline(pm, pipeline);
+  buildCompilePipeline(pm, options);
   std::string diagnostic;
   mlir::ScopedDiagnosticHandler handler(
       module->getContext(), [&](mlir::Diagnostic &diag) {

@@ -3,6 +3,7 @@
 #define SNNC_TOOLS_PIPELINE_H
 
 #include "snnc/Frontend/NirImporter.h"
+#include "snnc/Passes/Passes.h"
 #include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/Engine.h"
@@ -33,15 +34,10 @@ enum class EngineKind { Float, Golden, Rtl, Board };
 /// The engine's name as the CLI spells it.
 llvm::StringRef engineName(EngineKind kind);
 
-/// Choices of the compiler (see docs/numerics.md).
-struct CompileOptions {
-  int64_t weightBits = 8;
-  int64_t stateBits = 24;
-  int64_t inputBits = 8;
-  int64_t decayBits = 8;
-  double inputMin = 0.0, inputMax = 1.0; // raw input range for the encoder
-  std::string target = "sim";            // core description for snn-map
-  NirOptions nir;                        // how a .nir model is imported
+/// Choices of the compiler: those of the compile pipeline (widths, input
+/// range, target; docs/numerics.md) and how a .nir model is imported.
+struct CompileOptions : CompilePipelineOptions {
+  NirOptions nir;
 };
 
 /// Runs the compiler passes (snn-fold-tdbn, snn-lower-pooling,
