@@ -237,6 +237,10 @@ Expected<std::vector<std::string>> Translator::order() {
       if (!graph.nodes.count(*end))
         return fail(formatv("edge '{0}' -> '{1}': there is no node '{2}'", from,
                             to, *end));
+    // The readout has no value for another node to read.
+    if (graph.nodes.at(from).type == "Output")
+      return fail(
+          formatv("edge '{0}' -> '{1}' leaves the Output node", from, to));
     sources[to].push_back(from);
     targets[from].push_back(to);
     ++pending[to];

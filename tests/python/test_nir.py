@@ -194,6 +194,14 @@ def refusal_cases(rng):
     variant("dangling", lambda n, e: e + [("fc2", "ghost")],
             "edge 'fc2' -> 'ghost': there is no node 'ghost'")
     variant("cycle", lambda n, e: e + [("lif1", "fc1")], "cycle through node")
+
+    def edge_from_output(n, e):
+        n["fc3"] = node("Linear", weight=np.ones((3, 3), np.float32))
+        n["out2"] = node("Output", shape=np.array([3]))
+        return e + [("output", "fc3"), ("fc3", "out2")]
+
+    variant("edge-from-output", edge_from_output,
+            "edge 'output' -> 'fc3' leaves the Output node")
     variant("groups", lambda n, e: n["conv"].update(groups=np.array(2)),
             "node 'conv' (Conv2d): only groups = 1", base=convnet)
     variant("flatten", lambda n, e: n["flat"].update(start_dim=np.array(1)),
