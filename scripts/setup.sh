@@ -11,6 +11,8 @@ PACKAGES=(
   verilator yosys nextpnr-ice40 fpga-icestorm
   python3 python3-torch python3-onnx python3-numpy
   libhdf5-dev python3-h5py
+  pybind11-dev python3-dev python3-pytest python3-distributed python3-matplotlib
+  chromium
   clang-16 libclang-rt-16-dev
   dataset-fashion-mnist
 )
@@ -30,10 +32,12 @@ if ((${#missing[@]})); then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Make python/snnc_torch importable from /usr/bin/python3 without pip.
+# Make snnc_torch (python/) and snnc (laid out with its extension module in
+# the build's python/ by scripts/build.sh) importable from /usr/bin/python3
+# without pip.  The build comes first: python/snnc holds only the sources.
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 site=$(/usr/bin/python3 -c 'import site; print(next(p for p in site.getsitepackages() if p.startswith("/usr/local")))')
 mkdir -p "$site"
-echo "$repo/python" > "$site/snnc.pth"
+printf '%s\n' "${SNNC_BUILD_DIR:-$repo/build}/python" "$repo/python" > "$site/snnc.pth"
 /usr/bin/python3 -c 'import snnc_torch' || { echo "setup: snnc_torch is not importable" >&2; exit 1; }
 echo "setup: ok"

@@ -110,7 +110,8 @@ torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
 
 class FloatEngine final : public Engine {
 public:
-  explicit FloatEngine(const FloatGraph &graph) : graph(graph) {
+  FloatEngine(const FloatGraph &graph, FloatSpikeObserver observer)
+      : graph(graph), observer(std::move(observer)) {
     for (const auto &[id, array] : graph.constants)
       constants.emplace(id, toTorch(array));
   }
@@ -120,13 +121,15 @@ public:
                           int64_t timesteps) const override;
 
 private:
-  torch::Tensor runChunk(const torch::Tensor &merged, int64_t steps);
+  torch::Tensor runChunk(const torch::Tensor &merged, int64_t steps,
+                         int64_t firstSample);
   torch::Tensor apply(const FloatOp &op, std::vector<torch::Tensor> &values,
                       int64_t steps);
 
   // A copy: the engine must not depend on the caller keeping the graph.
   const FloatGraph graph;
   std::map<int, torch::Tensor> constants;
+  FloatSpikeObserver observer;
 };
 
 torch::Tensor FloatEngine::apply(const FloatOp &op,
@@ -206,13 +209,19 @@ uint64_t FloatEngine::memoryEstimate(const NDArray &input,
 }
 
 torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged,
-                                    int64_t steps) {
+                                    int64_t steps, int64_t firstSample) {
   std::vector<torch::Tensor> values(graph.numValues);
   for (const auto &[id, tensor] : constants)
     values[id] = tensor;
   values[graph.input] = merged;
-  for (const FloatOp &op : graph.ops)
+  for (const FloatOp &op : graph.ops) {
     values[op.result] = apply(op, values, steps);
+    if (observer && op.kind == FloatOpKind::LIF) {
+      torch::Tensor spikes = values[op.result].contiguous();
+      observer(op, firstSample, steps, spikes.size(0) / steps,
+               spikes.data_ptr<float>());
+    }
+  }
   torch::Tensor out = values[graph.output];
   return out.reshape({steps, out.size(0) / steps, out.size(1)}).mean(0);
 }
@@ -241,7 +250,7 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
                         chunk.sizes().end());
         merged = chunk.unsqueeze(0).expand(repeated).reshape(mergedShape);
       }
-      outputs.push_back(runChunk(merged.contiguous(), timesteps));
+      outputs.push_back(runChunk(merged.contiguous(), timesteps, start));
     }
     torch::Tensor out = torch::cat(outputs).contiguous();
     NDArray result;
@@ -258,8 +267,9 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
 
 } // namespace
 
-std::unique_ptr<Engine> snnc::createFloatEngine(const FloatGraph &graph) {
-  return std::make_unique<FloatEngine>(graph);
+std::unique_ptr<Engine>
+snnc::createFloatEngine(const FloatGraph &graph, FloatSpikeObserver observer) {
+  return std::make_unique<FloatEngine>(graph, std::move(observer));
 }
 
 void snnc::setFloatEngineThreads(int threads) { at::set_num_threads(threads); }

@@ -70,6 +70,31 @@ const RunStats *Session::goldenStats() const {
   return golden ? &golden->stats() : nullptr;
 }
 
+llvm::Error Session::recordSpikes(bool on) {
+  if (auto *golden = dynamic_cast<GoldenEngine *>(engine.get())) {
+    golden->recordSpikes(on);
+    return llvm::Error::success();
+  }
+  auto *core = dynamic_cast<CoreEngine *>(engine.get());
+  if (core && device.rfind("board", 0) != 0) {
+    core->recordSpikes(on);
+    return llvm::Error::success();
+  }
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "spike traces need the golden or rtl device; "
+                                 "a board (" +
+                                     device + ") reports spike counts only");
+}
+
+const std::vector<SpikeRecord> &Session::spikes() const {
+  static const std::vector<SpikeRecord> none;
+  if (auto *golden = dynamic_cast<const GoldenEngine *>(engine.get()))
+    return golden->spikes();
+  if (auto *core = dynamic_cast<const CoreEngine *>(engine.get()))
+    return core->spikes();
+  return none;
+}
+
 std::vector<int64_t> Session::classes(const NDArray &scores) {
   std::vector<int64_t> out;
   if (scores.shape.size() != 2)

@@ -10,6 +10,9 @@ import torch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "python"))
+# `import snnc`: the package as the build lays it out, with its extension.
+sys.path.insert(0, os.environ.get("SNNC_PYTHON_DIR",
+                                  os.path.join(ROOT, "build", "python")))
 sys.path.insert(0, os.path.join(ROOT, "tests", "models"))
 sys.path.insert(0, os.path.join(ROOT, "examples", "fashion_mnist"))
 SNNC = os.environ.get("SNNC", os.path.join(ROOT, "build", "bin", "snnc"))

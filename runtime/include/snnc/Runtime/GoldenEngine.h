@@ -9,6 +9,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <memory>
+#include <utility>
 
 namespace snnc {
 
@@ -46,6 +47,9 @@ public:
   /// are numbered across calls of run().
   void recordSpikes(bool on) { recording = on; }
   const std::vector<SpikeRecord> &spikes() const { return trace; }
+  /// Hands over the spikes recorded so far and keeps recording afresh (a
+  /// long comparison holds one chunk of samples at a time).
+  std::vector<SpikeRecord> takeSpikes() { return std::exchange(trace, {}); }
 
   /// One event: the source neuron (channel, row, column) and its value.
   struct Event {

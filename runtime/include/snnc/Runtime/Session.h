@@ -21,6 +21,7 @@
 
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/GoldenEngine.h"
 #include "snnc/Runtime/SerialBus.h"
 
@@ -81,6 +82,11 @@ public:
   llvm::json::Value stats() const { return engine->statsJson(); }
   /// The golden engine's activity; null on other devices.
   const RunStats *goldenStats() const;
+  /// Keeps every spike of every population from now on (golden and rtl:
+  /// which neuron, when; a board reports only counts, so it refuses).
+  llvm::Error recordSpikes(bool on);
+  /// The spikes recorded so far (samples numbered across infer calls).
+  const std::vector<SpikeRecord> &spikes() const;
 
 private:
   Session() = default;

@@ -1,0 +1,180 @@
+"""snnc from Python: compile, run, evaluate, compare and report spiking networks.
+
+The same C++ library as the ``snnc`` command line (``snnc._snnc``), on numpy
+arrays::
+
+    import snnc
+    package = snnc.compile("model.onnx", target="sim", weight_bits=8)
+    package.save("model.snnpkg")
+    session = snnc.Session(package, device="golden")   # "rtl", "board:/dev/ttyUSB1"
+    scores = session.infer(images)                     # [N, K], mean over T
+    result = snnc.eval(package, images, labels)        # all local cores
+    result = snnc.eval(package, images, labels, client=dask_client)
+    table = snnc.sweep("model.onnx", {"weight_bits": [4, 6, 8]}, images, labels)
+    layers = snnc.compare("model.onnx", images[:100])  # float vs golden
+    package.report_html(images[:16], "report.html")
+
+Errors raise ``snnc.Error`` (a RuntimeError) with the CLI's one-line message.
+Inference and compilation release the GIL.
+"""
+
+import os
+
+try:
+    from . import _snnc
+except ImportError as error:  # the sources without the built extension
+    raise ImportError(
+        "snnc's extension module (snnc._snnc) is not built: run "
+        "scripts/build.sh, which puts build/python on /usr/bin/python3's "
+        "path (scripts/setup.sh)") from error
+
+from ._evaluate import EvalResult, eval, merge_stats  # noqa: A004
+from ._sweep import format_table, sweep
+
+Error = _snnc.Error
+Package = _snnc.Package
+load_images = _snnc.load_images
+load_labels = _snnc.load_labels
+
+__all__ = [
+    "Error", "EvalResult", "FloatModel", "Package", "Session", "compare", "compile", "eval",
+    "format_table", "load_images", "load_labels", "merge_stats", "report_html",
+    "sweep"
+]
+
+
+def compile_args(target="sim", weight_bits=8, state_bits=None,
+                 input_range=(0.0, 1.0), timesteps=None, dt=None,
+                 encoding="direct"):
+    """The compiler's options, as `snnc compile` takes them on its command
+    line (state_bits None: the target's default, 15 on the UP5K, else 24;
+    dt, encoding and timesteps apply to NIR models)."""
+    args = _snnc.CompileArgs()
+    args.target = target
+    args.weight_bits = int(weight_bits)
+    args.state_bits = None if state_bits is None else int(state_bits)
+    args.input_range = (float(input_range[0]), float(input_range[1]))
+    args.timesteps = None if timesteps is None else int(timesteps)
+    args.dt = None if dt is None else float(dt)
+    args.encoding = encoding
+    return args
+
+
+def _model_source(model):
+    """(path, onnx bytes or None) of a model path or an onnx.ModelProto."""
+    if hasattr(model, "SerializeToString"):
+        return "<onnx.ModelProto>", model.SerializeToString()
+    return os.fspath(model), None
+
+
+def compile(model, target="sim", weight_bits=8, state_bits=None,
+            input_range=(0.0, 1.0), calibrate=None, timesteps=None, dt=None,
+            encoding="direct"):
+    """Compiles a model (.onnx, .onnxtxt, .nir, .mlir path, or an
+    onnx.ModelProto) into a Package for `target` ("sim", "ice40-up5k",
+    "icebreaker", ...).  A device target refuses a network that does not
+    fit.  With `calibrate` (inputs) the report's SOPs and cycles are
+    measured on the golden engine."""
+    path, data = _model_source(model)
+    args = compile_args(target, weight_bits, state_bits, input_range,
+                        timesteps, dt, encoding)
+    return _snnc.compile(path, data, args, calibrate)
+
+
+class Session:
+    """A package on a device: "golden" (the bit-exact software model),
+    "rtl" (the core's RTL in Verilator) or "board:PORT" (a board on a
+    serial port, or `snnc board-sim`'s pseudo-terminal).  One session per
+    thread."""
+
+    def __init__(self, package, device="golden", lanes=0, baud=3000000,
+                 record_spikes=False):
+        if not isinstance(package, Package):
+            package = Package.load(os.fspath(package))
+        self.package = package
+        self._session = _snnc.Session(package, device, int(lanes), int(baud),
+                                      bool(record_spikes))
+
+    @property
+    def device(self):
+        return self._session.device
+
+    def infer(self, x, timesteps=None):
+        """[N, ...] (direct) or [T, N, ...] (events) -> [N, K] scores."""
+        return self._session.infer(x, timesteps)
+
+    def classify(self, x, timesteps=None):
+        return self.infer(x, timesteps).argmax(axis=1)
+
+    def stats(self):
+        """What every inference so far did, as a dict (golden: spikes and
+        SOPs per layer; rtl and board: cycles, efficiency, link)."""
+        return self._session.stats()
+
+    def spikes(self):
+        """Recorded spikes (record_spikes=True) as an [S, 6] int32 array:
+        sample, step, population, channel, row, column."""
+        return self._session.spikes()
+
+
+class FloatModel:
+    """The float reference (LibTorch) of a model file: the trained network's
+    own arithmetic.  With record_spikes, spikes() gives every LIF layer's
+    spikes as {name: [T, N, neurons]}."""
+
+    def __init__(self, model, record_spikes=False, **compile_options):
+        self._model = _snnc.FloatModel(os.fspath(model),
+                                       compile_args(**compile_options),
+                                       bool(record_spikes))
+
+    def infer(self, x, timesteps=None):
+        return self._model.infer(x, timesteps)
+
+    def spikes(self):
+        return self._model.spikes()
+
+
+def compare(model, x, threshold=0.95, timesteps=None, **compile_options):
+    """Runs float and golden on `x` and returns, per spiking layer, the
+    spike agreement and both firing rates, the first layer below
+    `threshold`, and the readout's logit error and argmax agreement (the
+    JSON of `snnc compare --report`)."""
+    path, data = _model_source(model)
+    if data is not None:
+        raise Error("compare: give the model's path (an in-memory "
+                    "onnx.ModelProto has no file to import twice)")
+    return _snnc.compare(path, x, compile_args(**compile_options), timesteps,
+                         float(threshold))
+
+
+def report_html(model, x, output, simulate=False, lanes=0, raster_sample=0,
+                raster_layers=(), bitstream_report="", **compile_options):
+    """Writes `snnc report`'s self-contained HTML file for a model or a
+    package on inputs `x`."""
+    options = _snnc.HtmlReportOptions()
+    options.simulate = bool(simulate)
+    options.lanes = int(lanes)
+    options.raster_sample = int(raster_sample)
+    options.raster_layers = list(raster_layers)
+    options.bitstream_report = os.fspath(bitstream_report)
+    _snnc.report_html(os.fspath(model), x, compile_args(**compile_options),
+                      os.fspath(output), options)
+
+
+def _package_report_html(self, x, output, **options):
+    """The HTML report of this package on inputs `x`: of the model it was
+    compiled from (float agreement included), else of the package alone."""
+    if self.source and not self.source.endswith(".snnpkg"):
+        a = self.args
+        return report_html(self.source, x, output, target=a.target,
+                           weight_bits=a.weight_bits, state_bits=a.state_bits,
+                           input_range=a.input_range, timesteps=a.timesteps,
+                           dt=a.dt, encoding=a.encoding, **options)
+    import tempfile
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "package.snnpkg")
+        self.save(path)
+        return report_html(path, x, output, **options)
+
+
+Package.report_html = _package_report_html

@@ -1,0 +1,169 @@
+"""Evaluation over shards: on local cores, or on a dask.distributed cluster.
+
+The dataset is cut into contiguous shards of samples; each shard runs on a
+Session of its own and returns its scores and its engine's stats.  The
+engines are deterministic integer models, so the gathered result equals a
+single-process run exactly, whichever worker ran (or re-ran) a shard.
+"""
+
+import concurrent.futures
+import dataclasses
+import os
+
+import numpy as np
+
+from . import _snnc
+
+
+@dataclasses.dataclass
+class EvalResult:
+    correct: int
+    total: int
+    scores: np.ndarray  # [N, K], the readout's mean over T
+    stats: dict  # the engine's activity, summed over shards
+    device: str
+    shards: int
+
+    @property
+    def accuracy(self):
+        """Percent of samples whose argmax is the label."""
+        return 100.0 * self.correct / self.total if self.total else 0.0
+
+    @property
+    def predictions(self):
+        return self.scores.argmax(axis=1)
+
+
+def _as_package(package):
+    if isinstance(package, _snnc.Package):
+        return package
+    return _snnc.Package.load(os.fspath(package))
+
+
+def _as_array(data, loader):
+    if isinstance(data, (str, os.PathLike)):
+        return loader(os.fspath(data))
+    return np.asarray(data)
+
+
+def run_shard(package, images, device="golden", timesteps=None, lanes=0):
+    """Runs one shard on a fresh Session: (scores, stats).  A task of its
+    own on a dask worker: it imports nothing from the client."""
+    from . import Session  # noqa: PLC0415 (on a worker: the package)
+    session = Session(package, device=device, lanes=lanes)
+    scores = session.infer(images, timesteps)
+    return scores, session.stats()
+
+
+def _merge_populations(into, other):
+    for mine, theirs in zip(into, other):
+        if mine["name"] != theirs["name"]:
+            raise ValueError("stats of different networks")
+        mine["events"] += theirs["events"]
+        mine["events_per_step"] = [
+            a + b for a, b in zip(mine["events_per_step"],
+                                  theirs["events_per_step"])
+        ]
+
+
+def merge_stats(parts):
+    """The stats of several shards as one run's: counts summed, rates and
+    efficiencies recomputed from the sums."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    merged = {key: (list(map(dict, value)) if key in ("populations",
+                                                       "projections") else
+                    (list(value) if isinstance(value, list) else value))
+              for key, value in parts[0].items()}
+    summed = ("samples", "synaptic_ops", "cycles", "lower_bound",
+              "sweep_words", "spikes", "reloads")
+    for part in parts[1:]:
+        for key in summed:
+            if key in merged:
+                merged[key] += part[key]
+        if "populations" in merged:
+            _merge_populations(merged["populations"], part["populations"])
+            for mine, theirs in zip(merged["projections"],
+                                    part["projections"]):
+                mine["synaptic_ops"] += theirs["synaptic_ops"]
+        if "projection_synaptic_ops" in merged:
+            merged["projection_synaptic_ops"] = [
+                a + b for a, b in zip(merged["projection_synaptic_ops"],
+                                      part["projection_synaptic_ops"])
+            ]
+    steps = merged.get("timesteps", 0)
+    for population in merged.get("populations", []):
+        triples = merged["samples"] * steps * population["neurons"]
+        population["firing_rate"] = (population["events"] / triples
+                                     if triples else 0.0)
+    if "cycles" in merged:
+        cycles = merged["cycles"]
+        merged["efficiency"] = merged["lower_bound"] / cycles if cycles else 0
+        merged["cycles_per_inference"] = (cycles / merged["samples"]
+                                          if merged["samples"] else 0.0)
+        merged.pop("simulated_cycles_per_second", None)  # a wall-time rate
+    return merged
+
+
+def _shards(images, events, shard_size):
+    """Contiguous slices of samples: axis 1 of [T, N, ...] event frames."""
+    count = images.shape[1] if events else images.shape[0]
+    for start in range(0, count, shard_size):
+        stop = min(count, start + shard_size)
+        yield images[:, start:stop] if events else images[start:stop]
+
+
+def _run_local(package, shards, device, timesteps, lanes, threads):
+    # Inference releases the GIL: threads use every core.
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        jobs = [pool.submit(run_shard, package, shard, device, timesteps,
+                            lanes) for shard in shards]
+        return [job.result() for job in jobs]
+
+
+def _run_dask(client, package, shards, device, timesteps, lanes):
+    # The package travels once to each worker; a shard whose worker dies is
+    # run again elsewhere by the scheduler (its allowed_failures).
+    shipped = client.scatter(package, broadcast=True)
+    futures = client.map(run_shard, [shipped] * len(shards), shards,
+                         device=device, timesteps=timesteps, lanes=lanes,
+                         pure=False)
+    return client.gather(futures)
+
+
+def eval(package, images, labels, device="golden", client=None,  # noqa: A001
+         shard_size=None, threads=None, timesteps=None, lanes=0, limit=None):
+    """Classification accuracy of a package (or .snnpkg path) on images
+    ([N, ...], or [T, N, ...] event frames; arrays or .npy/IDX paths) and
+    labels.  Without `client` the shards run on `threads` local threads
+    (default: every core); with a dask.distributed Client they run on its
+    workers, each with its own Session.  The result is the same either
+    way, bit for bit."""
+    package = _as_package(package)
+    images = _as_array(images, _snnc.load_images)
+    labels = _as_array(labels, _snnc.load_labels).astype(np.int64)
+    events = package.events_input
+    count = images.shape[1] if events else images.shape[0]
+    if count != len(labels):
+        raise _snnc.Error(f"{count} samples but {len(labels)} labels")
+    if limit is not None and limit < count:
+        images = images[:, :limit] if events else images[:limit]
+        labels, count = labels[:limit], limit
+    workers = (len(client.scheduler_info()["workers"]) if client else
+               threads or os.cpu_count() or 1)
+    if shard_size is None:
+        shard_size = max(1, -(-count // (4 * workers)))
+    shards = list(_shards(images, events, shard_size))
+    if client is None:
+        results = _run_local(package, shards, device, timesteps, lanes,
+                             threads or os.cpu_count())
+    else:
+        results = _run_dask(client, package, shards, device, timesteps,
+                            lanes)
+    scores = (np.concatenate([r[0] for r in results]) if results else
+              np.zeros((0, package.num_outputs), np.float32))
+    correct = int((scores.argmax(axis=1) == labels).sum()) if count else 0
+    return EvalResult(correct=correct, total=count, scores=scores,
+                      stats=merge_stats([r[1] for r in results]),
+                      device=device, shards=len(shards))

@@ -1,0 +1,459 @@
+//===- _snnc.cpp - Python bindings of the snnc pipeline library -----------===//
+//
+// `snnc._snnc`: the same C++ library as the snnc CLI, on numpy arrays.  The
+// Python package (python/snnc/__init__.py) builds its API on these few
+// entry points.  Every llvm::Error becomes snnc.Error with the CLI's
+// one-line message.  Compilation and inference release the GIL, so
+// sessions in several threads run on several cores.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Pipeline/Compile.h"
+#include "snnc/Pipeline/Compare.h"
+#include "snnc/Pipeline/HtmlReport.h"
+#include "snnc/Pipeline/Pipeline.h"
+#include "snnc/Pipeline/Report.h"
+
+#include "snnc/Frontend/OnnxImporter.h"
+#include "snnc/IR/SNNDialect.h"
+#include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/FloatEngine.h"
+#include "snnc/Runtime/Package.h"
+#include "snnc/Runtime/Session.h"
+#include "snnc/Sim/RtlEngine.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <map>
+#include <stdexcept>
+
+namespace py = pybind11;
+using namespace snnc;
+
+namespace {
+
+/// Raised as snnc.Error (a RuntimeError) with the error's message.
+struct SnncError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void check(llvm::Error err) {
+  if (err)
+    throw SnncError(llvm::toString(std::move(err)));
+}
+
+template <typename T> T unwrap(llvm::Expected<T> value) {
+  if (!value)
+    throw SnncError(llvm::toString(value.takeError()));
+  return std::move(*value);
+}
+
+/// A numpy array (any real dtype, any layout) as an NDArray of floats.
+NDArray toNDArray(const py::array &array) {
+  auto floats =
+      py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(
+          array);
+  if (!floats)
+    throw SnncError("the input is not an array of numbers");
+  NDArray out;
+  out.shape.assign(floats.shape(), floats.shape() + floats.ndim());
+  out.data.assign(floats.data(), floats.data() + floats.size());
+  return out;
+}
+
+py::array_t<float> toNumpy(const NDArray &array) {
+  py::array_t<float> out(std::vector<py::ssize_t>(array.shape.begin(),
+                                                  array.shape.end()));
+  std::copy(array.data.begin(), array.data.end(), out.mutable_data());
+  return out;
+}
+
+/// JSON from the library as Python objects (through the json module, so
+/// integers stay integers).
+py::object toPython(const llvm::json::Value &value) {
+  std::string text = llvm::formatv("{0}", value).str();
+  return py::module_::import("json").attr("loads")(text);
+}
+
+struct CompileArgs {
+  std::string target = "sim";
+  int64_t weightBits = 8;
+  std::optional<int64_t> stateBits, timesteps;
+  std::pair<double, double> inputRange{0.0, 1.0};
+  std::optional<double> dt;
+  std::string encoding = "direct";
+};
+
+/// A compiled network with the report of its compilation, and where it
+/// came from (a model file to report on, with the options it was compiled
+/// with; a package file; or "" for an in-memory model).
+struct PyPackage {
+  CoreNetwork network;
+  pipeline::CompileReport report;
+  std::string memories;
+  std::string source;
+  CompileArgs args;
+
+  static PyPackage fromNetwork(CoreNetwork network) {
+    PyPackage package;
+    package.report =
+        pipeline::buildReport(network, network.timesteps.value_or(1));
+    package.network = std::move(network);
+    return package;
+  }
+  std::string summary() const {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    pipeline::printReport(report, os);
+    os << memories;
+    return text;
+  }
+};
+
+pipeline::CompileOptions compileOptions(const CompileArgs &args) {
+  pipeline::CompileOptions options;
+  options.target = pipeline::canonicalTarget(args.target);
+  options.weightBits = args.weightBits;
+  options.stateBits = args.stateBits.value_or(
+      pipeline::defaultStateBits(options.target));
+  options.inputMin = args.inputRange.first;
+  options.inputMax = args.inputRange.second;
+  options.nir.dt = args.dt;
+  options.nir.encoding = args.encoding;
+  options.nir.timesteps = args.timesteps;
+  return options;
+}
+
+/// A model from a file, or ONNX bytes (an onnx.ModelProto serialized by
+/// the Python side) named `name` in messages.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+loadSource(const std::string &path, const std::optional<std::string> &bytes,
+           mlir::MLIRContext &context, const pipeline::CompileOptions &opts) {
+  if (bytes)
+    return importOnnxBuffer(*bytes, /*textual=*/false, path, context);
+  return pipeline::loadModel(path, context, opts.nir);
+}
+
+PyPackage compile(const std::string &path, std::optional<py::bytes> onnx,
+                  const CompileArgs &args, std::optional<py::array> calibrate) {
+  std::optional<std::string> bytes;
+  if (onnx)
+    bytes = std::string(*onnx);
+  std::optional<NDArray> calibration;
+  if (calibrate)
+    calibration = toNDArray(*calibrate);
+  pipeline::CompileOptions options = compileOptions(args);
+  py::gil_scoped_release released;
+  mlir::MLIRContext context;
+  auto module = unwrap(loadSource(path, bytes, context, options));
+  auto compiled = unwrap(pipeline::compilePackage(
+      *module, path, options, calibration ? &*calibration : nullptr));
+  PyPackage package;
+  package.network = std::move(compiled.network);
+  package.report = std::move(compiled.report);
+  package.memories = std::move(compiled.memories);
+  package.source = bytes ? "" : path;
+  package.args = args;
+  return package;
+}
+
+/// "golden", "rtl" or "board:/dev/ttyUSB1".
+Device deviceNamed(const std::string &name, int64_t lanes, int64_t baud) {
+  if (name == "golden")
+    return Device::golden();
+  if (name == "rtl") {
+    sim::RtlOptions options;
+    options.lanes = lanes;
+    return sim::rtlDevice(options);
+  }
+  llvm::StringRef port(name);
+  if (port.consume_front("board:") && !port.empty())
+    return Device::board(port.str(), baud);
+  throw SnncError("unknown device '" + name +
+                  "': use golden, rtl or board:/dev/ttyUSB1");
+}
+
+/// A package on a device; one per thread (a session is not thread-safe).
+class PySession {
+public:
+  PySession(const PyPackage &package, const std::string &device,
+            int64_t lanes, int64_t baud, bool recordSpikes)
+      : session(unwrap(Session::create(package.network,
+                                       deviceNamed(device, lanes, baud)))) {
+    if (recordSpikes)
+      check(session.recordSpikes(true));
+  }
+
+  py::array_t<float> infer(const py::array &x,
+                           std::optional<int64_t> timesteps) {
+    NDArray input = toNDArray(x);
+    NDArray output;
+    {
+      py::gil_scoped_release released;
+      output = unwrap(session.infer(input, timesteps));
+    }
+    return toNumpy(output);
+  }
+
+  /// [S, 6] int32: sample, step, population, channel, row, column.
+  py::array_t<int32_t> spikes() const {
+    const std::vector<SpikeRecord> &trace = session.spikes();
+    py::array_t<int32_t> out(
+        std::vector<py::ssize_t>{py::ssize_t(trace.size()), 6});
+    int32_t *row = out.mutable_data();
+    for (const SpikeRecord &s : trace) {
+      int32_t values[6] = {s.sample, s.step, s.population, s.c, s.y, s.x};
+      row = std::copy(values, values + 6, row);
+    }
+    return out;
+  }
+
+  Session session;
+};
+
+/// The float reference (LibTorch) of a model file.
+class PyFloatModel {
+public:
+  PyFloatModel(const std::string &path, const CompileArgs &args,
+               bool recordSpikes) {
+    mlir::MLIRContext context;
+    model = unwrap(pipeline::prepareModel(path, context,
+                                          pipeline::EngineKind::Float,
+                                          compileOptions(args)));
+    if (recordSpikes)
+      model.engine = createFloatEngine(
+          model.graph, [this](const FloatOp &op, int64_t, int64_t steps,
+                              int64_t samples, const float *spikes) {
+            // Chunks of samples, each step-major: kept as [T, n, E] per
+            // chunk and joined along the samples by spikes().
+            chunks[op.name].push_back(
+                {std::vector<float>(spikes,
+                                    spikes + steps * samples *
+                                                 op.resultElements),
+                 steps, samples, op.resultElements});
+          });
+  }
+
+  /// Per LIF layer: its spikes as [T, N, E] (E: neurons per sample).
+  py::dict spikes() const {
+    py::dict out;
+    for (const auto &[name, parts] : chunks) {
+      std::vector<py::object> arrays;
+      for (const Chunk &c : parts) {
+        py::array_t<float> a(std::vector<py::ssize_t>{
+            py::ssize_t(c.steps), py::ssize_t(c.samples),
+            py::ssize_t(c.elements)});
+        std::copy(c.data.begin(), c.data.end(), a.mutable_data());
+        arrays.push_back(a);
+      }
+      out[py::str(name)] =
+          py::module_::import("numpy").attr("concatenate")(arrays, 1);
+    }
+    return out;
+  }
+  py::array_t<float> infer(const py::array &x,
+                           std::optional<int64_t> timesteps) {
+    NDArray input = toNDArray(x);
+    NDArray output;
+    {
+      py::gil_scoped_release released;
+      output = unwrap(pipeline::runEngine(*model.engine, model.graph, input,
+                                          timesteps));
+    }
+    return toNumpy(output);
+  }
+  pipeline::PreparedModel model;
+
+private:
+  struct Chunk {
+    std::vector<float> data;
+    int64_t steps, samples, elements;
+  };
+  std::map<std::string, std::vector<Chunk>> chunks;
+};
+
+void bindCompileArgs(py::module_ &m) {
+  py::class_<CompileArgs>(m, "CompileArgs")
+      .def(py::init<>())
+      .def_readwrite("target", &CompileArgs::target)
+      .def_readwrite("weight_bits", &CompileArgs::weightBits)
+      .def_readwrite("state_bits", &CompileArgs::stateBits)
+      .def_readwrite("timesteps", &CompileArgs::timesteps)
+      .def_readwrite("input_range", &CompileArgs::inputRange)
+      .def_readwrite("dt", &CompileArgs::dt)
+      .def_readwrite("encoding", &CompileArgs::encoding);
+}
+
+void bindPackage(py::module_ &m) {
+  py::class_<PyPackage>(m, "Package")
+      .def_static(
+          "load",
+          [](const std::filesystem::path &path) {
+            PyPackage package = PyPackage::fromNetwork(
+                unwrap(readPackage(path.string())));
+            package.source = path.string();
+            return package;
+          },
+          py::arg("path"))
+      .def_static(
+          "from_bytes",
+          [](const py::bytes &bytes) {
+            return PyPackage::fromNetwork(
+                unwrap(decodePackage(std::string(bytes))));
+          },
+          py::arg("data"))
+      .def(
+          "save",
+          [](const PyPackage &p, const std::filesystem::path &path) {
+            check(writePackage(path.string(), p.network));
+          },
+          py::arg("path"))
+      .def("to_bytes",
+           [](const PyPackage &p) {
+             return py::bytes(encodePackage(p.network));
+           })
+      .def("report",
+           [](const PyPackage &p) {
+             return toPython(pipeline::reportToJson(p.report));
+           })
+      .def("summary", &PyPackage::summary)
+      .def_readonly("source", &PyPackage::source)
+      .def_readonly("args", &PyPackage::args)
+      // Pickled as package bytes: dask ships packages to its workers.
+      .def(py::pickle(
+          [](const PyPackage &p) {
+            return py::make_tuple(py::bytes(encodePackage(p.network)));
+          },
+          [](const py::tuple &state) {
+            return PyPackage::fromNetwork(unwrap(
+                decodePackage(std::string(state[0].cast<py::bytes>()))));
+          }))
+      .def("layers",
+           [](const PyPackage &p) {
+             py::list out;
+             for (const CorePopulation &pop : p.network.populations)
+               out.append(py::dict(
+                   py::arg("name") = pop.name,
+                   py::arg("kind") =
+                       &pop == &p.network.populations.front() ? "input"
+                       : pop.kind == PopulationKind::LIF      ? "lif"
+                                                              : "readout",
+                   py::arg("shape") = pop.shape));
+             return out;
+           })
+      .def_property_readonly(
+          "timesteps",
+          [](const PyPackage &p) { return p.network.timesteps; })
+      .def_property_readonly("input_shape",
+                             [](const PyPackage &p) {
+                               return p.network.populations.front().shape;
+                             })
+      .def_property_readonly(
+          "events_input",
+          [](const PyPackage &p) {
+            return p.network.encoding == InputEncoding::Events;
+          })
+      .def_property_readonly("num_outputs", [](const PyPackage &p) {
+        return p.network.populations[p.network.readout].channels();
+      });
+}
+
+void bindSession(py::module_ &m) {
+  py::class_<PySession>(m, "Session")
+      .def(py::init<const PyPackage &, const std::string &, int64_t, int64_t,
+                    bool>(),
+           py::arg("package"), py::arg("device") = "golden",
+           py::arg("lanes") = 0, py::arg("baud") = 3000000,
+           py::arg("record_spikes") = false)
+      .def("infer", &PySession::infer, py::arg("x"),
+           py::arg("timesteps") = py::none())
+      .def("stats",
+           [](const PySession &s) { return toPython(s.session.stats()); })
+      .def("spikes", &PySession::spikes)
+      .def_property_readonly("device", [](const PySession &s) {
+        return s.session.deviceName();
+      });
+  py::class_<PyFloatModel>(m, "FloatModel")
+      .def(py::init<const std::string &, const CompileArgs &, bool>(),
+           py::arg("path"), py::arg("args") = CompileArgs(),
+           py::arg("record_spikes") = false)
+      .def("infer", &PyFloatModel::infer, py::arg("x"),
+           py::arg("timesteps") = py::none())
+      .def("spikes", &PyFloatModel::spikes);
+}
+
+void bindAnalysis(py::module_ &m) {
+  m.def(
+      "compare",
+      [](const std::string &path, const py::array &x, const CompileArgs &args,
+         std::optional<int64_t> timesteps, double threshold) {
+        NDArray input = toNDArray(x);
+        pipeline::CompareOptions options;
+        options.threshold = threshold;
+        options.timesteps = timesteps;
+        llvm::json::Value result = nullptr;
+        {
+          py::gil_scoped_release released;
+          auto compared = unwrap(pipeline::compareModel(
+              path, input, compileOptions(args), options));
+          result = pipeline::comparisonToJson(compared);
+        }
+        return toPython(result);
+      },
+      py::arg("path"), py::arg("x"), py::arg("args") = CompileArgs(),
+      py::arg("timesteps") = py::none(), py::arg("threshold") = 0.95);
+  m.def(
+      "report_html",
+      [](const std::string &path, const py::array &x, const CompileArgs &args,
+         const std::string &output, const pipeline::HtmlReportOptions &opts) {
+        NDArray input = toNDArray(x);
+        py::gil_scoped_release released;
+        check(pipeline::writeHtmlReport(path, input, compileOptions(args),
+                                        opts, output));
+      },
+      py::arg("path"), py::arg("x"), py::arg("args"), py::arg("output"),
+      py::arg("options"));
+  py::class_<pipeline::HtmlReportOptions>(m, "HtmlReportOptions")
+      .def(py::init<>())
+      .def_readwrite("lanes", &pipeline::HtmlReportOptions::lanes)
+      .def_readwrite("simulate", &pipeline::HtmlReportOptions::simulate)
+      .def_readwrite("raster_sample",
+                     &pipeline::HtmlReportOptions::rasterSample)
+      .def_readwrite("raster_layers",
+                     &pipeline::HtmlReportOptions::rasterLayers)
+      .def_readwrite("bitstream_report",
+                     &pipeline::HtmlReportOptions::bitstreamReport);
+}
+
+} // namespace
+
+PYBIND11_MODULE(_snnc, m) {
+  m.doc() = "snnc's C++ pipeline library (see the snnc package)";
+  py::register_exception<SnncError>(m, "Error", PyExc_RuntimeError);
+  bindCompileArgs(m);
+  bindPackage(m);
+  bindSession(m);
+  bindAnalysis(m);
+  m.def(
+      "load_images",
+      [](const std::string &path) {
+        return toNumpy(unwrap(loadImages(path)));
+      },
+      py::arg("path"));
+  m.def(
+      "load_labels",
+      [](const std::string &path) {
+        std::vector<int64_t> labels = unwrap(loadLabels(path));
+        py::array_t<int64_t> out(py::ssize_t(labels.size()));
+        std::copy(labels.begin(), labels.end(), out.mutable_data());
+        return out;
+      },
+      py::arg("path"));
+  m.def("compile", &compile, py::arg("path"), py::arg("onnx") = py::none(),
+        py::arg("args") = CompileArgs(), py::arg("calibrate") = py::none());
+}

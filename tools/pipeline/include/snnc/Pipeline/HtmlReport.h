@@ -1,0 +1,56 @@
+//===- HtmlReport.h - snnc report: one self-contained HTML file -*- C++ -*-===//
+//
+// What a compiled network does on given inputs, for a person: the
+// per-layer table, firing rates per layer and step, a spike raster, SOPs
+// and cycles, memory against the target, float-versus-golden agreement
+// and an energy estimate.  One file with inline SVG: no script, no
+// network access.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SNNC_PIPELINE_HTMLREPORT_H
+#define SNNC_PIPELINE_HTMLREPORT_H
+
+#include "snnc/Pipeline/Pipeline.h"
+
+namespace snnc::pipeline {
+
+struct HtmlReportOptions {
+  /// RTL lanes the per-layer cycle estimates assume (0: the network's).
+  int64_t lanes = 0;
+  /// Also run the raster's sample on the RTL core (Verilator): measured
+  /// cycles and efficiency.
+  bool simulate = false;
+  /// The sample whose spikes the raster shows, and the layers it shows
+  /// (empty: every spiking layer).
+  int64_t rasterSample = 0;
+  std::vector<std::string> rasterLayers;
+  /// report.json of `snnc bitstream`: the FPGA resources it used.
+  std::string bitstreamReport;
+  std::optional<int64_t> timesteps;
+};
+
+/// Published energy per synaptic operation of neuromorphic chips, which
+/// the report multiplies by the measured SOPs (labelled as estimates).
+struct EnergyFigure {
+  const char *chip, *source;
+  double picojoulesPerSop;
+};
+llvm::ArrayRef<EnergyFigure> energyFigures();
+
+/// The report on `input` ([N, ...] direct, [T, N, ...] events) as HTML.
+/// A compiled package has no float form: its report leaves out the
+/// agreement section.
+llvm::Expected<std::string> buildHtmlReport(llvm::StringRef modelPath,
+                                            const NDArray &input,
+                                            const CompileOptions &compile,
+                                            const HtmlReportOptions &options);
+
+/// buildHtmlReport written to `outputPath` whole or not at all.
+llvm::Error writeHtmlReport(llvm::StringRef modelPath, const NDArray &input,
+                            const CompileOptions &compile,
+                            const HtmlReportOptions &options,
+                            llvm::StringRef outputPath);
+
+} // namespace snnc::pipeline
+
+#endif // SNNC_PIPELINE_HTMLREPORT_H

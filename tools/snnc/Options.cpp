@@ -1,0 +1,394 @@
+//===- Options.cpp - the snnc driver's options and shared helpers ---------===//
+#include "Driver.h"
+
+#include "snnc/Backends/Boards.h"
+#include "snnc/Pipeline/Compile.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/WithColor.h"
+
+#include <cmath>
+
+namespace snnc::driver {
+
+cl::SubCommand
+    importCmd("import",
+              "Import an ONNX or NIR model and print the snn dialect");
+cl::SubCommand runCmd("run", "Run a model on inputs from a .npy file");
+cl::SubCommand evalCmd("eval", "Measure a model's classification accuracy");
+cl::SubCommand compileCmd("compile",
+                          "Compile a model into a core package (.snnpkg)");
+cl::SubCommand simCmd("sim", "Run a model cycle-accurately on the RTL core and "
+                             "check it against the golden engine");
+cl::SubCommand boardSimCmd(
+    "board-sim",
+    "Simulate the board (core and serial link) behind a pseudo-terminal; "
+    "prints its path, runs until killed");
+cl::SubCommand bitstreamCmd(
+    "bitstream",
+    "Build an FPGA bitstream for a board: core and host link, synthesized, "
+    "placed, routed and packed");
+cl::SubCommand flashCmd("flash", "Program a board with a bitstream directory");
+cl::SubCommand emitCmd("emit-verilog",
+                       "Write the core specialized to a model: SystemVerilog, "
+                       "memory images, build recipe");
+
+cl::SubCommand compareCmd("compare",
+                          "Run float and golden on the same inputs and report "
+                          "spike agreement per layer");
+cl::SubCommand reportCmd("report", "Write a self-contained HTML report: "
+                                   "layers, activity, raster, cycles, memory, "
+                                   "agreement, energy");
+
+/// Option groups: `snnc CMD --help` shows these and nothing of LLVM's.
+cl::OptionCategory modelOptions("Models and inputs");
+cl::OptionCategory compilerOptions("Compiler");
+cl::OptionCategory engineOptions("Engines and devices");
+cl::OptionCategory boardOptions("Boards and FPGA");
+cl::OptionCategory outputOptions("Outputs and resources");
+
+cl::opt<std::string>
+    modelPath(cl::cat(modelOptions), cl::Positional, cl::Required,
+              cl::desc("<model.onnx|.onnxtxt|.nir|.mlir|.snnpkg>"),
+              cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
+              cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
+              cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<std::string> outputPath(cl::cat(outputOptions), "o",
+                                cl::desc("Output file (emit-verilog: "
+                                         "directory)"),
+                                cl::value_desc("file"), cl::init("-"),
+                                cl::sub(importCmd), cl::sub(runCmd),
+                                cl::sub(compileCmd), cl::sub(simCmd),
+                                cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<std::string> targetName(cl::cat(compilerOptions), "target",
+                                cl::desc("Core description: sim (default), "
+                                         "ice40-up5k or ice40-hx8k"),
+                                cl::init("sim"), cl::sub(compileCmd),
+                                cl::sub(runCmd), cl::sub(evalCmd),
+                                cl::sub(simCmd), cl::sub(emitCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<int64_t> stateBits(cl::cat(compilerOptions), "state-bits",
+                           cl::desc("Membrane state width (default 24, or the "
+                                    "target board's state_bits)"),
+                           cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
+                           cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
+                           cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<std::string> calibratePath(
+    cl::cat(compilerOptions), "calibrate",
+    cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
+             "the report's SOPs and cycles"),
+    cl::value_desc("file"), cl::sub(compileCmd));
+cl::opt<std::string> inputRange(
+    cl::cat(modelOptions), "input-range",
+    cl::desc("Smallest and largest raw input value, for the input encoder's "
+             "scale (default 0,1)"),
+    cl::value_desc("min,max"), cl::init("0,1"), cl::sub(compileCmd),
+    cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
+    cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<std::string> reportPath(cl::cat(outputOptions), "report",
+                                cl::desc("Write the per-layer report as JSON (compile: layers; compare: "
+                                         "agreement)"),
+                                cl::value_desc("report.json"),
+                                cl::sub(compileCmd), cl::sub(compareCmd));
+cl::opt<std::string> inputPath(cl::cat(modelOptions), "input",
+                               cl::desc("Input .npy: [N, ...] (direct) "
+                                        "or [T, N, ...] (events)"),
+                               cl::value_desc("X.npy"), cl::sub(runCmd),
+                               cl::sub(simCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<int64_t> timesteps(cl::cat(modelOptions), "timesteps",
+                           cl::desc("Time steps T (default: the model's; "
+                                    "import of NIR: stored as the default)"),
+                           cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
+                           cl::sub(simCmd), cl::sub(importCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<double> nirDt(cl::cat(modelOptions), "dt",
+                      cl::desc("NIR models: the time step of the "
+                               "discretization (default: the graph's "
+                               "metadata)"),
+                      cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
+                      cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
+                      cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<std::string> nirEncoding(
+    cl::cat(modelOptions), "encoding",
+    cl::desc("NIR models: input encoding, direct (default) or events"),
+    cl::init("direct"), cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
+    cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
+    cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<EngineKind>
+    engineKind(cl::cat(engineOptions), "engine", cl::desc("Execution engine"),
+               cl::init(EngineKind::Float),
+               cl::values(clEnumValN(EngineKind::Float, "float",
+                                     "LibTorch float reference"),
+                          clEnumValN(EngineKind::Golden, "golden",
+                                     "bit-exact integer model of the core"),
+                          clEnumValN(EngineKind::Rtl, "rtl",
+                                     "cycle-accurate Verilator model of the "
+                                     "core's RTL"),
+                          clEnumValN(EngineKind::Board, "board",
+                                     "a board on a serial port (--device)")),
+               cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<std::string> devicePath(cl::cat(engineOptions), "device",
+                                cl::desc("The board's serial port (--engine "
+                                         "board), e.g. /dev/ttyUSB1"),
+                                cl::value_desc("path"), cl::sub(runCmd),
+                                cl::sub(evalCmd));
+cl::opt<int64_t> baudRate(cl::cat(engineOptions), "baud",
+                          cl::desc("The serial line's baud rate (default "
+                                   "3000000, the board link's)"),
+                          cl::init(3000000), cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<int64_t> linkTimeout(cl::cat(engineOptions), "link-timeout",
+                             cl::desc("Milliseconds to wait for a reply "
+                                      "before retransmitting (default 500)"),
+                             cl::init(500), cl::sub(runCmd), cl::sub(evalCmd));
+cl::opt<std::string> boardDir(cl::cat(boardOptions), cl::Positional,
+                              cl::Required, cl::desc("<dir from emit-verilog>"),
+                              cl::sub(boardSimCmd));
+cl::opt<double> faultRate(cl::cat(boardOptions), "fault-rate",
+                          cl::desc("Flip, drop or duplicate each byte on the "
+                                   "simulated line with this probability"),
+                          cl::init(0.0), cl::sub(boardSimCmd));
+cl::opt<bool> gateLevel(cl::cat(boardOptions), "gate-level",
+                        cl::desc("Simulate the gate-level netlist of the "
+                                 "bitstream built in DIR (snnc bitstream)"),
+                        cl::sub(boardSimCmd));
+cl::opt<uint64_t> faultSeed(cl::cat(boardOptions), "seed",
+                            cl::desc("Seed of the line's faults"), cl::init(1),
+                            cl::sub(boardSimCmd));
+cl::opt<int64_t> resetAfterFrames(
+    cl::cat(boardOptions), "reset-after-frames",
+    cl::desc("Press the board's reset button once, after the host's N-th "
+             "frame"),
+    cl::init(-1), cl::sub(boardSimCmd));
+cl::opt<std::string> statsPath(cl::cat(outputOptions), "stats",
+                               cl::desc("Write the engine's activity as JSON "
+                                        "(golden: spikes, SOPs, firing rates; "
+                                        "rtl: cycles, lower bound, "
+                                        "efficiency)"),
+                               cl::value_desc("stats.json"), cl::sub(runCmd),
+                               cl::sub(evalCmd), cl::sub(simCmd));
+cl::opt<int64_t> weightBits(cl::cat(compilerOptions), "weight-bits",
+                            cl::desc("Weight width, 2..8 bits"), cl::init(8),
+                            cl::sub(runCmd), cl::sub(evalCmd),
+                            cl::sub(compileCmd), cl::sub(simCmd),
+                            cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<int64_t> lanes(cl::cat(compilerOptions), "lanes",
+                       cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
+                                "target's, at most 8; bitstream: 1)"),
+                       cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
+                       cl::sub(simCmd), cl::sub(emitCmd),
+                       cl::sub(bitstreamCmd), cl::sub(reportCmd));
+cl::opt<std::string> boardName(cl::cat(boardOptions), "board",
+                               cl::desc("The board (backends/boards): "
+                                        "icebreaker (default), "
+                                        "hx8k-breakout"),
+                               cl::init("icebreaker"), cl::sub(bitstreamCmd));
+cl::opt<std::string> flashDir(cl::cat(boardOptions), cl::Positional,
+                              cl::Required,
+                              cl::desc("<dir from snnc bitstream>"),
+                              cl::sub(flashCmd));
+cl::opt<std::string> corePath(
+    cl::cat(compilerOptions), "core",
+    cl::desc("Run on an already emitted core (its core.json) instead of one "
+             "sized to the model"),
+    cl::value_desc("core.json"), cl::sub(runCmd), cl::sub(evalCmd),
+    cl::sub(simCmd), cl::sub(emitCmd));
+cl::opt<std::string> vcdPath(cl::cat(engineOptions), "vcd",
+                             cl::desc("Write the RTL waveform (VCD)"),
+                             cl::value_desc("out.vcd"), cl::sub(runCmd),
+                             cl::sub(simCmd));
+cl::opt<uint64_t> cycleBudget(
+    cl::cat(engineOptions), "cycle-budget",
+    cl::desc("Cycles one time step may take on the RTL before the run fails "
+             "(default: the network's worst case)"),
+    cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd));
+cl::opt<std::string> imagesPath(cl::cat(modelOptions), "images",
+                                cl::desc("Images: .npy or IDX (.gz)"),
+                                cl::value_desc("file"), cl::sub(evalCmd));
+cl::opt<std::string> labelsPath(cl::cat(modelOptions), "labels",
+                                cl::desc("Labels: .npy or IDX (.gz)"),
+                                cl::value_desc("file"), cl::sub(evalCmd));
+cl::opt<int64_t> limit(cl::cat(modelOptions), "limit",
+                       cl::desc("Evaluate only the first N images"),
+                       cl::init(0), cl::sub(evalCmd));
+cl::opt<bool> compareGolden(
+    cl::cat(engineOptions), "compare-golden",
+    cl::desc("Also run the golden engine and fail unless every output and "
+             "every spike is identical"),
+    cl::sub(runCmd));
+
+cl::opt<std::string> maxMemory(
+    cl::cat(outputOptions), "max-memory",
+    cl::desc("Refuse runs whose estimated memory exceeds this (e.g. 512M, "
+             "4G; default: half the physical memory)"),
+    cl::value_desc("size"), cl::sub(runCmd), cl::sub(evalCmd),
+    cl::sub(compileCmd), cl::sub(simCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+
+llvm::ArrayRef<const cl::OptionCategory *> optionCategories() {
+  static const cl::OptionCategory *categories[] = {
+      &modelOptions, &compilerOptions, &engineOptions, &boardOptions,
+      &outputOptions};
+  return categories;
+}
+
+int report(llvm::Error err) {
+  llvm::WithColor::error(llvm::errs(), "snnc")
+      << llvm::toString(std::move(err)) << "\n";
+  return kError;
+}
+
+int usage(const llvm::Twine &what) {
+  llvm::WithColor::error(llvm::errs(), "snnc") << what << "\n";
+  return kUsage;
+}
+
+/// Parses --input-range; false if it is not "min,max" with min < max.
+bool parseInputRange(double &lo, double &hi) {
+  auto [a, b] = llvm::StringRef(inputRange).split(',');
+  return !a.trim().getAsDouble(lo) && !b.trim().getAsDouble(hi) && lo < hi &&
+         std::isfinite(lo) && std::isfinite(hi);
+}
+
+/// --state-bits, else the width the board's memories make natural (the
+/// compile target's, or bitstream's --board), else 24.
+static int64_t chosenStateBits() {
+  if (stateBits.getNumOccurrences() || (!bitstreamCmd && targetName == "sim"))
+    return stateBits;
+  if (!bitstreamCmd)
+    return pipeline::defaultStateBits(targetName);
+  auto board = findBoard(boardName);
+  if (!board) {
+    llvm::consumeError(board.takeError());
+    return stateBits;
+  }
+  return board->stateBits;
+}
+
+NirOptions nirOptions() {
+  NirOptions options;
+  if (nirDt.getNumOccurrences())
+    options.dt = nirDt;
+  options.encoding = nirEncoding;
+  if (timesteps.getNumOccurrences())
+    options.timesteps = int64_t(timesteps);
+  return options;
+}
+
+pipeline::CompileOptions compileOptions() {
+  pipeline::CompileOptions options;
+  parseInputRange(options.inputMin, options.inputMax);
+  options.weightBits = weightBits;
+  options.stateBits = chosenStateBits();
+  options.target = pipeline::canonicalTarget(targetName);
+  options.nir = nirOptions();
+  return options;
+}
+
+std::optional<int64_t> requestedSteps() {
+  if (timesteps.getNumOccurrences())
+    return int64_t(timesteps);
+  return std::nullopt;
+}
+
+/// Options of the RTL engine; fails on an unreadable --core.
+llvm::Expected<sim::RtlOptions> rtlOptions() {
+  sim::RtlOptions options;
+  options.lanes = lanes;
+  options.vcdPath = vcdPath;
+  options.cycleBudget = cycleBudget;
+  if (!corePath.empty()) {
+    auto core = CoreParams::readFile(corePath);
+    if (!core)
+      return core.takeError();
+    options.core = *core;
+  }
+  return options;
+}
+
+/// Options of the board engine.
+LinkOptions linkOptions() {
+  LinkOptions options;
+  options.device = devicePath;
+  options.baud = baudRate;
+  options.timeoutMs = linkTimeout;
+  return options;
+}
+
+/// Adds the engine's stats to a command's outputs, if asked for and
+/// available.
+llvm::Error addStats(OutputTransaction &outputs,
+                     const pipeline::PreparedModel &model) {
+  if (statsPath.empty() || (!model.golden && !model.core))
+    return llvm::Error::success();
+  llvm::json::Value stats = model.engine->statsJson();
+  return outputs.add(statsPath, [&](llvm::raw_ostream &os) {
+    os << llvm::formatv("{0:2}", stats) << "\n";
+  });
+}
+
+/// The cycle figures of an RTL or board run, for people.
+void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os) {
+  const CoreRunStats &stats = model.core->stats();
+  double samples = double(std::max<int64_t>(1, stats.samples));
+  os << llvm::formatv("{0}: {1} samples x {2} steps on {3} lanes\n",
+                      model.link ? "board" : "rtl", stats.samples,
+                      stats.timesteps, stats.lanes);
+  os << llvm::formatv("cycles per inference: {0:F1}\n",
+                      double(stats.cycles) / samples);
+  os << llvm::formatv("lower bound per inference: {0:F1} (sum of ceil(SOPs / "
+                      "{1}) + {2:F1} neuron words swept)\n",
+                      double(stats.lowerBound) / samples, stats.lanes,
+                      double(stats.sweepWords) / samples);
+  os << llvm::formatv("efficiency: {0:F3}\n", stats.efficiency());
+  if (model.link) {
+    const LinkStats &link = model.link->stats();
+    os << llvm::formatv("link: {0} requests, {1} frames, {2} retransmissions "
+                        "({3} timeouts, {4} corrupt replies, {5} rejected "
+                        "requests), {6} reloads after a reset\n",
+                        link.requests, link.frames, link.retransmissions,
+                        link.timeouts, link.corruptReplies,
+                        link.rejectedRequests, stats.reloads);
+    return;
+  }
+  if (stats.simulationSeconds > 0)
+    os << llvm::formatv("simulated: {0:F2} M cycles/s (Verilator)\n",
+                        double(stats.cycles) / stats.simulationSeconds / 1e6);
+}
+
+/// Options that only some engines take.
+int checkEngineOptions() {
+  bool sim = bool(simCmd);
+  if (!statsPath.empty() && engineKind == EngineKind::Float && !sim)
+    return usage("--stats needs --engine golden, rtl or board");
+  if (engineKind != EngineKind::Rtl && !sim && !bool(emitCmd) &&
+      (lanes.getNumOccurrences() || !vcdPath.empty() || !corePath.empty()))
+    return usage("--lanes, --core and --vcd need --engine rtl");
+  bool onCore =
+      engineKind == EngineKind::Rtl || engineKind == EngineKind::Board;
+  if (!onCore && !sim && (cycleBudget.getNumOccurrences() || compareGolden))
+    return usage("--cycle-budget and --compare-golden need --engine rtl or "
+                 "board");
+  bool board = engineKind == EngineKind::Board && !sim;
+  if (board != !devicePath.empty() && !sim && !bool(emitCmd))
+    return usage(board ? "--engine board needs --device PATH"
+                       : "--device needs --engine board");
+  if (!board &&
+      (baudRate.getNumOccurrences() || linkTimeout.getNumOccurrences()))
+    return usage("--baud and --link-timeout need --engine board");
+  double lo, hi;
+  if (!parseInputRange(lo, hi))
+    return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
+                 inputRange + "'");
+  return 0;
+}
+
+/// The model as the core's network (compiled, or a package as it is),
+/// checked.
+llvm::Expected<CoreNetwork> loadValidNetwork(mlir::MLIRContext &context) {
+  auto network =
+      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
+  if (!network)
+    return network.takeError();
+  if (llvm::Error err = validateNetwork(*network))
+    return pipeline::inFile(modelPath, std::move(err));
+  return network;
+}
+
+} // namespace snnc::driver
