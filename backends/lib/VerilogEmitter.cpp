@@ -2,6 +2,7 @@
 #include "snnc/Backends/VerilogEmitter.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -10,6 +11,7 @@
 
 using namespace snnc;
 using llvm::Error;
+using llvm::Expected;
 using llvm::formatv;
 
 namespace {
@@ -25,7 +27,37 @@ Error writeFile(llvm::StringRef dir, llvm::StringRef name,
   if (ec)
     return llvm::createStringError(ec, formatv("{0}: {1}", path, ec.message()));
   os << contents;
+  os.close();
+  if (os.has_error()) {
+    std::string why = os.error().message();
+    os.clear_error();
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   formatv("{0}: cannot write: {1}", path, why));
+  }
   return Error::success();
+}
+
+Error directoryError(llvm::StringRef dir, const llvm::Twine &why) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 dir + ": " + why);
+}
+
+/// Whether `dir` is missing, empty, or a core emitted before (which the
+/// new one may replace).
+Expected<bool> replaceable(llvm::StringRef dir) {
+  if (!llvm::sys::fs::exists(dir))
+    return true;
+  if (!llvm::sys::fs::is_directory(dir))
+    return directoryError(dir, "exists and is not a directory");
+  std::error_code ec;
+  llvm::sys::fs::directory_iterator it(dir, ec);
+  if (ec)
+    return directoryError(dir, "cannot read: " + ec.message());
+  if (it == llvm::sys::fs::directory_iterator())
+    return true;
+  llvm::SmallString<256> top(dir);
+  llvm::sys::path::append(top, "snn_top.sv");
+  return llvm::sys::fs::exists(top);
 }
 
 std::string hexImage(const MemoryImage &memory) {
@@ -303,5 +335,40 @@ Error snnc::emitVerilog(const CoreParams &params, const CoreImage *image,
   for (auto &[name, contents] : files)
     if (Error err = writeFile(dir, name, contents))
       return err;
+  return Error::success();
+}
+
+Error snnc::emitVerilogDirectory(const CoreParams &params,
+                                 const CoreImage *image,
+                                 llvm::StringRef origin, llvm::StringRef dir) {
+  auto ok = replaceable(dir);
+  if (!ok)
+    return ok.takeError();
+  if (!*ok)
+    return directoryError(dir, "exists and holds files snnc did not emit; "
+                               "give a new or empty directory");
+  llvm::SmallString<256> staging;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(
+          (dir + ".tmp").str(), staging))
+    return directoryError(dir, "cannot write: " + ec.message());
+  auto discard = llvm::make_scope_exit(
+      [&] { llvm::sys::fs::remove_directories(staging); });
+  if (Error err = emitVerilog(params, image, origin, staging))
+    return err;
+  // An older core steps aside first: rename cannot replace a non-empty
+  // directory.
+  llvm::SmallString<256> old;
+  if (llvm::sys::fs::exists(dir) &&
+      !llvm::sys::fs::createUniqueDirectory((dir + ".old").str(), old))
+    if (std::error_code ec = llvm::sys::fs::rename(dir, old))
+      return directoryError(dir, "cannot replace: " + ec.message());
+  if (std::error_code ec = llvm::sys::fs::rename(staging, dir)) {
+    if (!old.empty())
+      llvm::sys::fs::rename(old, dir);
+    return directoryError(dir, "cannot write: " + ec.message());
+  }
+  discard.release();
+  if (!old.empty())
+    llvm::sys::fs::remove_directories(old);
   return Error::success();
 }

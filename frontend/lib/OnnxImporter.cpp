@@ -1,5 +1,6 @@
 //===- OnnxImporter.cpp - ONNX models to the snn dialect ------------------===//
 #include "snnc/Frontend/OnnxImporter.h"
+#include "snnc/IR/Diagnostics.h"
 #include "OnnxGraph.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -205,15 +206,10 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
       builder.getFunctionType({*inTypeOrErr}, {out->value.getType()}));
 
   // The importer checks everything it builds; the verifier is the backstop
-  // and its first diagnostic becomes the error.
-  std::string diagnostic;
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-    if (diagnostic.empty())
-      diagnostic = diag.str();
-    return success();
-  });
+  // and its diagnostics, notes included, become the error.
+  DiagnosticCollector diagnostics(&context);
   if (failed(verify(*module)))
-    return fail("the imported IR does not verify: " + diagnostic);
+    return fail("the imported IR does not verify: " + diagnostics.text());
   return std::move(module);
 }
 } // namespace

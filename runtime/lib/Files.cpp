@@ -54,8 +54,13 @@ llvm::Error OutputTransaction::commit() {
 llvm::Error
 snnc::writeFileAtomically(llvm::StringRef path,
                           llvm::function_ref<void(llvm::raw_ostream &)> fill) {
-  OutputTransaction outputs;
-  if (llvm::Error err = outputs.add(path, fill))
-    return err;
-  return outputs.commit();
+  // LLVM's own temporary-and-rename writer ("-" is stdout).
+  llvm::Error err =
+      llvm::writeToOutput(path, [&](llvm::raw_ostream &os) -> llvm::Error {
+        fill(os);
+        return llvm::Error::success();
+      });
+  if (err)
+    return cannotWrite(path, llvm::toString(std::move(err)));
+  return llvm::Error::success();
 }

@@ -30,7 +30,8 @@ int runEmitVerilog(mlir::MLIRContext &context) {
   auto image = buildCoreImage(*network, *params);
   if (!image)
     return report(image.takeError());
-  if (llvm::Error err = emitVerilog(*params, &*image, modelPath, outputPath))
+  if (llvm::Error err =
+          emitVerilogDirectory(*params, &*image, modelPath, outputPath))
     return report(std::move(err));
   llvm::outs() << llvm::formatv("wrote {0}: snn_top.sv ({1} lanes), RTL, "
                                 "memory images, load.txt, Makefile\n",

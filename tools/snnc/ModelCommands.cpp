@@ -8,7 +8,9 @@
 #include "snnc/Runtime/Package.h"
 
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/Process.h"
+
+#include <chrono>
 
 namespace snnc::driver {
 
@@ -59,13 +61,9 @@ static int writeNirAsOnnx() {
   auto bytes = translateNirFile(modelPath, nirOptions());
   if (!bytes)
     return report(bytes.takeError());
-  std::error_code ec;
-  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return report(
-        llvm::createStringError(ec, outputPath + ": " + ec.message()));
-  out.os() << *bytes;
-  out.keep();
+  if (llvm::Error err = writeFileAtomically(
+          outputPath, [&](llvm::raw_ostream &os) { os << *bytes; }))
+    return report(std::move(err));
   return 0;
 }
 
@@ -76,15 +74,13 @@ int runImport(mlir::MLIRContext &context) {
   auto module = pipeline::loadModel(modelPath, context, nirOptions());
   if (!module)
     return report(module.takeError());
-  std::error_code ec;
-  // ToolOutputFile deletes the file unless keep() runs: nothing half-written.
-  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return report(
-        llvm::createStringError(ec, outputPath + ": " + ec.message()));
-  (*module)->print(out.os());
-  out.os() << "\n";
-  out.keep();
+  // Whole or not at all; "-" (the default) is stdout.
+  if (llvm::Error err =
+          writeFileAtomically(outputPath, [&](llvm::raw_ostream &os) {
+            (*module)->print(os);
+            os << "\n";
+          }))
+    return report(std::move(err));
   return 0;
 }
 
@@ -151,6 +147,49 @@ int runSim(mlir::MLIRContext &context) {
   return runOnEngine(context, EngineKind::Rtl, /*check=*/true);
 }
 
+/// Runs an eval's images; on a terminal, in chunks with a progress line
+/// (images per second, ETA) on stderr, which logs and CI never see.  The
+/// float engine batches 1,000 samples either way, so its rounding is the
+/// same with or without the progress line.
+static llvm::Expected<NDArray> runWithProgress(pipeline::PreparedModel &model,
+                                               const NDArray &images,
+                                               EngineKind kind) {
+  if (!llvm::sys::Process::StandardErrIsDisplayed())
+    return pipeline::runEngine(*model.engine, model.graph, images,
+                               requestedSteps(), imagesPath);
+  size_t axis = model.graph.encoding == InputEncoding::Events ? 1 : 0;
+  int64_t samples = sampleCount(images, model.graph.encoding);
+  int64_t chunk = kind == EngineKind::Float    ? 1000
+                  : kind == EngineKind::Golden ? 250
+                                               : 10;
+  NDArray scores;
+  auto start = std::chrono::steady_clock::now();
+  for (int64_t done = 0; done < samples; done += chunk) {
+    int64_t len = std::min(chunk, samples - done);
+    auto part = pipeline::runEngine(
+        *model.engine, model.graph, sliceSamples(images, axis, done, len),
+        requestedSteps(), imagesPath);
+    if (!part) {
+      llvm::errs() << "\n";
+      return part.takeError();
+    }
+    scores.data.insert(scores.data.end(), part->data.begin(),
+                       part->data.end());
+    scores.shape = {done + len, part->shape[1]};
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    double rate = double(done + len) / std::max(seconds, 1e-9);
+    llvm::errs() << llvm::formatv("\r{0} {1} / {2} images, {3:F0} images/s, "
+                                  "ETA {4:F0} s   ",
+                                  pipeline::engineName(kind), done + len,
+                                  samples, rate,
+                                  double(samples - done - len) / rate);
+  }
+  llvm::errs() << "\n";
+  return scores;
+}
+
 int runEval(mlir::MLIRContext &context) {
   if (imagesPath.empty() || labelsPath.empty())
     return usage("eval: --images and --labels are required");
@@ -200,8 +239,7 @@ int runEval(mlir::MLIRContext &context) {
   OutputTransaction outputs;
   for (size_t i = 0; i < models.size(); ++i) {
     pipeline::PreparedModel &model = models[i];
-    auto scores = pipeline::runEngine(*model.engine, model.graph, *images,
-                                      requestedSteps(), imagesPath);
+    auto scores = runWithProgress(model, *images, engines[i]);
     if (!scores)
       return report(scores.takeError());
     auto accuracy = pipeline::scoreAccuracy(*scores, *labels);

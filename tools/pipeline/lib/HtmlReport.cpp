@@ -273,7 +273,7 @@ std::string layerTable(const ReportData &d) {
             : formatv("{0}..{1}", l.thresholdMin, l.thresholdMax).str();
     out += formatv("<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td>"
                    "<td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td>"
-                   "<td>{8}</td></tr>",
+                   "<td>{8}</td></tr>\n",
                    svg::escape(l.name), l.kind, l.neurons, l.storedSynapses,
                    l.weightBits, threshold, svg::escape(l.decay),
                    l.synapticOps, l.cycles);
@@ -447,9 +447,9 @@ std::string energySection(const ReportData &d) {
   std::vector<double> nanojoules;
   std::string sources;
   for (const EnergyFigure &f : energyFigures()) {
-    rows.push_back(formatv("{0}, {1} pJ/SOP", f.chip, f.picojoulesPerSop));
+    rows.push_back(formatv("{0}, {1:F1} pJ/SOP", f.chip, f.picojoulesPerSop));
     nanojoules.push_back(sops * f.picojoulesPerSop / 1000.0);
-    sources += formatv("<li>{0}: {1} pJ per SOP, {2}</li>", f.chip,
+    sources += formatv("<li>{0}: {1:F1} pJ per SOP, {2}</li>\n", f.chip,
                        f.picojoulesPerSop, f.source);
   }
   std::string out = "<h2>Energy (estimate)</h2>";
@@ -476,9 +476,12 @@ std::string render(const ReportData &d, const HtmlReportOptions &options) {
                  d.stats.samples,
                  d.network.encoding == InputEncoding::Events ? "event"
                                                              : "direct");
-  out += summary(d) + layerTable(d) + firingSection(d) +
-         rasterSection(d, options) + costSection(d) + memorySection(d) +
-         agreementSection(d) + energySection(d);
+  // One section a line or more: the file stays readable as text.
+  for (const std::string &section :
+       {summary(d), layerTable(d), firingSection(d), rasterSection(d, options),
+        costSection(d), memorySection(d), agreementSection(d),
+        energySection(d)})
+    out += section + "\n";
   return out + "<p class=\"note\">Written by snnc.</p></body></html>\n";
 }
 

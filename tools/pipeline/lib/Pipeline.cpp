@@ -5,6 +5,7 @@
 #include "snnc/Backends/CoreLowering.h"
 #include "snnc/Backends/FloatLowering.h"
 #include "snnc/Frontend/OnnxImporter.h"
+#include "snnc/IR/Diagnostics.h"
 #include "snnc/IR/SNNDialect.h"
 #include "snnc/Passes/Passes.h"
 #include "snnc/Runtime/Files.h"
@@ -37,19 +38,12 @@ llvm::Error pipeline::inFile(StringRef path, llvm::Error err) {
 static Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 parseMlir(StringRef path, mlir::MLIRContext &context) {
   context.loadDialect<snn::SNNDialect>();
-  std::string diagnostic;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    if (diagnostic.empty()) {
-      llvm::raw_string_ostream os(diagnostic);
-      os << diag.getLocation() << ": " << diag.str();
-    }
-    return mlir::success();
-  });
+  DiagnosticCollector diagnostics(&context);
   mlir::ParserConfig config(&context);
   auto module = mlir::parseSourceFile<mlir::ModuleOp>(path, config);
   if (!module)
-    return pipelineError(diagnostic.empty() ? path + ": cannot parse"
-                                            : StringRef(diagnostic));
+    return pipelineError(diagnostics.empty() ? path + ": cannot parse"
+                                             : StringRef(diagnostics.text()));
   return std::move(module);
 }
 
@@ -77,22 +71,11 @@ llvm::Error pipeline::compileModule(mlir::ModuleOp module,
                                     const CompileOptions &options) {
   mlir::PassManager pm(module->getContext());
   buildCompilePipeline(pm, options);
-  std::string diagnostic;
-  mlir::ScopedDiagnosticHandler handler(
-      module->getContext(), [&](mlir::Diagnostic &diag) {
-        if (diagnostic.empty() &&
-            diag.getSeverity() == mlir::DiagnosticSeverity::Error) {
-          llvm::raw_string_ostream os(diagnostic);
-          if (!diag.getLocation().isa<mlir::UnknownLoc>())
-            os << diag.getLocation() << ": ";
-          os << diag.str();
-        }
-        return mlir::success();
-      });
+  DiagnosticCollector diagnostics(module->getContext());
   if (mlir::failed(pm.run(module)))
-    return pipelineError("compile: " + (diagnostic.empty()
+    return pipelineError("compile: " + (diagnostics.empty()
                                             ? std::string("failed")
-                                            : diagnostic));
+                                            : diagnostics.text()));
   return llvm::Error::success();
 }
 

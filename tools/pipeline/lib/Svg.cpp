@@ -102,7 +102,7 @@ std::string svg::barChart(StringRef title, llvm::ArrayRef<std::string> rows,
                        kLabelWidth + width + 4, y + 12, text);
     }
   }
-  return out + "</svg>";
+  return out + "</svg>\n";
 }
 
 std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
@@ -146,7 +146,7 @@ std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
                    "class=\"legend\">{5:F3}</text>",
                    lx, top + i * 16, shade(i / 4.0), lx + 18, top + i * 16 + 11,
                    max * i / 4.0);
-  return out + "</svg>";
+  return out + "</svg>\n";
 }
 
 std::string svg::raster(StringRef title, const RasterLayer &layer) {
@@ -183,5 +183,5 @@ std::string svg::raster(StringRef title, const RasterLayer &layer) {
                  "{3} of {4} neurons shown</text>",
                  left, top + plotHeight + 30, layer.spikes.size(), layer.shown,
                  layer.neurons);
-  return out + "</svg>";
+  return out + "</svg>\n";
 }

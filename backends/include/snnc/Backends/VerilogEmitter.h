@@ -48,6 +48,14 @@ llvm::Error emitVerilog(const CoreParams &params, const CoreImage *image,
                         llvm::StringRef origin, llvm::StringRef dir,
                         const BoardLinkParams &link = BoardLinkParams());
 
+/// emitVerilog for `snnc emit-verilog -o DIR`: written into a staging
+/// directory beside `dir` and renamed into place whole, so that a failure
+/// leaves no half-written core.  An older core in `dir` (one with
+/// snn_top.sv) is replaced; any other non-empty directory is refused.
+llvm::Error emitVerilogDirectory(const CoreParams &params,
+                                 const CoreImage *image,
+                                 llvm::StringRef origin, llvm::StringRef dir);
+
 } // namespace snnc
 
 #endif // SNNC_BACKENDS_VERILOGEMITTER_H

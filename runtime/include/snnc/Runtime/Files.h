@@ -42,7 +42,8 @@ private:
   std::vector<std::pair<std::string, llvm::sys::fs::TempFile>> files;
 };
 
-/// One output on its own (an OutputTransaction of one file).
+/// One output on its own, through llvm::writeToOutput: a temporary file
+/// beside it renamed into place when written whole; "-" is stdout.
 llvm::Error
 writeFileAtomically(llvm::StringRef path,
                     llvm::function_ref<void(llvm::raw_ostream &)> fill);
