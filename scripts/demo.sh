@@ -38,6 +38,20 @@ x = np.frombuffer(raw, np.uint8)[: 20 * 784].reshape(20, 1, 28, 28) / 255.0
 np.save(sys.argv[1], x.astype(np.float32))
 PY
 "$snnc" sim "$model" --input "$x" --lanes 8
+echo "== snnc compare: where integer and float spikes part, layer by layer =="
+"$snnc" compare "$model" --input "$x"
+echo "== snnc report: one HTML file of the example on the same 20 images =="
+"$snnc" report "$model" --input "$x" -o "${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_report.html"
+echo "== import snnc: the same library from Python, on all local cores =="
+/usr/bin/python3 - "$model" "$data" <<'PY'
+import sys
+import snnc
+model, data = sys.argv[1:]
+result = snnc.eval(snnc.compile(model), f"{data}/t10k-images-idx3-ubyte.gz",
+                   f"{data}/t10k-labels-idx1-ubyte.gz", limit=2000)
+print(f"snnc.eval (golden, {result.shards} shards): {result.accuracy:.2f}% "
+      f"({result.correct} / {result.total} images)")
+PY
 echo "== the board example: fit on the iCEBreaker (iCE40 UP5K) with the default options =="
 board_model="$repo/examples/fashion_mnist_board/fashion_mnist_board.onnx"
 board_pkg="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board.snnpkg"

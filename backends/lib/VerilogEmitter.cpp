@@ -1,8 +1,8 @@
 //===- VerilogEmitter.cpp - the core specialized to a network -------------===//
 #include "snnc/Backends/VerilogEmitter.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -31,8 +31,9 @@ Error writeFile(llvm::StringRef dir, llvm::StringRef name,
   if (os.has_error()) {
     std::string why = os.error().message();
     os.clear_error();
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   formatv("{0}: cannot write: {1}", path, why));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        formatv("{0}: cannot write: {1}", path, why));
   }
   return Error::success();
 }
@@ -339,8 +340,8 @@ Error snnc::emitVerilog(const CoreParams &params, const CoreImage *image,
 }
 
 Error snnc::emitVerilogDirectory(const CoreParams &params,
-                                 const CoreImage *image,
-                                 llvm::StringRef origin, llvm::StringRef dir) {
+                                 const CoreImage *image, llvm::StringRef origin,
+                                 llvm::StringRef dir) {
   auto ok = replaceable(dir);
   if (!ok)
     return ok.takeError();
@@ -348,8 +349,8 @@ Error snnc::emitVerilogDirectory(const CoreParams &params,
     return directoryError(dir, "exists and holds files snnc did not emit; "
                                "give a new or empty directory");
   llvm::SmallString<256> staging;
-  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(
-          (dir + ".tmp").str(), staging))
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory((dir + ".tmp").str(), staging))
     return directoryError(dir, "cannot write: " + ec.message());
   auto discard = llvm::make_scope_exit(
       [&] { llvm::sys::fs::remove_directories(staging); });

@@ -1,7 +1,7 @@
 //===- OnnxImporter.cpp - ONNX models to the snn dialect ------------------===//
 #include "snnc/Frontend/OnnxImporter.h"
-#include "snnc/IR/Diagnostics.h"
 #include "OnnxGraph.h"
+#include "snnc/IR/Diagnostics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"

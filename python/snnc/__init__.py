@@ -20,6 +20,14 @@ Inference and compilation release the GIL.
 
 import os
 
+# Imported from the sources (python/ ahead of build/python on sys.path, as
+# scripts that want snnc_torch arrange it), the package finds its extension
+# in the build: $SNNC_PYTHON_DIR, else the repository's build/python.
+__path__.append(os.path.join(
+    os.environ.get("SNNC_PYTHON_DIR",
+                   os.path.join(os.path.dirname(__file__), "..", "..",
+                                "build", "python")), "snnc"))
+
 try:
     from . import _snnc
 except ImportError as error:  # the sources without the built extension

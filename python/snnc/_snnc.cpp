@@ -7,8 +7,8 @@
 // sessions in several threads run on several cores.
 //
 //===----------------------------------------------------------------------===//
-#include "snnc/Pipeline/Compile.h"
 #include "snnc/Pipeline/Compare.h"
+#include "snnc/Pipeline/Compile.h"
 #include "snnc/Pipeline/HtmlReport.h"
 #include "snnc/Pipeline/Pipeline.h"
 #include "snnc/Pipeline/Report.h"
@@ -67,8 +67,8 @@ NDArray toNDArray(const py::array &array) {
 }
 
 py::array_t<float> toNumpy(const NDArray &array) {
-  py::array_t<float> out(std::vector<py::ssize_t>(array.shape.begin(),
-                                                  array.shape.end()));
+  py::array_t<float> out(
+      std::vector<py::ssize_t>(array.shape.begin(), array.shape.end()));
   std::copy(array.data.begin(), array.data.end(), out.mutable_data());
   return out;
 }
@@ -119,8 +119,8 @@ pipeline::CompileOptions compileOptions(const CompileArgs &args) {
   pipeline::CompileOptions options;
   options.target = pipeline::canonicalTarget(args.target);
   options.weightBits = args.weightBits;
-  options.stateBits = args.stateBits.value_or(
-      pipeline::defaultStateBits(options.target));
+  options.stateBits =
+      args.stateBits.value_or(pipeline::defaultStateBits(options.target));
   options.inputMin = args.inputRange.first;
   options.inputMax = args.inputRange.second;
   options.nir.dt = args.dt;
@@ -181,8 +181,8 @@ Device deviceNamed(const std::string &name, int64_t lanes, int64_t baud) {
 /// A package on a device; one per thread (a session is not thread-safe).
 class PySession {
 public:
-  PySession(const PyPackage &package, const std::string &device,
-            int64_t lanes, int64_t baud, bool recordSpikes)
+  PySession(const PyPackage &package, const std::string &device, int64_t lanes,
+            int64_t baud, bool recordSpikes)
       : session(unwrap(Session::create(package.network,
                                        deviceNamed(device, lanes, baud)))) {
     if (recordSpikes)
@@ -222,9 +222,8 @@ public:
   PyFloatModel(const std::string &path, const CompileArgs &args,
                bool recordSpikes) {
     mlir::MLIRContext context;
-    model = unwrap(pipeline::prepareModel(path, context,
-                                          pipeline::EngineKind::Float,
-                                          compileOptions(args)));
+    model = unwrap(pipeline::prepareModel(
+        path, context, pipeline::EngineKind::Float, compileOptions(args)));
     if (recordSpikes)
       model.engine = createFloatEngine(
           model.graph, [this](const FloatOp &op, int64_t, int64_t steps,
@@ -232,9 +231,8 @@ public:
             // Chunks of samples, each step-major: kept as [T, n, E] per
             // chunk and joined along the samples by spikes().
             chunks[op.name].push_back(
-                {std::vector<float>(spikes,
-                                    spikes + steps * samples *
-                                                 op.resultElements),
+                {std::vector<float>(spikes, spikes + steps * samples *
+                                                         op.resultElements),
                  steps, samples, op.resultElements});
           });
   }
@@ -245,9 +243,9 @@ public:
     for (const auto &[name, parts] : chunks) {
       std::vector<py::object> arrays;
       for (const Chunk &c : parts) {
-        py::array_t<float> a(std::vector<py::ssize_t>{
-            py::ssize_t(c.steps), py::ssize_t(c.samples),
-            py::ssize_t(c.elements)});
+        py::array_t<float> a(std::vector<py::ssize_t>{py::ssize_t(c.steps),
+                                                      py::ssize_t(c.samples),
+                                                      py::ssize_t(c.elements)});
         std::copy(c.data.begin(), c.data.end(), a.mutable_data());
         arrays.push_back(a);
       }
@@ -262,8 +260,8 @@ public:
     NDArray output;
     {
       py::gil_scoped_release released;
-      output = unwrap(pipeline::runEngine(*model.engine, model.graph, input,
-                                          timesteps));
+      output = unwrap(
+          pipeline::runEngine(*model.engine, model.graph, input, timesteps));
     }
     return toNumpy(output);
   }
@@ -294,8 +292,8 @@ void bindPackage(py::module_ &m) {
       .def_static(
           "load",
           [](const std::filesystem::path &path) {
-            PyPackage package = PyPackage::fromNetwork(
-                unwrap(readPackage(path.string())));
+            PyPackage package =
+                PyPackage::fromNetwork(unwrap(readPackage(path.string())));
             package.source = path.string();
             return package;
           },
@@ -330,34 +328,33 @@ void bindPackage(py::module_ &m) {
             return py::make_tuple(py::bytes(encodePackage(p.network)));
           },
           [](const py::tuple &state) {
-            return PyPackage::fromNetwork(unwrap(
-                decodePackage(std::string(state[0].cast<py::bytes>()))));
+            return PyPackage::fromNetwork(
+                unwrap(decodePackage(std::string(state[0].cast<py::bytes>()))));
           }))
       .def("layers",
            [](const PyPackage &p) {
              py::list out;
              for (const CorePopulation &pop : p.network.populations)
-               out.append(py::dict(
-                   py::arg("name") = pop.name,
-                   py::arg("kind") =
-                       &pop == &p.network.populations.front() ? "input"
-                       : pop.kind == PopulationKind::LIF      ? "lif"
-                                                              : "readout",
-                   py::arg("shape") = pop.shape));
+               out.append(
+                   py::dict(py::arg("name") = pop.name,
+                            py::arg("kind") =
+                                &pop == &p.network.populations.front() ? "input"
+                                : pop.kind == PopulationKind::LIF      ? "lif"
+                                                                  : "readout",
+                            py::arg("shape") = pop.shape));
              return out;
            })
       .def_property_readonly(
-          "timesteps",
-          [](const PyPackage &p) { return p.network.timesteps; })
+          "timesteps", [](const PyPackage &p) { return p.network.timesteps; })
       .def_property_readonly("input_shape",
                              [](const PyPackage &p) {
                                return p.network.populations.front().shape;
                              })
-      .def_property_readonly(
-          "events_input",
-          [](const PyPackage &p) {
-            return p.network.encoding == InputEncoding::Events;
-          })
+      .def_property_readonly("events_input",
+                             [](const PyPackage &p) {
+                               return p.network.encoding ==
+                                      InputEncoding::Events;
+                             })
       .def_property_readonly("num_outputs", [](const PyPackage &p) {
         return p.network.populations[p.network.readout].channels();
       });
@@ -375,9 +372,8 @@ void bindSession(py::module_ &m) {
       .def("stats",
            [](const PySession &s) { return toPython(s.session.stats()); })
       .def("spikes", &PySession::spikes)
-      .def_property_readonly("device", [](const PySession &s) {
-        return s.session.deviceName();
-      });
+      .def_property_readonly(
+          "device", [](const PySession &s) { return s.session.deviceName(); });
   py::class_<PyFloatModel>(m, "FloatModel")
       .def(py::init<const std::string &, const CompileArgs &, bool>(),
            py::arg("path"), py::arg("args") = CompileArgs(),
@@ -413,8 +409,8 @@ void bindAnalysis(py::module_ &m) {
          const std::string &output, const pipeline::HtmlReportOptions &opts) {
         NDArray input = toNDArray(x);
         py::gil_scoped_release released;
-        check(pipeline::writeHtmlReport(path, input, compileOptions(args),
-                                        opts, output));
+        check(pipeline::writeHtmlReport(path, input, compileOptions(args), opts,
+                                        output));
       },
       py::arg("path"), py::arg("x"), py::arg("args"), py::arg("output"),
       py::arg("options"));
@@ -441,9 +437,7 @@ PYBIND11_MODULE(_snnc, m) {
   bindAnalysis(m);
   m.def(
       "load_images",
-      [](const std::string &path) {
-        return toNumpy(unwrap(loadImages(path)));
-      },
+      [](const std::string &path) { return toNumpy(unwrap(loadImages(path))); },
       py::arg("path"));
   m.def(
       "load_labels",

@@ -208,8 +208,8 @@ uint64_t FloatEngine::memoryEstimate(const NDArray &input,
   return addBytes(chunk, whole);
 }
 
-torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged,
-                                    int64_t steps, int64_t firstSample) {
+torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged, int64_t steps,
+                                    int64_t firstSample) {
   std::vector<torch::Tensor> values(graph.numValues);
   for (const auto &[id, tensor] : constants)
     values[id] = tensor;
@@ -267,8 +267,8 @@ llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
 
 } // namespace
 
-std::unique_ptr<Engine>
-snnc::createFloatEngine(const FloatGraph &graph, FloatSpikeObserver observer) {
+std::unique_ptr<Engine> snnc::createFloatEngine(const FloatGraph &graph,
+                                                FloatSpikeObserver observer) {
   return std::make_unique<FloatEngine>(graph, std::move(observer));
 }
 

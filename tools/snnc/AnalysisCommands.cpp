@@ -1,4 +1,4 @@
-//===- AnalysisCommands.cpp - compare, report ------------------------------===//
+//===- AnalysisCommands.cpp - compare, report --------------------------===//
 #include "Driver.h"
 
 #include "snnc/Pipeline/Compare.h"

@@ -1,4 +1,4 @@
-//===- ModelCommands.cpp - import, run, sim, eval, compile -----------------===//
+//===- ModelCommands.cpp - import, run, sim, eval, compile -------------===//
 #include "Driver.h"
 
 #include "snnc/Pipeline/Compile.h"
@@ -17,10 +17,11 @@ namespace snnc::driver {
 /// Runs the golden engine on the same network and input and compares every
 /// output and every spike with the RTL's.
 static llvm::Error checkAgainstGolden(const CoreNetwork &network,
-                               const FloatGraph &graph, const NDArray &input,
-                               const NDArray &rtlOut,
-                               const std::vector<SpikeRecord> &rtlSpikes,
-                               std::optional<uint64_t> boardSpikes) {
+                                      const FloatGraph &graph,
+                                      const NDArray &input,
+                                      const NDArray &rtlOut,
+                                      const std::vector<SpikeRecord> &rtlSpikes,
+                                      std::optional<uint64_t> boardSpikes) {
   GoldenEngine golden(network);
   golden.recordSpikes(true);
   auto goldenOut =
@@ -85,7 +86,8 @@ int runImport(mlir::MLIRContext &context) {
 }
 
 /// `run` and `sim`: one engine over one input file.
-static int runOnEngine(mlir::MLIRContext &context, EngineKind kind, bool check) {
+static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
+                       bool check) {
   auto rtl = rtlOptions();
   if (!rtl)
     return report(rtl.takeError());
@@ -166,19 +168,18 @@ static llvm::Expected<NDArray> runWithProgress(pipeline::PreparedModel &model,
   auto start = std::chrono::steady_clock::now();
   for (int64_t done = 0; done < samples; done += chunk) {
     int64_t len = std::min(chunk, samples - done);
-    auto part = pipeline::runEngine(
-        *model.engine, model.graph, sliceSamples(images, axis, done, len),
-        requestedSteps(), imagesPath);
+    auto part = pipeline::runEngine(*model.engine, model.graph,
+                                    sliceSamples(images, axis, done, len),
+                                    requestedSteps(), imagesPath);
     if (!part) {
       llvm::errs() << "\n";
       return part.takeError();
     }
-    scores.data.insert(scores.data.end(), part->data.begin(),
-                       part->data.end());
+    scores.data.insert(scores.data.end(), part->data.begin(), part->data.end());
     scores.shape = {done + len, part->shape[1]};
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     double rate = double(done + len) / std::max(seconds, 1e-9);
     llvm::errs() << llvm::formatv("\r{0} {1} / {2} images, {3:F0} images/s, "
                                   "ETA {4:F0} s   ",
@@ -279,17 +280,16 @@ int runCompile(mlir::MLIRContext &context) {
       return report(inputs.takeError());
     calibration = std::move(*inputs);
   }
-  auto compiled = pipeline::compilePackage(
-      **module, modelPath, compileOptions(),
-      calibration ? &*calibration : nullptr);
+  auto compiled =
+      pipeline::compilePackage(**module, modelPath, compileOptions(),
+                               calibration ? &*calibration : nullptr);
   if (!compiled)
     return report(compiled.takeError());
   // The package and the report appear together or not at all.
   OutputTransaction outputs;
   if (!reportPath.empty())
     if (llvm::Error err = outputs.add(reportPath, [&](llvm::raw_ostream &os) {
-          os << llvm::formatv("{0:2}",
-                              pipeline::reportToJson(compiled->report))
+          os << llvm::formatv("{0:2}", pipeline::reportToJson(compiled->report))
              << "\n";
         }))
       return report(std::move(err));

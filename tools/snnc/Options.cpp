@@ -59,19 +59,22 @@ cl::opt<std::string> outputPath(cl::cat(outputOptions), "o",
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::sub(importCmd), cl::sub(runCmd),
                                 cl::sub(compileCmd), cl::sub(simCmd),
-                                cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                                cl::sub(emitCmd), cl::sub(bitstreamCmd),
+                                cl::sub(compareCmd), cl::sub(reportCmd));
 cl::opt<std::string> targetName(cl::cat(compilerOptions), "target",
                                 cl::desc("Core description: sim (default), "
                                          "ice40-up5k or ice40-hx8k"),
                                 cl::init("sim"), cl::sub(compileCmd),
                                 cl::sub(runCmd), cl::sub(evalCmd),
-                                cl::sub(simCmd), cl::sub(emitCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                                cl::sub(simCmd), cl::sub(emitCmd),
+                                cl::sub(compareCmd), cl::sub(reportCmd));
 cl::opt<int64_t> stateBits(cl::cat(compilerOptions), "state-bits",
                            cl::desc("Membrane state width (default 24, or the "
                                     "target board's state_bits)"),
                            cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
                            cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
-                           cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                           cl::sub(bitstreamCmd), cl::sub(compareCmd),
+                           cl::sub(reportCmd));
 cl::opt<std::string> calibratePath(
     cl::cat(compilerOptions), "calibrate",
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
@@ -84,28 +87,31 @@ cl::opt<std::string> inputRange(
     cl::value_desc("min,max"), cl::init("0,1"), cl::sub(compileCmd),
     cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
     cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
-cl::opt<std::string> reportPath(cl::cat(outputOptions), "report",
-                                cl::desc("Write the per-layer report as JSON (compile: layers; compare: "
-                                         "agreement)"),
-                                cl::value_desc("report.json"),
-                                cl::sub(compileCmd), cl::sub(compareCmd));
+cl::opt<std::string> reportPath(
+    cl::cat(outputOptions), "report",
+    cl::desc("Write the per-layer report as JSON (compile: layers; compare: "
+             "agreement)"),
+    cl::value_desc("report.json"), cl::sub(compileCmd), cl::sub(compareCmd));
 cl::opt<std::string> inputPath(cl::cat(modelOptions), "input",
                                cl::desc("Input .npy: [N, ...] (direct) "
                                         "or [T, N, ...] (events)"),
                                cl::value_desc("X.npy"), cl::sub(runCmd),
-                               cl::sub(simCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                               cl::sub(simCmd), cl::sub(compareCmd),
+                               cl::sub(reportCmd));
 cl::opt<int64_t> timesteps(cl::cat(modelOptions), "timesteps",
                            cl::desc("Time steps T (default: the model's; "
                                     "import of NIR: stored as the default)"),
                            cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
-                           cl::sub(simCmd), cl::sub(importCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                           cl::sub(simCmd), cl::sub(importCmd),
+                           cl::sub(compareCmd), cl::sub(reportCmd));
 cl::opt<double> nirDt(cl::cat(modelOptions), "dt",
                       cl::desc("NIR models: the time step of the "
                                "discretization (default: the graph's "
                                "metadata)"),
                       cl::sub(importCmd), cl::sub(runCmd), cl::sub(evalCmd),
                       cl::sub(compileCmd), cl::sub(simCmd), cl::sub(emitCmd),
-                      cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                      cl::sub(bitstreamCmd), cl::sub(compareCmd),
+                      cl::sub(reportCmd));
 cl::opt<std::string> nirEncoding(
     cl::cat(modelOptions), "encoding",
     cl::desc("NIR models: input encoding, direct (default) or events"),
@@ -168,13 +174,14 @@ cl::opt<int64_t> weightBits(cl::cat(compilerOptions), "weight-bits",
                             cl::desc("Weight width, 2..8 bits"), cl::init(8),
                             cl::sub(runCmd), cl::sub(evalCmd),
                             cl::sub(compileCmd), cl::sub(simCmd),
-                            cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+                            cl::sub(emitCmd), cl::sub(bitstreamCmd),
+                            cl::sub(compareCmd), cl::sub(reportCmd));
 cl::opt<int64_t> lanes(cl::cat(compilerOptions), "lanes",
                        cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
                                 "target's, at most 8; bitstream: 1)"),
                        cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
-                       cl::sub(simCmd), cl::sub(emitCmd),
-                       cl::sub(bitstreamCmd), cl::sub(reportCmd));
+                       cl::sub(simCmd), cl::sub(emitCmd), cl::sub(bitstreamCmd),
+                       cl::sub(reportCmd));
 cl::opt<std::string> boardName(cl::cat(boardOptions), "board",
                                cl::desc("The board (backends/boards): "
                                         "icebreaker (default), "
@@ -219,7 +226,8 @@ cl::opt<std::string> maxMemory(
     cl::desc("Refuse runs whose estimated memory exceeds this (e.g. 512M, "
              "4G; default: half the physical memory)"),
     cl::value_desc("size"), cl::sub(runCmd), cl::sub(evalCmd),
-    cl::sub(compileCmd), cl::sub(simCmd), cl::sub(compareCmd), cl::sub(reportCmd));
+    cl::sub(compileCmd), cl::sub(simCmd), cl::sub(compareCmd),
+    cl::sub(reportCmd));
 
 llvm::ArrayRef<const cl::OptionCategory *> optionCategories() {
   static const cl::OptionCategory *categories[] = {

@@ -48,8 +48,8 @@ public:
                 const std::vector<SpikeRecord> &golden, int64_t firstSample) {
     std::vector<llvm::BitVector> goldenBits(layers.size());
     for (size_t l = 0; l < layers.size(); ++l)
-      goldenBits[l].resize(size_t(result.timesteps * floats.samples *
-                                  layers[l].neurons));
+      goldenBits[l].resize(
+          size_t(result.timesteps * floats.samples * layers[l].neurons));
     for (const SpikeRecord &s : golden) {
       auto it = populationLayer.find(s.population);
       if (it == populationLayer.end())
@@ -92,7 +92,8 @@ public:
       result.argmaxAgreements +=
           std::max_element(f, f + k) - f == std::max_element(g, g + k) - g;
     }
-    result.meanLogitError = sum / double(std::max<int64_t>(1, floatOut.numElements()));
+    result.meanLogitError =
+        sum / double(std::max<int64_t>(1, floatOut.numElements()));
   }
 
   Comparison finish(double threshold) {
@@ -179,8 +180,7 @@ Expected<Comparison> pipeline::compareModel(StringRef modelPath,
       return g.takeError();
     comparer.addChunk(chunk, golden.takeSpikes(), start);
     floatOut.data.insert(floatOut.data.end(), f->data.begin(), f->data.end());
-    goldenOut.data.insert(goldenOut.data.end(), g->data.begin(),
-                          g->data.end());
+    goldenOut.data.insert(goldenOut.data.end(), g->data.begin(), g->data.end());
   }
   floatOut.shape = goldenOut.shape = {samples, graph->numOutputs};
   comparer.addReadout(floatOut, goldenOut);
@@ -219,21 +219,19 @@ void pipeline::printComparison(const Comparison &c, llvm::raw_ostream &os) {
   os << llvm::formatv("{0,-32} {1,9} {2,10} {3,10} {4,10}\n", "layer",
                       "neurons", "agreement", "rate float", "rate gold");
   for (const LayerComparison &l : c.layers)
-    os << llvm::formatv("{0,-32} {1,9} {2,10:F4} {3,10:F4} {4,10:F4}\n",
-                        l.name, l.neurons, l.agreement, l.floatRate,
-                        l.goldenRate);
+    os << llvm::formatv("{0,-32} {1,9} {2,10:F4} {3,10:F4} {4,10:F4}\n", l.name,
+                        l.neurons, l.agreement, l.floatRate, l.goldenRate);
   if (c.firstBelow)
     os << llvm::formatv("first layer below {0:F2} agreement: {1}\n",
                         c.threshold, *c.firstBelow);
   else
     os << llvm::formatv("every layer agrees at {0:F2} or better\n",
                         c.threshold);
-  os << llvm::formatv("readout: argmax agreement {0:F2}% ({1} / {2}), logit "
-                      "error max {3:F4} mean {4:F4} (largest |logit| "
-                      "{5:F4})\n",
-                      c.samples ? 100.0 * double(c.argmaxAgreements) /
-                                      double(c.samples)
-                                : 0.0,
-                      c.argmaxAgreements, c.samples, c.maxLogitError,
-                      c.meanLogitError, c.maxLogit);
+  os << llvm::formatv(
+      "readout: argmax agreement {0:F2}% ({1} / {2}), logit "
+      "error max {3:F4} mean {4:F4} (largest |logit| "
+      "{5:F4})\n",
+      c.samples ? 100.0 * double(c.argmaxAgreements) / double(c.samples) : 0.0,
+      c.argmaxAgreements, c.samples, c.maxLogitError, c.meanLogitError,
+      c.maxLogit);
 }

@@ -32,9 +32,8 @@ int64_t pipeline::defaultStateBits(StringRef target) {
 
 /// The memory lines of the compile report: sizes for the simulator, the
 /// fit on a device (or why it does not fit).
-static Expected<std::string> memoryLines(const CoreNetwork &network,
-                                         StringRef modelPath,
-                                         StringRef target) {
+static Expected<std::string>
+memoryLines(const CoreNetwork &network, StringRef modelPath, StringRef target) {
   auto params = coreParamsFor(network, network.lanes);
   if (!params)
     return params.takeError();
@@ -49,9 +48,9 @@ static Expected<std::string> memoryLines(const CoreNetwork &network,
     return board.takeError();
   auto checked = checkMemoryFit(*params, *board, target);
   if (!checked)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   modelPath + ": compile: " +
-                                       llvm::toString(checked.takeError()));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        modelPath + ": compile: " + llvm::toString(checked.takeError()));
   return *checked;
 }
 
@@ -75,9 +74,8 @@ pipeline::compilePackage(mlir::ModuleOp module, StringRef modelPath,
   if (!memories)
     return memories.takeError();
   CompiledPackage compiled;
-  compiled.report =
-      buildReport(*network, network->timesteps.value_or(1),
-                  measured ? measured->goldenStats() : nullptr);
+  compiled.report = buildReport(*network, network->timesteps.value_or(1),
+                                measured ? measured->goldenStats() : nullptr);
   compiled.memories = std::move(*memories);
   compiled.network = std::move(*network);
   return std::move(compiled);

@@ -157,8 +157,8 @@ llvm::Error readBitstreamReport(StringRef path, ReportData &data) {
     return reportError(path + ": cannot read: " + buffer.getError().message());
   auto json = llvm::json::parse((*buffer)->getBuffer());
   if (!json)
-    return reportError(path + ": not a bitstream report: " +
-                       llvm::toString(json.takeError()));
+    return reportError(
+        path + ": not a bitstream report: " + llvm::toString(json.takeError()));
   data.bitstream = std::move(*json);
   return llvm::Error::success();
 }
@@ -254,9 +254,9 @@ std::string summary(const ReportData &d) {
               std::to_string(cycles));
   if (d.comparison)
     out += card("argmax agreement (float)",
-                formatv("{0:F1}%", 100.0 * double(d.comparison->argmaxAgreements) /
-                                       double(std::max<int64_t>(
-                                           1, d.comparison->samples)))
+                formatv("{0:F1}%",
+                        100.0 * double(d.comparison->argmaxAgreements) /
+                            double(std::max<int64_t>(1, d.comparison->samples)))
                     .str());
   return out + "</div>";
 }
@@ -275,8 +275,8 @@ std::string layerTable(const ReportData &d) {
                    "<td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td>"
                    "<td>{8}</td></tr>\n",
                    svg::escape(l.name), l.kind, l.neurons, l.storedSynapses,
-                   l.weightBits, threshold, svg::escape(l.decay),
-                   l.synapticOps, l.cycles);
+                   l.weightBits, threshold, svg::escape(l.decay), l.synapticOps,
+                   l.cycles);
   }
   out += "</table><p class=\"note\">Thresholds and decays are the integer "
          "values the core uses (docs/numerics.md). SOPs are measured by the "
@@ -292,9 +292,8 @@ std::string firingSection(const ReportData &d) {
   std::vector<std::vector<double>> rates;
   std::vector<double> mean;
   for (const RunStats::Population &p : d.stats.populations) {
-    auto population = llvm::find_if(d.network.populations, [&](const auto &q) {
-      return q.name == p.name;
-    });
+    auto population = llvm::find_if(
+        d.network.populations, [&](const auto &q) { return q.name == p.name; });
     bool readout = population != d.network.populations.end() &&
                    population->kind == PopulationKind::Readout;
     if (p.neurons == 0 || readout) // the readout does not spike
@@ -331,8 +330,8 @@ std::string firingSection(const ReportData &d) {
 
 std::string rasterSection(const ReportData &d,
                           const HtmlReportOptions &options) {
-  std::string out = formatv("<h2>Spike raster (sample {0})</h2>",
-                            options.rasterSample);
+  std::string out =
+      formatv("<h2>Spike raster (sample {0})</h2>", options.rasterSample);
   for (const svg::RasterLayer &layer : d.rasters)
     out += svg::raster("Spike raster: " + layer.name, layer);
   return out;
@@ -419,9 +418,9 @@ std::string agreementSection(const ReportData &d) {
     goldenRate.push_back(l.goldenRate);
   }
   std::string out = "<h2>Float versus golden</h2>";
-  out += svg::barChart("Spike agreement per layer (float vs golden)", rows,
-                       {svg::Series{"agreement", "#2171b5", agreement}},
-                       "{0:F4}");
+  out +=
+      svg::barChart("Spike agreement per layer (float vs golden)", rows,
+                    {svg::Series{"agreement", "#2171b5", agreement}}, "{0:F4}");
   out += svg::barChart("Firing rate: float and golden", rows,
                        {svg::Series{"float", "#fd8d3c", floatRate},
                         svg::Series{"golden", "#2171b5", goldenRate}},
@@ -470,12 +469,11 @@ std::string render(const ReportData &d, const HtmlReportOptions &options) {
                     svg::escape(d.model) + "</title><style>" + kStyle +
                     "</style></head><body>";
   out += "<h1>snnc report: " + svg::escape(d.model) + "</h1>";
-  out += formatv("<p class=\"sub\">target {0}, {1} lanes, T = {2}, {3} "
-                 "inputs, {4} encoding</p>",
-                 svg::escape(d.table.target), d.table.lanes, d.steps,
-                 d.stats.samples,
-                 d.network.encoding == InputEncoding::Events ? "event"
-                                                             : "direct");
+  out += formatv(
+      "<p class=\"sub\">target {0}, {1} lanes, T = {2}, {3} "
+      "inputs, {4} encoding</p>",
+      svg::escape(d.table.target), d.table.lanes, d.steps, d.stats.samples,
+      d.network.encoding == InputEncoding::Events ? "event" : "direct");
   // One section a line or more: the file stays readable as text.
   for (const std::string &section :
        {summary(d), layerTable(d), firingSection(d), rasterSection(d, options),
@@ -497,8 +495,7 @@ pipeline::buildHtmlReport(StringRef modelPath, const NDArray &input,
   return render(*data, options);
 }
 
-llvm::Error pipeline::writeHtmlReport(StringRef modelPath,
-                                      const NDArray &input,
+llvm::Error pipeline::writeHtmlReport(StringRef modelPath, const NDArray &input,
                                       const CompileOptions &compile,
                                       const HtmlReportOptions &options,
                                       StringRef outputPath) {

@@ -114,8 +114,8 @@ std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
       max = std::max(max, v);
   if (max <= 0.0)
     max = 1.0;
-  int cell = std::clamp(kPlotWidth / std::max<int>(1, int(columns.size())),
-                        12, 48);
+  int cell =
+      std::clamp(kPlotWidth / std::max<int>(1, int(columns.size())), 12, 48);
   int top = 44;
   int width = kLabelWidth + cell * int(columns.size()) + 150;
   int height = top + int(rows.size()) * kRowHeight + 8;
@@ -150,21 +150,21 @@ std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
 }
 
 std::string svg::raster(StringRef title, const RasterLayer &layer) {
-  int column = std::clamp(kPlotWidth / std::max<int>(1, int(layer.steps)), 16,
-                          80);
+  int column =
+      std::clamp(kPlotWidth / std::max<int>(1, int(layer.steps)), 16, 80);
   int row = layer.shown > 200 ? 1 : layer.shown > 60 ? 2 : 4;
   int top = 30, left = 60;
   int plotHeight = std::max<int>(row * int(layer.shown), 20);
-  std::string out = open(title, left + column * int(layer.steps) + 40,
-                         top + plotHeight + 36);
+  std::string out =
+      open(title, left + column * int(layer.steps) + 40, top + plotHeight + 36);
   out += formatv("<rect x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{3}\" "
                  "fill=\"#fafafa\" stroke=\"#999\"/>",
                  left, top, column * layer.steps, plotHeight);
   for (int64_t t = 0; t < layer.steps; ++t)
-    out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
-                   "class=\"label\">t={2}</text>",
-                   left + int(t) * column + column / 2, top + plotHeight + 14,
-                   t);
+    out +=
+        formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
+                "class=\"label\">t={2}</text>",
+                left + int(t) * column + column / 2, top + plotHeight + 14, t);
   out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
                  "class=\"label\">{2}</text>",
                  left - 4, top + 10, "neuron 0");

@@ -53,8 +53,8 @@ llvm::Error emitVerilog(const CoreParams &params, const CoreImage *image,
 /// leaves no half-written core.  An older core in `dir` (one with
 /// snn_top.sv) is replaced; any other non-empty directory is refused.
 llvm::Error emitVerilogDirectory(const CoreParams &params,
-                                 const CoreImage *image,
-                                 llvm::StringRef origin, llvm::StringRef dir);
+                                 const CoreImage *image, llvm::StringRef origin,
+                                 llvm::StringRef dir);
 
 } // namespace snnc
 

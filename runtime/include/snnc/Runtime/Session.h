@@ -19,9 +19,9 @@
 #ifndef SNNC_RUNTIME_SESSION_H
 #define SNNC_RUNTIME_SESSION_H
 
+#include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/Engine.h"
-#include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/GoldenEngine.h"
 #include "snnc/Runtime/SerialBus.h"
 
