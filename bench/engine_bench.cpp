@@ -2,10 +2,11 @@
 //
 // snnc-bench MODEL.onnx IMAGES.gz LABELS.gz [--images N]
 //
-// Single thread.  Prints, as Markdown: compile time of the model; for the
-// LibTorch dense float engine (batch 1 and batched) and the event-driven
-// golden engine the time per inference; the golden engine's synaptic ops
-// and per-layer firing rates.  Results go to docs/benchmarks.md.
+// Single thread (and the golden engine again on --threads).  Prints, as
+// Markdown: compile time of the model; for the LibTorch dense float engine
+// (batch 1 and batched) and the event-driven golden engine the time per
+// inference; the golden engine's synaptic ops and per-layer firing rates.
+// Results go to docs/benchmarks.md.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Pipeline/Pipeline.h"
@@ -31,6 +32,10 @@ static cl::opt<std::string> labelsPath(cl::Positional, cl::Required,
                                        cl::desc("<labels>"));
 static cl::opt<int64_t> count("images", cl::desc("Images to run"),
                               cl::init(1000));
+static cl::opt<int64_t> threads("golden-threads",
+                                cl::desc("Also run the golden engine on this "
+                                         "many threads (default 2)"),
+                                cl::init(2));
 static cl::opt<int> repeats("repeats",
                             cl::desc("Repetitions; each figure is the best"),
                             cl::init(3));
@@ -136,6 +141,19 @@ int main(int argc, char **argv) {
   double golden = timedRun(*goldenModel, goldenScores);
   if (!floatScores || !goldenScores || floatSingle < 0)
     return 1;
+  // The same engine on several threads (a copy, so the stats below stay
+  // those of the single-thread runs); its scores must not change.
+  pipeline::PreparedModel parallelModel;
+  parallelModel.graph = goldenModel->graph;
+  parallelModel.engine =
+      std::make_unique<GoldenEngine>(goldenModel->golden->network());
+  static_cast<GoldenEngine &>(*parallelModel.engine).setThreads(threads);
+  std::optional<NDArray> parallelScores;
+  double goldenParallel = timedRun(parallelModel, parallelScores);
+  if (!parallelScores || parallelScores->data != goldenScores->data) {
+    llvm::errs() << "snnc-bench: threaded golden scores differ\n";
+    return 1;
+  }
   auto floatAcc = pipeline::scoreAccuracy(*floatScores, *labels);
   auto goldenAcc = pipeline::scoreAccuracy(*goldenScores, *labels);
   if (!floatAcc || !goldenAcc)
@@ -152,8 +170,12 @@ int main(int argc, char **argv) {
       "| float (LibTorch, dense), batch {0} | {1:F3} ms | {2:F2}% |\n", n,
       floatBatched * 1e3, floatAcc->percent());
   llvm::outs() << llvm::formatv(
-      "| golden (integer, event-driven) | {0:F3} ms | {1:F2}% |\n\n",
+      "| golden (integer, event-driven) | {0:F3} ms | {1:F2}% |\n",
       golden * 1e3, goldenAcc->percent());
+  llvm::outs() << llvm::formatv(
+      "| golden, {0} threads | {1:F3} ms ({2:F2}x one thread) | {3:F2}% |\n\n",
+      int64_t(threads), goldenParallel * 1e3, golden / goldenParallel,
+      goldenAcc->percent());
   // The golden engine ran `repeats` times over the images.
   int64_t runs = n * repeats;
   llvm::outs() << llvm::formatv("golden synaptic ops per inference: {0}\n\n",

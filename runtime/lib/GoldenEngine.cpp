@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 using namespace snnc;
 using snnc::addressing::Geometry;
@@ -205,23 +206,54 @@ void GoldenEngine::deliver(size_t index, const Events &events,
   }
 }
 
+/// What one thread's samples did: merged into the run's stats and trace
+/// in sample order, so any thread count gives the same stats and trace.
+/// It also holds the thread's working set: membrane, spike flag and
+/// currents per neuron (channel-last) and event lists, allocated once per
+/// run and reused by every sample, step and event (an event list keeps
+/// its capacity).
+struct GoldenEngine::Tally {
+  std::vector<std::vector<int64_t>> eventsPerStep; // per population
+  std::vector<int64_t> synapticOps;                // per projection
+  std::vector<SpikeRecord> trace;
+  std::vector<std::vector<int64_t>> membrane;
+  std::vector<std::vector<uint8_t>> fired;
+  std::vector<std::vector<uint32_t>> current, inputCurrent;
+  std::vector<Events> events;
+
+  Tally(const CoreNetwork &net, int64_t steps)
+      : eventsPerStep(net.populations.size(),
+                      std::vector<int64_t>(size_t(steps), 0)),
+        synapticOps(net.projections.size(), 0),
+        membrane(net.populations.size()), fired(net.populations.size()),
+        current(net.populations.size()), inputCurrent(net.populations.size()),
+        events(net.populations.size()) {
+    for (size_t i = 1; i < net.populations.size(); ++i) {
+      membrane[i].resize(net.populations[i].size());
+      fired[i].resize(net.populations[i].size());
+      current[i].resize(net.populations[i].size());
+      inputCurrent[i].resize(net.populations[i].size());
+    }
+  }
+};
+
 void GoldenEngine::runSample(const float *frames, int64_t frameSize,
-                             int64_t steps, bool perStep, float *out) {
+                             int64_t steps, bool perStep, float *out,
+                             int64_t sample, Tally &tally) const {
   size_t count = net.populations.size();
-  // Membrane, spike flag and current per neuron, channel-last.
-  std::vector<std::vector<int64_t>> membrane(count);
-  std::vector<std::vector<uint8_t>> fired(count);
-  std::vector<std::vector<uint32_t>> current(count), inputCurrent(count);
-  std::vector<Events> events(count);
+  std::vector<std::vector<int64_t>> &membrane = tally.membrane;
+  std::vector<std::vector<uint8_t>> &fired = tally.fired;
+  std::vector<std::vector<uint32_t>> &current = tally.current;
+  std::vector<std::vector<uint32_t>> &inputCurrent = tally.inputCurrent;
+  std::vector<Events> &events = tally.events;
   for (size_t i = 1; i < count; ++i) {
-    membrane[i].assign(net.populations[i].size(), 0);
-    fired[i].assign(net.populations[i].size(), 0);
-    current[i].resize(net.populations[i].size());
+    std::fill(membrane[i].begin(), membrane[i].end(), 0);
+    std::fill(fired[i].begin(), fired[i].end(), 0);
   }
   for (int64_t t = 0; t < steps; ++t) {
     if (t == 0 || perStep)
       encodeInputFrame(net, frames + (perStep ? t * frameSize : 0), events[0]);
-    runStats.populations[0].eventsPerStep[t] += int64_t(events[0].size());
+    tally.eventsPerStep[0][t] += int64_t(events[0].size());
     for (std::vector<uint32_t> &c : current)
       std::fill(c.begin(), c.end(), 0u);
     size_t next = 0;
@@ -231,13 +263,13 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
              net.projections[next].target == int(i);
            ++next) {
         const CoreProjection &p = net.projections[next];
-        int64_t &ops = runStats.projections[next].synapticOps;
+        int64_t &ops = tally.synapticOps[next];
         if (p.source == 0 && !perStep) {
           // Direct encoding repeats the same input events every step, so
           // their currents are computed once and injected every step.
           std::vector<uint32_t> &cached = inputCurrent[i];
           if (t == 0) {
-            cached.assign(pop.size(), 0u);
+            std::fill(cached.begin(), cached.end(), 0u);
             deliver(next, events[0], cached, ops);
           }
           for (size_t j = 0; j < cached.size(); ++j)
@@ -274,12 +306,12 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
           if (spike) {
             events[i].push_back({int32_t(c), row, col, 1});
             if (recording)
-              trace.push_back({int32_t(currentSample), int32_t(t), int32_t(i),
-                               int32_t(c), row, col});
+              tally.trace.push_back({int32_t(sample), int32_t(t), int32_t(i),
+                                     int32_t(c), row, col});
           }
         }
       }
-      runStats.populations[i].eventsPerStep[t] += int64_t(events[i].size());
+      tally.eventsPerStep[i][t] += int64_t(events[i].size());
     }
   }
   // Readout, step 3 (channel-last: readout neuron j is channel j % C).
@@ -294,14 +326,17 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
 
 uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
                                       int64_t timesteps) const {
-  // One sample's state at a time: membrane (8 bytes), spike flag (1), two
-  // currents (4 + 4) and, at worst, an event (16) per neuron.
+  // One sample's state at a time per thread: membrane (8 bytes), spike
+  // flag (1), two currents (4 + 4) and, at worst, an event (16) per neuron.
   uint64_t neurons = 0;
   for (const CorePopulation &p : net.populations)
     neurons = addBytes(neurons, uint64_t(p.size()));
-  uint64_t state = mulBytes(neurons, 8 + 1 + 4 + 4 + sizeof(Event));
   bool events = net.encoding == InputEncoding::Events;
   uint64_t samples = uint64_t(sampleCount(input, net.encoding));
+  uint64_t workers =
+      std::max<uint64_t>(1, std::min<uint64_t>(uint64_t(threads), samples));
+  uint64_t state =
+      mulBytes(mulBytes(neurons, 8 + 1 + 4 + 4 + sizeof(Event)), workers);
   uint64_t frames = mulBytes(mulBytes(uint64_t(net.populations[0].size()),
                                       events ? uint64_t(timesteps) : 1),
                              sizeof(float));
@@ -320,18 +355,38 @@ llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
   int64_t samples = sampleCount(input, net.encoding);
   int64_t frame = net.populations.front().size();
   int64_t first = runStats.samples;
+  int64_t outputs = net.populations[net.readout].size();
+  NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
+  // Samples are independent: each thread takes a contiguous range.
+  int64_t workers = std::max<int64_t>(1, std::min<int64_t>(threads, samples));
+  std::vector<Tally> tallies(size_t(workers), Tally(net, timesteps));
+  auto work = [&](int64_t w) {
+    int64_t begin = samples * w / workers, end = samples * (w + 1) / workers;
+    std::vector<float> frames;
+    for (int64_t n = begin; n < end; ++n) {
+      addressing::gatherFrames(input, n, timesteps, events, frame, frames);
+      runSample(frames.data(), frame, timesteps, events,
+                out.data.data() + n * outputs, first + n, tallies[w]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int64_t w = 1; w < workers; ++w)
+    pool.emplace_back(work, w);
+  work(0);
+  for (std::thread &t : pool)
+    t.join();
   runStats.samples += samples;
   runStats.timesteps = timesteps;
   for (RunStats::Population &p : runStats.populations)
     p.eventsPerStep.resize(timesteps, 0);
-  int64_t outputs = net.populations[net.readout].size();
-  NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
-  std::vector<float> frames;
-  for (int64_t n = 0; n < samples; ++n) {
-    addressing::gatherFrames(input, n, timesteps, events, frame, frames);
-    currentSample = first + n;
-    runSample(frames.data(), frame, timesteps, events,
-              out.data.data() + n * outputs);
+  for (Tally &tally : tallies) {
+    for (size_t p = 0; p < tally.eventsPerStep.size(); ++p)
+      for (int64_t t = 0; t < timesteps; ++t)
+        runStats.populations[p].eventsPerStep[t] += tally.eventsPerStep[p][t];
+    for (size_t p = 0; p < tally.synapticOps.size(); ++p)
+      runStats.projections[p].synapticOps += tally.synapticOps[p];
+    if (recording)
+      trace.insert(trace.end(), tally.trace.begin(), tally.trace.end());
   }
   return out;
 }

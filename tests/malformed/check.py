@@ -18,6 +18,7 @@ import argparse
 import concurrent.futures
 import glob
 import json
+import re
 import os
 import resource
 import subprocess
@@ -52,7 +53,10 @@ def judge(run, proc, timed_out):
     if temps:
         return "left temporary files %s" % temps
     if rc in (1, 2):
-        if len(lines) != 1 or not lines[0].startswith("snnc: error: "):
+        # One error line; an MLIR diagnostic may add its notes, each on a
+        # line of its own with its location.
+        notes = all(re.match(r'^loc\(.*\): note: ', line) for line in lines[1:])
+        if not lines or not lines[0].startswith("snnc: error: ") or not notes:
             return "exit %d with %d stderr lines: %r" % (rc, len(lines), lines[:4])
         left = [o for o in run["outputs"] if os.path.exists(o)]
         if left:

@@ -190,4 +190,55 @@ TEST(GoldenLIF, HardSoftAndSubtractResetInTheEngine) {
   }
 }
 
+TEST(GoldenThreads, SameOutputsStatsAndSpikesOnAnyThreadCount) {
+  // A conv layer into LIF neurons into a readout, over 9 samples.
+  std::mt19937 rng(7);
+  CoreNetwork net = convNetwork(2, 6, 6, 3, 3, 1, 1, 1, 1, rng);
+  net.timesteps = 3;
+  CorePopulation lif = net.populations[1];
+  lif.kind = PopulationKind::LIF;
+  lif.threshold.assign(3, 200);
+  lif.decay.assign(3, 128);
+  lif.decayBits = 8;
+  lif.stateBits = 24;
+  CorePopulation readout;
+  readout.kind = PopulationKind::Readout;
+  readout.shape = {2};
+  readout.bias = {0, 0};
+  readout.unit = {1.0f, 1.0f};
+  CoreProjection dense;
+  dense.kind = ProjectionKind::Dense;
+  dense.source = 1;
+  dense.target = 2;
+  dense.weightShape = {2, lif.size()};
+  std::uniform_int_distribution<int> weight(-127, 127);
+  for (int64_t i = 0; i < 2 * lif.size(); ++i)
+    dense.weights.push_back(int8_t(weight(rng)));
+  net.populations = {net.populations[0], lif, readout};
+  net.projections.push_back(dense);
+  net.readout = 2;
+  NDArray x{{9, 2, 6, 6}, {}};
+  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+  for (int64_t i = 0; i < 9 * 72; ++i)
+    x.data.push_back(pixel(rng));
+  GoldenEngine one(net), three(net);
+  one.recordSpikes(true);
+  three.recordSpikes(true);
+  three.setThreads(3);
+  // Two runs each: samples are numbered across runs on both.
+  for (int run = 0; run < 2; ++run) {
+    auto a = one.run(x, 3);
+    auto b = three.run(x, 3);
+    ASSERT_TRUE(bool(a) && bool(b));
+    EXPECT_EQ(a->data, b->data);
+  }
+  EXPECT_GT(one.spikes().size(), 0u);
+  EXPECT_EQ(firstDifference(one.spikes(), three.spikes()), std::nullopt);
+  EXPECT_EQ(one.spikes().back().sample, 17);
+  std::string statsOne, statsThree;
+  llvm::raw_string_ostream(statsOne) << one.statsJson();
+  llvm::raw_string_ostream(statsThree) << three.statsJson();
+  EXPECT_EQ(statsOne, statsThree);
+}
+
 } // namespace

@@ -46,6 +46,7 @@ int runCompare() {
   pipeline::CompareOptions options;
   options.threshold = agreementThreshold;
   options.timesteps = requestedSteps();
+  options.threads = goldenThreads();
   auto compared =
       pipeline::compareModel(modelPath, *input, compileOptions(), options);
   if (!compared)

@@ -86,6 +86,9 @@ std::optional<int64_t> requestedSteps();
 /// Options of the RTL engine; fails on an unreadable --core.
 llvm::Expected<sim::RtlOptions> rtlOptions();
 LinkOptions linkOptions();
+extern cl::opt<int64_t> threadCount;
+/// --threads, else every core.
+int64_t goldenThreads();
 /// Options that only some engines take: 0, or the usage error's status.
 int checkEngineOptions();
 /// Adds the engine's stats to a command's outputs, if asked for.

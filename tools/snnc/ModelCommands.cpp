@@ -99,6 +99,8 @@ static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
                                       compileOptions(), *rtl, linkOptions());
   if (!model)
     return report(model.takeError());
+  if (model->golden)
+    model->golden->setThreads(goldenThreads());
   if (model->core && check)
     model->core->recordSpikes(true);
   auto output = pipeline::runEngine(*model->engine, model->graph, *input,
@@ -214,6 +216,8 @@ int runEval(mlir::MLIRContext &context) {
                                         compileOptions(), *rtl, linkOptions());
     if (!model)
       return report(model.takeError());
+    if (model->golden)
+      model->golden->setThreads(goldenThreads());
     models.push_back(std::move(*model));
   }
   auto images = loadImages(imagesPath);

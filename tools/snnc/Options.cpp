@@ -5,6 +5,7 @@
 #include "snnc/Pipeline/Compile.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/WithColor.h"
 
 #include <cmath>
@@ -228,6 +229,19 @@ cl::opt<std::string> maxMemory(
     cl::value_desc("size"), cl::sub(runCmd), cl::sub(evalCmd),
     cl::sub(compileCmd), cl::sub(simCmd), cl::sub(compareCmd),
     cl::sub(reportCmd));
+
+cl::opt<int64_t> threadCount(
+    cl::cat(engineOptions), "threads",
+    cl::desc("Threads the golden engine runs samples on (default: every "
+             "core); results are the same for any count"),
+    cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(compareCmd));
+
+int64_t goldenThreads() {
+  if (threadCount > 0)
+    return threadCount;
+  return std::max<int64_t>(
+      1, llvm::heavyweight_hardware_concurrency().compute_thread_count());
+}
 
 llvm::ArrayRef<const cl::OptionCategory *> optionCategories() {
   static const cl::OptionCategory *categories[] = {

@@ -164,6 +164,7 @@ Expected<Comparison> pipeline::compareModel(StringRef modelPath,
   std::unique_ptr<Engine> floats = createFloatEngine(*graph, recordInto(chunk));
   GoldenEngine golden(*network);
   golden.recordSpikes(true);
+  golden.setThreads(options.threads);
   Comparer comparer(*network, *steps);
   size_t axis = graph->encoding == InputEncoding::Events ? 1 : 0;
   int64_t samples = sampleCount(input, graph->encoding);

@@ -8,6 +8,7 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -40,6 +41,7 @@ public:
   ~GoldenEngine() override;
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
   const RunStats &stats() const { return runStats; }
+  const CoreNetwork &network() const { return net; }
   llvm::json::Value statsJson() const override { return runStats.toJson(); }
   uint64_t memoryEstimate(const NDArray &input,
                           int64_t timesteps) const override;
@@ -47,6 +49,9 @@ public:
   /// are numbered across calls of run().
   void recordSpikes(bool on) { recording = on; }
   const std::vector<SpikeRecord> &spikes() const { return trace; }
+  /// Runs the samples of one run() on `count` threads (default 1); stats,
+  /// outputs and spikes are the same for any count.
+  void setThreads(int64_t count) { threads = std::max<int64_t>(1, count); }
   /// Hands over the spikes recorded so far and keeps recording afresh (a
   /// long comparison holds one chunk of samples at a time).
   std::vector<SpikeRecord> takeSpikes() { return std::exchange(trace, {}); }
@@ -57,8 +62,9 @@ public:
   };
 
 private:
+  struct Tally;
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
-                 bool perStep, float *out);
+                 bool perStep, float *out, int64_t sample, Tally &tally) const;
   void deliver(size_t projection, const std::vector<Event> &events,
                std::vector<uint32_t> &current, int64_t &ops) const;
 
@@ -73,7 +79,7 @@ private:
   RunStats runStats;
   bool recording = false;
   std::vector<SpikeRecord> trace;
-  int64_t currentSample = 0;
+  int64_t threads = 1;
 };
 
 /// Input encoding of docs/numerics.md for one frame: every non-zero

@@ -22,6 +22,8 @@ struct CompareOptions {
   std::optional<int64_t> timesteps;
   /// Samples run together: bounds memory on long inputs.
   int64_t chunk = 16;
+  /// Threads of the golden engine.
+  int64_t threads = 1;
 };
 
 struct LayerComparison {
