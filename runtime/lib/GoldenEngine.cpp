@@ -26,12 +26,21 @@ double roundHalfAway(double x) { return std::round(x); }
 
 // One event's contribution to a row of contiguous targets.  `__restrict`
 // matters: int8_t may alias anything, and without it the compiler cannot
-// vectorize these loops.
+// vectorize these loops.  Each is compiled twice, for the x86-64 baseline
+// and for AVX2 (twice the lanes), and the loader picks the one the CPU
+// runs (GCC's function multiversioning); the integers are the same.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SNNC_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SNNC_VECTOR_CLONES
+#endif
+SNNC_VECTOR_CLONES
 void addRow(uint32_t *__restrict out, const int8_t *__restrict w, int64_t n) {
   for (int64_t o = 0; o < n; ++o)
     out[o] += uint32_t(int32_t(w[o]));
 }
 
+SNNC_VECTOR_CLONES
 void addRowScaled(uint32_t *__restrict out, const int8_t *__restrict w,
                   int64_t n, int32_t v) {
   for (int64_t o = 0; o < n; ++o)

@@ -392,7 +392,7 @@ std::string memorySection(const ReportData &d) {
       continue;
     double u = r->getNumber("used").value_or(0);
     double a = r->getNumber("available").value_or(0);
-    resources.push_back(formatv("{0}: {1} of {2}", name, u, a));
+    resources.push_back(formatv("{0}: {1:F0} of {2:F0}", name, u, a));
     fractions.push_back(a > 0 ? u / a : 0.0);
   }
   out += svg::barChart("FPGA resources used (place and route)", resources,
