@@ -215,6 +215,49 @@ void GoldenEngine::deliver(size_t index, const Events &events,
   }
 }
 
+/// Step 2 for every neuron of a population, with its reset mode and
+/// firing condition as constants, so that the compiler drops their
+/// branches from the loop (numerics::updateMembrane, inlined, stays the
+/// one definition of the arithmetic).
+template <numerics::Reset ResetMode, bool FireGe>
+static void updateNeuronsAs(const CorePopulation &pop, const uint32_t *in,
+                            uint8_t *spiked, int64_t *state) {
+  numerics::LIFParams params{0,         0,     0, pop.decayBits, pop.stateBits,
+                             ResetMode, FireGe};
+  const int64_t *threshold = pop.threshold.data(), *bias = pop.bias.data(),
+                *decay = pop.decay.data();
+  int64_t channels = pop.channels(), plane = pop.plane();
+  for (int64_t pos = 0, j = 0; pos < plane; ++pos)
+    for (int64_t c = 0; c < channels; ++c, ++j) {
+      params.threshold = threshold[c];
+      params.bias = bias[c];
+      params.decay = decay[c];
+      state[j] = numerics::updateMembrane(state[j], spiked[j] != 0,
+                                          int32_t(in[j]), params);
+      spiked[j] = numerics::fires(state[j], params);
+    }
+}
+
+static void updateNeurons(const CorePopulation &pop, const uint32_t *in,
+                          uint8_t *spiked, int64_t *state) {
+  using numerics::Reset;
+  switch (pop.reset) {
+  case Reset::Hard:
+    return pop.fireGe
+               ? updateNeuronsAs<Reset::Hard, true>(pop, in, spiked, state)
+               : updateNeuronsAs<Reset::Hard, false>(pop, in, spiked, state);
+  case Reset::Soft:
+    return pop.fireGe
+               ? updateNeuronsAs<Reset::Soft, true>(pop, in, spiked, state)
+               : updateNeuronsAs<Reset::Soft, false>(pop, in, spiked, state);
+  case Reset::Subtract:
+    return pop.fireGe
+               ? updateNeuronsAs<Reset::Subtract, true>(pop, in, spiked, state)
+               : updateNeuronsAs<Reset::Subtract, false>(pop, in, spiked,
+                                                         state);
+  }
+}
+
 /// What one thread's samples did: merged into the run's stats and trace
 /// in sample order, so any thread count gives the same stats and trace.
 /// It also holds the thread's working set: membrane, spike flag and
@@ -299,25 +342,18 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       const uint32_t *in = current[i].data();
       uint8_t *spiked = fired[i].data();
       int64_t *state = u.data();
-      numerics::LIFParams params{
-          0, 0, 0, pop.decayBits, pop.stateBits, pop.reset, pop.fireGe};
+      updateNeurons(pop, in, spiked, state);
+      // The spikes as events, in neuron order (row, column, channel).
       Geometry shape(pop.shape);
       for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
         int32_t row = int32_t(pos / shape.w), col = int32_t(pos % shape.w);
         for (int64_t c = 0; c < channels; ++c, ++j) {
-          params.threshold = pop.threshold[c];
-          params.bias = pop.bias[c];
-          params.decay = pop.decay[c];
-          state[j] = numerics::updateMembrane(state[j], spiked[j],
-                                              int32_t(in[j]), params);
-          bool spike = numerics::fires(state[j], params);
-          spiked[j] = spike;
-          if (spike) {
-            events[i].push_back({int32_t(c), row, col, 1});
-            if (recording)
-              tally.trace.push_back({int32_t(sample), int32_t(t), int32_t(i),
-                                     int32_t(c), row, col});
-          }
+          if (!spiked[j])
+            continue;
+          events[i].push_back({int32_t(c), row, col, 1});
+          if (recording)
+            tally.trace.push_back({int32_t(sample), int32_t(t), int32_t(i),
+                                   int32_t(c), row, col});
         }
       }
       tally.eventsPerStep[i][t] += int64_t(events[i].size());
