@@ -21,3 +21,5 @@ config.substitutions.append(("%examples", os.path.join(config.snnc_src_root, "ex
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 # The RTL engine caches its Verilator builds: keep them in the build tree.
 config.environment["SNNC_CACHE_DIR"] = os.path.join(config.snnc_obj_root, "rtl-cache")
+# `import snnc` as the build lays it out (python/snnc with its extension).
+config.substitutions.append(("%snnc_python", os.path.join(config.snnc_obj_root, "python")))
