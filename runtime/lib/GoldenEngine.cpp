@@ -34,15 +34,14 @@ double roundHalfAway(double x) { return std::round(x); }
 #else
 #define SNNC_VECTOR_CLONES
 #endif
-SNNC_VECTOR_CLONES
-void addRow(uint32_t *__restrict out, const int8_t *__restrict w, int64_t n) {
+inline void addRow(uint32_t *__restrict out, const int8_t *__restrict w,
+                   int64_t n) {
   for (int64_t o = 0; o < n; ++o)
     out[o] += uint32_t(int32_t(w[o]));
 }
 
-SNNC_VECTOR_CLONES
-void addRowScaled(uint32_t *__restrict out, const int8_t *__restrict w,
-                  int64_t n, int32_t v) {
+inline void addRowScaled(uint32_t *__restrict out, const int8_t *__restrict w,
+                         int64_t n, int32_t v) {
   for (int64_t o = 0; o < n; ++o)
     out[o] += uint32_t(v * int32_t(w[o]));
 }
@@ -168,8 +167,10 @@ void snnc::encodeInputFrame(const CoreNetwork &net, const float *x,
 /// Synaptic input, step 1: each event walks its fan-out.  The current is
 /// kept in uint32 so that it wraps like the 32-bit accumulator, and
 /// channel-last ([y][x][c]) so that one event's targets are contiguous.
+SNNC_VECTOR_CLONES
 void GoldenEngine::deliver(size_t index, const Events &events,
-                           std::vector<uint32_t> &current, int64_t &ops) const {
+                           std::vector<uint32_t> &current, int64_t &ops,
+                           Events &pooled) const {
   const CoreProjection &p = net.projections[index];
   const int8_t *weights = fanOutWeights[index].data();
   Geometry dst(net.populations[p.target].shape);
@@ -178,7 +179,6 @@ void GoldenEngine::deliver(size_t index, const Events &events,
   int64_t sh = taps.pooling.height, sw = taps.pooling.width;
   // Input pooling is a sum: events that land on one pooled address are
   // merged into one graded event first (the same integers, fewer SOPs).
-  Events pooled;
   const Events *input = &events;
   if (!p.inputPool.empty() && p.inputPool[0] * p.inputPool[1] > 1) {
     addressing::mergePooled(events, taps.pooling, pooled);
@@ -272,6 +272,7 @@ struct GoldenEngine::Tally {
   std::vector<std::vector<uint8_t>> fired;
   std::vector<std::vector<uint32_t>> current, inputCurrent;
   std::vector<Events> events;
+  Events pooled; // a projection's input pooling merges events here
 
   Tally(const CoreNetwork &net, int64_t steps)
       : eventsPerStep(net.populations.size(),
@@ -322,13 +323,13 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
           std::vector<uint32_t> &cached = inputCurrent[i];
           if (t == 0) {
             std::fill(cached.begin(), cached.end(), 0u);
-            deliver(next, events[0], cached, ops);
+            deliver(next, events[0], cached, ops, tally.pooled);
           }
           for (size_t j = 0; j < cached.size(); ++j)
             current[i][j] += cached[j];
           continue;
         }
-        deliver(next, events[p.source], current[i], ops);
+        deliver(next, events[p.source], current[i], ops, tally.pooled);
       }
       std::vector<int64_t> &u = membrane[i];
       int64_t channels = pop.channels(), plane = pop.plane();

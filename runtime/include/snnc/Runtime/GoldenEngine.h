@@ -66,7 +66,8 @@ private:
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out, int64_t sample, Tally &tally) const;
   void deliver(size_t projection, const std::vector<Event> &events,
-               std::vector<uint32_t> &current, int64_t &ops) const;
+               std::vector<uint32_t> &current, int64_t &ops,
+               std::vector<Event> &pooled) const;
 
   CoreNetwork net;
   /// Weights reordered so that one event's targets are contiguous: conv
