@@ -93,15 +93,16 @@ class Session:
     """A package on a device: "golden" (the bit-exact software model),
     "rtl" (the core's RTL in Verilator) or "board:PORT" (a board on a
     serial port, or `snnc board-sim`'s pseudo-terminal).  One session per
-    thread."""
+    thread; on golden, `threads` runs the samples of each infer() in
+    parallel (same results for any count)."""
 
     def __init__(self, package, device="golden", lanes=0, baud=3000000,
-                 record_spikes=False):
+                 record_spikes=False, threads=1):
         if not isinstance(package, Package):
             package = Package.load(os.fspath(package))
         self.package = package
         self._session = _snnc.Session(package, device, int(lanes), int(baud),
-                                      bool(record_spikes))
+                                      bool(record_spikes), int(threads))
 
     @property
     def device(self):

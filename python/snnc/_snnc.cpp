@@ -182,9 +182,10 @@ Device deviceNamed(const std::string &name, int64_t lanes, int64_t baud) {
 class PySession {
 public:
   PySession(const PyPackage &package, const std::string &device, int64_t lanes,
-            int64_t baud, bool recordSpikes)
+            int64_t baud, bool recordSpikes, int64_t threads)
       : session(unwrap(Session::create(package.network,
                                        deviceNamed(device, lanes, baud)))) {
+    session.setThreads(threads);
     if (recordSpikes)
       check(session.recordSpikes(true));
   }
@@ -363,10 +364,10 @@ void bindPackage(py::module_ &m) {
 void bindSession(py::module_ &m) {
   py::class_<PySession>(m, "Session")
       .def(py::init<const PyPackage &, const std::string &, int64_t, int64_t,
-                    bool>(),
+                    bool, int64_t>(),
            py::arg("package"), py::arg("device") = "golden",
            py::arg("lanes") = 0, py::arg("baud") = 3000000,
-           py::arg("record_spikes") = false)
+           py::arg("record_spikes") = false, py::arg("threads") = 1)
       .def("infer", &PySession::infer, py::arg("x"),
            py::arg("timesteps") = py::none())
       .def("stats",

@@ -70,6 +70,11 @@ const RunStats *Session::goldenStats() const {
   return golden ? &golden->stats() : nullptr;
 }
 
+void Session::setThreads(int64_t count) {
+  if (auto *golden = dynamic_cast<GoldenEngine *>(engine.get()))
+    golden->setThreads(count);
+}
+
 llvm::Error Session::recordSpikes(bool on) {
   if (auto *golden = dynamic_cast<GoldenEngine *>(engine.get())) {
     golden->recordSpikes(on);

@@ -93,6 +93,14 @@ def test_sharded_eval_is_one_run(package, images, labels):
     assert result.correct == int((scores.argmax(1) == labels).sum())
 
 
+def test_threaded_session_is_the_same(package, images):
+    one = snnc.Session(package, record_spikes=True)
+    two = snnc.Session(package, record_spikes=True, threads=2)
+    np.testing.assert_array_equal(one.infer(images[:9]), two.infer(images[:9]))
+    assert one.stats() == two.stats()
+    np.testing.assert_array_equal(one.spikes(), two.spikes())
+
+
 def test_spikes_and_stats(package, images):
     session = snnc.Session(package, record_spikes=True)
     session.infer(images[:3])

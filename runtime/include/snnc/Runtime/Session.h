@@ -82,6 +82,9 @@ public:
   llvm::json::Value stats() const { return engine->statsJson(); }
   /// The golden engine's activity; null on other devices.
   const RunStats *goldenStats() const;
+  /// Runs the samples of each infer() on `count` threads (golden; other
+  /// devices run one sample at a time and ignore it).
+  void setThreads(int64_t count);
   /// Keeps every spike of every population from now on (golden and rtl:
   /// which neuron, when; a board reports only counts, so it refuses).
   llvm::Error recordSpikes(bool on);
