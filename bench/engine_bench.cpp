@@ -36,9 +36,10 @@ static cl::opt<int64_t> threads("golden-threads",
                                 cl::desc("Also run the golden engine on this "
                                          "many threads (default 2)"),
                                 cl::init(2));
-static cl::opt<int64_t> batchOneImages(
-    "batch1-images", cl::desc("Images the batch-1 float figure runs (200)"),
-    cl::init(200));
+static cl::opt<int64_t>
+    batchOneImages("batch1-images",
+                   cl::desc("Images the batch-1 float figure runs (200)"),
+                   cl::init(200));
 static cl::opt<int> repeats("repeats",
                             cl::desc("Repetitions; each figure is the best"),
                             cl::init(3));
@@ -152,9 +153,10 @@ int main(int argc, char **argv) {
   // those of the single-thread runs); its scores must not change.
   pipeline::PreparedModel parallelModel;
   parallelModel.graph = goldenModel->graph;
-  parallelModel.engine =
+  auto parallel =
       std::make_unique<GoldenEngine>(goldenModel->golden->network());
-  static_cast<GoldenEngine &>(*parallelModel.engine).setThreads(threads);
+  parallel->setThreads(threads);
+  parallelModel.engine = std::move(parallel);
   std::optional<NDArray> parallelScores;
   double goldenParallel = timedRun(parallelModel, parallelScores);
   if (!parallelScores || parallelScores->data != goldenScores->data) {

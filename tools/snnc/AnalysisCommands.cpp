@@ -36,10 +36,8 @@ int runCompare() {
     return usage("compare: --input X.npy is required");
   if (!(agreementThreshold >= 0.0 && agreementThreshold <= 1.0))
     return usage("compare: --threshold must be in [0, 1]");
-  double lo, hi;
-  if (!parseInputRange(lo, hi))
-    return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
-                 inputRange + "'");
+  if (int rc = checkInputRange())
+    return rc;
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());
@@ -68,10 +66,8 @@ int runReport() {
     return usage("report: --input X.npy is required");
   if (outputPath == "-")
     return usage("report: -o report.html is required");
-  double lo, hi;
-  if (!parseInputRange(lo, hi))
-    return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
-                 inputRange + "'");
+  if (int rc = checkInputRange())
+    return rc;
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());

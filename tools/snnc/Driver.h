@@ -80,6 +80,8 @@ int usage(const llvm::Twine &what);
 
 /// Parses --input-range; false if it is not "min,max" with min < max.
 bool parseInputRange(double &lo, double &hi);
+/// 0, or the usage error's status for a bad --input-range.
+int checkInputRange();
 NirOptions nirOptions();
 pipeline::CompileOptions compileOptions();
 std::optional<int64_t> requestedSteps();

@@ -74,10 +74,8 @@ int runBoardSim() {
 int runBitstream(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("bitstream: -o DIR is required");
-  double lo, hi;
-  if (!parseInputRange(lo, hi))
-    return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +
-                 inputRange + "'");
+  if (int rc = checkInputRange())
+    return rc;
   auto board = findBoard(boardName);
   if (!board)
     return report(board.takeError());

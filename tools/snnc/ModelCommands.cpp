@@ -85,6 +85,18 @@ int runImport(mlir::MLIRContext &context) {
   return 0;
 }
 
+/// The model on one engine, with the command line's options (the golden
+/// engine on --threads).
+static llvm::Expected<pipeline::PreparedModel>
+prepare(mlir::MLIRContext &context, EngineKind kind,
+        const sim::RtlOptions &rtl) {
+  auto model = pipeline::prepareModel(modelPath, context, kind,
+                                      compileOptions(), rtl, linkOptions());
+  if (model && model->golden)
+    model->golden->setThreads(goldenThreads());
+  return model;
+}
+
 /// `run` and `sim`: one engine over one input file.
 static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
                        bool check) {
@@ -95,12 +107,9 @@ static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());
-  auto model = pipeline::prepareModel(modelPath, context, kind,
-                                      compileOptions(), *rtl, linkOptions());
+  auto model = prepare(context, kind, *rtl);
   if (!model)
     return report(model.takeError());
-  if (model->golden)
-    model->golden->setThreads(goldenThreads());
   if (model->core && check)
     model->core->recordSpikes(true);
   auto output = pipeline::runEngine(*model->engine, model->graph, *input,
@@ -212,12 +221,9 @@ int runEval(mlir::MLIRContext &context) {
   if (!rtl)
     return report(rtl.takeError());
   for (EngineKind kind : engines) {
-    auto model = pipeline::prepareModel(modelPath, context, kind,
-                                        compileOptions(), *rtl, linkOptions());
+    auto model = prepare(context, kind, *rtl);
     if (!model)
       return report(model.takeError());
-    if (model->golden)
-      model->golden->setThreads(goldenThreads());
     models.push_back(std::move(*model));
   }
   auto images = loadImages(imagesPath);

@@ -394,6 +394,10 @@ int checkEngineOptions() {
   if (!board &&
       (baudRate.getNumOccurrences() || linkTimeout.getNumOccurrences()))
     return usage("--baud and --link-timeout need --engine board");
+  return checkInputRange();
+}
+
+int checkInputRange() {
   double lo, hi;
   if (!parseInputRange(lo, hi))
     return usage("--input-range must be MIN,MAX with MIN < MAX, got '" +

@@ -157,35 +157,44 @@ Expected<Comparison> pipeline::compareModel(StringRef modelPath,
   auto network = compileToCore(**module, compile);
   if (!network)
     return inFile(modelPath, network.takeError());
-  auto steps = resolveTimesteps(*graph, input, options.timesteps, "input");
+  return compareNetworks(*graph, *network, input, options);
+}
+
+Expected<Comparison> pipeline::compareNetworks(const FloatGraph &graph,
+                                               const CoreNetwork &network,
+                                               const NDArray &input,
+                                               const CompareOptions &options) {
+  auto steps = resolveTimesteps(graph, input, options.timesteps, "input");
   if (!steps)
     return steps.takeError();
   ChunkSpikes chunk;
-  std::unique_ptr<Engine> floats = createFloatEngine(*graph, recordInto(chunk));
-  GoldenEngine golden(*network);
+  std::unique_ptr<Engine> floats = createFloatEngine(graph, recordInto(chunk));
+  GoldenEngine golden(network);
   golden.recordSpikes(true);
   golden.setThreads(options.threads);
-  Comparer comparer(*network, *steps);
-  size_t axis = graph->encoding == InputEncoding::Events ? 1 : 0;
-  int64_t samples = sampleCount(input, graph->encoding);
+  Comparer comparer(network, *steps);
+  size_t axis = graph.encoding == InputEncoding::Events ? 1 : 0;
+  int64_t samples = sampleCount(input, graph.encoding);
   NDArray floatOut, goldenOut;
   for (int64_t start = 0; start < samples; start += options.chunk) {
     int64_t len = std::min(options.chunk, samples - start);
     NDArray part = sliceSamples(input, axis, start, len);
     chunk.layers.clear();
-    auto f = runEngine(*floats, *graph, part, *steps, "input");
+    auto f = runEngine(*floats, graph, part, *steps, "input");
     if (!f)
       return f.takeError();
-    auto g = runEngine(golden, *graph, part, *steps, "input");
+    auto g = runEngine(golden, graph, part, *steps, "input");
     if (!g)
       return g.takeError();
     comparer.addChunk(chunk, golden.takeSpikes(), start);
     floatOut.data.insert(floatOut.data.end(), f->data.begin(), f->data.end());
     goldenOut.data.insert(goldenOut.data.end(), g->data.begin(), g->data.end());
   }
-  floatOut.shape = goldenOut.shape = {samples, graph->numOutputs};
+  floatOut.shape = goldenOut.shape = {samples, graph.numOutputs};
   comparer.addReadout(floatOut, goldenOut);
-  return comparer.finish(options.threshold);
+  Comparison result = comparer.finish(options.threshold);
+  result.golden = golden.stats();
+  return std::move(result);
 }
 
 llvm::json::Value pipeline::comparisonToJson(const Comparison &c) {

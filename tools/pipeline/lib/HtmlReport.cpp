@@ -44,6 +44,7 @@ struct ReportData {
   RunStats stats; // the golden engine over every input
   int64_t steps = 0;
   std::vector<svg::RasterLayer> rasters;
+  std::optional<FloatGraph> floatGraph; // none for a package
   std::optional<Comparison> comparison;
   std::optional<CoreRunStats> rtl;
   std::optional<llvm::json::Value> bitstream;
@@ -68,6 +69,12 @@ llvm::Error loadNetwork(StringRef path, const CompileOptions &compile,
   auto module = loadModel(path, context, compile.nir);
   if (!module)
     return module.takeError();
+  // The float graph first (for the agreement section): compiling rewrites
+  // the module in place.
+  auto graph = lowerForFloat(**module);
+  if (!graph)
+    return inFile(path, graph.takeError());
+  data.floatGraph = std::move(*graph);
   auto compiled = compilePackage(**module, path, compile, nullptr);
   if (!compiled)
     return compiled.takeError();
@@ -180,21 +187,26 @@ llvm::Expected<ReportData> gather(StringRef path, const NDArray &input,
     return reportError(formatv("report: --raster-sample {0} is not one of "
                                "the input's {1} samples",
                                options.rasterSample, samples));
-  GoldenEngine golden(data.network);
-  if (auto out = runEngine(golden, signature, input, data.steps); !out)
-    return out.takeError();
-  data.stats = golden.stats();
-  data.table = buildReport(data.network, data.steps, &data.stats);
-  if (llvm::Error err = recordRasters(signature, input, options, data))
-    return std::move(err);
-  if (!path.endswith(".snnpkg")) {
+  // The golden engine's activity: the comparison's run when the model has
+  // a float form, else a run of its own.
+  if (data.floatGraph) {
     CompareOptions compare;
     compare.timesteps = options.timesteps;
-    auto compared = compareModel(path, input, compile, compare);
+    auto compared =
+        compareNetworks(*data.floatGraph, data.network, input, compare);
     if (!compared)
       return compared.takeError();
     data.comparison = std::move(*compared);
+    data.stats = data.comparison->golden;
+  } else {
+    GoldenEngine golden(data.network);
+    if (auto out = runEngine(golden, signature, input, data.steps); !out)
+      return out.takeError();
+    data.stats = golden.stats();
   }
+  data.table = buildReport(data.network, data.steps, &data.stats);
+  if (llvm::Error err = recordRasters(signature, input, options, data))
+    return std::move(err);
   if (options.simulate)
     if (llvm::Error err = runRtl(signature, input, options, data))
       return std::move(err);

@@ -44,6 +44,8 @@ struct Comparison {
   /// The readout: the mean over T of the logits.
   double maxLogitError = 0.0, meanLogitError = 0.0, maxLogit = 0.0;
   int64_t argmaxAgreements = 0;
+  /// The golden engine's activity over the inputs (as `snnc run --stats`).
+  RunStats golden;
 };
 
 /// Compares the float and golden engines on `input` ([N, ...] direct or
@@ -53,6 +55,13 @@ llvm::Expected<Comparison> compareModel(llvm::StringRef modelPath,
                                         const NDArray &input,
                                         const CompileOptions &compile,
                                         const CompareOptions &options);
+
+/// compareModel on a model already lowered for the float engine (`graph`)
+/// and compiled (`network`, from the same module).
+llvm::Expected<Comparison> compareNetworks(const FloatGraph &graph,
+                                           const CoreNetwork &network,
+                                           const NDArray &input,
+                                           const CompareOptions &options);
 
 llvm::json::Value comparisonToJson(const Comparison &comparison);
 void printComparison(const Comparison &comparison, llvm::raw_ostream &os);
