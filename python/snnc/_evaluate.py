@@ -40,7 +40,8 @@ def _as_package(package):
     return _snnc.Package.load(os.fspath(package))
 
 
-def _as_array(data, loader):
+def as_array(data, loader):
+    """An array, or the .npy / IDX file a path names, read as the CLI reads it."""
     if isinstance(data, (str, os.PathLike)):
         return loader(os.fspath(data))
     return np.asarray(data)
@@ -141,8 +142,8 @@ def eval(package, images, labels, device="golden", client=None,  # noqa: A001
     workers, each with its own Session.  The result is the same either
     way, bit for bit."""
     package = _as_package(package)
-    images = _as_array(images, _snnc.load_images)
-    labels = _as_array(labels, _snnc.load_labels).astype(np.int64)
+    images = as_array(images, _snnc.load_images)
+    labels = as_array(labels, _snnc.load_labels).astype(np.int64)
     events = package.events_input
     count = images.shape[1] if events else images.shape[0]
     if count != len(labels):

@@ -5,6 +5,7 @@ import itertools
 import os
 
 from . import _snnc
+from ._evaluate import as_array
 from ._evaluate import eval as evaluate
 
 
@@ -51,10 +52,8 @@ def sweep(model, grid, images, labels, client=None, device="golden",
     returns one dict per point: its options, accuracy, SOPs per inference,
     memory bits and fit.  With a dask Client each point is a task."""
     model = os.fspath(model)
-    images = (_snnc.load_images(os.fspath(images))
-              if isinstance(images, (str, os.PathLike)) else images)
-    labels = (_snnc.load_labels(os.fspath(labels))
-              if isinstance(labels, (str, os.PathLike)) else labels)
+    images = as_array(images, _snnc.load_images)
+    labels = as_array(labels, _snnc.load_labels)
     points = list(_points(grid))
     if client is None:
         return [run_point(model, p, base, images, labels, device, threads)
