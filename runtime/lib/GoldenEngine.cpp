@@ -10,6 +10,7 @@
 #include "snnc/Runtime/Numerics.h"
 
 #include "Addressing.h"
+#include "GoldenKernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,27 +25,6 @@ using Events = std::vector<Event>;
 
 double roundHalfAway(double x) { return std::round(x); }
 
-// One event's contribution to a row of contiguous targets.  `__restrict`
-// matters: int8_t may alias anything, and without it the compiler cannot
-// vectorize these loops.  Each is compiled twice, for the x86-64 baseline
-// and for AVX2 (twice the lanes), and the loader picks the one the CPU
-// runs (GCC's function multiversioning); the integers are the same.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SNNC_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define SNNC_VECTOR_CLONES
-#endif
-inline void addRow(uint32_t *__restrict out, const int8_t *__restrict w,
-                   int64_t n) {
-  for (int64_t o = 0; o < n; ++o)
-    out[o] += uint32_t(int32_t(w[o]));
-}
-
-inline void addRowScaled(uint32_t *__restrict out, const int8_t *__restrict w,
-                         int64_t n, int32_t v) {
-  for (int64_t o = 0; o < n; ++o)
-    out[o] += uint32_t(v * int32_t(w[o]));
-}
 } // namespace
 
 int64_t RunStats::totalSynapticOps() const {
@@ -91,29 +71,112 @@ FloatGraph snnc::inputSignature(const CoreNetwork &network) {
   return graph;
 }
 
-/// Conv taps per (pooled) source row and column: (kernel index, output
-/// index); and the projection's input pooling.  Precomputed so that
-/// delivering an event does no division.
-struct GoldenEngine::Taps {
-  std::vector<std::vector<std::pair<int64_t, int64_t>>> rows, cols;
-  addressing::Pooling pooling;
+/// Conv taps of every (pooled) source row and column as offsets: (into
+/// the fan-out weights, into the channel-last currents), one flat table
+/// per axis with the taps of index i at [start[i], start[i + 1]).  With the
+/// projection's input pooling, precomputed so that delivering an event
+/// does no division and no multiplication.
+struct TapOffsets {
+  std::vector<std::pair<int64_t, int64_t>> offsets;
+  std::vector<int64_t> start{0};
 };
 
-/// The taps of every source row (column) along one conv axis.
-static std::vector<std::vector<std::pair<int64_t, int64_t>>>
-tapTable(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t pad,
-         int64_t dilation) {
-  std::vector<std::vector<std::pair<int64_t, int64_t>>> taps;
-  for (int64_t i = 0; i < in; ++i)
-    taps.push_back(addressing::axisTaps(i, out, kernel, stride, pad, dilation));
+struct GoldenEngine::Taps {
+  TapOffsets rows, cols;
+  addressing::Pooling pooling;
+  /// The target rows one source row reaches (conv), first and last.
+  std::vector<int64_t> firstRow, lastRow;
+  /// The largest |weight|, and the largest value an event of this
+  /// projection carries (a spike, or a pooled sum of spikes); 0 where
+  /// events are graded inputs, which always go to the 32-bit currents.
+  int64_t maxWeight = 0, maxValue = 0;
+};
+
+/// One population's synaptic input of a step.  Events add into 16-bit
+/// partial sums (twice the SIMD lanes of 32-bit ones) while that is
+/// provably exact, and the partial sums are flushed into the 32-bit
+/// currents, which wrap like the core's accumulator, whenever the proof
+/// would run out.  The proof is a budget: an event of value v adds at most
+/// |v| * max|w| to any one target (it reaches a target through one tap at
+/// most), so as long as the costs of the events since the last flush sum
+/// to at most 32767, no partial sum has left int16.  A population whose
+/// whole input is bounded that way by its weights (`Unbounded`) never
+/// flushes before the end of the step.
+struct GoldenEngine::Accumulator {
+  static constexpr int64_t Budget = 32767;
+  static constexpr int64_t Unbounded = int64_t(1) << 62;
+  std::vector<uint32_t> wide;
+  std::vector<int16_t> narrow; // empty: every event goes to `wide`
+  int64_t rowSize = 0, fullBudget = Budget, budget = Budget;
+  int64_t firstDirty = INT64_MAX, lastDirty = -1; // rows of `narrow`
+
+  /// Room for an event of cost `cost` over rows [first, last]; false if
+  /// it must go to the 32-bit currents.
+  [[gnu::always_inline]] bool reserve(int64_t cost, int64_t first,
+                                      int64_t last) {
+    if (narrow.empty() || cost > Budget)
+      return false;
+    if (cost > budget) [[unlikely]]
+      flush();
+    budget -= cost;
+    firstDirty = std::min(firstDirty, first);
+    lastDirty = std::max(lastDirty, last);
+    return true;
+  }
+  [[gnu::noinline]] void flush() {
+    if (lastDirty >= firstDirty)
+      golden::flushNarrow(wide.data() + firstDirty * rowSize,
+                          narrow.data() + firstDirty * rowSize,
+                          (lastDirty - firstDirty + 1) * rowSize);
+    firstDirty = INT64_MAX;
+    lastDirty = -1;
+    budget = fullBudget;
+  }
+  void clear() {
+    std::fill(wide.begin(), wide.end(), 0u);
+    budget = fullBudget;
+  }
+};
+
+/// The taps of every source row (column) along one conv axis; a kernel
+/// step moves `kernelStride` weights, an output step `outStride` currents.
+static TapOffsets tapTable(int64_t in, int64_t out, int64_t kernel,
+                           int64_t stride, int64_t pad, int64_t dilation,
+                           int64_t kernelStride, int64_t outStride) {
+  TapOffsets taps;
+  for (int64_t i = 0; i < in; ++i) {
+    for (auto [k, o] :
+         addressing::axisTaps(i, out, kernel, stride, pad, dilation))
+      taps.offsets.emplace_back(k * kernelStride, o * outStride);
+    taps.start.push_back(int64_t(taps.offsets.size()));
+  }
   return taps;
+}
+
+/// The largest sum of |weight| over one target's fan-in (weights are
+/// target-major: OIHW or [M, K]).
+static int64_t largestFanInSum(const CoreProjection &p) {
+  int64_t targets = p.weightShape.empty() ? 0 : p.weightShape[0];
+  if (!targets)
+    return 0;
+  int64_t fanIn = int64_t(p.weights.size()) / targets, largest = 0;
+  for (int64_t o = 0; o < targets; ++o) {
+    int64_t sum = 0;
+    for (int64_t k = 0; k < fanIn; ++k)
+      sum += std::abs(int64_t(p.weights[o * fanIn + k]));
+    largest = std::max(largest, sum);
+  }
+  return largest;
 }
 
 GoldenEngine::~GoldenEngine() = default;
 
 GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
-  for (const CorePopulation &p : net.populations)
+  for (const CorePopulation &p : net.populations) {
     runStats.populations.push_back({p.name, p.size(), {}});
+    lanes.emplace_back(p);
+  }
+  spikeInputBound.assign(net.populations.size(), 0);
   for (const CoreProjection &p : net.projections) {
     runStats.projections.push_back({p.name, 0});
     std::vector<int8_t> w(p.weights.size());
@@ -131,16 +194,39 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
       w = p.weights;
     }
     fanOutWeights.push_back(std::move(w));
+    // Spike projections deliver into 16-bit partial sums from a widened
+    // copy of their weights (see Accumulator).
+    fanOutWeights16.emplace_back();
+    if (p.source != 0 && p.kind != ProjectionKind::OneToOne)
+      fanOutWeights16.back().assign(fanOutWeights.back().begin(),
+                                    fanOutWeights.back().end());
     Geometry dst(net.populations[p.target].shape);
     int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
     int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
     Taps taps{
         {}, {}, addressing::Pooling(net.populations[p.source].shape, py, px)};
     if (p.kind == ProjectionKind::Conv) {
-      taps.rows = tapTable(taps.pooling.height, dst.h, p.weightShape[2],
-                           p.strides[0], p.pads[0], p.dilations[0]);
-      taps.cols = tapTable(taps.pooling.width, dst.w, p.weightShape[3],
-                           p.strides[1], p.pads[1], p.dilations[1]);
+      int64_t kh = p.weightShape[2], kw = p.weightShape[3];
+      int64_t rowSize = dst.w * dst.c;
+      taps.rows = tapTable(taps.pooling.height, dst.h, kh, p.strides[0],
+                           p.pads[0], p.dilations[0], kw * dst.c, rowSize);
+      taps.cols = tapTable(taps.pooling.width, dst.w, kw, p.strides[1],
+                           p.pads[1], p.dilations[1], dst.c, dst.c);
+      for (int64_t y = 0; y < taps.pooling.height; ++y) {
+        int64_t first = INT64_MAX, last = -1;
+        for (int64_t t = taps.rows.start[y]; t < taps.rows.start[y + 1]; ++t) {
+          first = std::min(first, taps.rows.offsets[t].second / rowSize);
+          last = std::max(last, taps.rows.offsets[t].second / rowSize);
+        }
+        taps.firstRow.push_back(first);
+        taps.lastRow.push_back(last);
+      }
+    }
+    for (int8_t weight : p.weights)
+      taps.maxWeight = std::max<int64_t>(taps.maxWeight, std::abs(weight));
+    if (p.source != 0 && p.kind != ProjectionKind::OneToOne) {
+      taps.maxValue = int64_t(py) * px;
+      spikeInputBound[p.target] += taps.maxValue * largestFanInSum(p);
     }
     convTaps.push_back(std::move(taps));
   }
@@ -164,97 +250,117 @@ void snnc::encodeInputFrame(const CoreNetwork &net, const float *x,
       }
 }
 
-/// Synaptic input, step 1: each event walks its fan-out.  The current is
-/// kept in uint32 so that it wraps like the 32-bit accumulator, and
-/// channel-last ([y][x][c]) so that one event's targets are contiguous.
-SNNC_VECTOR_CLONES
-void GoldenEngine::deliver(size_t index, const Events &events,
-                           std::vector<uint32_t> &current, int64_t &ops,
-                           Events &pooled) const {
+GoldenEngine::Accumulator GoldenEngine::accumulatorFor(size_t population,
+                                                       bool narrow) const {
+  Accumulator acc;
+  Geometry shape(net.populations[population].shape);
+  acc.wide.assign(size_t(shape.c * shape.h * shape.w), 0u);
+  acc.rowSize = shape.w * shape.c;
+  if (narrow && spikeInputBound[population] > 0)
+    acc.narrow.assign(acc.wide.size(), 0);
+  if (spikeInputBound[population] <= Accumulator::Budget)
+    acc.fullBudget = Accumulator::Unbounded;
+  acc.budget = acc.fullBudget;
+  return acc;
+}
+
+/// Synaptic input, step 1: each event walks its fan-out, channel-last
+/// ([y][x][c]) so that one event's targets are contiguous.  `Channels` is
+/// the target's channel count when it is one of the common ones (0: read
+/// at run time): a row of 16 or 32 targets is then one or two vector adds
+/// with no loop around them, which is most of a small layer's work.
+template <int64_t Channels>
+[[gnu::always_inline]] inline void
+GoldenEngine::deliverTo(size_t index, const Events &input, Accumulator &acc,
+                        int64_t &ops) const {
   const CoreProjection &p = net.projections[index];
   const int8_t *weights = fanOutWeights[index].data();
+  const int16_t *weights16 = fanOutWeights16[index].data();
   Geometry dst(net.populations[p.target].shape);
+  int64_t channels = Channels ? Channels : dst.c;
   const Taps &taps = convTaps[index];
-  // the (pooled) source plane
-  int64_t sh = taps.pooling.height, sw = taps.pooling.width;
+  int64_t sh = taps.pooling.height, sw = taps.pooling.width; // pooled source
+  uint32_t *wide = acc.wide.data();
+  int16_t *narrow = acc.narrow.data();
+  // Graded inputs (maxValue 0) always take the 32-bit currents.
+  bool narrowable = taps.maxValue > 0 && !acc.narrow.empty();
+  const std::pair<int64_t, int64_t> *rowTaps = taps.rows.offsets.data(),
+                                    *colTaps = taps.cols.offsets.data();
+  const int64_t *rowStart = taps.rows.start.data(),
+                *colStart = taps.cols.start.data();
+  int64_t kernelSize = p.kind == ProjectionKind::Conv
+                           ? p.weightShape[2] * p.weightShape[3] * channels
+                           : 0;
+  for (const Event &e : input) {
+    int64_t c = e.c, y = e.y, x = e.x;
+    int32_t v = e.value;
+    int64_t cost = int64_t(std::abs(v)) * taps.maxWeight;
+    switch (p.kind) {
+    case ProjectionKind::OneToOne:
+      wide[(y * dst.w + x) * channels + c] += uint32_t(v * weights[c]);
+      ++ops;
+      break;
+    case ProjectionKind::Dense: {
+      int64_t row = ((c * sh + y) * sw + x) * channels;
+      if (narrowable && acc.reserve(cost, 0, 0))
+        golden::addRowScaled(narrow, weights16 + row, channels, v);
+      else
+        golden::addRowScaled(wide, weights + row, channels, v);
+      ops += channels;
+      break;
+    }
+    case ProjectionKind::Conv: {
+      int64_t base = c * kernelSize;
+      bool toNarrow =
+          narrowable && acc.reserve(cost, taps.firstRow[y], taps.lastRow[y]);
+      int64_t rows = rowStart[y + 1] - rowStart[y];
+      int64_t cols = colStart[x + 1] - colStart[x];
+      for (const auto *r = rowTaps + rowStart[y], *re = r + rows; r != re; ++r)
+        for (const auto *k = colTaps + colStart[x], *ke = k + cols; k != ke;
+             ++k) {
+          int64_t w = base + r->first + k->first;
+          int64_t at = r->second + k->second;
+          if (toNarrow && v == 1) // a spike: no multiply
+            golden::addRow(narrow + at, weights16 + w, channels);
+          else if (toNarrow)
+            golden::addRowScaled(narrow + at, weights16 + w, channels, v);
+          else if (v == 1)
+            golden::addRow(wide + at, weights + w, channels);
+          else
+            golden::addRowScaled(wide + at, weights + w, channels, v);
+        }
+      ops += rows * cols * channels;
+      break;
+    }
+    }
+  }
+}
+
+SNNC_VECTOR_CLONES
+void GoldenEngine::deliver(size_t index, const Events &events, Accumulator &acc,
+                           int64_t &ops, Events &pooled,
+                           std::vector<int32_t> &poolPlane) const {
+  const CoreProjection &p = net.projections[index];
   // Input pooling is a sum: events that land on one pooled address are
   // merged into one graded event first (the same integers, fewer SOPs).
   const Events *input = &events;
   if (!p.inputPool.empty() && p.inputPool[0] * p.inputPool[1] > 1) {
-    addressing::mergePooled(events, taps.pooling, pooled);
+    golden::poolEvents(events, convTaps[index].pooling, poolPlane, pooled);
     input = &pooled;
   }
-  for (const Event &e : *input) {
-    int64_t c = e.c, y = e.y, x = e.x;
-    int32_t v = e.value;
-    switch (p.kind) {
-    case ProjectionKind::OneToOne:
-      current[(y * dst.w + x) * dst.c + c] += uint32_t(v * weights[c]);
-      ++ops;
-      break;
-    case ProjectionKind::Dense:
-      addRowScaled(current.data(), weights + ((c * sh + y) * sw + x) * dst.c,
-                   dst.c, v);
-      ops += dst.c;
-      break;
-    case ProjectionKind::Conv: {
-      int64_t kh = p.weightShape[2], kw = p.weightShape[3];
-      for (const auto &[ky, oy] : taps.rows[y])
-        for (const auto &[kx, ox] : taps.cols[x]) {
-          const int8_t *w = weights + ((c * kh + ky) * kw + kx) * dst.c;
-          uint32_t *out = current.data() + (oy * dst.w + ox) * dst.c;
-          if (v == 1) // a spike: no multiply
-            addRow(out, w, dst.c);
-          else
-            addRowScaled(out, w, dst.c, v);
-          ops += dst.c;
-        }
-      break;
-    }
-    }
-  }
-}
-
-/// Step 2 for every neuron of a population, with its reset mode and
-/// firing condition as constants, so that the compiler drops their
-/// branches from the loop (numerics::updateMembrane, inlined, stays the
-/// one definition of the arithmetic).
-template <numerics::Reset ResetMode, bool FireGe>
-static void updateNeuronsAs(const CorePopulation &pop, const uint32_t *in,
-                            uint8_t *spiked, int64_t *state) {
-  numerics::LIFParams params{0,         0,     0, pop.decayBits, pop.stateBits,
-                             ResetMode, FireGe};
-  const int64_t *threshold = pop.threshold.data(), *bias = pop.bias.data(),
-                *decay = pop.decay.data();
-  int64_t channels = pop.channels(), plane = pop.plane();
-  for (int64_t pos = 0, j = 0; pos < plane; ++pos)
-    for (int64_t c = 0; c < channels; ++c, ++j) {
-      params.threshold = threshold[c];
-      params.bias = bias[c];
-      params.decay = decay[c];
-      state[j] = numerics::updateMembrane(state[j], spiked[j] != 0,
-                                          int32_t(in[j]), params);
-      spiked[j] = numerics::fires(state[j], params);
-    }
-}
-
-static void updateNeurons(const CorePopulation &pop, const uint32_t *in,
-                          uint8_t *spiked, int64_t *state) {
-  using numerics::Reset;
-  switch (pop.reset) {
-  case Reset::Hard:
-    return pop.fireGe
-               ? updateNeuronsAs<Reset::Hard, true>(pop, in, spiked, state)
-               : updateNeuronsAs<Reset::Hard, false>(pop, in, spiked, state);
-  case Reset::Soft:
-    return pop.fireGe
-               ? updateNeuronsAs<Reset::Soft, true>(pop, in, spiked, state)
-               : updateNeuronsAs<Reset::Soft, false>(pop, in, spiked, state);
-  case Reset::Subtract:
-    return pop.fireGe
-               ? updateNeuronsAs<Reset::Subtract, true>(pop, in, spiked, state)
-               : updateNeuronsAs<Reset::Subtract, false>(pop, in, spiked,
-                                                         state);
+  switch (net.populations[p.target].channels()) {
+  case 8:
+    return deliverTo<8>(index, *input, acc, ops);
+  case 16:
+    return deliverTo<16>(index, *input, acc, ops);
+  case 32:
+    return deliverTo<32>(index, *input, acc, ops);
+  case 64:
+    return deliverTo<64>(index, *input, acc, ops);
+  case 128:
+    return deliverTo<128>(index, *input, acc, ops);
+  default:
+    return deliverTo<0>(index, *input, acc, ops);
   }
 }
 
@@ -268,24 +374,29 @@ struct GoldenEngine::Tally {
   std::vector<std::vector<int64_t>> eventsPerStep; // per population
   std::vector<int64_t> synapticOps;                // per projection
   std::vector<SpikeRecord> trace;
-  std::vector<std::vector<int64_t>> membrane;
+  std::vector<std::vector<int32_t>> membrane; // LIF (state_bits <= 32)
+  std::vector<int64_t> readout;               // the 64-bit accumulators
   std::vector<std::vector<uint8_t>> fired;
-  std::vector<std::vector<uint32_t>> current, inputCurrent;
+  std::vector<Accumulator> current, inputCurrent;
   std::vector<Events> events;
   Events pooled; // a projection's input pooling merges events here
+  std::vector<int32_t> poolPlane; // ... through this plane of sums
 
-  Tally(const CoreNetwork &net, int64_t steps)
+  Tally(const GoldenEngine &engine, int64_t steps)
+      : Tally(engine, engine.net, steps) {}
+  Tally(const GoldenEngine &engine, const CoreNetwork &net, int64_t steps)
       : eventsPerStep(net.populations.size(),
                       std::vector<int64_t>(size_t(steps), 0)),
         synapticOps(net.projections.size(), 0),
-        membrane(net.populations.size()), fired(net.populations.size()),
-        current(net.populations.size()), inputCurrent(net.populations.size()),
-        events(net.populations.size()) {
+        membrane(net.populations.size()),
+        readout(size_t(net.populations[net.readout].size())),
+        fired(net.populations.size()), current(net.populations.size()),
+        inputCurrent(net.populations.size()), events(net.populations.size()) {
     for (size_t i = 1; i < net.populations.size(); ++i) {
       membrane[i].resize(net.populations[i].size());
       fired[i].resize(net.populations[i].size());
-      current[i].resize(net.populations[i].size());
-      inputCurrent[i].resize(net.populations[i].size());
+      current[i] = engine.accumulatorFor(i, true);
+      inputCurrent[i] = engine.accumulatorFor(i, false);
     }
   }
 };
@@ -294,21 +405,22 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
                              int64_t steps, bool perStep, float *out,
                              int64_t sample, Tally &tally) const {
   size_t count = net.populations.size();
-  std::vector<std::vector<int64_t>> &membrane = tally.membrane;
+  std::vector<std::vector<int32_t>> &membrane = tally.membrane;
   std::vector<std::vector<uint8_t>> &fired = tally.fired;
-  std::vector<std::vector<uint32_t>> &current = tally.current;
-  std::vector<std::vector<uint32_t>> &inputCurrent = tally.inputCurrent;
+  std::vector<Accumulator> &current = tally.current;
+  std::vector<Accumulator> &inputCurrent = tally.inputCurrent;
   std::vector<Events> &events = tally.events;
   for (size_t i = 1; i < count; ++i) {
     std::fill(membrane[i].begin(), membrane[i].end(), 0);
     std::fill(fired[i].begin(), fired[i].end(), 0);
   }
+  std::fill(tally.readout.begin(), tally.readout.end(), 0);
   for (int64_t t = 0; t < steps; ++t) {
     if (t == 0 || perStep)
       encodeInputFrame(net, frames + (perStep ? t * frameSize : 0), events[0]);
     tally.eventsPerStep[0][t] += int64_t(events[0].size());
-    for (std::vector<uint32_t> &c : current)
-      std::fill(c.begin(), c.end(), 0u);
+    for (Accumulator &c : current)
+      c.clear();
     size_t next = 0;
     for (size_t i = 1; i < count; ++i) {
       const CorePopulation &pop = net.populations[i];
@@ -320,43 +432,39 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
         if (p.source == 0 && !perStep) {
           // Direct encoding repeats the same input events every step, so
           // their currents are computed once and injected every step.
-          std::vector<uint32_t> &cached = inputCurrent[i];
+          Accumulator &cached = inputCurrent[i];
           if (t == 0) {
-            std::fill(cached.begin(), cached.end(), 0u);
-            deliver(next, events[0], cached, ops, tally.pooled);
+            cached.clear();
+            deliver(next, events[0], cached, ops, tally.pooled,
+                    tally.poolPlane);
+            cached.flush();
           }
-          for (size_t j = 0; j < cached.size(); ++j)
-            current[i][j] += cached[j];
+          for (size_t j = 0; j < cached.wide.size(); ++j)
+            current[i].wide[j] += cached.wide[j];
           continue;
         }
-        deliver(next, events[p.source], current[i], ops, tally.pooled);
+        deliver(next, events[p.source], current[i], ops, tally.pooled,
+                tally.poolPlane);
       }
-      std::vector<int64_t> &u = membrane[i];
-      int64_t channels = pop.channels(), plane = pop.plane();
+      current[i].flush();
+      const uint32_t *in = current[i].wide.data();
       if (pop.kind == PopulationKind::Readout) {
+        int64_t channels = pop.channels();
         for (int64_t j = 0; j < pop.size(); ++j)
-          u[j] += int64_t(int32_t(current[i][j])) + pop.bias[j % channels];
+          tally.readout[j] += int64_t(int32_t(in[j])) + pop.bias[j % channels];
         continue;
       }
-      // Neuron update, step 2.  Neuron j = position * C + c.
+      // Neuron update, step 2, then the spikes as events in neuron order
+      // (row, column, channel).
+      golden::updateLIF(pop, lanes[i], in, fired[i].data(), membrane[i].data());
       events[i].clear();
-      const uint32_t *in = current[i].data();
-      uint8_t *spiked = fired[i].data();
-      int64_t *state = u.data();
-      updateNeurons(pop, in, spiked, state);
-      // The spikes as events, in neuron order (row, column, channel).
       Geometry shape(pop.shape);
-      for (int64_t pos = 0, j = 0; pos < plane; ++pos) {
-        int32_t row = int32_t(pos / shape.w), col = int32_t(pos % shape.w);
-        for (int64_t c = 0; c < channels; ++c, ++j) {
-          if (!spiked[j])
-            continue;
-          events[i].push_back({int32_t(c), row, col, 1});
-          if (recording)
-            tally.trace.push_back({int32_t(sample), int32_t(t), int32_t(i),
-                                   int32_t(c), row, col});
-        }
-      }
+      golden::collectSpikes(fired[i].data(), shape.h, shape.w, shape.c,
+                            events[i]);
+      if (recording)
+        for (const Event &e : events[i])
+          tally.trace.push_back(
+              {int32_t(sample), int32_t(t), int32_t(i), e.c, e.y, e.x});
       tally.eventsPerStep[i][t] += int64_t(events[i].size());
     }
   }
@@ -365,9 +473,9 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
   int64_t channels = readout.channels(), plane = readout.plane();
   for (int64_t pos = 0; pos < plane; ++pos)
     for (int64_t c = 0; c < channels; ++c)
-      out[c * plane + pos] = float(
-          double(readout.unit[c]) *
-          double(membrane[net.readout][pos * channels + c]) / double(steps));
+      out[c * plane + pos] =
+          float(double(readout.unit[c]) *
+                double(tally.readout[pos * channels + c]) / double(steps));
 }
 
 uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
@@ -405,7 +513,7 @@ llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
   NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
   // Samples are independent: each thread takes a contiguous range.
   int64_t workers = std::max<int64_t>(1, std::min<int64_t>(threads, samples));
-  std::vector<Tally> tallies(size_t(workers), Tally(net, timesteps));
+  std::vector<Tally> tallies(size_t(workers), Tally(*this, timesteps));
   auto work = [&](int64_t w) {
     int64_t begin = samples * w / workers, end = samples * (w + 1) / workers;
     std::vector<float> frames;

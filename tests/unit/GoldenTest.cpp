@@ -134,6 +134,62 @@ INSTANTIATE_TEST_SUITE_P(
              std::to_string(c.pool);
     });
 
+/// Puts a LIF population between the input and the conv of `net`: fed
+/// one-to-one with weight 1 and threshold 0, it spikes exactly where the
+/// input is 1, so the conv now delivers spikes (the engine's 16-bit path)
+/// and the readout still shows the integer current.
+CoreNetwork throughSpikes(CoreNetwork net) {
+  CorePopulation lif = net.populations[0];
+  int64_t channels = lif.shape[0];
+  lif.kind = PopulationKind::LIF;
+  lif.threshold.assign(channels, 0);
+  lif.bias.assign(channels, 0);
+  lif.decay.assign(channels, 0);
+  lif.decayBits = 8;
+  lif.stateBits = 16;
+  net.populations.insert(net.populations.begin() + 1, lif);
+  net.readout = 2;
+  net.projections[0].source = 1;
+  net.projections[0].target = 2;
+  CoreProjection in{"in", ProjectionKind::OneToOne, 0, 1, 8, {channels}, {}};
+  in.weights.assign(channels, 1);
+  net.projections.insert(net.projections.begin(), in);
+  return net;
+}
+
+/// Spikes through weights of -128 and 127 only, dense enough that the 16-bit
+/// partial sums must be flushed many times in one step (up to 64 x 9 x 4
+/// spikes of 128 reach one target): every current must still be exact.
+TEST(GoldenNarrow, ExtremeWeightsFlushExactly) {
+  for (int64_t pool : {1, 2})
+    for (double density : {0.3, 1.0}) {
+      std::mt19937 rng(5);
+      CoreNetwork conv = convNetwork(64, 8, 8, 24, 3, 1, 1, 1, pool, rng);
+      std::bernoulli_distribution negative(0.2), fire(density);
+      for (int8_t &w : conv.projections[0].weights)
+        w = negative(rng) ? -128 : 127;
+      std::vector<int64_t> x(64 * 8 * 8);
+      NDArray input{{1, 64, 8, 8}, {}};
+      for (int64_t &v : x) {
+        v = fire(rng);
+        input.data.push_back(float(v));
+      }
+      GoldenEngine engine(throughSpikes(conv));
+      auto out = engine.run(input, 1);
+      ASSERT_TRUE(bool(out));
+      std::vector<int64_t> want = bruteForce(conv, x);
+      ASSERT_EQ(out->data.size(), want.size());
+      int64_t largest = 0;
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_EQ(int64_t(out->data[i]), want[i]) << "output " << i;
+        largest = std::max(largest, std::abs(want[i]));
+      }
+      if (density == 1.0) { // the sums do leave int16
+        EXPECT_GT(largest, 32767);
+      }
+    }
+}
+
 /// One LIF neuron fed by a one-to-one projection from the input: the
 /// integer dynamics of docs/numerics.md, step by step.
 TEST(GoldenLIF, ResetModesWithFixedPointDecay) {

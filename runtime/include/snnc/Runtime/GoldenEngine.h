@@ -13,6 +13,9 @@
 #include <utility>
 
 namespace snnc {
+namespace golden {
+struct LIFLanes;
+} // namespace golden
 
 /// Activity of one run (all samples together).
 struct RunStats {
@@ -63,20 +66,34 @@ public:
 
 private:
   struct Tally;
+  struct Accumulator;
+  /// A population's synaptic input buffers; `narrow`: with 16-bit
+  /// partial sums where its projections allow them.
+  Accumulator accumulatorFor(size_t population, bool narrow) const;
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out, int64_t sample, Tally &tally) const;
+  template <int64_t Channels>
+  void deliverTo(size_t projection, const std::vector<Event> &events,
+                 Accumulator &current, int64_t &ops) const;
   void deliver(size_t projection, const std::vector<Event> &events,
-               std::vector<uint32_t> &current, int64_t &ops,
-               std::vector<Event> &pooled) const;
+               Accumulator &current, int64_t &ops, std::vector<Event> &pooled,
+               std::vector<int32_t> &poolPlane) const;
 
   CoreNetwork net;
   /// Weights reordered so that one event's targets are contiguous: conv
   /// [c][ky][kx][o], dense [k][o].  Currents are kept channel-last.
   std::vector<std::vector<int8_t>> fanOutWeights;
+  std::vector<std::vector<int16_t>> fanOutWeights16;
   /// Per projection: conv taps per source row and column, and its input
   /// pooling (defined in GoldenEngine.cpp).
   struct Taps;
   std::vector<Taps> convTaps;
+  /// Per population: LIF constants laid out for the update loop, and the
+  /// largest |current| its spike projections can give in a step (the sum
+  /// of their largest event value times their largest fan-in sum of
+  /// |weight|), which decides whether 16-bit partial sums need flushing.
+  std::vector<golden::LIFLanes> lanes;
+  std::vector<int64_t> spikeInputBound;
   RunStats runStats;
   bool recording = false;
   std::vector<SpikeRecord> trace;
