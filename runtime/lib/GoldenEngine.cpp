@@ -480,8 +480,11 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
 
 uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
                                       int64_t timesteps) const {
-  // One sample's state at a time per thread: membrane (8 bytes), spike
-  // flag (1), two currents (4 + 4) and, at worst, an event (16) per neuron.
+  // One sample's state at a time per thread, per neuron: membrane (4
+  // bytes), spike flag (1), two currents (4 + 4), a 16-bit partial sum
+  // (2), at worst an event (16), and the input pooling's sum (4) and
+  // pooled event (16).  (The weights' 16-bit copies belong to the engine,
+  // not to a run.)
   uint64_t neurons = 0;
   for (const CorePopulation &p : net.populations)
     neurons = addBytes(neurons, uint64_t(p.size()));
@@ -490,7 +493,8 @@ uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
   uint64_t workers =
       std::max<uint64_t>(1, std::min<uint64_t>(uint64_t(threads), samples));
   uint64_t state =
-      mulBytes(mulBytes(neurons, 8 + 1 + 4 + 4 + sizeof(Event)), workers);
+      mulBytes(mulBytes(neurons, 4 + 1 + 4 + 4 + 2 + 4 + 2 * sizeof(Event)),
+               workers);
   uint64_t frames = mulBytes(mulBytes(uint64_t(net.populations[0].size()),
                                       events ? uint64_t(timesteps) : 1),
                              sizeof(float));
