@@ -35,13 +35,14 @@ namespace snnc::golden {
 // the (cloned) delivery loop.  The 32-bit rows wrap like the core's
 // accumulator; the 16-bit rows hold partial sums whose bound the caller
 // has proven (GoldenEngine::Accumulator), twice the lanes per instruction.
-// Rows go 16 targets at a time in GCC vector types, which every clone
-// lowers to its own instructions (AVX2: one sign-extending load and one
-// add of 16-bit lanes, or two of 32-bit ones), the few left over one at a
-// time.  Written out because the vectorizer, once these are inlined into
-// the delivery loop, falls back to scalar code or converts int8 to int32
-// lane by lane.  Lanes are unsigned so that they wrap by definition; the
-// callers read them back as signed.
+// Rows go 32 or 16 targets at a time in GCC vector types, which every
+// clone lowers to its own instructions (16-bit sums from 16-bit weights:
+// a load and an add per AVX-512 or AVX2 register; 32-bit sums from int8
+// weights: sign extensions and two adds per 16 targets), the few left
+// over one at a time.  Written out because the vectorizer, once these are
+// inlined into the delivery loop, falls back to scalar code or converts
+// int8 to int32 lane by lane.  Lanes are unsigned so that they wrap by
+// definition; the callers read them back as signed.
 namespace lanes {
 typedef int8_t I8x16 __attribute__((vector_size(16)));
 typedef int16_t I16x16 __attribute__((vector_size(32)));
@@ -50,11 +51,6 @@ typedef uint16_t U16x32 __attribute__((vector_size(64)));
 typedef int16_t I16x8 __attribute__((vector_size(16)));
 typedef int32_t I32x8 __attribute__((vector_size(32)));
 typedef uint32_t U32x8 __attribute__((vector_size(32)));
-
-#define SNNC_WIDEN16(w16, w)                                                   \
-  I8x16 weights;                                                               \
-  std::memcpy(&weights, w, sizeof weights);                                    \
-  I16x16 w16 = __builtin_convertvector(weights, I16x16)
 
 // 16-bit rows take their weights already widened (the engine keeps a
 // 16-bit copy of the weights it delivers that way): a load and an add.
@@ -86,7 +82,9 @@ template <bool Scale>
 template <bool Scale>
 [[gnu::always_inline]] inline void add16(uint32_t *out, const int8_t *w,
                                          int32_t v) {
-  SNNC_WIDEN16(w16, w);
+  I8x16 weights;
+  std::memcpy(&weights, w, sizeof weights);
+  I16x16 w16 = __builtin_convertvector(weights, I16x16);
   I16x8 half[2];
   std::memcpy(half, &w16, sizeof half);
   for (int h = 0; h < 2; ++h) {
@@ -98,7 +96,6 @@ template <bool Scale>
     std::memcpy(out + 8 * h, &sum, sizeof sum);
   }
 }
-#undef SNNC_WIDEN16
 } // namespace lanes
 
 template <typename Sum, bool Scale, typename Weight>
