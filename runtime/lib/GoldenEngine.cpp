@@ -383,18 +383,18 @@ struct GoldenEngine::Tally {
   std::vector<int32_t> poolPlane; // ... through this plane of sums
 
   Tally(const GoldenEngine &engine, int64_t steps)
-      : Tally(engine, engine.net, steps) {}
-  Tally(const GoldenEngine &engine, const CoreNetwork &net, int64_t steps)
-      : eventsPerStep(net.populations.size(),
+      : eventsPerStep(engine.net.populations.size(),
                       std::vector<int64_t>(size_t(steps), 0)),
-        synapticOps(net.projections.size(), 0),
-        membrane(net.populations.size()),
-        readout(size_t(net.populations[net.readout].size())),
-        fired(net.populations.size()), current(net.populations.size()),
-        inputCurrent(net.populations.size()), events(net.populations.size()) {
-    for (size_t i = 1; i < net.populations.size(); ++i) {
-      membrane[i].resize(net.populations[i].size());
-      fired[i].resize(net.populations[i].size());
+        synapticOps(engine.net.projections.size(), 0),
+        membrane(engine.net.populations.size()),
+        readout(size_t(engine.net.populations[engine.net.readout].size())),
+        fired(engine.net.populations.size()),
+        current(engine.net.populations.size()),
+        inputCurrent(engine.net.populations.size()),
+        events(engine.net.populations.size()) {
+    for (size_t i = 1; i < engine.net.populations.size(); ++i) {
+      membrane[i].resize(engine.net.populations[i].size());
+      fired[i].resize(engine.net.populations[i].size());
       current[i] = engine.accumulatorFor(i, true);
       inputCurrent[i] = engine.accumulatorFor(i, false);
     }
@@ -435,9 +435,9 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
           Accumulator &cached = inputCurrent[i];
           if (t == 0) {
             cached.clear();
+            // Graded input events all go to the 32-bit currents.
             deliver(next, events[0], cached, ops, tally.pooled,
                     tally.poolPlane);
-            cached.flush();
           }
           for (size_t j = 0; j < cached.wide.size(); ++j)
             current[i].wide[j] += cached.wide[j];
@@ -492,9 +492,8 @@ uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
   uint64_t samples = uint64_t(sampleCount(input, net.encoding));
   uint64_t workers =
       std::max<uint64_t>(1, std::min<uint64_t>(uint64_t(threads), samples));
-  uint64_t state =
-      mulBytes(mulBytes(neurons, 4 + 1 + 4 + 4 + 2 + 4 + 2 * sizeof(Event)),
-               workers);
+  uint64_t state = mulBytes(
+      mulBytes(neurons, 4 + 1 + 4 + 4 + 2 + 4 + 2 * sizeof(Event)), workers);
   uint64_t frames = mulBytes(mulBytes(uint64_t(net.populations[0].size()),
                                       events ? uint64_t(timesteps) : 1),
                              sizeof(float));
