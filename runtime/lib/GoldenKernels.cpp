@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 using namespace snnc;
 using namespace snnc::golden;
@@ -53,62 +54,41 @@ namespace {
 /// The update of header's LIFLanes: numerics::updateMembrane and
 /// numerics::fires, one channel-last position at a time so that the
 /// per-channel constants are contiguous and the channel loop vectorizes.
-template <Reset ResetMode, bool FireGe>
+/// `Lane` is int32_t or double; the two forms differ only in the decay's
+/// shift (an arithmetic shift, or floor of a product by 2^-decay_bits) and
+/// in the int32 form's clamp of the current.
+template <typename Lane, Reset ResetMode, bool FireGe>
 [[gnu::always_inline]] inline void
-updateLanes(const LIFLanes &k, int64_t plane, int64_t channels,
+updateLanes(const LIFLanes &k, const Lane *__restrict threshold,
+            const Lane *__restrict bias, const Lane *__restrict decay, Lane lo,
+            Lane hi, int64_t plane, int64_t channels,
             const uint32_t *__restrict current, uint8_t *__restrict spiked,
             int32_t *__restrict membrane) {
-  const double *threshold = k.threshold.data(), *bias = k.bias.data(),
-               *decay = k.decay.data();
-  double scale = k.decayScale, lo = k.lo, hi = k.hi;
+  constexpr bool Integer = std::is_same_v<Lane, int32_t>;
+  double scale = k.decayScale;
+  int32_t limit = k.currentLimit, shift = k.decayBits;
   for (int64_t pos = 0; pos < plane; ++pos) {
     for (int64_t c = 0; c < channels; ++c) {
-      double u = double(membrane[c]);
+      Lane u = Lane(membrane[c]);
       bool fired = spiked[c] != 0;
-      double r = u, after = 0.0;
+      Lane r = u, after = 0;
       if constexpr (ResetMode == Reset::Hard)
-        r = fired ? 0.0 : u;
+        r = fired ? Lane(0) : u;
       else if constexpr (ResetMode == Reset::Soft)
         r = fired ? u - threshold[c] : u;
       else
-        after = fired ? threshold[c] : 0.0;
-      double v = std::floor(r * decay[c] * scale) - after +
-                 double(int32_t(current[c])) + bias[c];
+        after = fired ? threshold[c] : Lane(0);
+      int32_t in = int32_t(current[c]);
+      Lane decayed;
+      if constexpr (Integer) {
+        in = in < -limit ? -limit : (in > limit ? limit : in);
+        decayed = (r * decay[c]) >> shift;
+      } else {
+        decayed = std::floor(r * decay[c] * scale);
+      }
+      Lane v = decayed - after + Lane(in) + bias[c];
       v = v < lo ? lo : (v > hi ? hi : v);
       membrane[c] = int32_t(v);
-      spiked[c] = FireGe ? v >= threshold[c] : v > threshold[c];
-    }
-    current += channels;
-    spiked += channels;
-    membrane += channels;
-  }
-}
-
-/// The int32 form of LIFLanes (same structure as updateLanes).
-template <Reset ResetMode, bool FireGe>
-[[gnu::always_inline]] inline void
-updateLanes32(const LIFLanes &k, int64_t plane, int64_t channels,
-              const uint32_t *__restrict current, uint8_t *__restrict spiked,
-              int32_t *__restrict membrane) {
-  const int32_t *threshold = k.threshold32.data(), *bias = k.bias32.data(),
-                *decay = k.decay32.data();
-  int32_t lo = k.lo32, hi = k.hi32, limit = k.currentLimit, shift = k.decayBits;
-  for (int64_t pos = 0; pos < plane; ++pos) {
-    for (int64_t c = 0; c < channels; ++c) {
-      int32_t u = membrane[c];
-      bool fired = spiked[c] != 0;
-      int32_t r = u, after = 0;
-      if constexpr (ResetMode == Reset::Hard)
-        r = fired ? 0 : u;
-      else if constexpr (ResetMode == Reset::Soft)
-        r = fired ? u - threshold[c] : u;
-      else
-        after = fired ? threshold[c] : 0;
-      int32_t in = int32_t(current[c]);
-      in = in < -limit ? -limit : (in > limit ? limit : in);
-      int32_t v = ((r * decay[c]) >> shift) - after + in + bias[c];
-      v = v < lo ? lo : (v > hi ? hi : v);
-      membrane[c] = v;
       spiked[c] = FireGe ? v >= threshold[c] : v > threshold[c];
     }
     current += channels;
@@ -139,9 +119,13 @@ void updateScalar(const CorePopulation &pop, const uint32_t *current,
                                int64_t channels, const uint32_t *current,      \
                                uint8_t *spiked, int32_t *membrane) {           \
     if (k.fitsInt32)                                                           \
-      updateLanes32<MODE, GE>(k, plane, channels, current, spiked, membrane);  \
+      updateLanes<int32_t, MODE, GE>(k, k.threshold32.data(), k.bias32.data(), \
+                                     k.decay32.data(), k.lo32, k.hi32, plane,  \
+                                     channels, current, spiked, membrane);     \
     else                                                                       \
-      updateLanes<MODE, GE>(k, plane, channels, current, spiked, membrane);    \
+      updateLanes<double, MODE, GE>(k, k.threshold.data(), k.bias.data(),      \
+                                    k.decay.data(), k.lo, k.hi, plane,         \
+                                    channels, current, spiked, membrane);      \
   }
 SNNC_LANES(updateHardGt, Reset::Hard, false)
 SNNC_LANES(updateHardGe, Reset::Hard, true)
