@@ -1,7 +1,10 @@
 //===- Bitstream.cpp - the FPGA flow: network to bitstream ----------------===//
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Runtime/Json.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -67,25 +70,23 @@ std::string overflowingResources(llvm::StringRef log) {
   return over;
 }
 
-/// Runs one tool of the flow, its output into `log`; fails naming the stage
-/// and the tool's last error line.
+/// Runs one tool of the flow by its argv (no shell: no path reaches one),
+/// its output into `log`; fails naming the stage and the tool's last error
+/// line.
 Error runTool(llvm::StringRef stage, llvm::StringRef tool,
-              llvm::ArrayRef<std::string> args, llvm::StringRef log,
-              llvm::StringRef cwd) {
+              llvm::ArrayRef<std::string> args, llvm::StringRef log) {
   auto program = llvm::sys::findProgramByName(tool);
   if (!program)
     return flowError(formatv("{0}: {1} is not installed (scripts/setup.sh "
                              "installs yosys, nextpnr-ice40 and "
                              "fpga-icestorm)",
                              stage, tool));
-  // The tools run inside DIR, so that its files are named relative to it.
-  std::string script = "cd '" + cwd.str() + "' && exec '" + *program + "'";
-  for (const std::string &arg : args)
-    script += " '" + arg + "'";
+  llvm::SmallVector<llvm::StringRef> argv = {*program};
+  argv.append(args.begin(), args.end());
   std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), log, log};
   std::string message;
-  int rc = llvm::sys::ExecuteAndWait("/bin/sh", {"/bin/sh", "-c", script},
-                                     std::nullopt, redirects, 0, 0, &message);
+  int rc = llvm::sys::ExecuteAndWait(*program, argv, std::nullopt, redirects, 0,
+                                     0, &message);
   if (rc != 0)
     return flowError(
         formatv("{0} failed ({1}): {2} (log: {3})", stage, tool,
@@ -132,31 +133,218 @@ llvm::json::Value usage(const llvm::json::Object *utilization,
 }
 } // namespace
 
+/// A line that only relays a failure below it (make's `*** [...] Error 2`,
+/// Verilator's `%Error: make ... exited with 2`): the cause is elsewhere.
+static bool relayLine(llvm::StringRef line) {
+  line = line.trim();
+  return (line.contains("*** [") && line.contains("] Error ")) ||
+         line.startswith("%Error: make ") ||
+         line.startswith("%Error: Command Failed") ||
+         line.startswith("%Error: Exiting due to") ||
+         line.contains("warnings,");
+}
+
 /// The last line of a log that states an error (the tools' `ERROR:`
-/// first, not their closing counts), else its last line.
+/// first, then Verilator's and make's, then a compiler's; not the lines
+/// that relay a failure nor the closing counts), else its last line
+/// (before iceprog's closing `ABORT.`), at most 300 characters.
 std::string snnc::lastErrorLine(llvm::StringRef log) {
   llvm::SmallVector<llvm::StringRef> lines;
   log.split(lines, '\n', -1, false);
-  for (llvm::StringRef marker : {"ERROR:", "Error", "error"})
+  auto shortened = [](llvm::StringRef line) {
+    line = line.trim();
+    return line.size() > 300 ? line.take_front(300).str() + "..." : line.str();
+  };
+  for (llvm::StringRef marker :
+       {"ERROR:", "%Error", "*** ", "error:", "Error", "error"})
     for (auto it = lines.rbegin(); it != lines.rend(); ++it)
-      if (it->contains(marker) && !it->contains("warnings,"))
-        return it->trim().str();
-  return lines.empty() ? "(no output)" : lines.back().trim().str();
+      if (it->contains(marker) && !relayLine(*it))
+        return shortened(*it);
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+    if (!it->trim().empty() && it->trim() != "ABORT.")
+      return shortened(*it);
+  return "(no output)";
 }
 
-Expected<llvm::json::Value>
-snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
-                     const BoardDescription &board,
-                     const BitstreamOptions &options) {
-  llvm::StringRef dir = options.dir;
-  std::string bin = pathIn(dir, "snn.bin"), asc = pathIn(dir, "snn.asc"),
-              reportPath = pathIn(dir, "report.json");
-  // A failed flow must not leave an older bitstream looking current.
-  for (const std::string &stale : {bin, asc, reportPath})
-    llvm::sys::fs::remove(stale);
-  // Memories that cannot fit are refused before a minute of synthesis.
-  if (auto fit = checkMemoryFit(params, board, board.name); !fit)
-    return flowError(llvm::toString(fit.takeError()));
+namespace {
+/// What the flow writes besides the core's sources.
+const char *const kFlowFiles[] = {
+    "board_top.sv",  "snn.pcf",   "snn.json",    "synth_stat.txt",
+    "snn_netlist.v", "yosys.log", "pnr.json",    "nextpnr.log",
+    "snn.asc",       "snn.bin",   "icepack.log", "report.json"};
+
+/// Whether yosys can take `path` in a script as it is: its commands split
+/// at blanks and `;`, and one that starts with `!` runs a shell.
+bool plainPath(llvm::StringRef path) {
+  return !path.empty() && llvm::all_of(path, [](char c) {
+    return llvm::isAlnum(c) || llvm::StringRef("/._+-").contains(c);
+  });
+}
+
+/// The tools' private directory, under the temporary directory with a name
+/// of plain characters only: the user's path never reaches a tool, so no
+/// quote, `;` or newline in it can turn into a command.
+Expected<std::string> createWorkDirectory() {
+  llvm::SmallString<256> prefix;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, prefix);
+  if (!plainPath(prefix) || !llvm::sys::path::is_absolute(prefix))
+    prefix = "/tmp";
+  llvm::sys::path::append(prefix, "snnc-bitstream");
+  llvm::SmallString<256> work;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(prefix, work))
+    return flowError(formatv("{0}: {1}", prefix, ec.message()));
+  return std::string(work);
+}
+
+/// An entry's type, asked of the file system where the directory does not
+/// say (some file systems leave readdir's d_type unknown).
+llvm::sys::fs::file_type typeOf(const llvm::sys::fs::directory_entry &entry) {
+  if (entry.type() != llvm::sys::fs::file_type::type_unknown)
+    return entry.type();
+  auto status = entry.status();
+  return status ? status->type() : llvm::sys::fs::file_type::type_unknown;
+}
+
+/// The regular files under `root`, relative to it.
+Expected<std::vector<std::string>> filesUnder(llvm::StringRef root) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end;
+       it != end && !ec; it.increment(ec))
+    if (typeOf(*it) == llvm::sys::fs::file_type::regular_file)
+      names.push_back(
+          llvm::StringRef(it->path()).drop_front(root.size() + 1).str());
+  if (ec)
+    return flowError(formatv("{0}: {1}", root, ec.message()));
+  return names;
+}
+
+/// After a failure only the tools' logs stay, since the error names one.
+void keepLogs(llvm::StringRef work) {
+  bool logs = false;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(work, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    if (typeOf(*it) == llvm::sys::fs::file_type::directory_file)
+      llvm::sys::fs::remove_directories(it->path());
+    else if (llvm::StringRef(it->path()).endswith(".log"))
+      logs = true;
+    else
+      llvm::sys::fs::remove(it->path());
+  }
+  if (!logs)
+    llvm::sys::fs::remove_directories(work);
+}
+
+/// Moves the flow's files into the output directory: into a staging
+/// directory beside it (copied where the temporary directory is another
+/// file system), then committed whole.
+Error deliver(OutputDirectory &out, llvm::StringRef work) {
+  auto files = filesUnder(work);
+  if (!files)
+    return files.takeError();
+  const std::vector<std::string> &names = *files;
+  auto staging = out.createStaging();
+  if (!staging)
+    return staging.takeError();
+  for (const std::string &name : names) {
+    std::string from = pathIn(work, name), to = pathIn(*staging, name);
+    std::error_code ec =
+        llvm::sys::fs::create_directories(llvm::sys::path::parent_path(to));
+    if (!ec && llvm::sys::fs::rename(from, to))
+      ec = llvm::sys::fs::copy_file(from, to);
+    if (ec) {
+      llvm::sys::fs::remove_directories(*staging);
+      return flowError(formatv("{0}: {1}", to, ec.message()));
+    }
+  }
+  return out.commit(*staging, names);
+}
+
+/// Synthesis; the netlist is also written as Verilog over yosys's own cell
+/// models (for gate-level simulation; see docs/core.md).
+Error synthesize(const CoreParams &params, const BoardDescription &board,
+                 llvm::StringRef work) {
+  std::string sources;
+  for (const EmbeddedFile &file : coreSources())
+    if (llvm::StringRef(file.name).startswith("rtl/"))
+      sources += pathIn(work, file.name) + " ";
+  for (const char *top : {"snn_top.sv", "snn_board.sv", "board_top.sv"})
+    sources += pathIn(work, top) + " ";
+  // On devices with SPRAM, the memories placeInSpram chose go there.
+  SpramPlacement spram = placeInSpram(params, board);
+  std::string chparam = "chparam";
+  for (auto &[name, value] : spram.parameters)
+    chparam += formatv(" -set {0} {1}", name, value).str();
+  chparam += " snn_core; ";
+  std::string synth =
+      formatv(
+          "read_verilog -defer -sv {0}; {1}synth_ice40 -top board_top{2}{3} "
+          "-json {4}; tee -q -o {5} stat; write_verilog -noattr {6}",
+          sources, chparam, board.resources.dsp > 0 ? " -dsp" : "",
+          spram.blocks > 0 ? " -spram" : "", pathIn(work, "snn.json"),
+          pathIn(work, "synth_stat.txt"), pathIn(work, "snn_netlist.v"))
+          .str();
+  assert(plainPath(work) && "the work directory's name is snnc's");
+  return runTool("synthesis", "yosys", {"-q", "-p", synth},
+                 pathIn(work, "yosys.log"));
+}
+
+/// Place and route against the board's clock: nextpnr's report, or an
+/// error in its figures.
+Expected<llvm::json::Value> placeAndRoute(const BoardDescription &board,
+                                          int64_t seed, llvm::StringRef work) {
+  std::string nextpnr = "nextpnr-" + board.family;
+  std::string log = pathIn(work, "nextpnr.log");
+  std::vector<std::string> args = {"--" + board.device,
+                                   "--package",
+                                   board.package,
+                                   "--pcf",
+                                   pathIn(work, "snn.pcf"),
+                                   "--json",
+                                   pathIn(work, "snn.json"),
+                                   "--asc",
+                                   pathIn(work, "snn.asc"),
+                                   "--freq",
+                                   formatv("{0}", board.clockHz / 1e6).str(),
+                                   "--report",
+                                   pathIn(work, "pnr.json"),
+                                   "--seed",
+                                   std::to_string(seed)};
+  if (Error err = runTool("place and route", nextpnr, args, log)) {
+    // Say which resource overflowed, in nextpnr's own figures.
+    std::string over = overflowingResources(readText(log));
+    if (over.empty())
+      return std::move(err);
+    llvm::consumeError(std::move(err));
+    return flowError(formatv("the design does not fit {0}: {1} (log: {2})",
+                             board.name, over, log));
+  }
+  auto pnr = snnc::parseJson(readText(pathIn(work, "pnr.json")));
+  if (!pnr)
+    return flowError("place and route: nextpnr wrote no readable report (" +
+                     llvm::toString(pnr.takeError()) + ")");
+  return pnr;
+}
+
+/// The slowest clock domain's Fmax in nextpnr's report.
+std::optional<double> fmaxOf(const llvm::json::Object *pnr) {
+  std::optional<double> fmax;
+  if (const llvm::json::Object *clocks = pnr ? pnr->getObject("fmax") : nullptr)
+    for (auto &[name, entry] : *clocks)
+      if (const llvm::json::Object *e = entry.getAsObject())
+        if (auto achieved = e->getNumber("achieved"))
+          fmax = fmax ? std::min(*fmax, *achieved) : *achieved;
+  return fmax;
+}
+
+/// The whole flow inside `work`: sources, synthesis, place and route,
+/// pack; returns the report (also written to work/report.json).
+Expected<llvm::json::Value> runFlow(const CoreParams &params,
+                                    const BoardDescription &board,
+                                    const BitstreamOptions &options,
+                                    llvm::ArrayRef<GeneratedFile> sources,
+                                    llvm::StringRef work) {
   llvm::json::Array stages;
   auto timed = [&](llvm::StringRef name, auto &&body) -> Error {
     auto start = std::chrono::steady_clock::now();
@@ -170,115 +358,49 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
 
   // 1. The sources: the core, the board top and the pins.
   if (Error err = timed("emit", [&]() -> Error {
-        BoardLinkParams link;
-        link.clockHz = board.clockHz;
-        link.bufferBytes = board.linkBufferBytes;
-        if (Error e = emitVerilog(params, &image, options.origin, dir, link))
+        if (Error e = writeFiles(work, sources))
           return e;
-        if (Error e =
-                writeText(pathIn(dir, "board_top.sv"), emitBoardWrapper(board)))
+        if (Error e = writeText(pathIn(work, "board_top.sv"),
+                                emitBoardWrapper(board)))
           return e;
-        return writeText(pathIn(dir, "snn.pcf"), emitPinConstraints(board));
+        return writeText(pathIn(work, "snn.pcf"), emitPinConstraints(board));
       }))
     return std::move(err);
-
-  // 2. Synthesis; the netlist is also written as Verilog over yosys's own
-  // cell models (for gate-level simulation; see docs/core.md).
-  std::string sources;
-  for (const EmbeddedFile &file : coreSources())
-    if (llvm::StringRef(file.name).startswith("rtl/"))
-      sources += std::string(file.name) + " ";
-  sources += "snn_top.sv snn_board.sv board_top.sv";
-  // On devices with SPRAM, the memories placeInSpram chose go there.
-  SpramPlacement spram = placeInSpram(params, board);
-  std::string chparam = "chparam";
-  for (auto &[name, value] : spram.parameters)
-    chparam += formatv(" -set {0} {1}", name, value).str();
-  chparam += " snn_core; ";
-  std::string synth =
-      formatv(
-          "read_verilog -defer -sv {0}; {1}synth_ice40 -top board_top{2}{3} "
-          "-json snn.json; tee -q -o synth_stat.txt stat; write_verilog "
-          "-noattr snn_netlist.v",
-          sources, chparam, board.resources.dsp > 0 ? " -dsp" : "",
-          spram.blocks > 0 ? " -spram" : "")
-          .str();
-  if (Error err = timed("synth", [&] {
-        return runTool("synthesis", "yosys", {"-q", "-p", synth},
-                       pathIn(dir, "yosys.log"), dir);
-      }))
+  // 2. Synthesis.
+  if (Error err =
+          timed("synth", [&] { return synthesize(params, board, work); }))
     return std::move(err);
-
   // 3. Place and route against the board's clock.
-  std::string nextpnr = "nextpnr-" + board.family;
-  double clockMhz = double(board.clockHz) / 1e6;
-  std::vector<std::string> pnrArgs = {"--" + board.device,
-                                      "--package",
-                                      board.package,
-                                      "--pcf",
-                                      "snn.pcf",
-                                      "--json",
-                                      "snn.json",
-                                      "--asc",
-                                      "snn.asc.tmp",
-                                      "--freq",
-                                      formatv("{0}", clockMhz).str(),
-                                      "--report",
-                                      "pnr.json",
-                                      "--seed",
-                                      std::to_string(options.seed)};
-  if (Error err = timed("place and route", [&] {
-        return runTool("place and route", nextpnr, pnrArgs,
-                       pathIn(dir, "nextpnr.log"), dir);
-      })) {
-    // Say which resource overflowed, in nextpnr's own figures.
-    if (std::string over =
-            overflowingResources(readText(pathIn(dir, "nextpnr.log")));
-        !over.empty()) {
-      llvm::consumeError(std::move(err));
-      return flowError(formatv("the design does not fit {0}: {1} (log: {2})",
-                               board.name, over, pathIn(dir, "nextpnr.log")));
-    }
+  std::optional<llvm::json::Value> pnr;
+  if (Error err = timed("place and route", [&]() -> Error {
+        auto routed = placeAndRoute(board, options.seed, work);
+        if (!routed)
+          return routed.takeError();
+        pnr = std::move(*routed);
+        return Error::success();
+      }))
     return std::move(err);
-  }
-  auto pnr = llvm::json::parse(readText(pathIn(dir, "pnr.json")));
-  if (!pnr)
-    return flowError("place and route: nextpnr wrote no readable report (" +
-                     llvm::toString(pnr.takeError()) + ")");
   const llvm::json::Object *pnrObject = pnr->getAsObject();
   const llvm::json::Object *utilization =
       pnrObject ? pnrObject->getObject("utilization") : nullptr;
-  // Fmax of the board clock: the slowest clock domain.
-  std::optional<double> fmax;
-  if (const llvm::json::Object *clocks =
-          pnrObject ? pnrObject->getObject("fmax") : nullptr)
-    for (auto &[name, entry] : *clocks)
-      if (const llvm::json::Object *e = entry.getAsObject())
-        if (auto achieved = e->getNumber("achieved"))
-          fmax = fmax ? std::min(*fmax, *achieved) : *achieved;
+  double clockMhz = double(board.clockHz) / 1e6;
+  std::optional<double> fmax = fmaxOf(pnrObject);
   if (!fmax)
     return flowError("place and route: nextpnr reported no Fmax");
   if (*fmax < clockMhz)
     return flowError(formatv("timing: the design reaches {0:F1} MHz, below "
                              "the board's {1} MHz clock (log: {2})",
-                             *fmax, clockMhz, pathIn(dir, "nextpnr.log")));
-
-  // 4. The bitstream, written whole or not at all.
-  if (Error err = timed("pack", [&]() -> Error {
-        if (Error e = runTool("pack", "icepack", {"snn.asc.tmp", "snn.bin.tmp"},
-                              pathIn(dir, "icepack.log"), dir))
-          return e;
-        if (std::error_code ec =
-                llvm::sys::fs::rename(pathIn(dir, "snn.asc.tmp"), asc))
-          return flowError(formatv("{0}: {1}", asc, ec.message()));
-        if (std::error_code ec =
-                llvm::sys::fs::rename(pathIn(dir, "snn.bin.tmp"), bin))
-          return flowError(formatv("{0}: {1}", bin, ec.message()));
-        return Error::success();
+                             *fmax, clockMhz, pathIn(work, "nextpnr.log")));
+  // 4. The bitstream.
+  std::string bin = pathIn(work, "snn.bin");
+  if (Error err = timed("pack", [&] {
+        return runTool("pack", "icepack", {pathIn(work, "snn.asc"), bin},
+                       pathIn(work, "icepack.log"));
       }))
     return std::move(err);
 
-  std::string scratch = pathIn(dir, "versions.tmp");
+  std::string nextpnr = "nextpnr-" + board.family;
+  std::string scratch = pathIn(work, "versions.tmp");
   llvm::json::Object tools{
       {"yosys", toolVersion("yosys", "-V", scratch)},
       {nextpnr, toolVersion(nextpnr, "--version", scratch)},
@@ -308,9 +430,48 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   llvm::json::Value value(std::move(report));
   std::string text;
   llvm::raw_string_ostream(text) << formatv("{0:2}", value) << "\n";
-  if (Error err = writeText(reportPath, text))
+  if (Error err = writeText(pathIn(work, "report.json"), text))
     return std::move(err);
   return value;
+}
+} // namespace
+
+Expected<llvm::json::Value>
+snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
+                     const BoardDescription &board,
+                     const BitstreamOptions &options) {
+  // Whose directory it is, and memories that cannot fit, are settled
+  // before a minute of synthesis.
+  auto out = OutputDirectory::open(options.dir, "bitstream");
+  if (!out)
+    return out.takeError();
+  if (auto fit = checkMemoryFit(params, board, board.name); !fit)
+    return flowError(llvm::toString(fit.takeError()));
+  BoardLinkParams link;
+  link.clockHz = board.clockHz;
+  link.bufferBytes = board.linkBufferBytes;
+  auto sources = renderCore(params, &image, options.origin, link);
+  if (!sources)
+    return sources.takeError();
+  std::vector<std::string> names(std::begin(kFlowFiles), std::end(kFlowFiles));
+  for (const GeneratedFile &file : *sources)
+    names.push_back(file.name);
+  if (Error err = out->checkNames(names))
+    return std::move(err);
+
+  auto work = createWorkDirectory();
+  if (!work)
+    return work.takeError();
+  auto report = runFlow(params, board, options, *sources, *work);
+  if (!report) {
+    keepLogs(*work);
+    return report.takeError();
+  }
+  Error delivered = deliver(*out, *work);
+  llvm::sys::fs::remove_directories(*work);
+  if (delivered)
+    return std::move(delivered);
+  return report;
 }
 
 void snnc::printBitstreamReport(const llvm::json::Value &report,
@@ -352,7 +513,7 @@ Error snnc::flashBitstream(llvm::StringRef dir) {
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         formatv("flash: {0} does not exist (run snnc bitstream first)", bin));
-  auto report = llvm::json::parse(readText(pathIn(dir, "report.json")));
+  auto report = snnc::parseJson(readText(pathIn(dir, "report.json")));
   std::string programmer = "iceprog";
   if (report) {
     const llvm::json::Object *o = report->getAsObject();
@@ -371,15 +532,22 @@ Error snnc::flashBitstream(llvm::StringRef dir) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "flash: " + programmer +
                                        " is not installed (fpga-icestorm)");
+  // An absolute path: a directory named like an option stays a file name.
+  llvm::SmallString<256> absolute(bin);
+  llvm::sys::fs::make_absolute(absolute);
   std::string log = pathIn(dir, "flash.log");
   std::optional<llvm::StringRef> redirects[] = {
       llvm::StringRef(""), llvm::StringRef(log), llvm::StringRef(log)};
-  int rc = llvm::sys::ExecuteAndWait(*program, {*program, bin}, std::nullopt,
-                                     redirects);
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*program, {*program, absolute},
+                                     std::nullopt, redirects, 0, 0, &message);
+  // iceprog ends every failure with "ABORT."; the line before it says why
+  // ("Can't find iCE FTDI USB device ...").
   if (rc != 0)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        formatv("flash: {0} failed: {1} (is a board attached?)", programmer,
-                lastErrorLine(readText(log))));
+        formatv("flash: {0} failed: {1} (is a board attached? log: {2})",
+                programmer,
+                message.empty() ? lastErrorLine(readText(log)) : message, log));
   return Error::success();
 }

@@ -14,7 +14,8 @@
 // NIR fires at v > v_threshold (nir/ir/neuron.py), hence `gt`.  Per-channel
 // thresholds are exact: the dynamics are linear up to the reset to 0, so
 // channel c's input is scaled by threshold[0] / threshold[c] and every
-// channel fires at threshold[0].  Several edges into one node sum (Add).
+// channel fires at threshold[0].  Several edges into one node sum (Add);
+// the same edge listed twice is refused when the graph is read.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Frontend/NirImporter.h"
@@ -58,6 +59,11 @@ struct Value {
   double gain = 1.0;
 };
 
+/// A node's name in the ONNX model and so in the IR's locations: as the
+/// user wrote it, printable.  Distinct names stay distinct, and none holds
+/// a '/' (the reader refuses it), which the helper tensors' names use.
+std::string id(const nir::Node &node) { return hdf5::printable(node.name); }
+
 int64_t product(const Shape &shape) {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -74,7 +80,7 @@ public:
 
 private:
   llvm::Error nodeError(const nir::Node &node, const llvm::Twine &what) {
-    return fail(formatv("node '{0}' ({1}): ", node.name, node.type) + what);
+    return fail(nir::title(node) + ": " + what);
   }
   Expected<const hdf5::Dataset *> numbers(const nir::Node &node, StringRef key);
   Expected<std::vector<int64_t>> pair(const nir::Node &node, StringRef key);
@@ -235,12 +241,13 @@ Expected<std::vector<std::string>> Translator::order() {
   for (auto &[from, to] : graph.edges) {
     for (const std::string *end : {&from, &to})
       if (!graph.nodes.count(*end))
-        return fail(formatv("edge '{0}' -> '{1}': there is no node '{2}'", from,
-                            to, *end));
+        return fail(formatv("edge '{0}' -> '{1}': there is no node '{2}'",
+                            hdf5::printable(from), hdf5::printable(to),
+                            hdf5::printable(*end)));
     // The readout has no value for another node to read.
     if (graph.nodes.at(from).type == "Output")
-      return fail(
-          formatv("edge '{0}' -> '{1}' leaves the Output node", from, to));
+      return fail(formatv("edge '{0}' -> '{1}' leaves the Output node",
+                          hdf5::printable(from), hdf5::printable(to)));
     sources[to].push_back(from);
     targets[from].push_back(to);
     ++pending[to];
@@ -262,11 +269,10 @@ Expected<std::vector<std::string>> Translator::order() {
     if (count > 0)
       return fail(formatv("the graph has a cycle through node '{0}' "
                           "(recurrence is not supported)",
-                          name));
+                          hdf5::printable(name)));
   for (auto &[name, node] : graph.nodes)
     if (node.type != "Output" && targets[name].empty())
-      return fail(formatv("node '{0}' ({1}) leads nowhere: no edge leaves it",
-                          name, node.type));
+      return fail(nir::title(node) + " leads nowhere: no edge leaves it");
   return out;
 }
 
@@ -281,10 +287,11 @@ Expected<Value> Translator::inputOf(const nir::Node &node) {
     if (next.shape != sum.shape)
       return nodeError(node, formatv("its inputs '{0}' and '{1}' differ in "
                                      "shape",
-                                     from[0], from[i]));
+                                     hdf5::printable(from[0]),
+                                     hdf5::printable(from[i])));
     if (next.gain != 1.0 || sum.gain != 1.0)
       return nodeError(node, "a sum-pooled input cannot be summed");
-    std::string out = formatv("{0}/sum{1}", node.name, i);
+    std::string out = formatv("{0}/sum{1}", id(node), i);
     emit("Add", out, {sum.name, next.name}, out);
     sum.name = out;
   }
@@ -309,7 +316,7 @@ llvm::Error Translator::projection(const nir::Node &node, const Value &in) {
   for (float &v : scaled)
     v = float(double(v) * in.gain);
   std::vector<std::string> operands = {
-      in.name, constant(node.name + "/weight", {out, inputs}, scaled)};
+      in.name, constant(id(node) + "/weight", {out, inputs}, scaled)};
   if (node.type == "Affine") {
     auto bias = numbers(node, "bias");
     if (!bias)
@@ -318,10 +325,10 @@ llvm::Error Translator::projection(const nir::Node &node, const Value &in) {
       return nodeError(node, formatv("'bias' has {0} values for {1} outputs",
                                      (*bias)->size(), out));
     std::vector<float> b((*bias)->numbers.begin(), (*bias)->numbers.end());
-    operands.push_back(constant(node.name + "/bias", {out}, b));
+    operands.push_back(constant(id(node) + "/bias", {out}, b));
   }
-  setInt(emit("Gemm", node.name, operands, node.name), "transB", 1);
-  values[node.name] = {node.name, {out}};
+  setInt(emit("Gemm", id(node), operands, id(node)), "transB", 1);
+  values[node.name] = {id(node), {out}};
   return llvm::Error::success();
 }
 
@@ -370,7 +377,7 @@ llvm::Error Translator::conv(const nir::Node &node, const Value &in) {
     } else if (mode != "valid") {
       return nodeError(node, formatv("padding '{0}' is not 'same', 'valid' "
                                      "or integers",
-                                     mode));
+                                     hdf5::printable(mode)));
     }
   } else {
     auto p = pair(node, "padding");
@@ -390,7 +397,7 @@ llvm::Error Translator::conv(const nir::Node &node, const Value &in) {
   for (float &v : scaled)
     v = float(double(v) * in.gain);
   std::vector<std::string> operands = {
-      in.name, constant(node.name + "/weight", w.shape, scaled)};
+      in.name, constant(id(node) + "/weight", w.shape, scaled)};
   if (node.params.count("bias")) {
     auto bias = numbers(node, "bias");
     if (!bias)
@@ -398,13 +405,13 @@ llvm::Error Translator::conv(const nir::Node &node, const Value &in) {
     if ((*bias)->size() != w.shape[0])
       return nodeError(node, "'bias' needs one value per output channel");
     std::vector<float> b((*bias)->numbers.begin(), (*bias)->numbers.end());
-    operands.push_back(constant(node.name + "/bias", {w.shape[0]}, b));
+    operands.push_back(constant(id(node) + "/bias", {w.shape[0]}, b));
   }
-  onnx::NodeProto &conv = emit("Conv", node.name, operands, node.name);
+  onnx::NodeProto &conv = emit("Conv", id(node), operands, id(node));
   setInts(conv, "strides", *stride);
   setInts(conv, "dilations", *dilation);
   setInts(conv, "pads", pads);
-  values[node.name] = {node.name, out};
+  values[node.name] = {id(node), out};
   return llvm::Error::success();
 }
 
@@ -425,7 +432,7 @@ llvm::Error Translator::pool(const nir::Node &node, const Value &in) {
       return nodeError(node, "the window is larger than the padded input");
     out[1 + d] = span / (*stride)[d] + 1;
   }
-  onnx::NodeProto &avg = emit("AveragePool", node.name, {in.name}, node.name);
+  onnx::NodeProto &avg = emit("AveragePool", id(node), {in.name}, id(node));
   setInts(avg, "kernel_shape", *kernel);
   setInts(avg, "strides", *stride);
   setInts(avg, "pads",
@@ -433,7 +440,7 @@ llvm::Error Translator::pool(const nir::Node &node, const Value &in) {
   // Padding counts as zeros, as in PyTorch: a window's sum is then exactly
   // its mean times its size.
   setInt(avg, "count_include_pad", 1);
-  Value value{node.name, out, in.gain};
+  Value value{id(node), out, in.gain};
   if (node.type == "SumPool2d")
     value.gain *= double((*kernel)[0] * (*kernel)[1]);
   values[node.name] = value;
@@ -461,8 +468,8 @@ llvm::Error Translator::flatten(const nir::Node &node, const Value &in) {
   if (*start != 0 || *end != rank - 1)
     return nodeError(node, "only a flatten of the whole sample (start_dim 0, "
                            "end_dim -1) is supported");
-  setInt(emit("Flatten", node.name, {in.name}, node.name), "axis", 1);
-  values[node.name] = {node.name, {product(in.shape)}, in.gain};
+  setInt(emit("Flatten", id(node), {in.name}, id(node)), "axis", 1);
+  values[node.name] = {id(node), {product(in.shape)}, in.gain};
   return llvm::Error::success();
 }
 
@@ -478,9 +485,9 @@ llvm::Error Translator::scale(const nir::Node &node, const Value &in) {
   if (!factors)
     return factors.takeError();
   std::vector<float> f(factors->begin(), factors->end());
-  std::string k = constant(node.name + "/scale", channelShape(in.shape), f);
-  emit("Mul", node.name, {in.name, k}, node.name);
-  values[node.name] = {node.name, in.shape};
+  std::string k = constant(id(node) + "/scale", channelShape(in.shape), f);
+  emit("Mul", id(node), {in.name, k}, id(node));
+  values[node.name] = {id(node), in.shape};
   return llvm::Error::success();
 }
 
@@ -547,12 +554,12 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
   }
   std::string current = in.name;
   if (!identity) {
-    current = node.name + "/gain";
+    current = id(node) + "/gain";
     std::string kName =
-        constant(node.name + "/gain_k", channelShape(in.shape), k);
+        constant(id(node) + "/gain_k", channelShape(in.shape), k);
     emit("Mul", current, {in.name, kName}, current);
   }
-  onnx::NodeProto &n = emit("LIF", node.name, {current}, node.name);
+  onnx::NodeProto &n = emit("LIF", id(node), {current}, id(node));
   n.set_domain("snn");
   setFloat(n, "v_threshold", float(vth));
   if (shared) {
@@ -566,7 +573,7 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
   }
   setString(n, "reset", "hard");
   setString(n, "fire", "gt");
-  values[node.name] = {node.name, in.shape};
+  values[node.name] = {id(node), in.shape};
   return llvm::Error::success();
 }
 
@@ -587,13 +594,15 @@ llvm::Error Translator::translate(const nir::Node &node) {
     if (dims.size() != 1 && dims.size() != 3)
       return nodeError(node, "the input must be [C] or [C, H, W]");
     onnx::ValueInfoProto *in = model.mutable_graph()->add_input();
-    in->set_name("input");
+    // The graph input is named after the Input node: a node the user named
+    // "input" is then no second definition of it.
+    in->set_name(id(node));
     auto *tensor = in->mutable_type()->mutable_tensor_type();
     tensor->set_elem_type(onnx::TensorProto::FLOAT);
     tensor->mutable_shape()->add_dim()->set_dim_param("N");
     for (int64_t d : dims)
       tensor->mutable_shape()->add_dim()->set_dim_value(d);
-    values[node.name] = {"input", dims};
+    values[node.name] = {id(node), dims};
     return llvm::Error::success();
   }
   auto in = inputOf(node);
@@ -604,9 +613,9 @@ llvm::Error Translator::translate(const nir::Node &node) {
       return nodeError(node, "a second Output: snnc models have one readout");
     if (in->gain != 1.0)
       return nodeError(node, "the output is a sum-pooled value");
-    emit("Identity", node.name, {in->name}, "output");
+    emit("Identity", id(node), {in->name}, id(node));
     onnx::ValueInfoProto *out = model.mutable_graph()->add_output();
-    out->set_name("output");
+    out->set_name(id(node));
     auto *tensor = out->mutable_type()->mutable_tensor_type();
     tensor->set_elem_type(onnx::TensorProto::FLOAT);
     tensor->mutable_shape()->add_dim()->set_dim_param("N");

@@ -246,6 +246,82 @@ private:
 };
 } // namespace
 
+/// A name from the file with its control characters written as \xNN, so
+/// that no name can break a message into two lines, move the terminal's
+/// cursor or end a comment in generated code.  The mapping is the same for
+/// every occurrence, so tensors still connect.
+static bool isControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+static void escapeControls(std::string &name) {
+  if (llvm::none_of(name, isControl))
+    return;
+  std::string out;
+  for (unsigned char c : name) {
+    if (isControl(c))
+      out += llvm::formatv("\\x{0:x-2}", unsigned(c)).str();
+    else
+      out += char(c);
+  }
+  name = std::move(out);
+}
+
+/// Escapes the names of a graph: nodes, op types, attributes, the tensors
+/// they connect, inputs, outputs, initializers and value infos.
+static void escapeGraphNames(onnx::GraphProto &graph) {
+  escapeControls(*graph.mutable_name());
+  for (onnx::NodeProto &node : *graph.mutable_node()) {
+    escapeControls(*node.mutable_name());
+    escapeControls(*node.mutable_op_type());
+    escapeControls(*node.mutable_domain());
+    for (std::string &input : *node.mutable_input())
+      escapeControls(input);
+    for (std::string &output : *node.mutable_output())
+      escapeControls(output);
+    for (onnx::AttributeProto &attr : *node.mutable_attribute()) {
+      escapeControls(*attr.mutable_name());
+      if (attr.has_g())
+        escapeGraphNames(*attr.mutable_g());
+      for (onnx::GraphProto &sub : *attr.mutable_graphs())
+        escapeGraphNames(sub);
+    }
+  }
+  for (auto *infos : {graph.mutable_input(), graph.mutable_output(),
+                      graph.mutable_value_info()})
+    for (onnx::ValueInfoProto &info : *infos)
+      escapeControls(*info.mutable_name());
+  for (onnx::TensorProto &init : *graph.mutable_initializer())
+    escapeControls(*init.mutable_name());
+}
+
+/// Textual ONNX nests graphs in braces, and onnx::OnnxParser recurses once
+/// per level: 10,000 nested If graphs overflow its stack.  Binary ONNX is
+/// bounded by protobuf's own recursion limit (100).
+static constexpr unsigned kMaxTextNesting = 64;
+
+static bool nestsTooDeep(StringRef text) {
+  unsigned depth = 0;
+  bool inString = false, escaped = false;
+  for (char c : text) {
+    if (inString) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"')
+      inString = true;
+    else if (c == '{' || c == '[' || c == '(') {
+      if (++depth > kMaxTextNesting)
+        return true;
+    } else if ((c == '}' || c == ']' || c == ')') && depth > 0)
+      --depth;
+  }
+  return false;
+}
+
 Expected<OwningOpRef<ModuleOp>> snnc::importOnnxBuffer(StringRef bytes,
                                                        bool textual,
                                                        StringRef sourceName,
@@ -253,6 +329,9 @@ Expected<OwningOpRef<ModuleOp>> snnc::importOnnxBuffer(StringRef bytes,
   onnx::ModelProto model;
   ProtobufLogCapture protobufLog;
   if (textual) {
+    if (nestsTooDeep(bytes))
+      return fail(sourceName + ": not valid textual ONNX: nested deeper than " +
+                  Twine(kMaxTextNesting) + " levels");
     std::string text = bytes.str();
     onnx::Common::Status status;
     try {
@@ -275,6 +354,11 @@ Expected<OwningOpRef<ModuleOp>> snnc::importOnnxBuffer(StringRef bytes,
   }
   if (std::string logged = ProtobufLogCapture::firstError(); !logged.empty())
     return fail(sourceName + ": not a valid ONNX protobuf: " + logged);
+  escapeGraphNames(*model.mutable_graph());
+  for (auto &prop : *model.mutable_metadata_props()) {
+    escapeControls(*prop.mutable_key());
+    escapeControls(*prop.mutable_value());
+  }
   auto module = importModel(model, context);
   if (!module)
     return fail(sourceName + ": " + llvm::toString(module.takeError()));

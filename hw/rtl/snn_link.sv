@@ -9,7 +9,10 @@
 // run again, so the host's retransmissions are idempotent.  Error replies
 // (bad CRC, command, length, address; overrun) are built in registers and
 // never touch that cache, and a rejected request changes nothing: a burst
-// is checked against the region bounds before its first access.
+// is checked against the region bounds before its first access.  A write
+// must carry whole words (slice 0 to the word's last slice), which makes
+// every accepted request idempotent: running a copy again leaves the same
+// memories (docs/host-link.md, "Why no reply can be stale").
 
 module snn_link #(
   parameter int unsigned ClksPerBit   = 4,
@@ -424,7 +427,18 @@ module snn_link #(
           end
         end
         StCheck: begin
-          if (n0_q == n_q) begin
+          if (n0_q == n_q && is_write_q && (slice0_q != 0 || slice_q != 0)) begin
+            // A write carries whole words: it starts at slice 0 and its
+            // last slice is the last of a word (the walk ends at slice 0).
+            // A word is committed by its last slice from the core's shared
+            // staging register, so a write that began mid-word would
+            // commit slices that another request left there, and running
+            // it again (a copy after the cache moved on, the halves of a
+            // split burst) would not be idempotent.
+            n0_q <= '0;
+            status_q <= 8'(snn_link_pkg::LinkBadAddress);
+            state_q <= StShort;
+          end else if (n0_q == n_q) begin
             // The whole burst is in range: run it from the start.
             word_q <= word0_q;
             slice_q <= slice0_q;

@@ -12,11 +12,11 @@
 package snn_link_pkg;
 
   parameter int unsigned LinkMagic   = 1397640771; // "SNNC" (0x534E4E43)
-  parameter int unsigned LinkVersion = 1;
+  parameter int unsigned LinkVersion = 2; // 2: writes carry whole words
 
   // Commands.
   parameter int unsigned LinkCmdIdentify = 1; // -> ident words
-  parameter int unsigned LinkCmdWrite    = 2; // addr:4 slices:1 data:4*n
+  parameter int unsigned LinkCmdWrite    = 2; // addr:4 slices:1 data:4*n, whole words
   parameter int unsigned LinkCmdRead     = 3; // addr:4 slices:1 count:2 -> data:4*count
   parameter int unsigned LinkCmdRun      = 4; // command:1 -> cycles:8 spikes:4
   parameter int unsigned LinkCmdStatus   = 5; // -> busy:1 counters:2*LinkCounters

@@ -52,8 +52,10 @@ void MapPass::runOnOperation() {
     return signalPassFailure();
   }
   auto main = getOperation().lookupSymbol<func::FuncOp>("main");
-  if (!main)
+  if (!main) {
+    getOperation().emitError() << "no @main function to map";
     return signalPassFailure();
+  }
   WalkResult result = main.walk([&](snn::QLIFOp lif) -> WalkResult {
     if (int64_t(lif.getStateBits()) > desc->maxStateBits)
       return lif.emitOpError() << desc->name << " holds at most "

@@ -15,7 +15,8 @@ arrays::
     package.report_html(images[:16], "report.html")
 
 Errors raise ``snnc.Error`` (a RuntimeError) with the CLI's one-line message.
-Inference and compilation release the GIL.
+Inference and compilation release the GIL; a Session shared by threads runs
+one call at a time.
 """
 
 import os
@@ -53,10 +54,12 @@ __all__ = [
 
 def compile_args(target="sim", weight_bits=8, state_bits=None,
                  input_range=(0.0, 1.0), timesteps=None, dt=None,
-                 encoding="direct"):
+                 encoding=None):
     """The compiler's options, as `snnc compile` takes them on its command
     line (state_bits None: the target's default, 15 on the UP5K, else 24;
-    dt, encoding and timesteps apply to NIR models)."""
+    dt, encoding ("direct", the default, or "events") and timesteps apply
+    to NIR models only, and are refused for others as the CLI refuses
+    them)."""
     args = _snnc.CompileArgs()
     args.target = target
     args.weight_bits = int(weight_bits)
@@ -64,7 +67,7 @@ def compile_args(target="sim", weight_bits=8, state_bits=None,
     args.input_range = (float(input_range[0]), float(input_range[1]))
     args.timesteps = None if timesteps is None else int(timesteps)
     args.dt = None if dt is None else float(dt)
-    args.encoding = encoding
+    args.encoding = None if encoding is None else str(encoding)
     return args
 
 
@@ -77,24 +80,43 @@ def _model_source(model):
 
 def compile(model, target="sim", weight_bits=8, state_bits=None,
             input_range=(0.0, 1.0), calibrate=None, timesteps=None, dt=None,
-            encoding="direct"):
+            encoding=None):
     """Compiles a model (.onnx, .onnxtxt, .nir, .mlir path, or an
     onnx.ModelProto) into a Package for `target` ("sim", "ice40-up5k",
     "icebreaker", ...).  A device target refuses a network that does not
     fit.  With `calibrate` (inputs) the report's SOPs and cycles are
-    measured on the golden engine."""
+    measured on the golden engine.  The package keeps the model's float
+    form for its report_html (not the model file, which is not read
+    again)."""
     path, data = _model_source(model)
     args = compile_args(target, weight_bits, state_bits, input_range,
                         timesteps, dt, encoding)
     return _snnc.compile(path, data, args, calibrate)
 
 
+class _NotInitialised:
+    """The extension object of a wrapper made by ``cls.__new__(cls)``
+    without its __init__: every use raises snnc.Error, not AttributeError."""
+
+    def __init__(self, made_by):
+        self._made_by = made_by
+
+    def __getattr__(self, name):
+        raise Error(f"this object is not initialised (made by __new__ "
+                    f"without a constructor); make one with {self._made_by}")
+
+
 class Session:
     """A package on a device: "golden" (the bit-exact software model),
     "rtl" (the core's RTL in Verilator) or "board:PORT" (a board on a
-    serial port, or `snnc board-sim`'s pseudo-terminal).  One session per
-    thread; on golden, `threads` runs the samples of each infer() in
-    parallel (same results for any count)."""
+    serial port, or `snnc board-sim`'s pseudo-terminal).  A session shared
+    by several threads runs one call at a time (same results as one
+    thread); for parallel work use one session per thread, or, on golden,
+    `threads`, which runs the samples of each infer() in parallel (same
+    results for any count)."""
+
+    _session = _NotInitialised("snnc.Session(package)")
+    package = None
 
     def __init__(self, package, device="golden", lanes=0, baud=3000000,
                  record_spikes=False, threads=1):
@@ -131,6 +153,8 @@ class FloatModel:
     own arithmetic.  With record_spikes, spikes() gives every LIF layer's
     spikes as {name: [T, N, neurons]}."""
 
+    _model = _NotInitialised("snnc.FloatModel(path)")
+
     def __init__(self, model, record_spikes=False, **compile_options):
         self._model = _snnc.FloatModel(os.fspath(model),
                                        compile_args(**compile_options),
@@ -156,34 +180,47 @@ def compare(model, x, threshold=0.95, timesteps=None, **compile_options):
                          float(threshold))
 
 
-def report_html(model, x, output, simulate=False, lanes=0, raster_sample=0,
-                raster_layers=(), bitstream_report="", **compile_options):
-    """Writes `snnc report`'s self-contained HTML file for a model or a
-    package on inputs `x`."""
+def _report_options(simulate=False, lanes=0, raster_sample=0,
+                    raster_layers=(), bitstream_report=""):
     options = _snnc.HtmlReportOptions()
     options.simulate = bool(simulate)
     options.lanes = int(lanes)
     options.raster_sample = int(raster_sample)
     options.raster_layers = list(raster_layers)
     options.bitstream_report = os.fspath(bitstream_report)
-    _snnc.report_html(os.fspath(model), x, compile_args(**compile_options),
+    return options
+
+
+def report_html(model, x, output, simulate=False, lanes=0, raster_sample=0,
+                raster_layers=(), bitstream_report="", **compile_options):
+    """Writes `snnc report`'s self-contained HTML file for a model or a
+    package (a path, or a Package: see Package.report_html) on inputs
+    `x`."""
+    options = _report_options(simulate, lanes, raster_sample, raster_layers,
+                              bitstream_report)
+    if isinstance(model, Package):
+        if compile_options:
+            raise Error("report_html: a Package is compiled already; give "
+                        "compile options with a model path")
+        return model._report_html(x, os.fspath(output), options)
+    path, data = _model_source(model)
+    if data is not None:
+        raise Error("report_html: give the model's path or a Package "
+                    "(snnc.compile(model_proto) makes one)")
+    _snnc.report_html(path, x, compile_args(**compile_options),
                       os.fspath(output), options)
 
 
-def _package_report_html(self, x, output, **options):
-    """The HTML report of this package on inputs `x`: of the model it was
-    compiled from (float agreement included), else of the package alone."""
-    if self.source and not self.source.endswith(".snnpkg"):
-        a = self.args
-        return report_html(self.source, x, output, target=a.target,
-                           weight_bits=a.weight_bits, state_bits=a.state_bits,
-                           input_range=a.input_range, timesteps=a.timesteps,
-                           dt=a.dt, encoding=a.encoding, **options)
-    import tempfile
-    with tempfile.TemporaryDirectory() as scratch:
-        path = os.path.join(scratch, "package.snnpkg")
-        self.save(path)
-        return report_html(path, x, output, **options)
+def _package_report_html(self, x, output, simulate=False, lanes=0,
+                         raster_sample=0, raster_layers=(),
+                         bitstream_report=""):
+    """The HTML report of this package on inputs `x`, drawn from what the
+    package holds: its network and, compiled from a model in this process,
+    the model's float form (float-versus-golden agreement); a package
+    loaded or unpickled has no float form.  No model file is read again."""
+    self._report_html(x, os.fspath(output),
+                      _report_options(simulate, lanes, raster_sample,
+                                      raster_layers, bitstream_report))
 
 
 Package.report_html = _package_report_html

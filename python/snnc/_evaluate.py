@@ -8,6 +8,7 @@ single-process run exactly, whichever worker ran (or re-ran) a shard.
 
 import concurrent.futures
 import dataclasses
+import numbers
 import os
 
 import numpy as np
@@ -107,6 +108,58 @@ def merge_stats(parts):
     return merged
 
 
+def _integer(value, name):
+    """`value` as an int: an integer (numpy's too), not a bool or a float,
+    which would slice or shard silently wrong."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise _snnc.Error(f"eval: {name} must be an integer, got {value!r}")
+    return int(value)
+
+
+def _positive(value, name):
+    """None, or an integer >= 1."""
+    if value is None:
+        return None
+    value = _integer(value, name)
+    if value < 1:
+        raise _snnc.Error(f"eval: {name} must be >= 1, got {value}")
+    return value
+
+
+def _shape(array):
+    """A shape as the CLI prints one: [8, 1]."""
+    return "[" + ", ".join(str(d) for d in array.shape) + "]"
+
+
+def _check_labels(labels, classes):
+    """Labels as `snnc eval` takes them (1-D integers, as readNpyIntegers
+    reads them), each a class of the model's readout: a label no output can
+    match would count as a wrong answer, silently."""
+    if labels.ndim != 1:
+        raise _snnc.Error(f"labels must be 1-D, shape is {_shape(labels)}")
+    if labels.size == 0:
+        return labels.astype(np.int64)
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise _snnc.Error(f"labels: dtype '{labels.dtype}' is not an integer "
+                          "type (int64, int32 or uint8)")
+    bad = np.flatnonzero((labels < 0) | (labels >= classes))
+    if bad.size:
+        raise _snnc.Error(f"label {bad[0]} is {labels[bad[0]]}, not a class "
+                          f"of the model's {classes} outputs (0 to "
+                          f"{classes - 1})")
+    return labels.astype(np.int64)
+
+
+def _sample_count(images, events):
+    """N of [N, ...] images, or of [T, N, ...] event frames."""
+    axis = 1 if events else 0
+    if images.ndim <= axis:
+        layout = "[T, N, ...] event frames" if events else "[N, ...]"
+        raise _snnc.Error(f"images: shape {_shape(images)} has no samples "
+                          f"axis ({layout})")
+    return images.shape[axis]
+
+
 def _shards(images, events, shard_size):
     """Contiguous slices of samples: axis 1 of [T, N, ...] event frames."""
     count = images.shape[1] if events else images.shape[0]
@@ -137,18 +190,25 @@ def eval(package, images, labels, device="golden", client=None,  # noqa: A001
          shard_size=None, threads=None, timesteps=None, lanes=0, limit=None):
     """Classification accuracy of a package (or .snnpkg path) on images
     ([N, ...], or [T, N, ...] event frames; arrays or .npy/IDX paths) and
-    labels.  Without `client` the shards run on `threads` local threads
-    (default: every core); with a dask.distributed Client they run on its
-    workers, each with its own Session.  The result is the same either
-    way, bit for bit."""
+    labels (N integers in [0, num_outputs)).  `limit`: only the first
+    `limit` samples (None or 0: all, as `snnc eval --limit`).  Without
+    `client` the shards run on `threads` local threads (default: every
+    core); with a dask.distributed Client they run on its workers, each
+    with its own Session.  The result is the same either way, bit for
+    bit.  Arguments that `snnc eval` would refuse raise snnc.Error."""
     package = _as_package(package)
+    if limit is not None and _integer(limit, "limit") < 0:
+        raise _snnc.Error("eval: --limit must be >= 0")  # the CLI's words
+    shard_size = _positive(shard_size, "shard_size")
+    threads = _positive(threads, "threads")
     images = as_array(images, _snnc.load_images)
-    labels = as_array(labels, _snnc.load_labels).astype(np.int64)
+    labels = _check_labels(as_array(labels, _snnc.load_labels),
+                           package.num_outputs)
     events = package.events_input
-    count = images.shape[1] if events else images.shape[0]
+    count = _sample_count(images, events)
     if count != len(labels):
         raise _snnc.Error(f"{count} samples but {len(labels)} labels")
-    if limit is not None and limit < count:
+    if limit and limit < count:
         images = images[:, :limit] if events else images[:limit]
         labels, count = labels[:limit], limit
     workers = (len(client.scheduler_info()["workers"]) if client else

@@ -4,7 +4,8 @@
 // Python package (python/snnc/__init__.py) builds its API on these few
 // entry points.  Every llvm::Error becomes snnc.Error with the CLI's
 // one-line message.  Compilation and inference release the GIL, so
-// sessions in several threads run on several cores.
+// sessions in several threads run on several cores; a session (or float
+// model) shared by threads runs one call at a time.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Pipeline/Compare.h"
@@ -23,13 +24,17 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <cmath>
+#include <cstdio>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace py = pybind11;
@@ -80,24 +85,34 @@ py::object toPython(const llvm::json::Value &value) {
   return py::module_::import("json").attr("loads")(text);
 }
 
+/// The options of `snnc compile`; dt, encoding and timesteps are those of
+/// a NIR import (none: not given).
 struct CompileArgs {
+  static constexpr const char *kMadeBy = "snnc.compile_args()";
   std::string target = "sim";
   int64_t weightBits = 8;
   std::optional<int64_t> stateBits, timesteps;
   std::pair<double, double> inputRange{0.0, 1.0};
   std::optional<double> dt;
-  std::string encoding = "direct";
+  std::optional<std::string> encoding;
 };
 
-/// A compiled network with the report of its compilation, and where it
-/// came from (a model file to report on, with the options it was compiled
-/// with; a package file; or "" for an in-memory model).
+/// A compiled network with the report of its compilation, where it came
+/// from (a model or package file, or "" for an in-memory model) and the
+/// options it was compiled with.  Compiled from a model, it also keeps the
+/// model's float form: its HTML report compares float and golden without
+/// reading the model file again, which may have changed since.
 struct PyPackage {
+  static constexpr const char *kMadeBy =
+      "snnc.compile, snnc.Package.load or snnc.Package.from_bytes";
   CoreNetwork network;
   pipeline::CompileReport report;
   std::string memories;
   std::string source;
+  std::string name = "package"; // the report's title
   CompileArgs args;
+  std::optional<FloatGraph> floatGraph;
+  std::string floatError; // why a model has no float form
 
   static PyPackage fromNetwork(CoreNetwork network) {
     PyPackage package;
@@ -105,6 +120,11 @@ struct PyPackage {
         pipeline::buildReport(network, network.timesteps.value_or(1));
     package.network = std::move(network);
     return package;
+  }
+  pipeline::ReportSubject reportSubject() const {
+    if (!floatError.empty())
+      throw SnncError(floatError);
+    return {name, network, memories, floatGraph};
   }
   std::string summary() const {
     std::string text;
@@ -115,7 +135,42 @@ struct PyPackage {
   }
 };
 
-pipeline::CompileOptions compileOptions(const CompileArgs &args) {
+/// A number as the command line would have spelled it.
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
+}
+
+/// The checks snnc's driver (tools/snnc) makes of these options, with its
+/// messages: --dt and --encoding only for NIR models, --input-range finite
+/// with MIN < MAX, --timesteps a step count.  The compiler itself would
+/// ignore the NIR options of an ONNX model, or fail later and less clearly.
+void checkCompileArgs(const CompileArgs &args, llvm::StringRef path) {
+  bool nir = path.endswith(".nir");
+  if ((args.dt || args.encoding) && !nir)
+    throw SnncError("--dt and --encoding apply to NIR models (.nir) only; an "
+                    "ONNX model states its encoding in its metadata");
+  auto [lo, hi] = args.inputRange;
+  if (!(lo < hi && std::isfinite(lo) && std::isfinite(hi)))
+    throw SnncError("--input-range must be MIN,MAX with MIN < MAX, got '" +
+                    number(lo) + "," + number(hi) + "'");
+  if (!args.timesteps)
+    return;
+  if (!nir)
+    throw SnncError("timesteps applies to NIR models (.nir) only when "
+                    "compiling; an ONNX model states its time steps in its "
+                    "metadata (give timesteps to Session.infer instead)");
+  if (*args.timesteps < 1 || *args.timesteps > kMaxTimesteps)
+    throw SnncError(llvm::formatv("--timesteps must be in [1, {0}], got {1}",
+                                  kMaxTimesteps, *args.timesteps));
+}
+
+/// The compiler's options for the model at `path`, checked as the CLI
+/// checks them.
+pipeline::CompileOptions compileOptions(const CompileArgs &args,
+                                        llvm::StringRef path) {
+  checkCompileArgs(args, path);
   pipeline::CompileOptions options;
   options.target = pipeline::canonicalTarget(args.target);
   options.weightBits = args.weightBits;
@@ -124,7 +179,7 @@ pipeline::CompileOptions compileOptions(const CompileArgs &args) {
   options.inputMin = args.inputRange.first;
   options.inputMax = args.inputRange.second;
   options.nir.dt = args.dt;
-  options.nir.encoding = args.encoding;
+  options.nir.encoding = args.encoding.value_or("direct");
   options.nir.timesteps = args.timesteps;
   return options;
 }
@@ -147,17 +202,24 @@ PyPackage compile(const std::string &path, std::optional<py::bytes> onnx,
   std::optional<NDArray> calibration;
   if (calibrate)
     calibration = toNDArray(*calibrate);
-  pipeline::CompileOptions options = compileOptions(args);
+  pipeline::CompileOptions options = compileOptions(args, path);
   py::gil_scoped_release released;
   mlir::MLIRContext context;
   auto module = unwrap(loadSource(path, bytes, context, options));
+  PyPackage package;
+  // The float form first: compiling rewrites the module in place.
+  if (auto graph = pipeline::lowerForFloat(*module))
+    package.floatGraph = std::move(*graph);
+  else
+    package.floatError =
+        llvm::toString(pipeline::inFile(path, graph.takeError()));
   auto compiled = unwrap(pipeline::compilePackage(
       *module, path, options, calibration ? &*calibration : nullptr));
-  PyPackage package;
   package.network = std::move(compiled.network);
   package.report = std::move(compiled.report);
   package.memories = std::move(compiled.memories);
   package.source = bytes ? "" : path;
+  package.name = llvm::sys::path::filename(path).str();
   package.args = args;
   return package;
 }
@@ -178,13 +240,22 @@ Device deviceNamed(const std::string &name, int64_t lanes, int64_t baud) {
                   "': use golden, rtl or board:/dev/ttyUSB1");
 }
 
-/// A package on a device; one per thread (a session is not thread-safe).
+/// snnc run's check of a count option (--threads, --baud), with its
+/// message.
+void checkRange(llvm::StringRef option, int64_t value, int64_t lo, int64_t hi) {
+  if (value < lo || value > hi)
+    throw SnncError(llvm::formatv("{0} must be in [{1}, {2}], got {3}", option,
+                                  lo, hi, value));
+}
+
+/// A package on a device.  Calls from several threads take turns: the
+/// engine, its stats and its spike trace are one thread's at a time.
 class PySession {
 public:
+  static constexpr const char *kMadeBy = "snnc.Session(package)";
   PySession(const PyPackage &package, const std::string &device, int64_t lanes,
             int64_t baud, bool recordSpikes, int64_t threads)
-      : session(unwrap(Session::create(package.network,
-                                       deviceNamed(device, lanes, baud)))) {
+      : session(open(package, device, lanes, baud, threads)) {
     session.setThreads(threads);
     if (recordSpikes)
       check(session.recordSpikes(true));
@@ -195,15 +266,33 @@ public:
     NDArray input = toNDArray(x);
     NDArray output;
     {
+      // The GIL is let go before the turn is waited for: a thread that
+      // holds the session never needs the GIL, so the two cannot deadlock.
       py::gil_scoped_release released;
+      std::lock_guard<std::mutex> turn(busy);
       output = unwrap(session.infer(input, timesteps));
     }
     return toNumpy(output);
   }
 
+  py::object stats() {
+    llvm::json::Value stats = nullptr;
+    {
+      py::gil_scoped_release released;
+      std::lock_guard<std::mutex> turn(busy);
+      stats = session.stats();
+    }
+    return toPython(stats);
+  }
+
   /// [S, 6] int32: sample, step, population, channel, row, column.
-  py::array_t<int32_t> spikes() const {
-    const std::vector<SpikeRecord> &trace = session.spikes();
+  py::array_t<int32_t> spikes() {
+    std::vector<SpikeRecord> trace;
+    {
+      py::gil_scoped_release released;
+      std::lock_guard<std::mutex> turn(busy);
+      trace = session.spikes();
+    }
     py::array_t<int32_t> out(
         std::vector<py::ssize_t>{py::ssize_t(trace.size()), 6});
     int32_t *row = out.mutable_data();
@@ -215,16 +304,30 @@ public:
   }
 
   Session session;
+
+private:
+  static Session open(const PyPackage &package, const std::string &device,
+                      int64_t lanes, int64_t baud, int64_t threads) {
+    checkRange("--threads", threads, 1, 1024);
+    checkRange("--baud", baud, 50, 4000000); // termios's rates
+    return unwrap(
+        Session::create(package.network, deviceNamed(device, lanes, baud)));
+  }
+
+  std::mutex busy;
 };
 
-/// The float reference (LibTorch) of a model file.
+/// The float reference (LibTorch) of a model file; calls from several
+/// threads take turns, as a session's do.
 class PyFloatModel {
 public:
+  static constexpr const char *kMadeBy = "snnc.FloatModel(path)";
   PyFloatModel(const std::string &path, const CompileArgs &args,
                bool recordSpikes) {
     mlir::MLIRContext context;
-    model = unwrap(pipeline::prepareModel(
-        path, context, pipeline::EngineKind::Float, compileOptions(args)));
+    model = unwrap(pipeline::prepareModel(path, context,
+                                          pipeline::EngineKind::Float,
+                                          compileOptions(args, path)));
     if (recordSpikes)
       model.engine = createFloatEngine(
           model.graph, [this](const FloatOp &op, int64_t, int64_t steps,
@@ -239,9 +342,15 @@ public:
   }
 
   /// Per LIF layer: its spikes as [T, N, E] (E: neurons per sample).
-  py::dict spikes() const {
+  py::dict spikes() {
+    std::map<std::string, std::vector<Chunk>> recorded;
+    {
+      py::gil_scoped_release released;
+      std::lock_guard<std::mutex> turn(busy);
+      recorded = chunks;
+    }
     py::dict out;
-    for (const auto &[name, parts] : chunks) {
+    for (const auto &[name, parts] : recorded) {
       std::vector<py::object> arrays;
       for (const Chunk &c : parts) {
         py::array_t<float> a(std::vector<py::ssize_t>{py::ssize_t(c.steps),
@@ -261,6 +370,7 @@ public:
     NDArray output;
     {
       py::gil_scoped_release released;
+      std::lock_guard<std::mutex> turn(busy);
       output = unwrap(
           pipeline::runEngine(*model.engine, model.graph, input, timesteps));
     }
@@ -274,7 +384,53 @@ private:
     int64_t steps, samples, elements;
   };
   std::map<std::string, std::vector<Chunk>> chunks;
+  std::mutex busy;
 };
+
+/// How a Python user makes each bound class: the error of an instance
+/// made without its constructor says it.
+template <typename T> constexpr const char *kMadeBy = T::kMadeBy;
+template <>
+constexpr const char *kMadeBy<pipeline::HtmlReportOptions> =
+    "snnc._snnc.HtmlReportOptions()";
+
+/// pybind11's caster of a bound class, refusing an instance that
+/// `T.__new__(T)` made without running a constructor.  pybind11 would hand
+/// the binding freshly allocated, unconstructed memory for it, and the
+/// first use would crash.
+template <typename T>
+struct InitialisedCaster : py::detail::type_caster_base<T> {
+  bool load(py::handle src, bool convert) {
+    if (py::isinstance<T>(src) && !constructed(src))
+      throw SnncError(std::string(Py_TYPE(src.ptr())->tp_name) +
+                      " object is not initialised (made by __new__ without "
+                      "a constructor); make one with " +
+                      kMadeBy<T>);
+    return py::detail::type_caster_base<T>::load(src, convert);
+  }
+
+private:
+  static bool constructed(py::handle src) {
+    auto *instance = reinterpret_cast<py::detail::instance *>(src.ptr());
+    return instance->get_value_and_holder(py::detail::get_type_info(typeid(T)))
+        .holder_constructed();
+  }
+};
+
+} // namespace
+
+namespace pybind11::detail {
+template <> struct type_caster<CompileArgs> : InitialisedCaster<CompileArgs> {};
+template <> struct type_caster<PyPackage> : InitialisedCaster<PyPackage> {};
+template <> struct type_caster<PySession> : InitialisedCaster<PySession> {};
+template <>
+struct type_caster<PyFloatModel> : InitialisedCaster<PyFloatModel> {};
+template <>
+struct type_caster<pipeline::HtmlReportOptions>
+    : InitialisedCaster<pipeline::HtmlReportOptions> {};
+} // namespace pybind11::detail
+
+namespace {
 
 void bindCompileArgs(py::module_ &m) {
   py::class_<CompileArgs>(m, "CompileArgs")
@@ -296,6 +452,7 @@ void bindPackage(py::module_ &m) {
             PyPackage package =
                 PyPackage::fromNetwork(unwrap(readPackage(path.string())));
             package.source = path.string();
+            package.name = path.filename().string();
             return package;
           },
           py::arg("path"))
@@ -312,6 +469,17 @@ void bindPackage(py::module_ &m) {
             check(writePackage(path.string(), p.network));
           },
           py::arg("path"))
+      .def(
+          "_report_html",
+          [](const PyPackage &p, const py::array &x, const std::string &output,
+             const pipeline::HtmlReportOptions &options) {
+            NDArray input = toNDArray(x);
+            pipeline::ReportSubject subject = p.reportSubject();
+            py::gil_scoped_release released;
+            check(pipeline::writeHtmlReport(std::move(subject), input, options,
+                                            output));
+          },
+          py::arg("x"), py::arg("output"), py::arg("options"))
       .def("to_bytes",
            [](const PyPackage &p) {
              return py::bytes(encodePackage(p.network));
@@ -370,8 +538,7 @@ void bindSession(py::module_ &m) {
            py::arg("record_spikes") = false, py::arg("threads") = 1)
       .def("infer", &PySession::infer, py::arg("x"),
            py::arg("timesteps") = py::none())
-      .def("stats",
-           [](const PySession &s) { return toPython(s.session.stats()); })
+      .def("stats", &PySession::stats)
       .def("spikes", &PySession::spikes)
       .def_property_readonly(
           "device", [](const PySession &s) { return s.session.deviceName(); });
@@ -389,6 +556,11 @@ void bindAnalysis(py::module_ &m) {
       "compare",
       [](const std::string &path, const py::array &x, const CompileArgs &args,
          std::optional<int64_t> timesteps, double threshold) {
+        // snnc compare's check: a NaN threshold would make every layer
+        // "agree" and write NaN into the JSON.
+        if (!(threshold >= 0.0 && threshold <= 1.0))
+          throw SnncError("compare: --threshold must be in [0, 1]");
+        pipeline::CompileOptions compile = compileOptions(args, path);
         NDArray input = toNDArray(x);
         pipeline::CompareOptions options;
         options.threshold = threshold;
@@ -396,8 +568,8 @@ void bindAnalysis(py::module_ &m) {
         llvm::json::Value result = nullptr;
         {
           py::gil_scoped_release released;
-          auto compared = unwrap(pipeline::compareModel(
-              path, input, compileOptions(args), options));
+          auto compared =
+              unwrap(pipeline::compareModel(path, input, compile, options));
           result = pipeline::comparisonToJson(compared);
         }
         return toPython(result);
@@ -408,10 +580,10 @@ void bindAnalysis(py::module_ &m) {
       "report_html",
       [](const std::string &path, const py::array &x, const CompileArgs &args,
          const std::string &output, const pipeline::HtmlReportOptions &opts) {
+        pipeline::CompileOptions compile = compileOptions(args, path);
         NDArray input = toNDArray(x);
         py::gil_scoped_release released;
-        check(pipeline::writeHtmlReport(path, input, compileOptions(args), opts,
-                                        output));
+        check(pipeline::writeHtmlReport(path, input, compile, opts, output));
       },
       py::arg("path"), py::arg("x"), py::arg("args"), py::arg("output"),
       py::arg("options"));

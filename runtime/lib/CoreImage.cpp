@@ -6,6 +6,7 @@
 // checks a plan against a given core.
 //
 //===----------------------------------------------------------------------===//
+#include "snnc/Runtime/Json.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Files.h"
 
@@ -493,7 +494,7 @@ Expected<CoreParams> CoreParams::readFile(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return refuse(formatv("{0}: {1}", path, buffer.getError().message()));
-  auto json = llvm::json::parse((*buffer)->getBuffer());
+  auto json = snnc::parseJson((*buffer)->getBuffer());
   if (!json)
     return refuse(formatv("{0}: {1}", path, llvm::toString(json.takeError())));
   auto params = fromJson(*json);
@@ -503,33 +504,74 @@ Expected<CoreParams> CoreParams::readFile(llvm::StringRef path) {
   return params;
 }
 
-Error CoreParams::validate() const {
-  if (lanes < 1 || lanes > 8 || !llvm::isPowerOf2_64(uint64_t(lanes)))
-    return refuse(formatv("the core has 1, 2, 4 or 8 lanes, not {0}", lanes));
-  if (stateBits < 4 || stateBits > 32 || decayBits < 0 || decayBits > 16)
+/// The largest value of a core parameter (with `lanes` lanes) and why: a
+/// host-written memory or table is a bus region, whose word count must
+/// fit bus::MaxRegionWords (snn_board's RegionWords are emitted from
+/// them); the other memories are bounded at 2^24 words.
+static std::pair<int64_t, std::string>
+parameterBound(llvm::StringRef name, int64_t lanes, bool regions) {
+  const int64_t region = bus::MaxRegionWords;
+  if (!regions)
+    return {int64_t(1) << 24, ""};
+  static const llvm::StringRef memories[] = {
+      "WeightDepth", "ParamDepth",  "EventDepth", "RowIdxDepth",
+      "RowTapDepth", "ColIdxDepth", "ColTapDepth"};
+  if (name == "MaxPops" || name == "MaxProjs")
+    return {region / bus::DescWords,
+            formatv(" ({0} descriptor words each in a bus region of {1} "
+                    "words)",
+                    bus::DescWords, region)
+                .str()};
+  if (name == "ReadoutWords")
+    return {
+        region / lanes,
+        formatv(" (x {0} lanes in a bus region of {1} words)", lanes, region)
+            .str()};
+  if (llvm::is_contained(memories, name))
+    return {region, " (the words of a bus region)"};
+  return {int64_t(1) << 24, ""};
+}
+
+/// CoreParams::validate; without `regions`, the bus regions' bounds are
+/// left out (coreParamsFor: compile reports the memories of a network too
+/// large for the bus, which every command that builds its core refuses).
+static Error checkParams(const CoreParams &p, bool regions) {
+  if (p.lanes < 1 || p.lanes > 8 || !llvm::isPowerOf2_64(uint64_t(p.lanes)))
+    return refuse(formatv("the core has 1, 2, 4 or 8 lanes, not {0}", p.lanes));
+  if (p.stateBits < 4 || p.stateBits > 32 || p.decayBits < 0 ||
+      p.decayBits > 16)
     return refuse("the core's state width is 4..32 bits, its decay width "
                   "0..16 bits");
-  if (currentBits < 2 || currentBits > 32)
+  if (p.currentBits < 2 || p.currentBits > 32)
     return refuse("the core's stored currents are 2..32 bits");
-  if (valueBits < 2 || valueBits > 24 || chanBits > 16 || coordBits > 16)
+  if (p.valueBits < 2 || p.valueBits > 24 || p.chanBits > 16 ||
+      p.coordBits > 16)
     return refuse("the core's event fields are at most 24-bit values and "
                   "16-bit channels and coordinates");
-  if (subtractReset != 0 && subtractReset != 1)
+  if (p.subtractReset != 0 && p.subtractReset != 1)
     return refuse("core parameter SubtractReset is 0 or 1");
-  // SlotDepth 0: a core without merge slots (no population's spikes merge);
-  // SubtractReset 0: a core without the subtract reset.
-  for (auto &[name, value] : verilogParameters())
-    if (value < (name == "SlotDepth" || name == "SubtractReset" ? 0 : 1) ||
-        value > (int64_t(1) << 24))
-      return refuse(
-          formatv("core parameter {0} = {1} is out of range", name, value));
-  int64_t widest = std::max({paramLaneBits() * lanes, 8 * lanes, eventBits(),
-                             tapBits(), rowTapAW() + 8, colTapAW() + 8});
+  for (auto &[name, value] : p.verilogParameters()) {
+    // SlotDepth 0: a core without merge slots (no population's spikes
+    // merge); SubtractReset 0: a core without the subtract reset.
+    int64_t low = name == "SlotDepth" || name == "SubtractReset" ? 0 : 1;
+    auto [high, why] = parameterBound(name, p.lanes, regions);
+    if (value < low || value > high)
+      return refuse(formatv("core parameter {0} = {1} is out of range: "
+                            "{2}..{3}{4}",
+                            name, value, low, high, why));
+  }
+  int64_t widest =
+      std::max({p.paramLaneBits() * p.lanes, 8 * p.lanes, p.eventBits(),
+                p.tapBits(), p.rowTapAW() + 8, p.colTapAW() + 8});
   if (widest > 32 * int64_t(bus::MaxSlices))
     return refuse(formatv("a {0}-bit memory word is wider than the bus can "
                           "write ({1} bits)",
                           widest, 32 * bus::MaxSlices));
   return Error::success();
+}
+
+Error CoreParams::validate() const {
+  return checkParams(*this, /*regions=*/true);
 }
 
 Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
@@ -567,7 +609,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.slotDepth = p->slotWords == 0 ? 0 : depth(size_t(p->slotWords));
   params.currentBits = p->currentBits;
   params.subtractReset = p->subtractReset;
-  if (Error err = params.validate())
+  if (Error err = checkParams(params, /*regions=*/false))
     return std::move(err);
   return params;
 }

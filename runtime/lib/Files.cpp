@@ -54,13 +54,24 @@ llvm::Error OutputTransaction::commit() {
 llvm::Error
 snnc::writeFileAtomically(llvm::StringRef path,
                           llvm::function_ref<void(llvm::raw_ostream &)> fill) {
-  // LLVM's own temporary-and-rename writer ("-" is stdout).
-  llvm::Error err =
-      llvm::writeToOutput(path, [&](llvm::raw_ostream &os) -> llvm::Error {
-        fill(os);
-        return llvm::Error::success();
-      });
-  if (err)
-    return cannotWrite(path, llvm::toString(std::move(err)));
-  return llvm::Error::success();
+  if (path == "-") {
+    llvm::raw_fd_ostream &out = llvm::outs();
+    fill(out);
+    out.flush();
+    // An unreported stdout error would end snnc in LLVM's fatal "IO failure
+    // on output stream" at exit.
+    if (out.has_error()) {
+      std::string why = out.error().message();
+      out.clear_error();
+      return cannotWrite("stdout", why);
+    }
+    return llvm::Error::success();
+  }
+  // One output is a transaction of one: the same exclusive temporary file,
+  // mode 0666 before the umask, as every other output (llvm::writeToOutput
+  // made its temporary 0755, and the rename kept it).
+  OutputTransaction output;
+  if (llvm::Error err = output.add(path, fill))
+    return err;
+  return output.commit();
 }

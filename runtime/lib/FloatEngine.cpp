@@ -121,6 +121,7 @@ public:
                           int64_t timesteps) const override;
 
 private:
+  llvm::Expected<NDArray> runAll(const NDArray &input, int64_t timesteps);
   torch::Tensor runChunk(const torch::Tensor &merged, int64_t steps,
                          int64_t firstSample);
   torch::Tensor apply(const FloatOp &op, std::vector<torch::Tensor> &values,
@@ -130,6 +131,9 @@ private:
   const FloatGraph graph;
   std::map<int, torch::Tensor> constants;
   FloatSpikeObserver observer;
+  /// Samples run so far: errors number samples across calls of run(), as
+  /// the golden engine's do (eval and compare run in chunks).
+  int64_t samplesRun = 0;
 };
 
 torch::Tensor FloatEngine::apply(const FloatOp &op,
@@ -228,6 +232,23 @@ torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged, int64_t steps,
 
 llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,
                                          int64_t timesteps) {
+  if (llvm::Error err = checkWork(stepWork(graph), timesteps, "float engine"))
+    return std::move(err);
+  auto result = runAll(input, timesteps);
+  if (!result)
+    return result.takeError();
+  int64_t first = samplesRun;
+  samplesRun += result->shape.empty() ? 0 : result->shape[0];
+  // Weights near float's largest value overflow to inf (and inf - inf to
+  // NaN) without any error from LibTorch.
+  if (llvm::Error err = checkFiniteScores(*result, first, "the float engine",
+                                          "the model's weights overflow float"))
+    return std::move(err);
+  return result;
+}
+
+llvm::Expected<NDArray> FloatEngine::runAll(const NDArray &input,
+                                            int64_t timesteps) {
   try {
     torch::NoGradGuard noGrad;
     bool events = graph.encoding == InputEncoding::Events;

@@ -508,6 +508,10 @@ uint64_t GoldenEngine::memoryEstimate(const NDArray &input,
 
 llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
                                           int64_t timesteps) {
+  // Memory does not bound time: a small network padded into millions of
+  // neurons runs for hours at 100,000 steps.  Refused before the first step.
+  if (llvm::Error err = checkWork(stepWork(net), timesteps, "golden engine"))
+    return std::move(err);
   bool events = net.encoding == InputEncoding::Events;
   int64_t samples = sampleCount(input, net.encoding);
   int64_t frame = net.populations.front().size();
@@ -545,5 +549,10 @@ llvm::Expected<NDArray> GoldenEngine::run(const NDArray &input,
     if (recording)
       trace.insert(trace.end(), tally.trace.begin(), tally.trace.end());
   }
+  // Every unit is finite (validateNetwork), but unit x count / T can still
+  // pass float's largest value.
+  if (llvm::Error err = checkFiniteScores(out, first, "the golden engine",
+                                          "the readout's unit overflows float"))
+    return std::move(err);
   return out;
 }

@@ -43,6 +43,10 @@ std::optional<speed_t> termiosSpeed(int64_t baud) {
 /// Bursts are never split below this many words.
 constexpr uint32_t kMinBurst = 8;
 
+/// No wait on the line is longer than a day: deadlines are sums of
+/// milliseconds, and a timeout near INT64_MAX would overflow them.
+constexpr int64_t kMaxWaitMs = int64_t(24) * 3600 * 1000;
+
 } // namespace
 
 llvm::json::Value LinkStats::toJson() const {
@@ -88,6 +92,9 @@ SerialBus::open(const LinkOptions &options) {
     return fail(formatv("unsupported baud rate {0}", options.baud));
   if (options.timeoutMs < 1 || options.attempts < 1)
     return fail("the timeout and the attempts must be positive");
+  if (options.timeoutMs > kMaxWaitMs)
+    return fail(formatv("a link timeout of {0} ms is longer than a day",
+                        options.timeoutMs));
   int fd = ::open(options.device.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return fail(formatv("cannot open: {0}", std::strerror(errno)));
@@ -181,7 +188,8 @@ SerialBus::transact(uint8_t cmd, llvm::ArrayRef<uint8_t> payload,
     ++linkStats.frames;
     if (Error err = sendBytes(wire))
       return std::move(err);
-    int64_t deadline = nowMs() + options.timeoutMs + extraMs +
+    int64_t deadline = nowMs() + options.timeoutMs +
+                       std::min(extraMs, kMaxWaitMs) +
                        lineMs(wire.size() + board.bufferBytes + 16);
     for (;;) {
       std::vector<uint8_t> frame;
@@ -275,8 +283,12 @@ Expected<BoardIdentity> SerialBus::identify() {
   uint32_t writeWords =
       (id.bufferBytes - LinkRequestHeader - 5 - LinkCrcBytes) / 4;
   uint32_t readWords = (id.bufferBytes - LinkReplyHeader - LinkCrcBytes) / 4;
-  maxBurstWords =
-      std::max<uint32_t>(kMinBurst, std::min(writeWords, readWords));
+  maxBurstWords = std::min(writeWords, readWords);
+  // A write carries whole words, and the widest word has 16 slices.
+  if (id.bufferBytes < 64 || maxBurstWords < 16)
+    return linkError(formatv("the board's link buffer ({0} bytes) cannot "
+                             "hold one 16-slice word",
+                             id.bufferBytes));
   burstLimit = maxBurstWords;
   return id;
 }
@@ -308,7 +320,9 @@ Error SerialBus::flushWrites() {
     return Error::success();
   std::vector<uint32_t> words = std::move(burst);
   burst.clear();
-  return sendWrite(burstStart, burstSlices ? burstSlices : 16, words);
+  // A burst of one word states its own length as the word's slices.
+  uint32_t slices = burstSlices ? burstSlices : uint32_t(words.size());
+  return sendWrite(burstStart, slices, words);
 }
 
 Error SerialBus::sendWrite(uint32_t address, uint32_t slices,
@@ -318,9 +332,11 @@ Error SerialBus::sendWrite(uint32_t address, uint32_t slices,
   payload.push_back(uint8_t(slices));
   for (uint32_t word : words)
     putU32(payload, word);
-  // A long frame that does not get through is sent again in halves: a
-  // write is idempotent, so whether the lost one ran does not matter.
-  bool splittable = words.size() > kMinBurst;
+  // A long frame that does not get through is sent again in halves, split
+  // between words: a request of whole words is idempotent, so whether the
+  // lost one ran does not matter (docs/host-link.md).
+  size_t wholeWords = words.size() / slices;
+  bool splittable = wholeWords > 1 && words.size() > kMinBurst;
   auto reply = transact(LinkCmdWrite, payload, 0, splittable ? 3 : 0);
   if (reply) {
     adaptBurst();
@@ -329,7 +345,7 @@ Error SerialBus::sendWrite(uint32_t address, uint32_t slices,
   if (!splittable || !lastNoReply)
     return reply.takeError();
   llvm::consumeError(reply.takeError());
-  size_t half = words.size() / 2;
+  size_t half = (wholeWords / 2) * slices;
   burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half));
   if (Error err = sendWrite(address, slices, words.take_front(half)))
     return err;
@@ -347,18 +363,27 @@ void SerialBus::adaptBurst() {
 }
 
 Error SerialBus::write(uint32_t address, uint32_t data) {
+  uint32_t slice = address & 0xF;
   if (!burst.empty()) {
     uint32_t last = burstNext;
     uint32_t region = last >> 24, word = (last >> 4) & 0xFFFFF,
-             slice = last & 0xF;
-    bool sameWord = address == bus::address(region, word, slice + 1) &&
-                    slice + 1 < 16 &&
-                    (burstSlices == 0 || slice + 1 < burstSlices);
+             lastSlice = last & 0xF;
+    // Slices come in order, a word at a time (CoreBus::write).
+    bool sameWord = address == bus::address(region, word, lastSlice + 1) &&
+                    lastSlice + 1 < 16 &&
+                    (burstSlices == 0 || lastSlice + 1 < burstSlices);
+    if (sameWord) {
+      burst.push_back(data);
+      burstNext = address;
+      return Error::success();
+    }
+    // A burst ends only where a word does: the next write starts a word.
+    uint32_t wordSlices = burstSlices ? burstSlices : lastSlice + 1;
     bool nextWord = address == bus::address(region, word + 1, 0) &&
-                    (burstSlices == 0 || slice + 1 == burstSlices);
-    if ((sameWord || nextWord) && burst.size() < burstLimit) {
-      if (nextWord && burstSlices == 0)
-        burstSlices = slice + 1;
+                    lastSlice + 1 == wordSlices &&
+                    burst.size() + wordSlices <= burstLimit;
+    if (nextWord) {
+      burstSlices = wordSlices;
       burst.push_back(data);
       burstNext = address;
       return Error::success();
@@ -366,6 +391,10 @@ Error SerialBus::write(uint32_t address, uint32_t data) {
     if (Error err = flushWrites())
       return err;
   }
+  if (slice != 0)
+    return linkError(formatv("a write to slice {0} of a word whose earlier "
+                             "slices were not written (address {1:x})",
+                             slice, address));
   burstStart = burstNext = address;
   burstSlices = 0;
   burst.push_back(data);
@@ -420,7 +449,10 @@ Expected<CommandResult> SerialBus::command(uint32_t command,
   // The reply comes when the core is idle again: allow the budget's time
   // at the board's clock, four times over (simulated boards are slower).
   int64_t runMs =
-      board.clockHz ? int64_t(4000.0 * double(cycleBudget) / board.clockHz) : 0;
+      board.clockHz
+          ? int64_t(std::min(4000.0 * double(cycleBudget) / board.clockHz,
+                             double(kMaxWaitMs)))
+          : 0;
   auto reply = transact(LinkCmdRun, {uint8_t(command)}, runMs);
   if (!reply)
     return reply.takeError();

@@ -1,4 +1,5 @@
 //===- BoardSim.cpp - build the board top's simulator ---------------------===//
+#include "snnc/Runtime/Json.h"
 #include "snnc/Sim/BoardSim.h"
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/Boards.h"
@@ -42,7 +43,7 @@ llvm::Expected<BoardSimulator> sim::buildBoardSimulator(llvm::StringRef dir,
   if (!text)
     return boardError(
         formatv("{0}: {1}", description, text.getError().message()));
-  auto json = llvm::json::parse((*text)->getBuffer());
+  auto json = snnc::parseJson((*text)->getBuffer());
   if (!json) {
     llvm::consumeError(json.takeError());
     return boardError(formatv("{0}: not valid JSON", description));
@@ -69,7 +70,7 @@ llvm::Expected<BoardSimulator> sim::buildBoardSimulator(llvm::StringRef dir,
       return boardError(formatv("{0}: no netlist and report of snnc "
                                 "bitstream (snn_netlist.v, report.json)",
                                 dir));
-    auto parsed = llvm::json::parse((*report)->getBuffer());
+    auto parsed = snnc::parseJson((*report)->getBuffer());
     std::optional<llvm::StringRef> name;
     if (parsed && parsed->getAsObject())
       name = parsed->getAsObject()->getString("board");

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx,link,nir}, from the
+# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx,link,nir,json}, from the
 # tests' own models and inputs.
 #   seeds.sh SNNC DIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 snnc=$1 dir=$2
-mkdir -p "$dir"/{onnx,package,npy,idx,link,nir}
+mkdir -p "$dir"/{onnx,package,npy,idx,link,nir,json}
+# The JSON fuzzer starts from the board descriptions and a core description.
+cp "$repo"/backends/boards/*.json "$dir/json/"
+core=$(mktemp -d)
+"$snnc" emit-verilog "$repo/tests/models/conv_pool_negscale.onnx" -o "$core/v" >/dev/null
+cp "$core/v/core.json" "$dir/json/core.json"
+rm -rf "$core"
 # The link fuzzer starts from a few delimited byte runs.
 printf "\x06\x01\x02\x03\x04\x05\x00" > "$dir/link/frame"
 printf "\x00\x00\x01\x01\x00" > "$dir/link/empty-frames"

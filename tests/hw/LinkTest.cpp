@@ -283,6 +283,44 @@ TEST(HostLinkBridge, RejectedRequestsChangeNothing) {
   EXPECT_EQ(bench.writes, 0);
 }
 
+// The defect behind wrong scores under line faults (docs/host-link.md):
+// the core commits a word from a staging register that every write
+// shares, so a write that began mid-word committed slices another request
+// had left there, and running a copy of it again after the cache had moved
+// on (the halves of a split burst did) changed memory.  A write must now
+// carry whole words, which makes every accepted write idempotent.
+TEST(HostLinkBridge, WritesCarryWholeWords) {
+  Bench bench;
+  // Starts at slice 1 of a two-slice word.
+  Reply midStart = bench.request(
+      1, LinkCmdWrite, writePayload(address(3, 2, 1), 2, {12, 21, 22}));
+  EXPECT_EQ(midStart.status, LinkBadAddress);
+  // Ends after the first slice of its second word.
+  Reply midEnd = bench.request(2, LinkCmdWrite,
+                               writePayload(address(3, 2), 2, {11, 12, 21}));
+  EXPECT_EQ(midEnd.status, LinkBadAddress);
+  // One word stating a width it does not fill (16 slices, 2 written).
+  Reply wide =
+      bench.request(3, LinkCmdWrite, writePayload(address(3, 2), 16, {1, 2}));
+  EXPECT_EQ(wide.status, LinkBadAddress);
+  EXPECT_EQ(bench.writes, 0);
+  // Whole words run, and running them again after another request (a copy
+  // the cache no longer knows) leaves the same memory.
+  std::vector<uint8_t> words = writePayload(address(3, 2), 2, {11, 12, 21, 22});
+  ASSERT_EQ(bench.request(4, LinkCmdWrite, words).status, LinkOk);
+  ASSERT_EQ(
+      bench.request(5, LinkCmdWrite, writePayload(address(3, 3), 2, {31, 32}))
+          .status,
+      LinkOk);
+  std::map<uint32_t, uint32_t> after = bench.memory;
+  ASSERT_EQ(bench.request(4, LinkCmdWrite, words).status, LinkOk);
+  ASSERT_EQ(
+      bench.request(5, LinkCmdWrite, writePayload(address(3, 3), 2, {31, 32}))
+          .status,
+      LinkOk);
+  EXPECT_EQ(bench.memory, after);
+}
+
 TEST(HostLinkBridge, RepeatedRequestsAreAnsweredFromTheCache) {
   Bench bench;
   std::vector<uint8_t> step = {uint8_t(bus::CmdStep)};

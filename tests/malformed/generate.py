@@ -10,6 +10,8 @@ write; expect is "fail" where the input must be refused, "any" where a
 clean exit 0 with finite outputs is also right.  check.py runs them.
 """
 import argparse
+import glob
+import importlib
 import json
 import os
 import random
@@ -101,6 +103,16 @@ def prepare(corpus, rng):
                for name in ("import-conv.onnxtxt", "import-dense.onnxtxt")}
 
 
+def generators():
+    """mutations.GENERATORS, then those of every cases_*.py beside it (one
+    module a hostile-input campaign or area)."""
+    found = list(mutations.GENERATORS)
+    for path in sorted(glob.glob(os.path.join(HERE, "cases_*.py"))):
+        module = importlib.import_module(os.path.basename(path)[:-3])
+        found += module.GENERATORS
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
@@ -111,7 +123,7 @@ def main():
     random.seed(args.seed)
     corpus = Corpus(os.path.abspath(args.out), args.snnc)
     prepare(corpus, rng)
-    for generate in mutations.GENERATORS:
+    for generate in generators():
         generate(corpus, rng)
     with open(os.path.join(corpus.out, "manifest.json"), "w") as f:
         json.dump({"runs": corpus.runs, "classes": corpus.classes}, f, indent=1)

@@ -2,6 +2,8 @@
 // RUN: snn-opt %s -split-input-file -verify-diagnostics -snn-map="target=sim" | FileCheck %s --check-prefix=SIM
 // RUN: not snn-opt %s -split-input-file -snn-map="target=loihi" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: error: unknown target 'loihi' (known: sim, ice40-up5k, ice40-hx8k)
+// RUN: echo 'module { func.func @other() { return } }' | not snn-opt -snn-map 2>&1 | FileCheck %s --check-prefix=NOMAIN
+// NOMAIN: error: no @main function to map
 
 // The module records the target and its core's lanes; ops are unchanged
 // (no memory budget here: the fit is checked against the real layout).

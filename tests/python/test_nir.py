@@ -5,11 +5,13 @@ and one clear line for every refusal."""
 import os
 import subprocess
 import tempfile
+import time
 import unittest
 
 import numpy as np
 
 from helpers import SNNC
+import nir_hostile
 import nirfile
 from nirfile import node
 
@@ -284,6 +286,155 @@ class NirRefusalTest(unittest.TestCase):
                 f.create_dataset("node/nodes/fc2/weight", shape=(3, 10), dtype=np.float32,
                                  external=[(raw, 0, 120)])
             self.expect_one_line(stored, "keeps its data in another file")
+
+
+def run_measured(*args):
+    """snnc's exit status, stdout, stderr, peak resident memory (MiB) and
+    wall time (s)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen([SNNC, *map(str, args)], stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (proc.returncode, out.read().decode(), err.read().decode(),
+                usage.ru_maxrss / 1024, seconds)
+
+
+class NirHostileTest(unittest.TestCase):
+    """The hostile-input campaign on the NIR reader (nir_hostile.py)."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.x = os.path.join(self.tmp.name, "x.npy")
+        np.save(self.x, np.random.default_rng(12).uniform(0, 1, (4, 12)).astype(np.float32))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def run_model(self, model, *extra, engine="float"):
+        y = self.path("y.npy")
+        if os.path.exists(y):
+            os.remove(y)
+        result = run_measured("run", model, "--engine", engine, "--timesteps", T,
+                              "--input", self.x, "-o", y, *extra)
+        return result + (y,)
+
+    def expect_refusal(self, model, message, *extra, engines=("float", "golden")):
+        for engine in engines:
+            rc, out, err, peak, _, y = self.run_model(model, *extra, engine=engine)
+            self.assertEqual(rc, 1, err)
+            lines = err.strip().splitlines()
+            self.assertEqual(len(lines), 1, err)
+            self.assertTrue(lines[0].startswith("snnc: error: " + model + ": "), err)
+            self.assertIn(message, lines[0])
+            self.assertFalse(os.path.exists(y))
+        return peak
+
+    def test_unknown_members_are_never_read(self):
+        """8 never-written 2^26-element datasets under names no node type
+        has: 4.4 GB peak before; now nothing of them is read."""
+        model = nir_hostile.unknown_members(self.path("m.nir"))
+        self.assertLess(os.path.getsize(model), 100 << 10)
+        for engine in ("float", "golden"):
+            rc, _, err, peak, _, y = self.run_model(model, "--max-memory", "100M",
+                                                    engine=engine)
+            self.assertEqual(rc, 0, err)
+            self.assertTrue(os.path.exists(y))
+            self.assertLess(peak, 450, engine)  # one dataset read is 512 MiB
+
+    def test_known_datasets_are_sized_before_they_are_read(self):
+        cases = [
+            (nir_hostile.unwritten_weight, "node 'fc1' (Affine): the NIR data, with "
+             "'/node/nodes/fc1/weight', needs about 1.5 GiB, more than the memory "
+             "limit of 100.0 MiB (raise it with --max-memory)"),
+            (nir_hostile.huge_chunk, "node 'fc1' (Affine): the NIR data, with "
+             "'/node/nodes/fc1/bias', needs about 384.0 MiB"),
+            (lambda p: nir_hostile.vlen_fill_edges(p, width=4000),
+             "'/node/edges': its strings need more memory than is left under the "
+             "limit of 100.0 MiB"),
+            (nir_hostile.vlen_fill_edges, "'/node/edges': a string is longer than 4096"),
+            (nir_hostile.long_type, "'/node/nodes/fc1/type': a string is longer than 4096"),
+            (nir_hostile.long_shape,
+             "node 'input' (Input): '/node/nodes/input/shape' holds more than 8 values"),
+        ]
+        for i, (build, message) in enumerate(cases):
+            with self.subTest(message=message):
+                model = build(self.path("m%d.nir" % i))
+                peak = self.expect_refusal(model, message, "--max-memory", "100M")
+                self.assertLess(peak, 450)
+
+    def test_members_are_listed_in_linear_time_and_bounded(self):
+        """100,000 hard links in a node took 123 s (a name lookup by index
+        per member); a node's members are no longer listed, the graph's
+        nodes in one pass, at most 10,000."""
+        model = nir_hostile.hard_links(self.path("links.nir"))
+        rc, _, err, _, seconds, _ = self.run_model(model)
+        self.assertEqual(rc, 0, err)
+        self.assertLess(seconds, 30)
+        model = nir_hostile.hard_links(self.path("nodes.nir"), group="node/nodes")
+        self.expect_refusal(model, "'/node/nodes' has 100005 members, more than the "
+                            "10000 snnc reads", engines=("float",))
+        model = nir_hostile.hard_links(self.path("n10k.nir"), group="node/nodes",
+                                       count=9995)
+        rc, _, err, _, seconds = run_measured("import", model)
+        self.assertEqual(rc, 1, err)
+        self.assertIn("node 'l000000' (Affine) leads nowhere", err)
+        self.assertLess(seconds, 30)
+
+    def test_a_duplicate_edge_is_refused_by_every_command(self):
+        """Summed twice by the float engine, an internal error in golden:
+        one rule now, at import."""
+        model = nir_hostile.duplicate_edge(self.path("dup.nir"))
+        message = "edge 'fc1' -> 'lif1' is listed twice"
+        self.expect_refusal(model, message)
+        rc, out, err = run_snnc("compile", model, "-o", self.path("m.snnpkg"))
+        self.assertEqual((rc, err.strip()),
+                         (1, "snnc: error: %s: %s" % (model, message)))
+        self.assertFalse(os.path.exists(self.path("m.snnpkg")))
+
+    def test_nodes_named_input_and_output_are_ordinary_names(self):
+        """A hidden node named "input" or "output" was a second definition
+        of the ONNX graph's input or output; now the graph's input and
+        output are named after the Input and Output nodes."""
+        plain = nir_hostile.mlp(self.path("plain.nir"))
+        renamed = nir_hostile.input_output_names(self.path("renamed.nir"))
+        results = []
+        for model in (plain, renamed):
+            for engine in ("float", "golden"):
+                rc, _, err, _, _, y = self.run_model(model, engine=engine)
+                self.assertEqual(rc, 0, err)
+                results.append(np.load(y))
+        np.testing.assert_array_equal(results[0], results[2])
+        np.testing.assert_array_equal(results[1], results[3])
+        model = nir_hostile.spiking_readout(self.path("spikes.nir"))
+        self.expect_refusal(model, "graph output 'out' must be the readout")
+
+    def test_control_characters_in_names_are_escaped(self):
+        model = nir_hostile.control_names(self.path("ctrl.nir"))
+        rc, out, err = run_snnc("import", model)
+        self.assertEqual(rc, 1)
+        self.assertEqual(err.strip(), "snnc: error: %s: node 'fc\\x01\\x1b[31m\\x7f\\x5cx' "
+                         "(Affine): 'weight' takes 7 inputs, the input has shape [10] "
+                         "(flatten it first)" % model)
+        # A valid graph: the names reach the ONNX model, and from there the
+        # IR's locations, escaped.
+        import onnx
+        model = nir_hostile.renamed(self.path("ok.nir"), {"fc2": nir_hostile.CONTROL})
+        rc, _, err = run_snnc("import", model, "-o", self.path("ok.onnx"))
+        self.assertEqual(rc, 0, err)
+        graph = onnx.load(self.path("ok.onnx")).graph
+        names = [n.name for n in graph.node] + [i.name for i in graph.initializer]
+        self.assertIn("fc\\x01\\x1b[31m\\x7f\\x5cx", names)
+        self.assertEqual([v.name for v in graph.input], ["input"])
+        self.assertEqual([v.name for v in graph.output], ["output"])
+        for name in names:
+            self.assertFalse(any(ord(c) < 0x20 or ord(c) == 0x7f for c in name), name)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,39 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/CommandLine.h"
 
+#include <type_traits>
+
 namespace snnc::driver {
 namespace cl = llvm::cl;
 using pipeline::EngineKind;
+
+/// Reads a decimal integer for `option` into `value`; true (after LLVM's
+/// "for the --X option: ..." line) if `arg` is not one or out of range.
+bool parseDecimal(cl::Option &option, llvm::StringRef arg, long long &value);
+bool parseDecimal(cl::Option &option, llvm::StringRef arg,
+                  unsigned long long &value);
+
+/// The parser of every integer option: decimal only.  LLVM's own guesses
+/// the radix, so "--timesteps 010" was 8 and "0x10" 16; here "010" is 10
+/// and "0x10" is refused.  (LLVM's parser<long> is final; parser<long
+/// long> is the same width and is not.)
+template <typename T>
+class DecimalParser
+    : public cl::parser<std::conditional_t<std::is_signed_v<T>, long long,
+                                           unsigned long long>> {
+public:
+  using Wide =
+      std::conditional_t<std::is_signed_v<T>, long long, unsigned long long>;
+  static_assert(sizeof(Wide) == sizeof(T), "an integer option of 64 bits");
+  using cl::parser<Wide>::parser;
+  bool parse(cl::Option &option, llvm::StringRef, llvm::StringRef arg,
+             Wide &value) {
+    return parseDecimal(option, arg, value);
+  }
+};
+/// Integer options: cl::opt with the decimal parser.
+using IntOption = cl::opt<int64_t, false, DecimalParser<int64_t>>;
+using UIntOption = cl::opt<uint64_t, false, DecimalParser<uint64_t>>;
 
 extern cl::SubCommand importCmd;
 extern cl::SubCommand runCmd;
@@ -37,36 +67,37 @@ extern cl::OptionCategory outputOptions;
 extern cl::opt<std::string> modelPath;
 extern cl::opt<std::string> outputPath;
 extern cl::opt<std::string> targetName;
-extern cl::opt<int64_t> stateBits;
+extern IntOption stateBits;
 extern cl::opt<std::string> calibratePath;
 extern cl::opt<std::string> inputRange;
 extern cl::opt<std::string> reportPath;
 extern cl::opt<std::string> inputPath;
-extern cl::opt<int64_t> timesteps;
+extern IntOption timesteps;
 extern cl::opt<double> nirDt;
 extern cl::opt<std::string> nirEncoding;
 extern cl::opt<EngineKind> engineKind;
 extern cl::opt<std::string> devicePath;
-extern cl::opt<int64_t> baudRate;
-extern cl::opt<int64_t> linkTimeout;
+extern IntOption baudRate;
+extern IntOption linkTimeout;
 extern cl::opt<std::string> boardDir;
 extern cl::opt<double> faultRate;
 extern cl::opt<bool> gateLevel;
-extern cl::opt<uint64_t> faultSeed;
-extern cl::opt<int64_t> resetAfterFrames;
+extern UIntOption faultSeed;
+extern IntOption resetAfterFrames;
 extern cl::opt<std::string> statsPath;
-extern cl::opt<int64_t> weightBits;
-extern cl::opt<int64_t> lanes;
+extern IntOption weightBits;
+extern IntOption lanes;
 extern cl::opt<std::string> boardName;
 extern cl::opt<std::string> flashDir;
 extern cl::opt<std::string> corePath;
 extern cl::opt<std::string> vcdPath;
-extern cl::opt<uint64_t> cycleBudget;
+extern UIntOption cycleBudget;
 extern cl::opt<std::string> imagesPath;
 extern cl::opt<std::string> labelsPath;
-extern cl::opt<int64_t> limit;
+extern IntOption limit;
 extern cl::opt<bool> compareGolden;
 extern cl::opt<std::string> maxMemory;
+extern cl::opt<std::string> maxOps;
 
 /// The option groups `snnc CMD --help` shows (and nothing of LLVM's).
 llvm::ArrayRef<const cl::OptionCategory *> optionCategories();
@@ -77,6 +108,23 @@ constexpr int kError = 1, kUsage = 2;
 int report(llvm::Error err);
 /// Reports a usage error; returns kUsage.
 int usage(const llvm::Twine &what);
+/// `text` made safe for a terminal: control characters (C0, DEL and C1)
+/// and bytes that are not UTF-8 become \xNN (\n, \r, \t), the line
+/// separators and bidirectional overrides \uNNNN, so that text from a
+/// model or a path can neither forge a line, nor send an escape sequence,
+/// nor show itself reordered.  The newlines that put an MLIR diagnostic's
+/// notes on lines of their own ("loc(...): note: ...") are kept.
+std::string terminalSafe(llvm::StringRef text);
+
+/// Checks the parsed command line: no option given twice (but the lists
+/// meant to repeat), and the counts and times of the link, the core and
+/// the threads within their documented ranges.  0, or kUsage.
+int checkOptionValues();
+/// Refuses a file named by two outputs of one command (e.g. -o and
+/// --stats): compared absolute, without dots, through symlinked
+/// directories, and by identity where both exist.  0, or kUsage.
+int checkDistinctOutputs(
+    llvm::ArrayRef<std::pair<llvm::StringRef, llvm::StringRef>> outputs);
 
 /// Parses --input-range; false if it is not "min,max" with min < max.
 bool parseInputRange(double &lo, double &hi);
@@ -88,7 +136,7 @@ std::optional<int64_t> requestedSteps();
 /// Options of the RTL engine; fails on an unreadable --core.
 llvm::Expected<sim::RtlOptions> rtlOptions();
 LinkOptions linkOptions();
-extern cl::opt<int64_t> threadCount;
+extern IntOption threadCount;
 /// --threads, else every core.
 int64_t goldenThreads();
 /// Options that only some engines take: 0, or the usage error's status.

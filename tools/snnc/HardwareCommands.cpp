@@ -42,7 +42,8 @@ int runEmitVerilog(mlir::MLIRContext &context) {
 /// `snnc board-sim DIR`: builds the board top's simulator in DIR and
 /// becomes it (it prints its pseudo-terminal and runs until killed).
 int runBoardSim() {
-  if (faultRate < 0 || faultRate >= 1)
+  // Written so that NaN, which fails every comparison, is refused too.
+  if (!(faultRate >= 0 && faultRate < 1))
     return usage("board-sim: --fault-rate must be in [0, 1)");
   auto board = sim::buildBoardSimulator(boardDir, gateLevel);
   if (!board)

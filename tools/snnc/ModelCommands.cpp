@@ -4,6 +4,7 @@
 #include "snnc/Pipeline/Compile.h"
 #include "snnc/Pipeline/Report.h"
 #include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Npy.h"
 #include "snnc/Runtime/Package.h"
 
@@ -97,6 +98,22 @@ prepare(mlir::MLIRContext &context, EngineKind kind,
   return model;
 }
 
+/// The RTL and board engines step the core cycle by cycle, slower than the
+/// golden engine: the work bound (--max-ops) holds for them too, checked
+/// before the first step.  (The float and golden engines check their own.)
+static llvm::Error checkCoreWork(const pipeline::PreparedModel &model,
+                                 const NDArray &input,
+                                 llvm::StringRef inputName) {
+  if (!model.core)
+    return llvm::Error::success();
+  auto steps =
+      resolveTimesteps(model.graph, input, requestedSteps(), inputName);
+  if (!steps)
+    return steps.takeError();
+  return checkWork(stepWork(model.core->network()), *steps,
+                   model.link ? "board engine" : "rtl engine");
+}
+
 /// `run` and `sim`: one engine over one input file.
 static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
                        bool check) {
@@ -110,6 +127,8 @@ static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
   auto model = prepare(context, kind, *rtl);
   if (!model)
     return report(model.takeError());
+  if (llvm::Error err = checkCoreWork(*model, *input, inputPath))
+    return report(std::move(err));
   if (model->core && check)
     model->core->recordSpikes(true);
   auto output = pipeline::runEngine(*model->engine, model->graph, *input,
@@ -142,12 +161,20 @@ static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
   return 0;
 }
 
+/// The files `run` and `sim` write: each must be a file of its own.
+static int checkRunOutputs() {
+  return checkDistinctOutputs(
+      {{"-o", outputPath}, {"--stats", statsPath}, {"--vcd", vcdPath}});
+}
+
 int runRun(mlir::MLIRContext &context) {
   if (inputPath.empty())
     return usage("run: --input X.npy is required");
   if (outputPath == "-")
     return usage("run: -o Y.npy is required");
   if (int rc = checkEngineOptions())
+    return rc;
+  if (int rc = checkRunOutputs())
     return rc;
   return runOnEngine(context, engineKind, /*check=*/compareGolden);
 }
@@ -156,6 +183,8 @@ int runSim(mlir::MLIRContext &context) {
   if (inputPath.empty())
     return usage("sim: --input X.npy is required");
   if (int rc = checkEngineOptions())
+    return rc;
+  if (int rc = checkRunOutputs())
     return rc;
   return runOnEngine(context, EngineKind::Rtl, /*check=*/true);
 }
@@ -181,7 +210,7 @@ static llvm::Expected<NDArray> runWithProgress(pipeline::PreparedModel &model,
     int64_t len = std::min(chunk, samples - done);
     auto part = pipeline::runEngine(*model.engine, model.graph,
                                     sliceSamples(images, axis, done, len),
-                                    requestedSteps(), imagesPath);
+                                    requestedSteps(), imagesPath, done);
     if (!part) {
       llvm::errs() << "\n";
       return part.takeError();
@@ -250,6 +279,8 @@ int runEval(mlir::MLIRContext &context) {
   OutputTransaction outputs;
   for (size_t i = 0; i < models.size(); ++i) {
     pipeline::PreparedModel &model = models[i];
+    if (llvm::Error err = checkCoreWork(model, *images, imagesPath))
+      return report(std::move(err));
     auto scores = runWithProgress(model, *images, engines[i]);
     if (!scores)
       return report(scores.takeError());
@@ -279,6 +310,9 @@ int runCompile(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("compile: -o model.snnpkg is required");
   if (int rc = checkEngineOptions())
+    return rc;
+  if (int rc =
+          checkDistinctOutputs({{"-o", outputPath}, {"--report", reportPath}}))
     return rc;
   auto module = pipeline::loadModel(modelPath, context, nirOptions());
   if (!module)

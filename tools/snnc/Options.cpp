@@ -4,7 +4,11 @@
 #include "snnc/Backends/Boards.h"
 #include "snnc/Pipeline/Compile.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/WithColor.h"
 
@@ -69,13 +73,13 @@ cl::opt<std::string> targetName(cl::cat(compilerOptions), "target",
                                 cl::sub(runCmd), cl::sub(evalCmd),
                                 cl::sub(simCmd), cl::sub(emitCmd),
                                 cl::sub(compareCmd), cl::sub(reportCmd));
-cl::opt<int64_t> stateBits(cl::cat(compilerOptions), "state-bits",
-                           cl::desc("Membrane state width (default 24, or the "
-                                    "target board's state_bits)"),
-                           cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
-                           cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
-                           cl::sub(bitstreamCmd), cl::sub(compareCmd),
-                           cl::sub(reportCmd));
+IntOption stateBits(cl::cat(compilerOptions), "state-bits",
+                    cl::desc("Membrane state width (default 24, or the "
+                             "target board's state_bits)"),
+                    cl::init(24), cl::sub(compileCmd), cl::sub(runCmd),
+                    cl::sub(evalCmd), cl::sub(simCmd), cl::sub(emitCmd),
+                    cl::sub(bitstreamCmd), cl::sub(compareCmd),
+                    cl::sub(reportCmd));
 cl::opt<std::string> calibratePath(
     cl::cat(compilerOptions), "calibrate",
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
@@ -99,12 +103,12 @@ cl::opt<std::string> inputPath(cl::cat(modelOptions), "input",
                                cl::value_desc("X.npy"), cl::sub(runCmd),
                                cl::sub(simCmd), cl::sub(compareCmd),
                                cl::sub(reportCmd));
-cl::opt<int64_t> timesteps(cl::cat(modelOptions), "timesteps",
-                           cl::desc("Time steps T (default: the model's; "
-                                    "import of NIR: stored as the default)"),
-                           cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
-                           cl::sub(simCmd), cl::sub(importCmd),
-                           cl::sub(compareCmd), cl::sub(reportCmd));
+IntOption timesteps(cl::cat(modelOptions), "timesteps",
+                    cl::desc("Time steps T (default: the model's; "
+                             "import of NIR: stored as the default)"),
+                    cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
+                    cl::sub(simCmd), cl::sub(importCmd), cl::sub(compareCmd),
+                    cl::sub(reportCmd));
 cl::opt<double> nirDt(cl::cat(modelOptions), "dt",
                       cl::desc("NIR models: the time step of the "
                                "discretization (default: the graph's "
@@ -137,14 +141,15 @@ cl::opt<std::string> devicePath(cl::cat(engineOptions), "device",
                                          "board), e.g. /dev/ttyUSB1"),
                                 cl::value_desc("path"), cl::sub(runCmd),
                                 cl::sub(evalCmd));
-cl::opt<int64_t> baudRate(cl::cat(engineOptions), "baud",
-                          cl::desc("The serial line's baud rate (default "
-                                   "3000000, the board link's)"),
-                          cl::init(3000000), cl::sub(runCmd), cl::sub(evalCmd));
-cl::opt<int64_t> linkTimeout(cl::cat(engineOptions), "link-timeout",
-                             cl::desc("Milliseconds to wait for a reply "
-                                      "before retransmitting (default 500)"),
-                             cl::init(500), cl::sub(runCmd), cl::sub(evalCmd));
+IntOption baudRate(cl::cat(engineOptions), "baud",
+                   cl::desc("The serial line's baud rate, 50..4000000 "
+                            "(default 3000000, the board link's)"),
+                   cl::init(3000000), cl::sub(runCmd), cl::sub(evalCmd));
+IntOption linkTimeout(cl::cat(engineOptions), "link-timeout",
+                      cl::desc("Milliseconds to wait for a reply "
+                               "before retransmitting, 1..3600000 "
+                               "(default 500)"),
+                      cl::init(500), cl::sub(runCmd), cl::sub(evalCmd));
 cl::opt<std::string> boardDir(cl::cat(boardOptions), cl::Positional,
                               cl::Required, cl::desc("<dir from emit-verilog>"),
                               cl::sub(boardSimCmd));
@@ -156,10 +161,10 @@ cl::opt<bool> gateLevel(cl::cat(boardOptions), "gate-level",
                         cl::desc("Simulate the gate-level netlist of the "
                                  "bitstream built in DIR (snnc bitstream)"),
                         cl::sub(boardSimCmd));
-cl::opt<uint64_t> faultSeed(cl::cat(boardOptions), "seed",
-                            cl::desc("Seed of the line's faults"), cl::init(1),
-                            cl::sub(boardSimCmd));
-cl::opt<int64_t> resetAfterFrames(
+UIntOption faultSeed(cl::cat(boardOptions), "seed",
+                     cl::desc("Seed of the line's faults"), cl::init(1),
+                     cl::sub(boardSimCmd));
+IntOption resetAfterFrames(
     cl::cat(boardOptions), "reset-after-frames",
     cl::desc("Press the board's reset button once, after the host's N-th "
              "frame"),
@@ -171,18 +176,16 @@ cl::opt<std::string> statsPath(cl::cat(outputOptions), "stats",
                                         "efficiency)"),
                                cl::value_desc("stats.json"), cl::sub(runCmd),
                                cl::sub(evalCmd), cl::sub(simCmd));
-cl::opt<int64_t> weightBits(cl::cat(compilerOptions), "weight-bits",
-                            cl::desc("Weight width, 2..8 bits"), cl::init(8),
-                            cl::sub(runCmd), cl::sub(evalCmd),
-                            cl::sub(compileCmd), cl::sub(simCmd),
-                            cl::sub(emitCmd), cl::sub(bitstreamCmd),
-                            cl::sub(compareCmd), cl::sub(reportCmd));
-cl::opt<int64_t> lanes(cl::cat(compilerOptions), "lanes",
-                       cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
-                                "target's, at most 8; bitstream: 1)"),
-                       cl::init(0), cl::sub(runCmd), cl::sub(evalCmd),
-                       cl::sub(simCmd), cl::sub(emitCmd), cl::sub(bitstreamCmd),
-                       cl::sub(reportCmd));
+IntOption weightBits(cl::cat(compilerOptions), "weight-bits",
+                     cl::desc("Weight width, 2..8 bits"), cl::init(8),
+                     cl::sub(runCmd), cl::sub(evalCmd), cl::sub(compileCmd),
+                     cl::sub(simCmd), cl::sub(emitCmd), cl::sub(bitstreamCmd),
+                     cl::sub(compareCmd), cl::sub(reportCmd));
+IntOption lanes(cl::cat(compilerOptions), "lanes",
+                cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
+                         "target's, at most 8; bitstream: 1)"),
+                cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd),
+                cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(reportCmd));
 cl::opt<std::string> boardName(cl::cat(boardOptions), "board",
                                cl::desc("The board (backends/boards): "
                                         "icebreaker (default), "
@@ -202,10 +205,10 @@ cl::opt<std::string> vcdPath(cl::cat(engineOptions), "vcd",
                              cl::desc("Write the RTL waveform (VCD)"),
                              cl::value_desc("out.vcd"), cl::sub(runCmd),
                              cl::sub(simCmd));
-cl::opt<uint64_t> cycleBudget(
+UIntOption cycleBudget(
     cl::cat(engineOptions), "cycle-budget",
-    cl::desc("Cycles one time step may take on the RTL before the run fails "
-             "(default: the network's worst case)"),
+    cl::desc("Cycles one time step may take on the RTL before the run fails, "
+             "1..1e12 (default: the network's worst case)"),
     cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd));
 cl::opt<std::string> imagesPath(cl::cat(modelOptions), "images",
                                 cl::desc("Images: .npy or IDX (.gz)"),
@@ -213,9 +216,9 @@ cl::opt<std::string> imagesPath(cl::cat(modelOptions), "images",
 cl::opt<std::string> labelsPath(cl::cat(modelOptions), "labels",
                                 cl::desc("Labels: .npy or IDX (.gz)"),
                                 cl::value_desc("file"), cl::sub(evalCmd));
-cl::opt<int64_t> limit(cl::cat(modelOptions), "limit",
-                       cl::desc("Evaluate only the first N images"),
-                       cl::init(0), cl::sub(evalCmd));
+IntOption limit(cl::cat(modelOptions), "limit",
+                cl::desc("Evaluate only the first N images"), cl::init(0),
+                cl::sub(evalCmd));
 cl::opt<bool> compareGolden(
     cl::cat(engineOptions), "compare-golden",
     cl::desc("Also run the golden engine and fail unless every output and "
@@ -230,10 +233,18 @@ cl::opt<std::string> maxMemory(
     cl::sub(compileCmd), cl::sub(simCmd), cl::sub(compareCmd),
     cl::sub(reportCmd));
 
-cl::opt<int64_t> threadCount(
+cl::opt<std::string> maxOps(
+    cl::cat(outputOptions), "max-ops",
+    cl::desc("Refuse runs that need more operations per sample (synaptic "
+             "operations and neuron updates over all steps; e.g. 1e12, "
+             "500G; default 1e11)"),
+    cl::value_desc("count"), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd),
+    cl::sub(compareCmd), cl::sub(reportCmd));
+
+IntOption threadCount(
     cl::cat(engineOptions), "threads",
-    cl::desc("Threads the golden engine runs samples on (default: every "
-             "core); results are the same for any count"),
+    cl::desc("Threads the golden engine runs samples on, 1..1024 (default: "
+             "every core); results are the same for any count"),
     cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(compareCmd));
 
 int64_t goldenThreads() {
@@ -250,15 +261,245 @@ llvm::ArrayRef<const cl::OptionCategory *> optionCategories() {
   return categories;
 }
 
+// The one place errors are printed: what they quote (node names, paths,
+// option values) passes through terminalSafe, so an error stays one line.
 int report(llvm::Error err) {
   llvm::WithColor::error(llvm::errs(), "snnc")
-      << llvm::toString(std::move(err)) << "\n";
+      << terminalSafe(llvm::toString(std::move(err))) << "\n";
   return kError;
 }
 
 int usage(const llvm::Twine &what) {
-  llvm::WithColor::error(llvm::errs(), "snnc") << what << "\n";
+  llvm::WithColor::error(llvm::errs(), "snnc")
+      << terminalSafe(what.str()) << "\n";
   return kUsage;
+}
+
+/// A line MLIR's diagnostic collector puts after an error: "loc(...):
+/// note: ...".
+static bool isNoteLine(llvm::StringRef line) {
+  line = line.take_until([](char c) { return c == '\n'; });
+  return line.startswith("loc(") && line.contains("): note: ");
+}
+
+static void appendEscaped(std::string &out, unsigned char byte) {
+  switch (byte) {
+  case '\n':
+    out += "\\n";
+    return;
+  case '\r':
+    out += "\\r";
+    return;
+  case '\t':
+    out += "\\t";
+    return;
+  default:
+    out += llvm::formatv("\\x{0:x-2}", unsigned(byte)).str();
+  }
+}
+
+/// The code point of a 3-byte UTF-8 sequence.
+static unsigned codePoint(llvm::StringRef bytes) {
+  return (unsigned(bytes[0] & 0x0F) << 12) | (unsigned(bytes[1] & 0x3F) << 6) |
+         unsigned(bytes[2] & 0x3F);
+}
+
+/// U+2028 and U+2029 end a line for some readers (Python's splitlines);
+/// the bidirectional overrides and isolates (U+202A..U+202E,
+/// U+2066..U+2069) make a terminal show text in another order than it is.
+static bool isSeparatorOrBidi(llvm::StringRef bytes) {
+  unsigned c = codePoint(bytes);
+  return (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+std::string terminalSafe(llvm::StringRef text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    unsigned char byte = text[i];
+    if (byte == '\n' && isNoteLine(text.drop_front(i + 1))) {
+      out += '\n';
+      ++i;
+      continue;
+    }
+    if (byte < 0x20 || byte == 0x7f) {
+      appendEscaped(out, byte);
+      ++i;
+      continue;
+    }
+    if (byte < 0x80) {
+      out += char(byte);
+      ++i;
+      continue;
+    }
+    // UTF-8 passes (names may be in any script), but not the C1 controls
+    // U+0080..U+009F (U+009B is CSI, as ESC [ is), nor bytes that are not
+    // UTF-8, which a Latin-1 terminal would read as C1 controls.
+    unsigned length = llvm::getNumBytesForUTF8(byte);
+    const auto *start = reinterpret_cast<const llvm::UTF8 *>(text.data() + i);
+    bool utf8 = i + length <= text.size() &&
+                llvm::isLegalUTF8Sequence(start, start + length);
+    bool c1 = utf8 && length == 2 && byte == 0xC2 &&
+              (unsigned char)text[i + 1] < 0xA0;
+    if (utf8 && length == 3 && isSeparatorOrBidi(text.substr(i, 3))) {
+      out += llvm::formatv("\\u{0:x-4}", codePoint(text.substr(i, 3))).str();
+      i += 3;
+      continue;
+    }
+    if (!utf8 || c1) {
+      for (unsigned j = 0; j < (c1 ? 2u : 1u); ++j)
+        appendEscaped(out, (unsigned char)text[i + j]);
+      i += c1 ? 2 : 1;
+      continue;
+    }
+    out.append(text.data() + i, length);
+    i += length;
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Integer options and their ranges.
+//===----------------------------------------------------------------------===//
+
+/// The digits of a decimal integer, its sign taken off; false if `arg` is
+/// not one ("0x10", "1e3", " 4", "").
+static bool decimalDigits(llvm::StringRef arg, bool allowSign,
+                          llvm::StringRef &digits, bool &negative) {
+  digits = arg;
+  negative = allowSign && digits.consume_front("-");
+  return !digits.empty() && llvm::all_of(digits, llvm::isDigit);
+}
+
+/// LLVM's "for the --X option: 'V' value invalid for long argument!" line
+/// (its own parser's words), with why.  The value is escaped here: the
+/// driver keeps the first line of what LLVM prints, and a newline in the
+/// value would cut the message short.
+static bool badValue(cl::Option &option, llvm::StringRef arg,
+                     llvm::StringRef type, llvm::StringRef why) {
+  return option.error("'" + terminalSafe(arg) + "' value invalid for " + type +
+                      " argument! (" + why + ")");
+}
+
+bool parseDecimal(cl::Option &option, llvm::StringRef arg, long long &value) {
+  llvm::StringRef digits;
+  bool negative;
+  if (!decimalDigits(arg, /*allowSign=*/true, digits, negative))
+    return badValue(option, arg, "long", "not a decimal integer");
+  unsigned long long magnitude;
+  // Radix 10: "010" is ten (getAsInteger(0, ...) would read octal).
+  if (digits.getAsInteger(10, magnitude) ||
+      magnitude > uint64_t(INT64_MAX) + (negative ? 1 : 0))
+    return badValue(option, arg, "long", "out of range");
+  value = negative ? (long long)(0 - magnitude) : (long long)magnitude;
+  return false;
+}
+
+bool parseDecimal(cl::Option &option, llvm::StringRef arg,
+                  unsigned long long &value) {
+  llvm::StringRef digits;
+  bool negative;
+  if (!decimalDigits(arg, /*allowSign=*/false, digits, negative))
+    return badValue(option, arg, "ulong", "not a decimal integer");
+  if (digits.getAsInteger(10, value))
+    return badValue(option, arg, "ulong", "out of range");
+  return false;
+}
+
+/// The option's name as typed: "-o", "--stats".
+static std::string spelled(const cl::Option &option) {
+  return (option.ArgStr.size() == 1 ? "-" : "--") + option.ArgStr.str();
+}
+
+/// LLVM takes the last of a repeated option silently; of "--timesteps 4
+/// --timesteps 8" one is a mistake, so neither is guessed.  Lists (and
+/// positionals, which LLVM counts itself) may repeat.
+static int checkRepeatedOptions() {
+  cl::SubCommand *active = &cl::SubCommand::getTopLevel();
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    if (*sub)
+      active = sub;
+  for (const auto &entry : active->OptionsMap) {
+    const cl::Option &option = *entry.second;
+    if (option.getNumOccurrencesFlag() == cl::Optional &&
+        option.getNumOccurrences() > 1)
+      return usage(llvm::formatv("{0} is given {1} times; give it once",
+                                 spelled(option), option.getNumOccurrences()));
+  }
+  return 0;
+}
+
+/// Refuses a given value outside [lo, hi]: times and counts that reach
+/// deadlines and buffers downstream (a link timeout of 2^63 ms overflows
+/// the deadline it is added to).
+template <typename T>
+static int checkRange(const cl::opt<T, false, DecimalParser<T>> &option, T lo,
+                      T hi, llvm::StringRef unit = "") {
+  if (!option.getNumOccurrences() || (option >= lo && option <= hi))
+    return 0;
+  return usage(llvm::formatv("{0} must be in [{1}, {2}]{3}, got {4}",
+                             spelled(option), lo, hi, unit, T(option)));
+}
+
+int checkOptionValues() {
+  if (int rc = checkRepeatedOptions())
+    return rc;
+  // Termios's rates run from 50 to 4,000,000 baud.
+  if (int rc = checkRange<int64_t>(baudRate, 50, 4'000'000))
+    return rc;
+  // An hour: a gate-level board answers within a minute.
+  if (int rc = checkRange<int64_t>(linkTimeout, 1, 3'600'000, " ms"))
+    return rc;
+  // 10^12 cycles: a day of a 12 MHz board; the board's reply deadline is
+  // derived from it.
+  if (int rc = checkRange<uint64_t>(cycleBudget, 1, 1'000'000'000'000))
+    return rc;
+  if (int rc = checkRange<int64_t>(threadCount, 1, 1024))
+    return rc;
+  return checkRange<int64_t>(resetAfterFrames, 0, 1'000'000'000);
+}
+
+//===----------------------------------------------------------------------===//
+// Outputs.
+//===----------------------------------------------------------------------===//
+
+/// `path` as the file it will be: absolute, its directory resolved
+/// through symlinks where it exists, otherwise with dots removed.
+static std::string outputIdentity(llvm::StringRef path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::StringRef name = llvm::sys::path::filename(absolute);
+  llvm::SmallString<256> real;
+  if (name != "." && name != ".." &&
+      !llvm::sys::fs::real_path(llvm::sys::path::parent_path(absolute), real)) {
+    llvm::sys::path::append(real, name);
+    return std::string(real);
+  }
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return std::string(absolute);
+}
+
+int checkDistinctOutputs(
+    llvm::ArrayRef<std::pair<llvm::StringRef, llvm::StringRef>> outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    auto [name, path] = outputs[i];
+    if (path.empty() || path == "-")
+      continue;
+    for (size_t j = 0; j < i; ++j) {
+      auto [otherName, otherPath] = outputs[j];
+      if (otherPath.empty() || otherPath == "-")
+        continue;
+      bool same = false;
+      // Existing files: the same inode under two names (a hard link).
+      if (llvm::sys::fs::equivalent(path, otherPath, same) || !same)
+        same = outputIdentity(path) == outputIdentity(otherPath);
+      if (same)
+        return usage(llvm::formatv("{0} and {1} both name the file '{2}'; "
+                                   "give each output a file of its own",
+                                   otherName, name, path));
+    }
+  }
+  return 0;
 }
 
 /// Parses --input-range; false if it is not "min,max" with min < max.

@@ -14,6 +14,8 @@
 //   snnc bitstream MODEL --board B -o DIR [--lanes L]
 //   snnc flash DIR
 // Errors: one line on stderr, exit status 1; usage errors: exit status 2.
+// Whatever an error quotes is escaped (terminalSafe): a node name or path
+// cannot forge a second line or reach the terminal as an escape sequence.
 // The options live in Options.cpp, the commands in *Commands.cpp.
 //
 //===----------------------------------------------------------------------===//
@@ -131,11 +133,19 @@ int main(int argc, char **argv) {
     first.consume_front("snnc:");
     return usage(first.trim());
   }
+  if (int rc = checkOptionValues())
+    return rc;
   if (maxMemory.getNumOccurrences()) {
     auto bytes = parseByteSize(maxMemory);
     if (!bytes)
       return usage("--max-memory: " + llvm::toString(bytes.takeError()));
     setMemoryLimit(*bytes);
+  }
+  if (maxOps.getNumOccurrences()) {
+    auto operations = parseCount(maxOps);
+    if (!operations)
+      return usage("--max-ops: " + llvm::toString(operations.takeError()));
+    setWorkLimit(*operations);
   }
   std::set_new_handler(outOfMemory);
   llvm::install_bad_alloc_error_handler(

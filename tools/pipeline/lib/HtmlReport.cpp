@@ -1,4 +1,5 @@
 //===- HtmlReport.cpp - snnc report: one self-contained HTML file ---------===//
+#include "snnc/Runtime/Json.h"
 #include "snnc/Pipeline/HtmlReport.h"
 
 #include "Svg.h"
@@ -54,16 +55,18 @@ llvm::Error reportError(const llvm::Twine &what) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
 }
 
-/// The network and its compile report: compiled from the model, or a
-/// package as it is.
-llvm::Error loadNetwork(StringRef path, const CompileOptions &compile,
-                        ReportData &data) {
+/// The network of a model file: compiled from the model, with its float
+/// form, or a package as it is.
+llvm::Expected<ReportSubject> loadSubject(StringRef path,
+                                          const CompileOptions &compile) {
+  ReportSubject subject;
+  subject.name = llvm::sys::path::filename(path).str();
   if (path.endswith(".snnpkg")) {
     auto network = readPackage(path);
     if (!network)
       return network.takeError();
-    data.network = std::move(*network);
-    return llvm::Error::success();
+    subject.network = std::move(*network);
+    return std::move(subject);
   }
   mlir::MLIRContext context;
   auto module = loadModel(path, context, compile.nir);
@@ -74,13 +77,13 @@ llvm::Error loadNetwork(StringRef path, const CompileOptions &compile,
   auto graph = lowerForFloat(**module);
   if (!graph)
     return inFile(path, graph.takeError());
-  data.floatGraph = std::move(*graph);
+  subject.floatGraph = std::move(*graph);
   auto compiled = compilePackage(**module, path, compile, nullptr);
   if (!compiled)
     return compiled.takeError();
-  data.network = std::move(compiled->network);
-  data.memories = std::move(compiled->memories);
-  return llvm::Error::success();
+  subject.network = std::move(compiled->network);
+  subject.memories = std::move(compiled->memories);
+  return std::move(subject);
 }
 
 /// The raster's layers: the named ones (each must exist), else every
@@ -162,7 +165,7 @@ llvm::Error readBitstreamReport(StringRef path, ReportData &data) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return reportError(path + ": cannot read: " + buffer.getError().message());
-  auto json = llvm::json::parse((*buffer)->getBuffer());
+  auto json = snnc::parseJson((*buffer)->getBuffer());
   if (!json)
     return reportError(
         path + ": not a bitstream report: " + llvm::toString(json.takeError()));
@@ -170,13 +173,13 @@ llvm::Error readBitstreamReport(StringRef path, ReportData &data) {
   return llvm::Error::success();
 }
 
-llvm::Expected<ReportData> gather(StringRef path, const NDArray &input,
-                                  const CompileOptions &compile,
+llvm::Expected<ReportData> gather(ReportSubject subject, const NDArray &input,
                                   const HtmlReportOptions &options) {
   ReportData data;
-  data.model = llvm::sys::path::filename(path).str();
-  if (llvm::Error err = loadNetwork(path, compile, data))
-    return std::move(err);
+  data.model = std::move(subject.name);
+  data.network = std::move(subject.network);
+  data.memories = std::move(subject.memories);
+  data.floatGraph = std::move(subject.floatGraph);
   FloatGraph signature = inputSignature(data.network);
   auto steps = resolveTimesteps(signature, input, options.timesteps, "input");
   if (!steps)
@@ -387,7 +390,7 @@ std::string memorySection(const ReportData &d) {
   out += svg::barChart("Core memories (kbit)", rows,
                        {svg::Series{"kbit", "#d94801", kbits}}, "{0:F1}");
   if (!d.memories.empty())
-    out += "<pre>" + svg::escape(d.memories) + "</pre>";
+    out += "<pre>" + svg::escapeLines(d.memories) + "</pre>";
   if (!d.bitstream)
     return out;
   const llvm::json::Object *report = d.bitstream->getAsObject();
@@ -498,22 +501,45 @@ std::string render(const ReportData &d, const HtmlReportOptions &options) {
 } // namespace
 
 llvm::Expected<std::string>
-pipeline::buildHtmlReport(StringRef modelPath, const NDArray &input,
-                          const CompileOptions &compile,
+pipeline::buildHtmlReport(ReportSubject subject, const NDArray &input,
                           const HtmlReportOptions &options) {
-  auto data = gather(modelPath, input, compile, options);
+  auto data = gather(std::move(subject), input, options);
   if (!data)
     return data.takeError();
   return render(*data, options);
+}
+
+llvm::Expected<std::string>
+pipeline::buildHtmlReport(StringRef modelPath, const NDArray &input,
+                          const CompileOptions &compile,
+                          const HtmlReportOptions &options) {
+  auto subject = loadSubject(modelPath, compile);
+  if (!subject)
+    return subject.takeError();
+  return buildHtmlReport(std::move(*subject), input, options);
+}
+
+/// The report written to `outputPath` whole or not at all.
+static llvm::Error writeReport(llvm::Expected<std::string> html,
+                               StringRef outputPath) {
+  if (!html)
+    return html.takeError();
+  return writeFileAtomically(outputPath,
+                             [&](llvm::raw_ostream &os) { os << *html; });
 }
 
 llvm::Error pipeline::writeHtmlReport(StringRef modelPath, const NDArray &input,
                                       const CompileOptions &compile,
                                       const HtmlReportOptions &options,
                                       StringRef outputPath) {
-  auto html = buildHtmlReport(modelPath, input, compile, options);
-  if (!html)
-    return html.takeError();
-  return writeFileAtomically(outputPath,
-                             [&](llvm::raw_ostream &os) { os << *html; });
+  return writeReport(buildHtmlReport(modelPath, input, compile, options),
+                     outputPath);
+}
+
+llvm::Error pipeline::writeHtmlReport(ReportSubject subject,
+                                      const NDArray &input,
+                                      const HtmlReportOptions &options,
+                                      StringRef outputPath) {
+  return writeReport(buildHtmlReport(std::move(subject), input, options),
+                     outputPath);
 }

@@ -9,6 +9,7 @@
 #include "snnc/IR/SNNDialect.h"
 #include "snnc/Passes/Passes.h"
 #include "snnc/Runtime/Files.h"
+#include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Package.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -165,13 +166,23 @@ pipeline::prepareModel(StringRef path, mlir::MLIRContext &context,
 Expected<NDArray> pipeline::runEngine(Engine &engine, const FloatGraph &graph,
                                       const NDArray &input,
                                       std::optional<int64_t> timesteps,
-                                      StringRef inputName) {
+                                      StringRef inputName,
+                                      int64_t firstSample) {
   auto steps = resolveTimesteps(graph, input, timesteps, inputName);
   if (!steps)
     return steps.takeError();
   if (llvm::Error err = checkRunMemory(engine, input, *steps, inputName))
     return std::move(err);
-  return engine.run(input, *steps);
+  auto scores = engine.run(input, *steps);
+  if (!scores)
+    return scores.takeError();
+  // The float and golden engines refuse non-finite scores themselves, with
+  // the cause; this holds every other engine (RTL, board: the golden
+  // engine's readout arithmetic) to the same before anything is written.
+  if (llvm::Error err = checkFiniteScores(*scores, firstSample, "the engine",
+                                          "the scores overflow float"))
+    return std::move(err);
+  return scores;
 }
 
 Expected<pipeline::Accuracy>

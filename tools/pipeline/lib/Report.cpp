@@ -1,12 +1,47 @@
 //===- Report.cpp - the per-layer compile report --------------------------===//
 #include "snnc/Pipeline/Report.h"
 
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 
 using namespace snnc;
 using namespace snnc::pipeline;
+
+/// A layer name as a cell of the text table, `width` characters wide:
+/// control characters as \xNN (a package may come from anywhere, and a raw
+/// one would move the terminal's cursor), bytes that are not UTF-8 as
+/// U+FFFD, cut between characters, never inside one.
+static std::string tableCell(llvm::StringRef name, size_t width) {
+  std::string out;
+  size_t shown = 0; // characters on the terminal
+  const auto *bytes = reinterpret_cast<const llvm::UTF8 *>(name.data());
+  for (size_t i = 0; i < name.size();) {
+    unsigned char c = bytes[i];
+    size_t length = 1, cost = 1;
+    std::string piece(1, char(c));
+    if (c < 0x20 || c == 0x7f) {
+      piece = llvm::formatv("\\x{0:x-2}", unsigned(c)).str();
+      cost = piece.size();
+    } else if (c >= 0x80) {
+      length = llvm::getNumBytesForUTF8(c);
+      if (i + length <= name.size() &&
+          llvm::isLegalUTF8Sequence(bytes + i, bytes + i + length)) {
+        piece = name.substr(i, length).str();
+      } else {
+        piece = "\xEF\xBF\xBD";
+        length = 1;
+      }
+    }
+    if (shown + cost > width)
+      break;
+    out += piece;
+    shown += cost;
+    i += length;
+  }
+  return out + std::string(width - shown, ' ');
+}
 
 int64_t pipeline::fanOutSum(const CoreNetwork &net, const CoreProjection &p) {
   const CorePopulation &src = net.populations[p.source];
@@ -130,7 +165,7 @@ void pipeline::printReport(const CompileReport &report, llvm::raw_ostream &os) {
         l.kind == "readout"
             ? "-"
             : llvm::formatv("{0}..{1}", l.thresholdMin, l.thresholdMax).str();
-    os << llvm::formatv(row, l.name.substr(0, 28), l.kind, l.neurons,
+    os << llvm::formatv(row, tableCell(l.name, 28), l.kind, l.neurons,
                         l.storedSynapses, l.weightBits, threshold, l.decay,
                         l.synapticOps, l.cycles);
     sops += l.synapticOps;

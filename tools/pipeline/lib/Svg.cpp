@@ -1,6 +1,8 @@
 //===- Svg.cpp - inline SVG charts for the HTML report --------------------===//
 #include "Svg.h"
 
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -10,26 +12,58 @@ using namespace snnc;
 using llvm::formatv;
 using llvm::StringRef;
 
+/// One ASCII character as HTML text: markup as entities, control
+/// characters as \xNN (raw, they would break the line or the page), as
+/// the ONNX importer writes them in names.
+static void appendAscii(std::string &out, char c) {
+  switch (c) {
+  case '<':
+    out += "&lt;";
+    return;
+  case '>':
+    out += "&gt;";
+    return;
+  case '&':
+    out += "&amp;";
+    return;
+  case '"':
+    out += "&quot;";
+    return;
+  }
+  if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+    out += formatv("\\x{0:x-2}", unsigned(static_cast<unsigned char>(c))).str();
+  else
+    out += c;
+}
+
 std::string svg::escape(StringRef text) {
   std::string out;
-  for (char c : text) {
-    switch (c) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
+  const auto *bytes = reinterpret_cast<const llvm::UTF8 *>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    if (bytes[i] < 0x80) {
+      appendAscii(out, text[i++]);
+      continue;
+    }
+    // A multibyte character whole, or U+FFFD for a byte that starts none.
+    unsigned length = llvm::getNumBytesForUTF8(bytes[i]);
+    if (i + length <= text.size() &&
+        llvm::isLegalUTF8Sequence(bytes + i, bytes + i + length)) {
+      out.append(text.data() + i, length);
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
     }
   }
+  return out;
+}
+
+std::string svg::escapeLines(StringRef text) {
+  llvm::SmallVector<StringRef> lines;
+  text.split(lines, '\n');
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i)
+    out += (i ? "\n" : "") + escape(lines[i]);
   return out;
 }
 
@@ -47,11 +81,27 @@ std::string open(StringRef title, int width, int height) {
       .str();
 }
 
-/// Shortens long layer names from the front (their ends say most).
+/// Shortens long layer names from the front (their ends say most), to 38
+/// characters.  It counts and cuts characters, not bytes: a cut inside a
+/// UTF-8 sequence would leave half a character.
 std::string label(StringRef name) {
-  if (name.size() <= 38)
+  constexpr size_t kWidth = 38;
+  size_t start = name.size(), kept = 0;
+  // Back to the first byte of the last kWidth - 1 characters (bytes that
+  // do not continue a sequence each start one).
+  while (start > 0 && kept < kWidth) {
+    --start;
+    if ((static_cast<unsigned char>(name[start]) & 0xC0) != 0x80)
+      ++kept;
+  }
+  if (kept < kWidth || start == 0)
     return svg::escape(name);
-  return "&#8230;" + svg::escape(name.take_back(37));
+  // The kWidth-th character from the end starts at `start`: drop it too.
+  size_t from = start + 1;
+  while (from < name.size() &&
+         (static_cast<unsigned char>(name[from]) & 0xC0) == 0x80)
+    ++from;
+  return "&#8230;" + svg::escape(name.drop_front(from));
 }
 
 /// White to dark blue.

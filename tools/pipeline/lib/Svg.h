@@ -18,8 +18,14 @@
 
 namespace snnc::svg {
 
-/// Text made safe for HTML and SVG.
+/// Text made safe for HTML and SVG, on one line: markup characters as
+/// entities, control characters (bytes below 0x20, and 0x7f) written out
+/// as \xNN (\x0a, \x1b), and bytes that are not UTF-8 as U+FFFD.
+/// Layer names come from the model file, which may hold any bytes.
 std::string escape(llvm::StringRef text);
+
+/// escape() of each line of a multi-line text, the newlines kept.
+std::string escapeLines(llvm::StringRef text);
 
 /// One series of a bar chart: its name (legend), colour and one value per
 /// row.

@@ -24,7 +24,12 @@ struct BitstreamOptions {
 };
 
 /// Runs the flow; returns report.json's contents (also written to DIR).
-/// On failure nothing named snn.bin, snn.asc or report.json is left in DIR.
+/// DIR is an OutputDirectory (VerilogEmitter.h): refused, before
+/// synthesis, unless it is new, empty or snnc's.  The tools run by their
+/// argv, no shell, in a private temporary directory whose path is snnc's
+/// own (yosys scripts cannot quote a path); the files move into DIR when
+/// the flow succeeded.  On failure DIR is as it was, and the temporary
+/// directory keeps only the tools' logs (the error names the one to read).
 llvm::Expected<llvm::json::Value>
 buildBitstream(const CoreParams &params, const CoreImage &image,
                const BoardDescription &board, const BitstreamOptions &options);
@@ -34,10 +39,13 @@ void printBitstreamReport(const llvm::json::Value &report,
                           llvm::raw_ostream &os);
 
 /// The line of a tool's log that states its error (`ERROR:` lines first,
-/// not the closing counts), else its last line; for messages.
+/// then Verilator's `%Error`, make's `***` and compilers' `error:`; never
+/// a line that only relays a failure below, nor the closing counts), else
+/// its last line; for messages.
 std::string lastErrorLine(llvm::StringRef log);
 
-/// `snnc flash DIR`: programs DIR/snn.bin with the board's programmer.
+/// `snnc flash DIR`: programs DIR/snn.bin with the board's programmer; a
+/// failure says the programmer's reason and its log (DIR/flash.log).
 llvm::Error flashBitstream(llvm::StringRef dir);
 
 } // namespace snnc

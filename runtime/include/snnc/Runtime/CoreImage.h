@@ -29,6 +29,10 @@ namespace bus {
 inline uint32_t address(uint32_t region, uint32_t word, uint32_t slice = 0) {
   return region << 24 | word << 4 | slice;
 }
+/// Words a region can hold: an address has a 20-bit word index, and
+/// snn_link bounds each region's bursts with a 24-bit word count
+/// (RegionWords), which this bound keeps exact.
+constexpr int64_t MaxRegionWords = int64_t(1) << 20;
 /// The address `steps` slices after `start` in a burst whose words have
 /// `slices` slices each (slice 0 of the next word follows the last).
 inline uint32_t advance(uint32_t start, uint32_t slices, uint32_t steps) {
@@ -82,7 +86,9 @@ struct CoreParams {
   /// The parameters in verilogParameters() order (a board's Identify).
   static llvm::Expected<CoreParams> fromValues(llvm::ArrayRef<int64_t> values);
   /// Checks that a core with these parameters can be built (lanes a power
-  /// of two up to 8, widths the bus can write).
+  /// of two up to 8, widths the bus can write, every bus region within
+  /// bus::MaxRegionWords words); an error names the parameter and its
+  /// bound.
   llvm::Error validate() const;
 };
 

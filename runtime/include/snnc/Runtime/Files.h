@@ -42,8 +42,9 @@ private:
   std::vector<std::pair<std::string, llvm::sys::fs::TempFile>> files;
 };
 
-/// One output on its own, through llvm::writeToOutput: a temporary file
-/// beside it renamed into place when written whole; "-" is stdout.
+/// One output on its own, as an OutputTransaction of one (a temporary file
+/// beside it, mode 0666 before the umask, renamed into place when written
+/// whole); "-" is stdout.
 llvm::Error
 writeFileAtomically(llvm::StringRef path,
                     llvm::function_ref<void(llvm::raw_ostream &)> fill);

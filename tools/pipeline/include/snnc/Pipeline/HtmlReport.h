@@ -51,6 +51,25 @@ llvm::Error writeHtmlReport(llvm::StringRef modelPath, const NDArray &input,
                             const HtmlReportOptions &options,
                             llvm::StringRef outputPath);
 
+/// What a report is drawn from: a compiled network, the compiler's memory
+/// lines, and the float form of the model it was compiled from (none for a
+/// package read from a file).  `name` titles the report.
+struct ReportSubject {
+  std::string name;
+  CoreNetwork network;
+  std::string memories;
+  std::optional<FloatGraph> floatGraph;
+};
+
+/// The report of a network already in memory (snnc.Package.report_html):
+/// nothing is read from disk, so it shows exactly the network it is given.
+llvm::Expected<std::string> buildHtmlReport(ReportSubject subject,
+                                            const NDArray &input,
+                                            const HtmlReportOptions &options);
+llvm::Error writeHtmlReport(ReportSubject subject, const NDArray &input,
+                            const HtmlReportOptions &options,
+                            llvm::StringRef outputPath);
+
 } // namespace snnc::pipeline
 
 #endif // SNNC_PIPELINE_HTMLREPORT_H

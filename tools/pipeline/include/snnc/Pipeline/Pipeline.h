@@ -74,12 +74,16 @@ prepareModel(llvm::StringRef path, mlir::MLIRContext &context,
 llvm::Error inFile(llvm::StringRef path, llvm::Error err);
 
 /// Runs `input` through `engine`; see Engine::run for the shapes.  Refuses
-/// inputs that do not match the graph and runs that would take more memory
-/// than the limit; errors name the input as `inputName` (its file).
+/// inputs that do not match the graph, runs that would take more memory
+/// than the limit, and non-finite scores ("sample N, output K: ...", N
+/// counted from `firstSample`: a chunk of a longer input starts there);
+/// errors name the input as `inputName` (its file).  The float and golden
+/// engines also refuse work above the limit (--max-ops; Limits.h).
 llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,
                                   const NDArray &input,
                                   std::optional<int64_t> timesteps,
-                                  llvm::StringRef inputName = "input");
+                                  llvm::StringRef inputName = "input",
+                                  int64_t firstSample = 0);
 
 /// Classification accuracy of [N, K] scores against N labels.
 struct Accuracy {
