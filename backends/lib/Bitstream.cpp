@@ -1,6 +1,7 @@
 //===- Bitstream.cpp - the FPGA flow: network to bitstream ----------------===//
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Backends/OutputDirectory.h"
 #include "snnc/Runtime/Json.h"
 
 #include "llvm/ADT/STLExtras.h"

@@ -295,7 +295,10 @@ static void escapeGraphNames(onnx::GraphProto &graph) {
 
 /// Textual ONNX nests graphs in braces, and onnx::OnnxParser recurses once
 /// per level: 10,000 nested If graphs overflow its stack.  Binary ONNX is
-/// bounded by protobuf's own recursion limit (100).
+/// bounded by protobuf's own recursion limit (100).  The same scan as
+/// snnc::jsonNestingDepth (runtime), written again because parsing rules
+/// must not pull the frontend up into the runtime; issue 27's shared rules
+/// below both will hold one copy.
 static constexpr unsigned kMaxTextNesting = 64;
 
 static bool nestsTooDeep(StringRef text) {

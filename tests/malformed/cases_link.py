@@ -1,6 +1,6 @@
 """Issue 22's hostile inputs that reach the readers of JSON and textual
 ONNX, and names with control characters (the link itself is judged by
-tests/tools/link-faults.test)."""
+tests/tools/board-link-faults.test)."""
 import onnx
 
 from mutations import base_model, save_model

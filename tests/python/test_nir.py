@@ -4,6 +4,7 @@ and one clear line for every refusal."""
 
 import os
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -288,19 +289,36 @@ class NirRefusalTest(unittest.TestCase):
             self.expect_one_line(stored, "keeps its data in another file")
 
 
+# Runs snnc from a small Python process and reports its peak.  On Linux a
+# child's ru_maxrss starts from its parent's resident size at fork (exec
+# keeps the larger of the two), so snnc forked straight from this test
+# process, which holds torch and whatever earlier tests grew, would report
+# the test process's size instead of its own.
+_MEASURE = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write("%d %d" % (usage.ru_maxrss, os.waitstatus_to_exitcode(status)))
+"""
+
+
 def run_measured(*args):
     """snnc's exit status, stdout, stderr, peak resident memory (MiB) and
     wall time (s)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile() as peak:
         start = time.monotonic()
-        proc = subprocess.Popen([SNNC, *map(str, args)], stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak
+        subprocess.run([sys.executable, "-c", _MEASURE, peak.name, SNNC,
+                        *map(str, args)], stdout=out, stderr=err)
         seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return (proc.returncode, out.read().decode(), err.read().decode(),
-                usage.ru_maxrss / 1024, seconds)
+        kib, returncode = map(int, open(peak.name).read().split())
+        return (returncode, out.read().decode(), err.read().decode(),
+                kib / 1024, seconds)
 
 
 class NirHostileTest(unittest.TestCase):

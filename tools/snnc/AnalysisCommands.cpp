@@ -18,10 +18,10 @@ cl::opt<bool> simulateRtl(cl::cat(engineOptions), "simulate",
                           cl::desc("Also run the raster's sample on the RTL "
                                    "core for measured cycles"),
                           cl::sub(reportCmd));
-cl::opt<int64_t> rasterSample(cl::cat(outputOptions), "raster-sample",
-                              cl::desc("The input sample whose spikes the "
-                                       "raster shows (default 0)"),
-                              cl::init(0), cl::sub(reportCmd));
+IntOption rasterSample(cl::cat(outputOptions), "raster-sample",
+                       cl::desc("The input sample whose spikes the "
+                                "raster shows (default 0)"),
+                       cl::init(0), cl::sub(reportCmd));
 cl::list<std::string> rasterLayers(
     cl::cat(outputOptions), "raster-layers",
     cl::desc("Layers the raster shows (default: every spiking layer)"),

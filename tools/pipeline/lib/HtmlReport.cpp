@@ -1,5 +1,4 @@
 //===- HtmlReport.cpp - snnc report: one self-contained HTML file ---------===//
-#include "snnc/Runtime/Json.h"
 #include "snnc/Pipeline/HtmlReport.h"
 
 #include "Svg.h"
@@ -7,6 +6,8 @@
 #include "snnc/Pipeline/Compile.h"
 #include "snnc/Pipeline/Report.h"
 #include "snnc/Runtime/Files.h"
+#include "snnc/Runtime/Json.h"
+#include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Package.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -173,6 +174,25 @@ llvm::Error readBitstreamReport(StringRef path, ReportData &data) {
   return llvm::Error::success();
 }
 
+/// An upper bound on the bytes the page takes while it is rendered.  The
+/// page grows with the steps it draws: a heat-map cell and a column label
+/// per layer and step (about 200 bytes), and in each raster (at most 400
+/// rows) a spike mark per row and step (about 30 bytes) with the recorded
+/// spike behind it.  Counted three times: the sections, the page they are
+/// joined into, and the stream that writes it.  At T = 100,000 a small
+/// model's page was 332 MB and its rendering peaked at 1.6 GB, past
+/// --max-memory, before this estimate was checked.
+static uint64_t renderingBytes(const CoreNetwork &net, int64_t steps,
+                               size_t rasters) {
+  uint64_t rows = 0;
+  for (const CorePopulation &pop : net.populations)
+    rows =
+        std::max<uint64_t>(rows, uint64_t(std::min<int64_t>(pop.size(), 400)));
+  uint64_t perStep = addBytes(mulBytes(net.populations.size(), 200),
+                              mulBytes(mulBytes(rasters, rows), 30 + 32));
+  return mulBytes(mulBytes(perStep, uint64_t(steps)), 3);
+}
+
 llvm::Expected<ReportData> gather(ReportSubject subject, const NDArray &input,
                                   const HtmlReportOptions &options) {
   ReportData data;
@@ -185,6 +205,13 @@ llvm::Expected<ReportData> gather(ReportSubject subject, const NDArray &input,
   if (!steps)
     return steps.takeError();
   data.steps = *steps;
+  auto rasters = rasterPopulations(data.network, options);
+  if (!rasters)
+    return rasters.takeError();
+  if (llvm::Error err = checkMemory(
+          renderingBytes(data.network, data.steps, rasters->size()),
+          "the report's page (" + llvm::Twine(data.steps) + " steps drawn)"))
+    return std::move(err);
   int64_t samples = sampleCount(input, signature.encoding);
   if (options.rasterSample < 0 || options.rasterSample >= samples)
     return reportError(formatv("report: --raster-sample {0} is not one of "

@@ -193,6 +193,12 @@ pipeline::scoreAccuracy(const NDArray &scores, llvm::ArrayRef<int64_t> labels) {
         labels.size()));
   Accuracy accuracy;
   int64_t classes = scores.shape[1];
+  // A label no output can match would count silently as a miss.
+  for (size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] < 0 || labels[i] >= classes)
+      return pipelineError(llvm::formatv(
+          "label {0} of sample {1} is not a class of this model (0..{2})",
+          labels[i], i, classes - 1));
   for (size_t i = 0; i < labels.size(); ++i) {
     const float *row = scores.data.data() + i * classes;
     int64_t best = std::max_element(row, row + classes) - row;
