@@ -419,6 +419,11 @@ static int checkRepeatedOptions() {
   for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
     if (*sub)
       active = sub;
+  // Without a command only LLVM's own options are there, and libLLVM is
+  // built without RTTI: UBSan's vptr check cannot tell their type, and the
+  // command-less call is refused anyway.
+  if (active == &cl::SubCommand::getTopLevel())
+    return 0;
   for (const auto &entry : active->OptionsMap) {
     const cl::Option &option = *entry.second;
     if (option.getNumOccurrencesFlag() == cl::Optional &&
