@@ -148,6 +148,32 @@ Exact exactProduct(u128 digits, int exponent, uint64_t scale, uint64_t &value) {
   return Exact::Ok;
 }
 
+/// Why a number is no size or count: a fraction, past the ceiling, zero.
+struct ExactRefusals {
+  const char *fraction, *overflow, *zero;
+};
+
+/// digits x 10^exponent x scale, or the refusal of `text` that says why not.
+llvm::Expected<uint64_t> exactValue(llvm::StringRef text, u128 digits,
+                                    int exponent, uint64_t scale,
+                                    const ExactRefusals &why) {
+  uint64_t value = 0;
+  const char *refusal = why.zero;
+  switch (exactProduct(digits, exponent, scale, value)) {
+  case Exact::Ok:
+    return value;
+  case Exact::Fraction:
+    refusal = why.fraction;
+    break;
+  case Exact::Overflow:
+    refusal = why.overflow;
+    break;
+  case Exact::Zero:
+    break;
+  }
+  return numberError("'" + text + "' " + refusal);
+}
+
 /// K, M, G, T as the power (1..4) of 1024 (sizes) or 1000 (counts) they
 /// stand for; 0 for any other character.
 int unitPower(char c) {
@@ -178,18 +204,9 @@ llvm::Expected<uint64_t> snnc::parseByteSize(llvm::StringRef text) {
   if (!rest.empty())
     return bad(llvm::Twine(form) + ": the units are K, M, G and T (powers "
                                    "of 1024), optionally followed by B or iB");
-  uint64_t bytes = 0;
-  switch (exactProduct(digits, exponent, scale, bytes)) {
-  case Exact::Ok:
-    return bytes;
-  case Exact::Fraction:
-    return bad("is not a whole number of bytes");
-  case Exact::Overflow:
-    return bad("is more than 16 EiB");
-  case Exact::Zero:
-    break;
-  }
-  return bad("is not a size: it must be more than 0");
+  return exactValue(text, digits, exponent, scale,
+                    {"is not a whole number of bytes", "is more than 16 EiB",
+                     "is not a size: it must be more than 0"});
 }
 
 llvm::Expected<uint64_t> snnc::parseCount(llvm::StringRef text) {
@@ -222,18 +239,9 @@ llvm::Expected<uint64_t> snnc::parseCount(llvm::StringRef text) {
   if (!rest.empty())
     return bad(llvm::Twine(form) + ": an exponent (e11) or one of K, M, G, "
                                    "T (powers of 1000) may follow the number");
-  uint64_t count = 0;
-  switch (exactProduct(digits, exponent, scale, count)) {
-  case Exact::Ok:
-    return count;
-  case Exact::Fraction:
-    return bad("is not a whole number");
-  case Exact::Overflow:
-    return bad("is more than 2^64 - 1");
-  case Exact::Zero:
-    break;
-  }
-  return bad("is not a count: it must be more than 0");
+  return exactValue(text, digits, exponent, scale,
+                    {"is not a whole number", "is more than 2^64 - 1",
+                     "is not a count: it must be more than 0"});
 }
 
 std::string snnc::formatCount(uint64_t count) {
