@@ -95,9 +95,9 @@ int main(int argc, char **argv) {
 
   mlir::MLIRContext context;
   auto floatModel =
-      pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Float);
+      pipeline::openSession(modelPath, context, pipeline::EngineKind::Float);
   auto goldenModel =
-      pipeline::prepareModel(modelPath, context, pipeline::EngineKind::Golden);
+      pipeline::openSession(modelPath, context, pipeline::EngineKind::Golden);
   if (!floatModel)
     return fail(floatModel.takeError());
   if (!goldenModel)
@@ -119,9 +119,7 @@ int main(int argc, char **argv) {
   double floatSingle =
       best([&] {
         for (int64_t i = 0; i < batch1; ++i)
-          if (auto out = pipeline::runEngine(
-                  *floatModel->engine, floatModel->graph,
-                  sliceSamples(*images, 0, i, 1), std::nullopt);
+          if (auto out = floatModel->infer(sliceSamples(*images, 0, i, 1));
               !out) {
             llvm::consumeError(out.takeError());
             return false;
@@ -130,11 +128,9 @@ int main(int argc, char **argv) {
       }) /
       double(batch1);
   // One engine over all images as one batch; the scores are kept.
-  auto timedRun = [&](pipeline::PreparedModel &model,
-                      std::optional<NDArray> &scores) {
+  auto timedRun = [&](Session &model, std::optional<NDArray> &scores) {
     return best([&] {
-             auto out = pipeline::runEngine(*model.engine, model.graph, *images,
-                                            std::nullopt);
+             auto out = model.infer(*images);
              if (!out) {
                llvm::errs()
                    << "snnc-bench: " << llvm::toString(out.takeError()) << "\n";
@@ -152,31 +148,29 @@ int main(int argc, char **argv) {
     return 1;
   // The same engine on several threads (a copy, so the stats below stay
   // those of the single-thread runs); its scores must not change.
-  pipeline::PreparedModel parallelModel;
-  parallelModel.graph = goldenModel->graph;
-  auto parallel =
-      std::make_unique<GoldenEngine>(goldenModel->golden->network());
-  parallel->setThreads(threads);
-  parallelModel.engine = std::move(parallel);
+  auto parallelModel = Session::create(goldenModel->network());
+  if (!parallelModel)
+    return fail(parallelModel.takeError());
+  parallelModel->setThreads(threads);
   std::optional<NDArray> parallelScores;
-  double goldenParallel = timedRun(parallelModel, parallelScores);
+  double goldenParallel = timedRun(*parallelModel, parallelScores);
   if (!parallelScores || parallelScores->data != goldenScores->data) {
     llvm::errs() << "snnc-bench: threaded golden scores differ\n";
     return 1;
   }
-  auto floatAcc = pipeline::scoreAccuracy(*floatScores, *labels);
-  auto goldenAcc = pipeline::scoreAccuracy(*goldenScores, *labels);
+  auto floatAcc = Session::accuracy(*floatScores, *labels);
+  auto goldenAcc = Session::accuracy(*goldenScores, *labels);
   if (!floatAcc || !goldenAcc)
     return 1;
 
-  const RunStats &stats = goldenModel->golden->stats();
+  const RunStats &stats = *goldenModel->goldenStats();
   llvm::outs() << llvm::formatv(
       "{0} images, single thread, best of {1} runs\n\n", n, int(repeats));
   llvm::outs() << "| engine | time per inference | accuracy |\n|---|---|---|\n";
   llvm::outs() << llvm::formatv(
       "| float (LibTorch, dense), batch 1 | {0:F3} ms | |\n",
       floatSingle * 1e3);
-  auto percent = [&](const pipeline::Accuracy &a) {
+  auto percent = [&](const Accuracy &a) {
     return scored ? llvm::formatv("{0:F2}%", a.percent()).str()
                   : std::string("-");
   };

@@ -13,7 +13,7 @@ PACKAGES=(
   libhdf5-dev python3-h5py
   pybind11-dev python3-dev python3-pytest python3-distributed python3-matplotlib
   chromium
-  clang-16 libclang-rt-16-dev
+  clang-16 libclang-rt-16-dev clang-format-16
   dataset-fashion-mnist
 )
 

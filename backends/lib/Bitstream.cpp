@@ -1,7 +1,8 @@
 //===- Bitstream.cpp - the FPGA flow: network to bitstream ----------------===//
 #include "snnc/Backends/Bitstream.h"
-#include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Backends/OutputDirectory.h"
+#include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -22,8 +23,7 @@ using llvm::formatv;
 
 namespace {
 Error flowError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "bitstream: " + what);
+  return plainError("bitstream: " + what);
 }
 
 std::string pathIn(llvm::StringRef dir, llvm::StringRef name) {
@@ -530,9 +530,8 @@ Error snnc::flashBitstream(llvm::StringRef dir) {
   }
   auto program = llvm::sys::findProgramByName(programmer);
   if (!program)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "flash: " + programmer +
-                                       " is not installed (fpga-icestorm)");
+    return makeError<DeviceError>("flash: " + programmer +
+                                  " is not installed (fpga-icestorm)");
   // An absolute path: a directory named like an option stays a file name.
   llvm::SmallString<256> absolute(bin);
   llvm::sys::fs::make_absolute(absolute);

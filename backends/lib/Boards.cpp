@@ -1,7 +1,8 @@
 //===- Boards.cpp - the FPGA boards snnc builds bitstreams for ------------===//
-#include "snnc/Runtime/Json.h"
 #include "snnc/Backends/Boards.h"
 #include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Runtime/Errors.h"
+#include "snnc/Targets/Targets.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -15,9 +16,7 @@ using namespace snnc;
 using llvm::formatv;
 
 namespace {
-llvm::Error boardError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+llvm::Error boardError(const llvm::Twine &what) { return plainError(what); }
 } // namespace
 
 llvm::Expected<BoardDescription>
@@ -45,9 +44,11 @@ BoardDescription::fromJson(const llvm::json::Value &value,
       !llvm::isPowerOf2_64(uint64_t(board.linkBufferBytes)))
     return boardError(origin + ": link_buffer_bytes must be a power of two "
                                "of at least 64");
-  board.stateBits = o->getInteger("state_bits").value_or(24);
-  if (board.stateBits < 4 || board.stateBits > 32)
-    return boardError(origin + ": state_bits must be 4..32");
+  // What the compiler reads of a target (lanes, state_bits), read once.
+  auto target = targets::TargetDescription::fromJson(value, origin);
+  if (!target)
+    return target.takeError();
+  board.stateBits = target->stateBits;
   if (const llvm::json::Object *pins = o->getObject("pins"))
     for (auto &[key, pin] : *pins)
       if (auto name = pin.getAsString())
@@ -68,22 +69,26 @@ BoardDescription::fromJson(const llvm::json::Value &value,
 
 std::vector<std::string> snnc::boardNames() {
   std::vector<std::string> names;
-  for (const EmbeddedFile &file : boardFiles())
-    names.push_back(llvm::StringRef(file.name).drop_back(5).str()); // .json
+  auto all = targets::allDescriptions();
+  if (!all) {
+    // A file that does not read is reported by findBoard.
+    llvm::consumeError(all.takeError());
+    return names;
+  }
+  // The registry's other targets (sim) have no FPGA to build for.
+  for (const targets::TargetDescription &t : *all)
+    if (t.board)
+      names.push_back(t.file);
   return names;
 }
 
 llvm::Expected<BoardDescription> snnc::findBoard(llvm::StringRef name) {
-  for (const EmbeddedFile &file : boardFiles()) {
-    if (llvm::StringRef(file.name) != (name + ".json").str())
-      continue;
-    auto json = snnc::parseJson(file.contents);
-    if (!json)
-      return boardError(formatv("boards/{0}: {1}", file.name,
-                                llvm::toString(json.takeError())));
-    return BoardDescription::fromJson(*json,
-                                      formatv("boards/{0}", file.name).str());
-  }
+  auto target = targets::findDescription(name);
+  if (!target)
+    return target.takeError();
+  if (*target && (*target)->board)
+    return BoardDescription::fromJson((*target)->json,
+                                      formatv("boards/{0}.json", name).str());
   std::string known;
   for (const std::string &board : boardNames())
     known += (known.empty() ? "" : ", ") + board;
@@ -137,20 +142,27 @@ std::string snnc::emitBoardWrapper(const BoardDescription &board) {
 }
 
 llvm::Expected<BoardDescription> snnc::findTargetBoard(llvm::StringRef target) {
-  for (const std::string &name : boardNames()) {
-    auto board = findBoard(name);
+  auto all = targets::allDescriptions();
+  if (!all)
+    return all.takeError();
+  for (const targets::TargetDescription &t : *all) {
+    if (!t.board)
+      continue;
+    auto board = BoardDescription::fromJson(
+        t.json, formatv("boards/{0}.json", t.file).str());
     if (!board)
       return board.takeError();
-    if (board->name == target ||
-        (board->family + "-" + board->device) == target.str())
+    if (board->name == target || t.target == target)
       return board;
   }
-  std::string known = "sim";
-  for (const std::string &name : boardNames())
-    if (auto board = findBoard(name))
-      known += ", " + board->family + "-" + board->device + " (" + name + ")";
-    else
-      llvm::consumeError(board.takeError());
+  // The targets without a board first (sim), then each board's FPGA.
+  std::string known;
+  for (const targets::TargetDescription &t : *all)
+    if (!t.board)
+      known += (known.empty() ? "" : ", ") + t.target;
+  for (const targets::TargetDescription &t : *all)
+    if (t.board)
+      known += (known.empty() ? "" : ", ") + t.target + " (" + t.file + ")";
   return boardError(
       formatv("unknown target '{0}' (known: {1})", target, known));
 }
@@ -278,7 +290,7 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
     std::string help = params.lanes > 1 ? "fewer lanes, " : "";
     help += "narrower state (--state-bits), fewer weight bits or smaller "
             "layers";
-    return boardError(formatv(
+    return makeError<LimitError>(formatv(
         "the network does not fit {0}: EBR: the core's memories need at least "
         "{1} of {2} 4-kbit blocks with the host link's {3} (largest: {4}); "
         "{5} would help",

@@ -135,8 +135,8 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
     net.lanes = lanes.getInt();
   if (auto encoding = module->getAttrOfType<StringAttr>(
           snn::SNNDialect::kInputEncodingAttr))
-    net.encoding = encoding.getValue() == "events" ? InputEncoding::Events
-                                                   : InputEncoding::Direct;
+    net.encoding = rules::parseEncoding(encoding.getValue())
+                       .value_or(InputEncoding::Direct);
   for (Operation &op : main.getBody().front()) {
     llvm::Error err =
         llvm::TypeSwitch<Operation *, llvm::Error>(&op)

@@ -165,8 +165,8 @@ Expected<FloatGraph> Lowering::run(ModuleOp module) {
     graph.timesteps = steps.getInt();
   if (auto encoding = module->getAttrOfType<StringAttr>(
           snn::SNNDialect::kInputEncodingAttr))
-    graph.encoding = encoding.getValue() == "events" ? InputEncoding::Events
-                                                     : InputEncoding::Direct;
+    graph.encoding = rules::parseEncoding(encoding.getValue())
+                         .value_or(InputEncoding::Direct);
   for (Operation &op : main.getBody().front())
     if (llvm::Error err = lowerOp(&op))
       return std::move(err);

@@ -3,6 +3,7 @@
 #define SNNC_BACKENDS_LIB_LOWERINGUTILS_H
 
 #include "snnc/IR/SNNOps.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Numerics.h"
 
 #include "mlir/IR/Operation.h"
@@ -19,8 +20,7 @@ inline llvm::Error opError(mlir::Operation *op, const llvm::Twine &what) {
   std::string location;
   llvm::raw_string_ostream os(location);
   op->getLoc().print(os);
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 os.str() + ": " + what);
+  return makeError<ModelError>(os.str() + ": " + what);
 }
 
 inline std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> values) {

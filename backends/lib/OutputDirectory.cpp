@@ -1,6 +1,7 @@
 //===- OutputDirectory.cpp - directories snnc writes ---------------------===//
 #include "snnc/Backends/OutputDirectory.h"
 #include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -19,9 +20,7 @@ using llvm::Expected;
 using llvm::formatv;
 
 namespace {
-Error directoryError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+Error directoryError(const llvm::Twine &what) { return plainError(what); }
 
 std::string pathIn(llvm::StringRef dir, llvm::StringRef name) {
   llvm::SmallString<256> path(dir);

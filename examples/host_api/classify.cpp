@@ -21,26 +21,6 @@
 #include <cstdio>
 #include <string>
 
-namespace {
-/// golden, rtl or board:PORT[@BAUD].
-std::optional<snnc::Device> parseDevice(const std::string &spec) {
-  if (spec == "golden")
-    return snnc::Device::golden();
-  if (spec == "rtl")
-    return snnc::sim::rtlDevice();
-  if (spec.rfind("board:", 0) == 0) {
-    std::string port = spec.substr(6);
-    int64_t baud = 3000000;
-    if (size_t at = port.find('@'); at != std::string::npos) {
-      baud = std::stoll(port.substr(at + 1));
-      port.resize(at);
-    }
-    return snnc::Device::board(port, baud);
-  }
-  return std::nullopt;
-}
-} // namespace
-
 int main(int argc, char **argv) {
   std::vector<std::string> positional;
   std::string deviceSpec = "golden";
@@ -51,8 +31,7 @@ int main(int argc, char **argv) {
     else
       positional.push_back(arg);
   }
-  std::optional<snnc::Device> device = parseDevice(deviceSpec);
-  if (positional.size() < 2 || !device) {
+  if (positional.size() < 2) {
     std::fprintf(stderr, "usage: classify model.snnpkg images.npy "
                          "[labels.npy] [--device golden|rtl|board:PORT]\n");
     return 2;
@@ -62,6 +41,11 @@ int main(int argc, char **argv) {
                  llvm::toString(std::move(err)).c_str());
     return 1;
   };
+  // The host API's one grammar of devices; "rtl" comes from snnc::sim.
+  snnc::sim::registerRtlDevice();
+  auto device = snnc::Device::parse(deviceSpec);
+  if (!device)
+    return fail(device.takeError());
   auto session = snnc::Session::open(positional[0], *device);
   if (!session)
     return fail(session.takeError());
@@ -78,10 +62,12 @@ int main(int argc, char **argv) {
     auto labels = snnc::loadLabels(positional[2]);
     if (!labels)
       return fail(labels.takeError());
-    size_t correct = 0;
-    for (size_t i = 0; i < classes.size() && i < labels->size(); ++i)
-      correct += classes[i] == (*labels)[i];
-    std::printf("accuracy %zu / %zu\n", correct, classes.size());
+    auto accuracy = snnc::Session::accuracy(*scores, *labels);
+    if (!accuracy)
+      return fail(accuracy.takeError());
+    std::printf("accuracy %lld / %lld\n",
+                static_cast<long long>(accuracy->correct),
+                static_cast<long long>(accuracy->total));
   }
   // The golden engine counts per layer; rtl and board count on the core.
   llvm::json::Value stats = session->stats();

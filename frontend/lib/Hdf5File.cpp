@@ -1,5 +1,6 @@
 //===- Hdf5File.cpp - a read-only view of an HDF5 file --------------------===//
 #include "Hdf5File.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "snnc/Runtime/Limits.h"
 
@@ -17,7 +18,7 @@ using llvm::formatv;
 namespace {
 
 llvm::Error fail(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+  return makeError<ModelError>(what);
 }
 
 /// Owns an HDF5 identifier and closes it with the matching call.

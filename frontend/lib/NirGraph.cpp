@@ -1,5 +1,6 @@
 //===- NirGraph.cpp - a NIR graph as read from HDF5 -----------------------===//
 #include "NirGraph.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -11,7 +12,7 @@ using hdf5::printable;
 using llvm::formatv;
 
 static llvm::Error fail(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+  return makeError<ModelError>(what);
 }
 
 /// A pair, a dim or a shape: a few values.

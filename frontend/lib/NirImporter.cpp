@@ -21,6 +21,8 @@
 #include "snnc/Frontend/NirImporter.h"
 #include "NirGraph.h"
 #include "snnc/Frontend/OnnxImporter.h"
+#include "snnc/Rules/Encoding.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -39,7 +41,7 @@ using llvm::StringRef;
 namespace {
 
 llvm::Error fail(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+  return makeError<ModelError>(what);
 }
 
 using Shape = std::vector<int64_t>;
@@ -689,7 +691,7 @@ Expected<std::string> snnc::translateNirFile(StringRef path,
                        "continuous-time; snnTorch exports use 1e-4)");
   if (!(*dt > 0.0) || !std::isfinite(*dt))
     return fail(path + formatv(": dt = {0} must be finite and > 0", num(*dt)));
-  if (options.encoding != "direct" && options.encoding != "events")
+  if (!rules::parseEncoding(options.encoding))
     return fail(path + ": --encoding must be direct or events");
   auto bytes = Translator(*graph, options, *dt).run();
   if (!bytes)

@@ -1,5 +1,6 @@
 //===- OnnxGraph.cpp - decoding ONNX tensors and attributes ---------------===//
 #include "OnnxGraph.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -13,7 +14,7 @@ using llvm::Expected;
 using llvm::StringRef;
 
 Error snnc::frontend::fail(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  return makeError<ModelError>(message);
 }
 
 StringRef snnc::frontend::kindName(ValueKind kind) {

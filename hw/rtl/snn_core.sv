@@ -123,7 +123,7 @@ module snn_core #(
   logic [19:0] word;
   logic [3:0] slice;
   logic host_write;
-  logic [StageW-1:0] stage_q, wide;
+  logic [StageW-1:0] stage_q, stage_d, wide;
   assign region = bus_addr_i[31:24];
   assign word = bus_addr_i[23:4];
   assign slice = bus_addr_i[3:0];
@@ -146,18 +146,19 @@ module snn_core #(
   assign event_host_we = host_write && region == 8'(snn_pkg::RegionEvent) && slice == 4'((EventW - 1) / 32);
 
   // ---- Descriptors and control state -----------------------------------------
-  state_e state_q;
+  state_e state_q, state_d;
   localparam int unsigned LaneCountW = $clog2(Lanes + 1);
   localparam int unsigned ProjCountW = ProjAW + 1;
   logic [EventAW:0] event_count_q [MaxPops];
-  logic [PopAW:0] num_pops_q;
-  logic [PopAW-1:0] pop_q;
-  logic [ProjAW:0] proj_q, proj_end_q;
-  logic [ClearAW-1:0] clear_q;
+  logic [EventAW:0] event_count_d [MaxPops];
+  logic [PopAW:0] num_pops_q, num_pops_d;
+  logic [PopAW-1:0] pop_q, pop_d;
+  logic [ProjAW:0] proj_q, proj_d, proj_end_q, proj_end_d;
+  logic [ClearAW-1:0] clear_q, clear_d;
   logic clearing;
-  logic [StepBits-1:0] step_q; // steps since the last CmdClear
-  logic [63:0] cycles_q;
-  logic [31:0] sweep_words_q;
+  logic [StepBits-1:0] step_q, step_d; // steps since the last CmdClear
+  logic [63:0] cycles_q, cycles_d;
+  logic [31:0] sweep_words_q, sweep_words_d;
 
   assign busy_o = state_q != StIdle;
 
@@ -201,8 +202,8 @@ module snn_core #(
   // The copy: ld_q is the next word to read; the word read last cycle
   // (ld_field_q) arrives now.  Projection word ProjLoadWords is the
   // source population's event base (the source is known by then).
-  logic [4:0] ld_q, ld_field_q;
-  logic ld_cap_q;
+  logic [4:0] ld_q, ld_d, ld_field_q, ld_field_d;
+  logic ld_cap_q, ld_cap_d;
   logic [PopAW-1:0] source;
   logic [EventAW-1:0] src_event_base_q;
   // Which field register takes the word arriving now.
@@ -249,12 +250,13 @@ module snn_core #(
         f == snn_pkg::ProjRowIdxBase ? RowIdxAW :
         f == snn_pkg::ProjColIdxBase ? ColIdxAW :
         f == snn_pkg::ProjCached     ? 1 : 0; // words 9.. are unused
-    logic [PopW-1:0] pop_field_q;
+    logic [PopW-1:0] pop_field_q, pop_field_d;
+    assign pop_field_d = pop_cap[f] ? desc_rdata[PopW-1:0] : pop_field_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         pop_field_q <= '0;
-      end else if (pop_cap[f]) begin
-        pop_field_q <= desc_rdata[PopW-1:0];
+      end else begin
+        pop_field_q <= pop_field_d;
       end
     end
     assign pop_word[f] = 32'(pop_field_q);
@@ -262,12 +264,13 @@ module snn_core #(
     // event base (src_event_base_q).
     localparam int unsigned CapW = f == ProjLoadWords ? EventAW : ProjW;
     if (CapW > 0) begin : g_proj
-      logic [CapW-1:0] proj_field_q;
+      logic [CapW-1:0] proj_field_q, proj_field_d;
+      assign proj_field_d = proj_cap[f] ? desc_rdata[CapW-1:0] : proj_field_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
           proj_field_q <= '0;
-        end else if (proj_cap[f]) begin
-          proj_field_q <= desc_rdata[CapW-1:0];
+        end else begin
+          proj_field_q <= proj_field_d;
         end
       end
       if (f == ProjLoadWords) begin : g_src
@@ -574,7 +577,8 @@ module snn_core #(
   assign spike_x_o = 16'(sweep_x);
 
   // ---- Control ------------------------------------------------------------------
-  logic last_clear, command_step, command_clear, command_replay, replay_q, skip_proj;
+  logic last_clear, command_step, command_clear, command_replay, skip_proj;
+  logic replay_q, replay_d;
   assign last_clear = clear_q == ClearAW'(ClearDepth - 1);
   assign command_step = host_write && region == 8'(snn_pkg::RegionCtrl) &&
                         word == 20'(snn_pkg::CtrlCommand) && bus_wdata_i == snn_pkg::CmdStep;
@@ -585,6 +589,92 @@ module snn_core #(
                           bus_wdata_i == snn_pkg::CmdStepReplay;
   // Replayed steps skip the projections whose currents are cached.
   assign skip_proj = replay_q && proj_cached;
+
+  // Descriptor copies: read words 0.. of the entry, one a cycle.
+  always_comb begin : desc_copy
+    ld_field_d = ld_q;
+    ld_cap_d = 1'b0;
+    ld_d = '0;
+    if ((state_q == StPopLoad && 32'(ld_q) < DescW) ||
+        (state_q == StProjLoad && 32'(ld_q) <= ProjLoadWords)) begin
+      ld_cap_d = 1'b1;
+      ld_d = ld_q + 5'd1;
+    end else if (state_q == StPopLoad || state_q == StProjLoad) begin
+      ld_d = ld_q;
+    end
+  end
+
+  // The step controller: populations in program order, for each its
+  // projections (descriptor copy, delivery) and then its sweep.  cycles_q
+  // counts the cycles of the last command.
+  always_comb begin : control_fsm
+    state_d = state_q;
+    replay_d = replay_q;
+    step_d = step_q;
+    pop_d = pop_q;
+    proj_d = proj_q;
+    proj_end_d = proj_end_q;
+    clear_d = clear_q;
+    cycles_d = busy_o ? cycles_q + 64'd1 : cycles_q;
+    unique case (state_q)
+      StIdle: begin
+        if (command_step || command_replay) begin
+          state_d = StPopLoad;
+          step_d = step_q + 1'b1;
+          replay_d = command_replay;
+          pop_d = PopAW'(1);
+          cycles_d = '0;
+        end else if (command_clear) begin
+          state_d = StClear;
+          step_d = '0;
+          clear_d = '0;
+          cycles_d = '0;
+        end
+      end
+      StClear: begin
+        clear_d = clear_q + ClearAW'(1);
+        if (last_clear) begin
+          state_d = StIdle;
+        end
+      end
+      StPopLoad: begin
+        if (ld_cap_q && 32'(ld_field_q) == DescW - 1) state_d = StPop;
+      end
+      StPop: begin
+        proj_d = (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst]);
+        proj_end_d = (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst] +
+                                   pop_word[snn_pkg::PopProjCount]);
+        state_d = (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StProjLoad;
+      end
+      StProjLoad: begin
+        if (ld_cap_q && 32'(ld_field_q) == ProjLoadWords) state_d = StDeliverStart;
+      end
+      StDeliverStart: begin
+        if (skip_proj) begin
+          proj_d = proj_q + 1'b1;
+          state_d = (proj_q + 1'b1 < proj_end_q) ? StProjLoad : StSweepStart;
+        end else begin
+          state_d = StDeliver;
+        end
+      end
+      StDeliver: begin
+        if (deliver_done) begin
+          proj_d = proj_q + 1'b1;
+          state_d = (proj_q + 1'b1 < proj_end_q) ? StProjLoad : StSweepStart;
+        end
+      end
+      StSweepStart: state_d = StSweep;
+      // The last spikes are still being written: wait for snn_merge.
+      StSweep: if (sweep_done) state_d = StSweepDrain;
+      StSweepDrain: begin
+        if (!merge_busy) begin
+          pop_d = pop_q + 1'b1;
+          state_d = ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPopLoad : StIdle;
+        end
+      end
+      default: state_d = StIdle;
+    endcase
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -600,83 +690,59 @@ module snn_core #(
       ld_field_q <= '0;
       ld_cap_q <= 1'b0;
     end else begin
-      if (busy_o) begin
-        cycles_q <= cycles_q + 64'd1;
-      end
-      // Descriptor copies: read words 0.. of the entry, one a cycle.
-      ld_field_q <= ld_q;
-      ld_cap_q <= 1'b0;
-      ld_q <= '0;
-      if ((state_q == StPopLoad && 32'(ld_q) < DescW) ||
-          (state_q == StProjLoad && 32'(ld_q) <= ProjLoadWords)) begin
-        ld_cap_q <= 1'b1;
-        ld_q <= ld_q + 5'd1;
-      end else if (state_q == StPopLoad || state_q == StProjLoad) begin
-        ld_q <= ld_q;
-      end
-      unique case (state_q)
-        StIdle: begin
-          if (command_step || command_replay) begin
-            state_q <= StPopLoad;
-            step_q <= step_q + 1'b1;
-            replay_q <= command_replay;
-            pop_q <= PopAW'(1);
-            cycles_q <= '0;
-          end else if (command_clear) begin
-            state_q <= StClear;
-            step_q <= '0;
-            clear_q <= '0;
-            cycles_q <= '0;
-          end
-        end
-        StClear: begin
-          clear_q <= clear_q + ClearAW'(1);
-          if (last_clear) begin
-            state_q <= StIdle;
-          end
-        end
-        StPopLoad: begin
-          if (ld_cap_q && 32'(ld_field_q) == DescW - 1) state_q <= StPop;
-        end
-        StPop: begin
-          proj_q <= (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst]);
-          proj_end_q <= (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst] +
-                                      pop_word[snn_pkg::PopProjCount]);
-          state_q <= (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StProjLoad;
-        end
-        StProjLoad: begin
-          if (ld_cap_q && 32'(ld_field_q) == ProjLoadWords) state_q <= StDeliverStart;
-        end
-        StDeliverStart: begin
-          if (skip_proj) begin
-            proj_q <= proj_q + 1'b1;
-            state_q <= (proj_q + 1'b1 < proj_end_q) ? StProjLoad : StSweepStart;
-          end else begin
-            state_q <= StDeliver;
-          end
-        end
-        StDeliver: begin
-          if (deliver_done) begin
-            proj_q <= proj_q + 1'b1;
-            state_q <= (proj_q + 1'b1 < proj_end_q) ? StProjLoad : StSweepStart;
-          end
-        end
-        StSweepStart: state_q <= StSweep;
-        // The last spikes are still being written: wait for snn_merge.
-        StSweep: if (sweep_done) state_q <= StSweepDrain;
-        StSweepDrain: begin
-          if (!merge_busy) begin
-            pop_q <= pop_q + 1'b1;
-            state_q <= ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPopLoad : StIdle;
-          end
-        end
-        default: state_q <= StIdle;
-      endcase
+      state_q <= state_d;
+      replay_q <= replay_d;
+      step_q <= step_d;
+      pop_q <= pop_d;
+      proj_q <= proj_d;
+      proj_end_q <= proj_end_d;
+      clear_q <= clear_d;
+      cycles_q <= cycles_d;
+      ld_q <= ld_d;
+      ld_field_q <= ld_field_d;
+      ld_cap_q <= ld_cap_d;
     end
   end
 
-  // Descriptors, counters and statistics: written by the host while idle,
-  // and by the controller while busy.
+  // Counters and statistics: written by the host while idle, and by the
+  // controller while busy.  The staging register collects the slices of a
+  // wide host write (the word is committed by its last slice); the sweep
+  // counts the words it visits in a step (CtrlSweepWords).
+  always_comb begin : host_state
+    stage_d = host_write ? wide : stage_q;
+    num_pops_d = num_pops_q;
+    if (host_write && region == 8'(snn_pkg::RegionCtrl) &&
+        word == 20'(snn_pkg::CtrlNumPops)) begin
+      num_pops_d = (PopAW + 1)'(bus_wdata_i);
+    end
+    sweep_words_d = sweep_words_q;
+    if (command_step || command_replay) begin
+      sweep_words_d = '0;
+    end
+    if (sweep_word) begin
+      sweep_words_d = sweep_words_q + 32'd1;
+    end
+  end
+
+  // Events per population: the input population's count is written by the
+  // host; a population's is cleared when its sweep starts and counts the
+  // events snn_merge adds.
+  always_comb begin : event_counts
+    for (int unsigned i = 0; i < MaxPops; i++) begin
+      event_count_d[i] = event_count_q[i];
+    end
+    if (host_write && region == 8'(snn_pkg::RegionCtrl) &&
+        word == 20'(snn_pkg::CtrlInputCount)) begin
+      event_count_d[0] = (EventAW + 1)'(bus_wdata_i);
+    end
+    if (state_q == StSweepStart) begin
+      event_count_d[pop_q] = '0;
+    end
+    if (merge_new) begin
+      event_count_d[pop_q] = event_count_q[pop_q] + 1'b1;
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       stage_q <= '0;
@@ -686,28 +752,11 @@ module snn_core #(
         event_count_q[i] <= '0;
       end
     end else begin
-      if (host_write) begin
-        stage_q <= wide;
-      end
-      if (host_write && region == 8'(snn_pkg::RegionCtrl)) begin
-        if (word == 20'(snn_pkg::CtrlInputCount)) begin
-          event_count_q[0] <= (EventAW + 1)'(bus_wdata_i);
-        end
-        if (word == 20'(snn_pkg::CtrlNumPops)) begin
-          num_pops_q <= (PopAW + 1)'(bus_wdata_i);
-        end
-      end
-      if (command_step || command_replay) begin
-        sweep_words_q <= '0;
-      end
-      if (state_q == StSweepStart) begin
-        event_count_q[pop_q] <= '0;
-      end
-      if (merge_new) begin
-        event_count_q[pop_q] <= event_count_q[pop_q] + 1'b1;
-      end
-      if (sweep_word) begin
-        sweep_words_q <= sweep_words_q + 32'd1;
+      stage_q <= stage_d;
+      num_pops_q <= num_pops_d;
+      sweep_words_q <= sweep_words_d;
+      for (int unsigned i = 0; i < MaxPops; i++) begin
+        event_count_q[i] <= event_count_d[i];
       end
     end
   end
@@ -760,9 +809,9 @@ module snn_core #(
   // Registers are read into rdata_q; a readout word or SOP count comes from
   // its RAM in the same cycle (a readout word selected by the registered
   // lane and half).
-  logic [31:0] rdata_q;
-  logic rd_readout_q, rd_high_q, rd_sops_q;
-  logic [LaneAW-1:0] rd_lane_q;
+  logic [31:0] rdata_q, rdata_d;
+  logic rd_readout_q, rd_readout_d, rd_high_q, rd_high_d, rd_sops_q, rd_sops_d;
+  logic [LaneAW-1:0] rd_lane_q, rd_lane_d;
   logic [ReadoutBits-1:0] rd_acc;
   assign rd_acc = readout_rdata[ReadoutBits*rd_lane_q+:ReadoutBits];
   always_comb begin
@@ -773,6 +822,32 @@ module snn_core #(
       bus_rdata_o = sops_rdata;
     end
   end
+  always_comb begin : host_read
+    rdata_d = rdata_q;
+    rd_readout_d = rd_readout_q;
+    rd_sops_d = rd_sops_q;
+    rd_high_d = rd_high_q;
+    rd_lane_d = rd_lane_q;
+    if (bus_req_i && !bus_we_i) begin
+      rd_readout_d = region == 8'(snn_pkg::RegionReadout) && 32'(word) < ReadoutWords * Lanes;
+      rd_sops_d = region == 8'(snn_pkg::RegionPerf) && 32'(word) < MaxProjs;
+      rd_high_d = slice[0];
+      rd_lane_d = LaneAW'(32'(word) & (Lanes - 1));
+      unique case (region)
+        8'(snn_pkg::RegionCtrl): begin
+          unique case (word)
+            20'(snn_pkg::CtrlStatus):     rdata_d = 32'(busy_o);
+            20'(snn_pkg::CtrlCyclesLo):   rdata_d = cycles_q[31:0];
+            20'(snn_pkg::CtrlCyclesHi):   rdata_d = cycles_q[63:32];
+            20'(snn_pkg::CtrlSweepWords): rdata_d = sweep_words_q;
+            default:                      rdata_d = '0;
+          endcase
+        end
+        default: rdata_d = '0;
+      endcase
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rdata_q <= '0;
@@ -780,24 +855,12 @@ module snn_core #(
       rd_sops_q <= 1'b0;
       rd_high_q <= 1'b0;
       rd_lane_q <= '0;
-    end else if (bus_req_i && !bus_we_i) begin
-      rdata_q <= '0;
-      rd_readout_q <= region == 8'(snn_pkg::RegionReadout) && 32'(word) < ReadoutWords * Lanes;
-      rd_sops_q <= region == 8'(snn_pkg::RegionPerf) && 32'(word) < MaxProjs;
-      rd_high_q <= slice[0];
-      rd_lane_q <= LaneAW'(32'(word) & (Lanes - 1));
-      unique case (region)
-        8'(snn_pkg::RegionCtrl): begin
-          unique case (word)
-            20'(snn_pkg::CtrlStatus):     rdata_q <= 32'(busy_o);
-            20'(snn_pkg::CtrlCyclesLo):   rdata_q <= cycles_q[31:0];
-            20'(snn_pkg::CtrlCyclesHi):   rdata_q <= cycles_q[63:32];
-            20'(snn_pkg::CtrlSweepWords): rdata_q <= sweep_words_q;
-            default:                      rdata_q <= '0;
-          endcase
-        end
-        default: rdata_q <= '0;
-      endcase
+    end else begin
+      rdata_q <= rdata_d;
+      rd_readout_q <= rd_readout_d;
+      rd_sops_q <= rd_sops_d;
+      rd_high_q <= rd_high_d;
+      rd_lane_q <= rd_lane_d;
     end
   end
 

@@ -63,7 +63,7 @@ module snn_link #(
   logic [BufAW-1:0] rx_waddr;
   logic [7:0] rx_wdata, rx_rdata;
   logic [BufAW:0] frame_len;
-  state_e state_q;
+  state_e state_q, state_d;
   logic crc_busy;
   logic [31:0] crc;
 
@@ -87,20 +87,22 @@ module snn_link #(
     .crc_i          (crc)
   );
 
-  logic [BufAW-1:0] rd_ptr_q;
+  logic [BufAW-1:0] rd_ptr_q, rd_ptr_d;
   snn_ram #(.Width(8), .Depth(BufBytes)) u_request (
     .clk_i, .we_i(rx_we), .waddr_i(rx_waddr), .wdata_i(rx_wdata),
     .raddr_i(rd_ptr_q), .rdata_o(rx_rdata));
 
   // ---- Reply buffer and transmit -----------------------------------------------
-  logic tx_we, tx_start, tx_busy, short_q;
+  logic tx_we, tx_start, tx_busy, short_q, short_d;
   logic [BufAW-1:0] tx_waddr;
-  logic [7:0] tx_wdata, reply_rdata, short_rdata_q, src_rdata;
-  logic [BufAW:0] crc_idx_q, cache_len_q, crc_len_q, tx_wptr_q;
+  logic [7:0] tx_wdata, reply_rdata, short_rdata_q, short_rdata_d, src_rdata;
+  logic [BufAW:0] crc_idx_q, crc_idx_d, cache_len_q, cache_len_d;
+  logic [BufAW:0] crc_len_q, crc_len_d, tx_wptr_q, tx_wptr_d;
   logic [BufAW-1:0] tx_raddr, src_raddr;
-  logic [7:0] seq_q, cmd_q, status_q, last_seq_q, last_cmd_q;
-  logic [15:0] session_q;
-  logic [31:0] short_crc_q;
+  logic [7:0] seq_q, seq_d, cmd_q, cmd_d, status_q, status_d;
+  logic [7:0] last_seq_q, last_seq_d, last_cmd_q, last_cmd_d;
+  logic [15:0] session_q, session_d;
+  logic [31:0] short_crc_q, short_crc_d;
 
   // Indexes reach BufBytes only as lengths, never as addresses.
   assign src_raddr = tx_busy ? tx_raddr : BufAW'(crc_idx_q);
@@ -109,18 +111,22 @@ module snn_link #(
     .raddr_i(src_raddr), .rdata_o(reply_rdata));
 
   // An error reply: header and CRC in registers, read like the buffer.
-  always_ff @(posedge clk_i) begin
+  always_comb begin
     unique case (src_raddr[3:0])
-      4'd0: short_rdata_q <= seq_q;
-      4'd1: short_rdata_q <= cmd_q;
-      4'd2: short_rdata_q <= status_q;
-      4'd3: short_rdata_q <= session_q[7:0];
-      4'd4: short_rdata_q <= session_q[15:8];
-      4'd5: short_rdata_q <= short_crc_q[7:0];
-      4'd6: short_rdata_q <= short_crc_q[15:8];
-      4'd7: short_rdata_q <= short_crc_q[23:16];
-      default: short_rdata_q <= short_crc_q[31:24];
+      4'd0: short_rdata_d = seq_q;
+      4'd1: short_rdata_d = cmd_q;
+      4'd2: short_rdata_d = status_q;
+      4'd3: short_rdata_d = session_q[7:0];
+      4'd4: short_rdata_d = session_q[15:8];
+      4'd5: short_rdata_d = short_crc_q[7:0];
+      4'd6: short_rdata_d = short_crc_q[15:8];
+      4'd7: short_rdata_d = short_crc_q[23:16];
+      default: short_rdata_d = short_crc_q[31:24];
     endcase
+  end
+  // Like the buffer's read port, this register has no reset.
+  always_ff @(posedge clk_i) begin
+    short_rdata_q <= short_rdata_d;
   end
   assign src_rdata = short_q ? short_rdata_q : reply_rdata;
 
@@ -148,18 +154,21 @@ module snn_link #(
   );
 
   // ---- Executor --------------------------------------------------------------------
-  state_e ret_q;
-  logic [2:0] left_q;
-  logic phase_q, is_write_q, crc_ok_q, overrun_q, cache_valid_q;
-  logic [31:0] acc_q, spikes_q;
-  logic [BufAW:0] len_q, n_q, n0_q;
-  logic [7:0] region_q;
-  logic [23:0] word_q, word0_q, limit_q;
-  logic [4:0] slice_q, slice0_q, slices_q;
-  logic [IdentAW-1:0] ident_q;
-  logic [2:0] step_q;
-  logic [15:0] frames_q, crc_errors_q, framing_errors_q, drops_q;
-  logic [1:0] core_rst_q;
+  state_e ret_q, ret_d;
+  logic [2:0] left_q, left_d;
+  logic phase_q, phase_d, is_write_q, is_write_d, crc_ok_q, crc_ok_d;
+  logic overrun_q, overrun_d, cache_valid_q, cache_valid_d;
+  logic [31:0] acc_q, acc_d;
+  logic [BufAW:0] len_q, len_d, n_q, n_d, n0_q, n0_d;
+  logic [7:0] region_q, region_d;
+  logic [23:0] word_q, word_d, word0_q, word0_d, limit_q, limit_d;
+  logic [4:0] slice_q, slice_d, slice0_q, slice0_d, slices_q, slices_d;
+  logic [IdentAW-1:0] ident_q, ident_d;
+  logic [2:0] step_q, step_d;
+  logic [1:0] core_rst_q, core_rst_d;
+  logic [31:0] spikes_q, spikes_d;
+  logic [15:0] frames_q, frames_d, crc_errors_q, crc_errors_d;
+  logic [15:0] framing_errors_q, framing_errors_d, drops_q, drops_d;
   logic [BufAW:0] payload_len;
   logic [15:0] read_count;
   logic [7:0] slices_in;
@@ -264,6 +273,338 @@ module snn_link #(
     end
   end
 
+  // The executor's next state: a register holds unless the state it is in
+  // changes it.  The core's reset is held for three cycles (LinkCmdReset).
+  always_comb begin
+    state_d = state_q;
+    ret_d = ret_q;
+    left_d = left_q;
+    phase_d = phase_q;
+    is_write_d = is_write_q;
+    crc_ok_d = crc_ok_q;
+    overrun_d = overrun_q;
+    cache_valid_d = cache_valid_q;
+    short_d = short_q;
+    acc_d = acc_q;
+    len_d = len_q;
+    n_d = n_q;
+    n0_d = n0_q;
+    region_d = region_q;
+    word_d = word_q;
+    word0_d = word0_q;
+    limit_d = limit_q;
+    slice_d = slice_q;
+    slice0_d = slice0_q;
+    slices_d = slices_q;
+    ident_d = ident_q;
+    step_d = step_q;
+    rd_ptr_d = rd_ptr_q;
+    tx_wptr_d = tx_wptr_q;
+    crc_idx_d = crc_idx_q;
+    crc_len_d = crc_len_q;
+    cache_len_d = cache_len_q;
+    seq_d = seq_q;
+    cmd_d = cmd_q;
+    status_d = status_q;
+    last_seq_d = last_seq_q;
+    last_cmd_d = last_cmd_q;
+    session_d = session_q;
+    short_crc_d = short_crc_q;
+    core_rst_d = (core_rst_q != 0) ? core_rst_q - 1'b1 : core_rst_q;
+    unique case (state_q)
+      StIdle: begin
+        if (frame) begin
+          len_d = frame_len;
+          crc_ok_d = frame_crc_ok;
+          overrun_d = frame_overrun;
+          short_d = 1'b0;
+          rd_ptr_d = '0;
+          left_d = 3'd2;
+          phase_d = 1'b0;
+          ret_d = StHead;
+          state_d = StLoad;
+        end
+      end
+      // Shifts `left_q` request bytes into acc_q from the top (two
+      // cycles a byte: address, then data).
+      StLoad: begin
+        phase_d = !phase_q;
+        if (phase_q) begin
+          acc_d = {rx_rdata, acc_q[31:8]};
+          rd_ptr_d = rd_ptr_q + 1'b1;
+          left_d = left_q - 1'b1;
+          if (left_q == 3'd1) begin
+            state_d = ret_q;
+          end
+        end
+      end
+      // Appends the `left_q` low bytes of acc_q to the reply.
+      StStore: begin
+        acc_d = acc_q >> 8;
+        tx_wptr_d = tx_wptr_q + 1'b1;
+        left_d = left_q - 1'b1;
+        if (left_q == 3'd1) begin
+          state_d = ret_q;
+        end
+      end
+      StHead: begin
+        seq_d = acc_q[23:16];
+        cmd_d = acc_q[31:24];
+        tx_wptr_d = (BufAW + 1)'(snn_link_pkg::LinkReplyHeader);
+        if (overrun_q) begin
+          status_d = 8'(snn_link_pkg::LinkOverrun);
+          state_d = StShort;
+        end else if (!crc_ok_q) begin
+          status_d = 8'(snn_link_pkg::LinkBadCrc);
+          state_d = StShort;
+        end else if (cache_valid_q && acc_q[23:16] == last_seq_q &&
+                     acc_q[31:24] == last_cmd_q) begin
+          state_d = StResend; // a retransmission: the same reply again
+        end else begin
+          status_d = 8'(snn_link_pkg::LinkBadLength);
+          state_d = StShort;
+          left_d = 3'd4;
+          ret_d = StAddr;
+          unique case (32'(acc_q[31:24]))
+            snn_link_pkg::LinkCmdIdentify: begin
+              ident_d = '0;
+              if (payload_len == 0) state_d = StIdent;
+            end
+            snn_link_pkg::LinkCmdWrite: begin
+              is_write_d = 1'b1;
+              n_d = (payload_len - (BufAW + 1)'(5)) >> 2;
+              if (payload_len >= 9 && payload_len[1:0] == 2'd1) state_d = StLoad;
+            end
+            snn_link_pkg::LinkCmdRead: begin
+              is_write_d = 1'b0;
+              if (payload_len == 7) state_d = StLoad;
+            end
+            snn_link_pkg::LinkCmdRun: begin
+              left_d = 3'd1;
+              ret_d = StRunCheck;
+              if (payload_len == 1) state_d = StLoad;
+            end
+            snn_link_pkg::LinkCmdStatus: begin
+              step_d = '0;
+              if (payload_len == 0) state_d = StStatus;
+            end
+            snn_link_pkg::LinkCmdSession: begin
+              left_d = 3'd2;
+              ret_d = StSession;
+              if (payload_len == 2) state_d = StLoad;
+            end
+            snn_link_pkg::LinkCmdReset: begin
+              if (payload_len == 0) begin
+                core_rst_d = 2'd3;
+                session_d = '0;
+                state_d = StOk;
+              end
+            end
+            default: status_d = 8'(snn_link_pkg::LinkBadCommand);
+          endcase
+        end
+      end
+      StAddr: begin
+        region_d = acc_q[31:24];
+        word_d = {4'd0, acc_q[23:4]};
+        word0_d = {4'd0, acc_q[23:4]};
+        slice_d = {1'b0, acc_q[3:0]};
+        slice0_d = {1'b0, acc_q[3:0]};
+        left_d = is_write_q ? 3'd1 : 3'd3;
+        ret_d = StSlices;
+        state_d = StLoad;
+      end
+      // The burst is checked whole before its first access.
+      StSlices: begin
+        slices_d = 5'(slices_in);
+        limit_d = region_limit;
+        if (!is_write_q) begin
+          n_d = (BufAW + 1)'(read_count);
+        end
+        status_d = 8'(snn_link_pkg::LinkBadAddress);
+        state_d = StShort;
+        if (slices_in != 0 && slices_in <= 8'd16 && 8'(slice_q) < slices_in &&
+            32'(region_q) < snn_link_pkg::LinkRegions) begin
+          state_d = StCheck;
+        end
+        if (!is_write_q && (read_count == 0 || 32'(read_count) > MaxReadWords)) begin
+          status_d = 8'(snn_link_pkg::LinkBadLength);
+          state_d = StShort;
+        end
+      end
+      StCheck: begin
+        if (n0_q == n_q && is_write_q && (slice0_q != 0 || slice_q != 0)) begin
+          // A write carries whole words: it starts at slice 0 and its
+          // last slice is the last of a word (the walk ends at slice 0).
+          // A word is committed by its last slice from the core's shared
+          // staging register, so a write that began mid-word would
+          // commit slices that another request left there, and running
+          // it again (a copy after the cache moved on, the halves of a
+          // split burst) would not be idempotent.
+          n0_d = '0;
+          status_d = 8'(snn_link_pkg::LinkBadAddress);
+          state_d = StShort;
+        end else if (n0_q == n_q) begin
+          // The whole burst is in range: run it from the start.
+          word_d = word0_q;
+          slice_d = slice0_q;
+          n0_d = '0;
+          cache_valid_d = 1'b0;
+          state_d = is_write_q ? StWrite : StRead;
+        end else if (word_q >= limit_q) begin
+          n0_d = '0;
+          status_d = 8'(snn_link_pkg::LinkBadAddress);
+          state_d = StShort;
+        end else begin
+          word_d = next_word;
+        slice_d = next_slice;
+          n0_d = n0_q + 1'b1;
+        end
+      end
+      StWrite: begin
+        left_d = 3'd4;
+        ret_d = StWriteBus;
+        state_d = (n_q == 0) ? StOk : StLoad;
+      end
+      StWriteBus: begin
+        if (!core_busy_i) begin
+          word_d = next_word;
+          slice_d = next_slice;
+          n_d = n_q - 1'b1;
+          state_d = StWrite;
+        end
+      end
+      StRead: state_d = (n_q == 0) ? StOk : StReadBus;
+      StReadBus: if (!core_busy_i) state_d = StReadData;
+      StReadData: begin
+        acc_d = bus_rdata_i;
+        word_d = next_word;
+        slice_d = next_slice;
+        n_d = n_q - 1'b1;
+        left_d = 3'd4;
+        ret_d = StRead;
+        state_d = StStore;
+      end
+      StIdent: begin
+        if (32'(ident_q) == NumIdent) begin
+          state_d = StOk;
+        end else begin
+          acc_d = ident_word;
+          ident_d = ident_q + 1'b1;
+          left_d = 3'd4;
+          ret_d = StIdent;
+          state_d = StStore;
+          cache_valid_d = 1'b0;
+        end
+      end
+      StStatus: begin
+        cache_valid_d = 1'b0;
+        step_d = step_q + 1'b1;
+        ret_d = StStatus;
+        state_d = StStore;
+        unique case (step_q)
+          3'd0: begin
+            acc_d = {31'd0, core_busy_i};
+            left_d = 3'd1;
+          end
+          3'd1: begin
+            acc_d = {crc_errors_q, frames_q};
+            left_d = 3'd4;
+          end
+          3'd2: begin
+            acc_d = {drops_q, framing_errors_q};
+            left_d = 3'd4;
+          end
+          default: state_d = StOk;
+        endcase
+      end
+      StSession: begin
+        session_d = acc_q[31:16];
+        state_d = StOk;
+      end
+      StRunCheck: begin
+        cache_valid_d = 1'b0;
+        if (32'(acc_q[31:24]) == snn_pkg::CmdStep || 32'(acc_q[31:24]) == snn_pkg::CmdClear ||
+            32'(acc_q[31:24]) == snn_pkg::CmdStepReplay) begin
+          state_d = StRunIssue;
+        end else begin
+          status_d = 8'(snn_link_pkg::LinkBadCommand);
+          state_d = StShort;
+        end
+      end
+      StRunIssue: if (!core_busy_i) state_d = StRunWait;
+      StRunWait: if (!core_busy_i) state_d = StRunLo;
+      StRunLo: state_d = StRunLoData;
+      StRunLoData: begin
+        acc_d = bus_rdata_i;
+        left_d = 3'd4;
+        ret_d = StRunHi;
+        state_d = StStore;
+      end
+      StRunHi: state_d = StRunHiData;
+      StRunHiData: begin
+        acc_d = bus_rdata_i;
+        left_d = 3'd4;
+        ret_d = StRunSpikes;
+        state_d = StStore;
+      end
+      StRunSpikes: begin
+        acc_d = spikes_q;
+        left_d = 3'd4;
+        ret_d = StOk;
+        state_d = StStore;
+      end
+      StOk: begin
+        status_d = 8'(snn_link_pkg::LinkOk);
+        step_d = '0;
+        state_d = StHeader;
+      end
+      StHeader: begin
+        step_d = step_q + 1'b1;
+        if (step_q == 3'd4) begin
+          crc_len_d = tx_wptr_q;
+          crc_idx_d = '0;
+          state_d = StCrc;
+        end
+      end
+      StShort: begin
+        short_d = 1'b1;
+        crc_len_d = (BufAW + 1)'(snn_link_pkg::LinkReplyHeader);
+        crc_idx_d = '0;
+        state_d = StCrc;
+      end
+      StCrc: state_d = StCrcData; // the byte at crc_idx_q arrives next
+      StCrcData: state_d = StCrcWait;
+      StCrcWait: begin
+        if (!crc_busy) begin
+          crc_idx_d = crc_idx_q + 1'b1;
+          state_d = (crc_idx_q + 1'b1 == crc_len_q) ? StCrcStore : StCrc;
+        end
+      end
+      StCrcStore: begin
+        if (short_q) begin
+          short_crc_d = ~crc;
+          state_d = StSending;
+        end else begin
+          acc_d = ~crc;
+          left_d = 3'd4;
+          ret_d = StCached;
+          state_d = StStore;
+        end
+      end
+      StCached: begin
+        cache_valid_d = 1'b1;
+        cache_len_d = tx_wptr_q;
+        last_seq_d = seq_q;
+        last_cmd_d = cmd_q;
+        state_d = StResend;
+      end
+      StResend: state_d = StSending;
+      StSending: if (!tx_busy && !tx_start) state_d = StIdle;
+      default: state_d = StIdle;
+    endcase
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= StIdle;
@@ -302,305 +643,62 @@ module snn_link #(
       short_crc_q <= '0;
       core_rst_q <= '0;
     end else begin
-      if (core_rst_q != 0) begin
-        core_rst_q <= core_rst_q - 1'b1;
-      end
-      unique case (state_q)
-        StIdle: begin
-          if (frame) begin
-            len_q <= frame_len;
-            crc_ok_q <= frame_crc_ok;
-            overrun_q <= frame_overrun;
-            short_q <= 1'b0;
-            rd_ptr_q <= '0;
-            left_q <= 3'd2;
-            phase_q <= 1'b0;
-            ret_q <= StHead;
-            state_q <= StLoad;
-          end
-        end
-        // Shifts `left_q` request bytes into acc_q from the top (two
-        // cycles a byte: address, then data).
-        StLoad: begin
-          phase_q <= !phase_q;
-          if (phase_q) begin
-            acc_q <= {rx_rdata, acc_q[31:8]};
-            rd_ptr_q <= rd_ptr_q + 1'b1;
-            left_q <= left_q - 1'b1;
-            if (left_q == 3'd1) begin
-              state_q <= ret_q;
-            end
-          end
-        end
-        // Appends the `left_q` low bytes of acc_q to the reply.
-        StStore: begin
-          acc_q <= acc_q >> 8;
-          tx_wptr_q <= tx_wptr_q + 1'b1;
-          left_q <= left_q - 1'b1;
-          if (left_q == 3'd1) begin
-            state_q <= ret_q;
-          end
-        end
-        StHead: begin
-          seq_q <= acc_q[23:16];
-          cmd_q <= acc_q[31:24];
-          tx_wptr_q <= (BufAW + 1)'(snn_link_pkg::LinkReplyHeader);
-          if (overrun_q) begin
-            status_q <= 8'(snn_link_pkg::LinkOverrun);
-            state_q <= StShort;
-          end else if (!crc_ok_q) begin
-            status_q <= 8'(snn_link_pkg::LinkBadCrc);
-            state_q <= StShort;
-          end else if (cache_valid_q && acc_q[23:16] == last_seq_q &&
-                       acc_q[31:24] == last_cmd_q) begin
-            state_q <= StResend; // a retransmission: the same reply again
-          end else begin
-            status_q <= 8'(snn_link_pkg::LinkBadLength);
-            state_q <= StShort;
-            left_q <= 3'd4;
-            ret_q <= StAddr;
-            unique case (32'(acc_q[31:24]))
-              snn_link_pkg::LinkCmdIdentify: begin
-                ident_q <= '0;
-                if (payload_len == 0) state_q <= StIdent;
-              end
-              snn_link_pkg::LinkCmdWrite: begin
-                is_write_q <= 1'b1;
-                n_q <= (payload_len - (BufAW + 1)'(5)) >> 2;
-                if (payload_len >= 9 && payload_len[1:0] == 2'd1) state_q <= StLoad;
-              end
-              snn_link_pkg::LinkCmdRead: begin
-                is_write_q <= 1'b0;
-                if (payload_len == 7) state_q <= StLoad;
-              end
-              snn_link_pkg::LinkCmdRun: begin
-                left_q <= 3'd1;
-                ret_q <= StRunCheck;
-                if (payload_len == 1) state_q <= StLoad;
-              end
-              snn_link_pkg::LinkCmdStatus: begin
-                step_q <= '0;
-                if (payload_len == 0) state_q <= StStatus;
-              end
-              snn_link_pkg::LinkCmdSession: begin
-                left_q <= 3'd2;
-                ret_q <= StSession;
-                if (payload_len == 2) state_q <= StLoad;
-              end
-              snn_link_pkg::LinkCmdReset: begin
-                if (payload_len == 0) begin
-                  core_rst_q <= 2'd3;
-                  session_q <= '0;
-                  state_q <= StOk;
-                end
-              end
-              default: status_q <= 8'(snn_link_pkg::LinkBadCommand);
-            endcase
-          end
-        end
-        StAddr: begin
-          region_q <= acc_q[31:24];
-          word_q <= {4'd0, acc_q[23:4]};
-          word0_q <= {4'd0, acc_q[23:4]};
-          slice_q <= {1'b0, acc_q[3:0]};
-          slice0_q <= {1'b0, acc_q[3:0]};
-          left_q <= is_write_q ? 3'd1 : 3'd3;
-          ret_q <= StSlices;
-          state_q <= StLoad;
-        end
-        // The burst is checked whole before its first access.
-        StSlices: begin
-          slices_q <= 5'(slices_in);
-          limit_q <= region_limit;
-          if (!is_write_q) begin
-            n_q <= (BufAW + 1)'(read_count);
-          end
-          status_q <= 8'(snn_link_pkg::LinkBadAddress);
-          state_q <= StShort;
-          if (slices_in != 0 && slices_in <= 8'd16 && 8'(slice_q) < slices_in &&
-              32'(region_q) < snn_link_pkg::LinkRegions) begin
-            state_q <= StCheck;
-          end
-          if (!is_write_q && (read_count == 0 || 32'(read_count) > MaxReadWords)) begin
-            status_q <= 8'(snn_link_pkg::LinkBadLength);
-            state_q <= StShort;
-          end
-        end
-        StCheck: begin
-          if (n0_q == n_q && is_write_q && (slice0_q != 0 || slice_q != 0)) begin
-            // A write carries whole words: it starts at slice 0 and its
-            // last slice is the last of a word (the walk ends at slice 0).
-            // A word is committed by its last slice from the core's shared
-            // staging register, so a write that began mid-word would
-            // commit slices that another request left there, and running
-            // it again (a copy after the cache moved on, the halves of a
-            // split burst) would not be idempotent.
-            n0_q <= '0;
-            status_q <= 8'(snn_link_pkg::LinkBadAddress);
-            state_q <= StShort;
-          end else if (n0_q == n_q) begin
-            // The whole burst is in range: run it from the start.
-            word_q <= word0_q;
-            slice_q <= slice0_q;
-            n0_q <= '0;
-            cache_valid_q <= 1'b0;
-            state_q <= is_write_q ? StWrite : StRead;
-          end else if (word_q >= limit_q) begin
-            n0_q <= '0;
-            status_q <= 8'(snn_link_pkg::LinkBadAddress);
-            state_q <= StShort;
-          end else begin
-            word_q <= next_word;
-            slice_q <= next_slice;
-            n0_q <= n0_q + 1'b1;
-          end
-        end
-        StWrite: begin
-          left_q <= 3'd4;
-          ret_q <= StWriteBus;
-          state_q <= (n_q == 0) ? StOk : StLoad;
-        end
-        StWriteBus: begin
-          if (!core_busy_i) begin
-            word_q <= next_word;
-            slice_q <= next_slice;
-            n_q <= n_q - 1'b1;
-            state_q <= StWrite;
-          end
-        end
-        StRead: state_q <= (n_q == 0) ? StOk : StReadBus;
-        StReadBus: if (!core_busy_i) state_q <= StReadData;
-        StReadData: begin
-          acc_q <= bus_rdata_i;
-          word_q <= next_word;
-            slice_q <= next_slice;
-          n_q <= n_q - 1'b1;
-          left_q <= 3'd4;
-          ret_q <= StRead;
-          state_q <= StStore;
-        end
-        StIdent: begin
-          if (32'(ident_q) == NumIdent) begin
-            state_q <= StOk;
-          end else begin
-            acc_q <= ident_word;
-            ident_q <= ident_q + 1'b1;
-            left_q <= 3'd4;
-            ret_q <= StIdent;
-            state_q <= StStore;
-            cache_valid_q <= 1'b0;
-          end
-        end
-        StStatus: begin
-          cache_valid_q <= 1'b0;
-          step_q <= step_q + 1'b1;
-          ret_q <= StStatus;
-          state_q <= StStore;
-          unique case (step_q)
-            3'd0: begin
-              acc_q <= {31'd0, core_busy_i};
-              left_q <= 3'd1;
-            end
-            3'd1: begin
-              acc_q <= {crc_errors_q, frames_q};
-              left_q <= 3'd4;
-            end
-            3'd2: begin
-              acc_q <= {drops_q, framing_errors_q};
-              left_q <= 3'd4;
-            end
-            default: state_q <= StOk;
-          endcase
-        end
-        StSession: begin
-          session_q <= acc_q[31:16];
-          state_q <= StOk;
-        end
-        StRunCheck: begin
-          cache_valid_q <= 1'b0;
-          if (32'(acc_q[31:24]) == snn_pkg::CmdStep || 32'(acc_q[31:24]) == snn_pkg::CmdClear ||
-              32'(acc_q[31:24]) == snn_pkg::CmdStepReplay) begin
-            state_q <= StRunIssue;
-          end else begin
-            status_q <= 8'(snn_link_pkg::LinkBadCommand);
-            state_q <= StShort;
-          end
-        end
-        StRunIssue: if (!core_busy_i) state_q <= StRunWait;
-        StRunWait: if (!core_busy_i) state_q <= StRunLo;
-        StRunLo: state_q <= StRunLoData;
-        StRunLoData: begin
-          acc_q <= bus_rdata_i;
-          left_q <= 3'd4;
-          ret_q <= StRunHi;
-          state_q <= StStore;
-        end
-        StRunHi: state_q <= StRunHiData;
-        StRunHiData: begin
-          acc_q <= bus_rdata_i;
-          left_q <= 3'd4;
-          ret_q <= StRunSpikes;
-          state_q <= StStore;
-        end
-        StRunSpikes: begin
-          acc_q <= spikes_q;
-          left_q <= 3'd4;
-          ret_q <= StOk;
-          state_q <= StStore;
-        end
-        StOk: begin
-          status_q <= 8'(snn_link_pkg::LinkOk);
-          step_q <= '0;
-          state_q <= StHeader;
-        end
-        StHeader: begin
-          step_q <= step_q + 1'b1;
-          if (step_q == 3'd4) begin
-            crc_len_q <= tx_wptr_q;
-            crc_idx_q <= '0;
-            state_q <= StCrc;
-          end
-        end
-        StShort: begin
-          short_q <= 1'b1;
-          crc_len_q <= (BufAW + 1)'(snn_link_pkg::LinkReplyHeader);
-          crc_idx_q <= '0;
-          state_q <= StCrc;
-        end
-        StCrc: state_q <= StCrcData; // the byte at crc_idx_q arrives next
-        StCrcData: state_q <= StCrcWait;
-        StCrcWait: begin
-          if (!crc_busy) begin
-            crc_idx_q <= crc_idx_q + 1'b1;
-            state_q <= (crc_idx_q + 1'b1 == crc_len_q) ? StCrcStore : StCrc;
-          end
-        end
-        StCrcStore: begin
-          if (short_q) begin
-            short_crc_q <= ~crc;
-            state_q <= StSending;
-          end else begin
-            acc_q <= ~crc;
-            left_q <= 3'd4;
-            ret_q <= StCached;
-            state_q <= StStore;
-          end
-        end
-        StCached: begin
-          cache_valid_q <= 1'b1;
-          cache_len_q <= tx_wptr_q;
-          last_seq_q <= seq_q;
-          last_cmd_q <= cmd_q;
-          state_q <= StResend;
-        end
-        StResend: state_q <= StSending;
-        StSending: if (!tx_busy && !tx_start) state_q <= StIdle;
-        default: state_q <= StIdle;
-      endcase
+      state_q <= state_d;
+      ret_q <= ret_d;
+      left_q <= left_d;
+      phase_q <= phase_d;
+      is_write_q <= is_write_d;
+      crc_ok_q <= crc_ok_d;
+      overrun_q <= overrun_d;
+      cache_valid_q <= cache_valid_d;
+      short_q <= short_d;
+      acc_q <= acc_d;
+      len_q <= len_d;
+      n_q <= n_d;
+      n0_q <= n0_d;
+      region_q <= region_d;
+      word_q <= word_d;
+      word0_q <= word0_d;
+      limit_q <= limit_d;
+      slice_q <= slice_d;
+      slice0_q <= slice0_d;
+      slices_q <= slices_d;
+      ident_q <= ident_d;
+      step_q <= step_d;
+      rd_ptr_q <= rd_ptr_d;
+      tx_wptr_q <= tx_wptr_d;
+      crc_idx_q <= crc_idx_d;
+      crc_len_q <= crc_len_d;
+      cache_len_q <= cache_len_d;
+      seq_q <= seq_d;
+      cmd_q <= cmd_d;
+      status_q <= status_d;
+      last_seq_q <= last_seq_d;
+      last_cmd_q <= last_cmd_d;
+      session_q <= session_d;
+      short_crc_q <= short_crc_d;
+      core_rst_q <= core_rst_d;
     end
   end
 
   // Spikes of the command being run (the AER monitor), and link counters.
+  always_comb begin
+    spikes_d = spikes_q;
+    if (state_q == StRunIssue) begin
+      spikes_d = '0;
+    end else if (spike_valid_i) begin
+      spikes_d = spikes_q + 1'b1;
+    end
+    frames_d = frames_q;
+    crc_errors_d = crc_errors_q;
+    framing_errors_d = framing_errors_q;
+    drops_d = drops_q;
+    if (frame && frame_crc_ok && !frame_overrun) frames_d = frames_q + 1'b1;
+    if (frame && !frame_crc_ok && !frame_overrun) crc_errors_d = crc_errors_q + 1'b1;
+    if (framing_err) framing_errors_d = framing_errors_q + 1'b1;
+    if (drop || (frame && frame_overrun)) drops_d = drops_q + 1'b1;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       spikes_q <= '0;
@@ -609,15 +707,11 @@ module snn_link #(
       framing_errors_q <= '0;
       drops_q <= '0;
     end else begin
-      if (state_q == StRunIssue) begin
-        spikes_q <= '0;
-      end else if (spike_valid_i) begin
-        spikes_q <= spikes_q + 1'b1;
-      end
-      if (frame && frame_crc_ok && !frame_overrun) frames_q <= frames_q + 1'b1;
-      if (frame && !frame_crc_ok && !frame_overrun) crc_errors_q <= crc_errors_q + 1'b1;
-      if (framing_err) framing_errors_q <= framing_errors_q + 1'b1;
-      if (drop || (frame && frame_overrun)) drops_q <= drops_q + 1'b1;
+      spikes_q <= spikes_d;
+      frames_q <= frames_d;
+      crc_errors_q <= crc_errors_d;
+      framing_errors_q <= framing_errors_d;
+      drops_q <= drops_d;
     end
   end
 

@@ -26,9 +26,9 @@ module snn_link_tx #(
     StIdle, StScan, StScanData, StCode, StRead, StData, StGroupEnd, StDelim
   } state_e;
 
-  state_e state_q;
-  logic [BufAW:0] len_q, pos_q, scan_q;
-  logic [7:0] count_q, code_q;
+  state_e state_q, state_d;
+  logic [BufAW:0] len_q, len_d, pos_q, pos_d, scan_q, scan_d;
+  logic [7:0] count_q, count_d, code_q, code_d;
   logic uart_valid, uart_ready;
   logic [7:0] uart_data;
 
@@ -60,6 +60,73 @@ module snn_link_tx #(
     endcase
   end
 
+  always_comb begin
+    state_d = state_q;
+    len_d = len_q;
+    pos_d = pos_q;
+    scan_d = scan_q;
+    count_d = count_q;
+    code_d = code_q;
+    unique case (state_q)
+      StIdle: begin
+        if (start_i) begin
+          len_d = len_i;
+          pos_d = '0;
+          scan_d = '0;
+          count_d = '0;
+          state_d = StScan;
+        end
+      end
+      // Count the non-zero bytes of the group that starts at pos_q.
+      StScan: begin
+        state_d = (scan_q == len_q || count_q == 8'd254) ? StCode : StScanData;
+      end
+      StScanData: begin // the byte at scan_q
+        if (rdata_i == 8'h00) begin
+          state_d = StCode;
+        end else begin
+          count_d = count_q + 1'b1;
+          scan_d = scan_q + 1'b1;
+          state_d = StScan;
+        end
+      end
+      StCode: begin
+        if (uart_ready) begin
+          code_d = count_q + 1'b1;
+          state_d = (count_q == 0) ? StGroupEnd : StRead;
+        end
+      end
+      StRead: state_d = StData;
+      StData: begin // the byte at pos_q
+        if (uart_ready) begin
+          pos_d = pos_q + 1'b1;
+          count_d = count_q - 1'b1;
+          state_d = (count_q == 8'd1) ? StGroupEnd : StRead;
+        end
+      end
+      // pos_q == scan_q: the end of the data, the zero that ended this
+      // group (skipped: it is implied), or the end of a full group.
+      StGroupEnd: begin
+        count_d = '0;
+        if (pos_q == len_q) begin
+          state_d = StDelim;
+        end else if (code_q == 8'hff) begin
+          state_d = StScan;
+        end else begin
+          pos_d = pos_q + 1'b1;
+          scan_d = scan_q + 1'b1;
+          state_d = StScan;
+        end
+      end
+      StDelim: begin
+        if (uart_ready) begin
+          state_d = StIdle;
+        end
+      end
+      default: state_d = StIdle;
+    endcase
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= StIdle;
@@ -69,64 +136,12 @@ module snn_link_tx #(
       count_q <= '0;
       code_q <= '0;
     end else begin
-      unique case (state_q)
-        StIdle: begin
-          if (start_i) begin
-            len_q <= len_i;
-            pos_q <= '0;
-            scan_q <= '0;
-            count_q <= '0;
-            state_q <= StScan;
-          end
-        end
-        // Count the non-zero bytes of the group that starts at pos_q.
-        StScan: begin
-          state_q <= (scan_q == len_q || count_q == 8'd254) ? StCode : StScanData;
-        end
-        StScanData: begin // the byte at scan_q
-          if (rdata_i == 8'h00) begin
-            state_q <= StCode;
-          end else begin
-            count_q <= count_q + 1'b1;
-            scan_q <= scan_q + 1'b1;
-            state_q <= StScan;
-          end
-        end
-        StCode: begin
-          if (uart_ready) begin
-            code_q <= count_q + 1'b1;
-            state_q <= (count_q == 0) ? StGroupEnd : StRead;
-          end
-        end
-        StRead: state_q <= StData;
-        StData: begin // the byte at pos_q
-          if (uart_ready) begin
-            pos_q <= pos_q + 1'b1;
-            count_q <= count_q - 1'b1;
-            state_q <= (count_q == 8'd1) ? StGroupEnd : StRead;
-          end
-        end
-        // pos_q == scan_q: the end of the data, the zero that ended this
-        // group (skipped: it is implied), or the end of a full group.
-        StGroupEnd: begin
-          count_q <= '0;
-          if (pos_q == len_q) begin
-            state_q <= StDelim;
-          end else if (code_q == 8'hff) begin
-            state_q <= StScan;
-          end else begin
-            pos_q <= pos_q + 1'b1;
-            scan_q <= scan_q + 1'b1;
-            state_q <= StScan;
-          end
-        end
-        StDelim: begin
-          if (uart_ready) begin
-            state_q <= StIdle;
-          end
-        end
-        default: state_q <= StIdle;
-      endcase
+      state_q <= state_d;
+      len_q <= len_d;
+      pos_q <= pos_d;
+      scan_q <= scan_d;
+      count_q <= count_d;
+      code_q <= code_d;
     end
   end
 

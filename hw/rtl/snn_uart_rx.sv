@@ -21,13 +21,72 @@ module snn_uart_rx #(
 
   typedef enum logic [1:0] { StIdle, StStart, StData, StStop } state_e;
 
-  state_e state_q;
-  logic [1:0] sync_q;
-  logic [CountW-1:0] count_q;
-  logic [2:0] bit_q;
-  logic [7:0] shift_q;
+  state_e state_q, state_d;
+  logic [1:0] sync_q, sync_d;
+  logic [CountW-1:0] count_q, count_d;
+  logic [2:0] bit_q, bit_d;
+  logic [7:0] shift_q, shift_d;
+  logic valid_q, valid_d, frame_err_q, frame_err_d;
+  logic [7:0] data_q, data_d;
   logic line;
   assign line = sync_q[1];
+  assign sync_d = {sync_q[0], rx_i};
+  assign valid_o = valid_q;
+  assign frame_err_o = frame_err_q;
+  assign data_o = data_q;
+
+  always_comb begin
+    state_d = state_q;
+    count_d = count_q;
+    bit_d = bit_q;
+    shift_d = shift_q;
+    valid_d = 1'b0;
+    frame_err_d = 1'b0;
+    data_d = data_q;
+    unique case (state_q)
+      StIdle: begin
+        if (!line) begin
+          // The middle of the start bit is half a bit after this edge.
+          state_d = StStart;
+          count_d = CountW'(ClksPerBit / 2 - 1);
+        end
+      end
+      StStart: begin
+        if (count_q != 0) begin
+          count_d = count_q - 1'b1;
+        end else if (line) begin
+          state_d = StIdle; // a glitch, not a start bit
+        end else begin
+          state_d = StData;
+          count_d = CountW'(ClksPerBit - 1);
+          bit_d = '0;
+        end
+      end
+      StData: begin
+        if (count_q != 0) begin
+          count_d = count_q - 1'b1;
+        end else begin
+          shift_d = {line, shift_q[7:1]};
+          count_d = CountW'(ClksPerBit - 1);
+          bit_d = bit_q + 1'b1;
+          if (bit_q == 3'd7) begin
+            state_d = StStop;
+          end
+        end
+      end
+      StStop: begin
+        if (count_q != 0) begin
+          count_d = count_q - 1'b1;
+        end else begin
+          state_d = StIdle;
+          valid_d = line;
+          frame_err_d = !line;
+          data_d = shift_q;
+        end
+      end
+      default: state_d = StIdle;
+    endcase
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -36,56 +95,18 @@ module snn_uart_rx #(
       count_q <= '0;
       bit_q <= '0;
       shift_q <= '0;
-      valid_o <= 1'b0;
-      frame_err_o <= 1'b0;
-      data_o <= '0;
+      valid_q <= 1'b0;
+      frame_err_q <= 1'b0;
+      data_q <= '0;
     end else begin
-      sync_q <= {sync_q[0], rx_i};
-      valid_o <= 1'b0;
-      frame_err_o <= 1'b0;
-      unique case (state_q)
-        StIdle: begin
-          if (!line) begin
-            // The middle of the start bit is half a bit after this edge.
-            state_q <= StStart;
-            count_q <= CountW'(ClksPerBit / 2 - 1);
-          end
-        end
-        StStart: begin
-          if (count_q != 0) begin
-            count_q <= count_q - 1'b1;
-          end else if (line) begin
-            state_q <= StIdle; // a glitch, not a start bit
-          end else begin
-            state_q <= StData;
-            count_q <= CountW'(ClksPerBit - 1);
-            bit_q <= '0;
-          end
-        end
-        StData: begin
-          if (count_q != 0) begin
-            count_q <= count_q - 1'b1;
-          end else begin
-            shift_q <= {line, shift_q[7:1]};
-            count_q <= CountW'(ClksPerBit - 1);
-            bit_q <= bit_q + 1'b1;
-            if (bit_q == 3'd7) begin
-              state_q <= StStop;
-            end
-          end
-        end
-        StStop: begin
-          if (count_q != 0) begin
-            count_q <= count_q - 1'b1;
-          end else begin
-            state_q <= StIdle;
-            valid_o <= line;
-            frame_err_o <= !line;
-            data_o <= shift_q;
-          end
-        end
-        default: state_q <= StIdle;
-      endcase
+      sync_q <= sync_d;
+      state_q <= state_d;
+      count_q <= count_d;
+      bit_q <= bit_d;
+      shift_q <= shift_d;
+      valid_q <= valid_d;
+      frame_err_q <= frame_err_d;
+      data_q <= data_d;
     end
   end
 

@@ -1,6 +1,7 @@
 //===- SNNDialect.cpp - the snn dialect -----------------------------------===//
 #include "snnc/IR/SNNDialect.h"
 #include "snnc/IR/SNNOps.h"
+#include "snnc/Rules/Encoding.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -19,7 +20,7 @@ void SNNDialect::initialize() {
 }
 
 bool snnc::snn::isValidInputEncoding(llvm::StringRef encoding) {
-  return encoding == "direct" || encoding == "events";
+  return rules::parseEncoding(encoding).has_value();
 }
 
 LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,

@@ -17,29 +17,12 @@ std::string snnc::snn::layerName(Operation *op) {
 
 std::optional<int64_t> snnc::snn::windowOutputSize(const WindowAxis &axis,
                                                    std::string &why) {
-  if (axis.kernel < 1 || axis.stride < 1 || axis.dilation < 1) {
-    why = "kernel, stride and dilation must be >= 1";
+  rules::WindowSize result = rules::checkWindow(axis);
+  if (!result) {
+    why = rules::describe(result);
     return std::nullopt;
   }
-  if (axis.padBefore < 0 || axis.padAfter < 0) {
-    why = "pads must be >= 0";
-    return std::nullopt;
-  }
-  for (int64_t term : {axis.input, axis.kernel, axis.stride, axis.padBefore,
-                       axis.padAfter, axis.dilation})
-    if (term > kMaxWindowParam) {
-      why = "kernel, stride, dilation, pads and input must be at most " +
-            std::to_string(kMaxWindowParam) + ", got " + std::to_string(term);
-      return std::nullopt;
-    }
-  int64_t span = axis.dilation * (axis.kernel - 1) + 1;
-  int64_t padded = axis.input + axis.padBefore + axis.padAfter;
-  if (span > padded) {
-    why = "window of " + std::to_string(span) + " exceeds padded input of " +
-          std::to_string(padded);
-    return std::nullopt;
-  }
-  return (padded - span) / axis.stride + 1;
+  return result.size;
 }
 
 /// A dim for messages: "?" for the dynamic batch dim.
@@ -47,17 +30,13 @@ static std::string dimStr(int64_t dim) {
   return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
 }
 
-/// Checks a window op's attributes and its NCHW output shape against the
-/// shape its geometry implies.
+/// Checks a window op's NCHW output shape against the shape its geometry
+/// implies.  ODS has checked the attributes' counts (SNN_AxisPair, SNN_Pads).
 static LogicalResult
 verifyWindow(Operation *op, RankedTensorType input, RankedTensorType output,
              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
              ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
              int64_t outChannels) {
-  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
-    return op->emitOpError("kernel, strides and dilations need 2 entries");
-  if (pads.size() != 4)
-    return op->emitOpError("pads need 4 entries [top, left, bottom, right]");
   for (int axis = 0; axis < 2; ++axis) {
     int64_t in = input.getDimSize(2 + axis);
     if (ShapedType::isDynamic(in))
@@ -82,14 +61,13 @@ verifyWindow(Operation *op, RankedTensorType input, RankedTensorType output,
   return success();
 }
 
-/// The input as a projection sees it: through `input_pool`, if any.
+/// The input as a projection sees it: through `input_pool`, if any (ODS has
+/// checked its two entries >= 1: SNN_PoolWindow).
 static FailureOr<RankedTensorType>
 pooledInput(Operation *op, RankedTensorType input,
             std::optional<ArrayRef<int64_t>> pool) {
   if (!pool)
     return input;
-  if (pool->size() != 2 || (*pool)[0] < 1 || (*pool)[1] < 1)
-    return op->emitOpError("input_pool needs two entries >= 1");
   if (input.getRank() != 4)
     return op->emitOpError("input_pool needs an NCHW input");
   SmallVector<int64_t, 4> shape(input.getShape());
@@ -168,8 +146,6 @@ LogicalResult TdBatchNormOp::verify() {
   auto input = getInput().getType().cast<RankedTensorType>();
   if (input.getRank() < 2)
     return emitOpError("input needs a channel dim (rank >= 2)");
-  if (input != getOutput().getType())
-    return emitOpError("output type must equal input type");
   int64_t channels = input.getDimSize(1);
   for (Value param : {getScale(), getBias(), getMean(), getVar()})
     if (param.getType().cast<RankedTensorType>().getDimSize(0) != channels)
@@ -259,27 +235,17 @@ LogicalResult EncodeOp::verify() {
   float scale = getScale().convertToFloat();
   if (!(scale > 0.0f) || !std::isfinite(scale))
     return emitOpError("scale must be finite and > 0");
-  if (getBits() < 2 || getBits() > 16)
-    return emitOpError("bits must be in [2, 16]");
+  // ODS checks bits (SNN_I64Range) and that the shapes match.
   auto in = getInput().getType().cast<RankedTensorType>();
-  auto out = getOutput().getType().cast<RankedTensorType>();
-  if (in.getShape() != out.getShape())
-    return emitOpError("input and output shapes differ");
   if (in.getRank() < 2 || int64_t(getGain().size()) != in.getDimSize(1) ||
       int64_t(getOffset().size()) != in.getDimSize(1))
     return emitOpError("gain and offset need one entry per input channel");
   return success();
 }
 
-static LogicalResult verifyWeightBits(Operation *op, int64_t bits) {
-  if (bits < 2 || bits > 8)
-    return op->emitOpError() << "weight_bits must be in [2, 8], got " << bits;
-  return success();
-}
+// ODS checks weight_bits of every integer projection (SNN_WeightBits).
 
 LogicalResult QConv2dOp::verify() {
-  if (failed(verifyWeightBits(*this, getWeightBits())))
-    return failure();
   auto pooled = pooledInput(
       *this, getInput().getType().cast<RankedTensorType>(), getInputPool());
   if (failed(pooled))
@@ -296,8 +262,6 @@ LogicalResult QConv2dOp::verify() {
 }
 
 LogicalResult QDenseOp::verify() {
-  if (failed(verifyWeightBits(*this, getWeightBits())))
-    return failure();
   FailureOr<int64_t> features =
       denseFeatures(*this, getInput(), getInputPool());
   if (failed(features))
@@ -313,10 +277,9 @@ LogicalResult QDenseOp::verify() {
 }
 
 LogicalResult QOneToOneOp::verify() {
-  if (failed(verifyWeightBits(*this, getWeightBits())))
-    return failure();
+  // ODS checks that the output has the input's type.
   auto input = getInput().getType().cast<RankedTensorType>();
-  if (input.getRank() < 2 || input != getOutput().getType())
+  if (input.getRank() < 2)
     return emitOpError("output must have the input's type, with a channel dim");
   if (getWeight().getType().cast<RankedTensorType>().getDimSize(0) !=
       input.getDimSize(1))
@@ -342,6 +305,8 @@ LogicalResult QLIFOp::verify() {
   auto channels = verifyCurrents(*this, getCurrents(), getOutput().getType());
   if (failed(channels))
     return failure();
+  // ODS checks decay_bits (SNN_I64Range); state_bits stays here, since
+  // its message reaches the CLI (see SNNOps.td).
   int64_t stateBits = getStateBits();
   if (stateBits < 4 || stateBits > 32)
     return emitOpError() << "state_bits must be in [4, 32], got " << stateBits;
@@ -358,16 +323,14 @@ LogicalResult QLIFOp::verify() {
     if (b < -limit || b > limit)
       return emitOpError() << "bias " << b << " overflows the " << stateBits
                            << "-bit state";
-  // Signed reads: an attribute of -1 must fail here, not wrap around.
-  int64_t decayBits = getDecayBitsAttr().getInt();
+  int64_t decayBits = getDecayBits();
   SmallVector<int64_t> decays = getDecays();
   if (getDecay().isa<DenseI64ArrayAttr>() &&
       int64_t(decays.size()) != *channels)
     return emitOpError() << "a per-channel decay needs " << *channels
                          << " values, it has " << decays.size();
   for (int64_t decay : decays)
-    if (decayBits < 0 || decayBits > 16 || decay < 0 ||
-        decay > (int64_t(1) << decayBits))
+    if (decay < 0 || decay > (int64_t(1) << decayBits))
       return emitOpError(
           "decay must be in [0, 2^decay_bits], decay_bits <= 16");
   return success();

@@ -5,8 +5,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -151,55 +155,114 @@ Value foldInto(Value value, const ChannelAffine &affine, OpBuilder &builder) {
       .Default([](Operation *) { return Value(); });
 }
 
+/// The affine map `op` applies to its activation, or std::nullopt when it
+/// is not a map with constant parameters.
+std::optional<ChannelAffine> affineOf(Operation *op, Value &input) {
+  if (auto norm = dyn_cast<snn::TdBatchNormOp>(op)) {
+    input = norm.getInput();
+    return tdbnAffine(norm);
+  }
+  return binaryAffine(op, input);
+}
+
+/// Erases the ops defining `values` that nothing reads any more: the old
+/// projection and the weights, biases and statistics the fold replaced.
+/// The driver works only on the maps (see runOnOperation), so this is left
+/// to the pattern that made them dead.
+/// Producers are gathered before any is erased and remembered once erased:
+/// one constant can feed several operands (or reach the list twice through
+/// a projection), and a Value of an erased op must never be read again.
+void eraseDeadProducers(RewriterBase &rewriter, ArrayRef<Value> values) {
+  SmallVector<Operation *> worklist;
+  for (Value value : values)
+    if (Operation *producer = value.getDefiningOp())
+      worklist.push_back(producer);
+  llvm::SmallPtrSet<Operation *, 8> erased;
+  while (!worklist.empty()) {
+    Operation *producer = worklist.pop_back_val();
+    if (erased.contains(producer) || !producer->use_empty() ||
+        !isa<arith::ConstantOp, snn::Conv2dOp, snn::DenseOp,
+             snn::ChannelAffineOp>(producer))
+      continue;
+    for (Value operand : producer->getOperands())
+      if (Operation *source = operand.getDefiningOp())
+        worklist.push_back(source);
+    erased.insert(producer);
+    rewriter.eraseOp(producer);
+  }
+}
+
+bool isAffineMap(Operation *op) {
+  return isa<snn::TdBatchNormOp, snn::MulOp, snn::AddOp, snn::SubOp,
+             snn::DivOp>(op);
+}
+
+/// Folds one per-channel affine map (tdBN or a binary op with a constant)
+/// into the projection or channel_affine before it; a tdBN with nothing to
+/// fold into becomes a channel_affine of its own.
+LogicalResult foldMap(Operation *op, RewriterBase &rewriter) {
+  Value input;
+  std::optional<ChannelAffine> affine = affineOf(op, input);
+  if (!affine)
+    return failure();
+  Value folded = foldInto(input, *affine, rewriter);
+  if (!folded && isa<snn::TdBatchNormOp>(op)) {
+    // Nothing to fold into (spikes, or the analog input): keep the map as
+    // a plain per-channel affine.
+    rewriter.setInsertionPoint(op);
+    int64_t c = int64_t(affine->g.size());
+    folded = rewriter.create<snn::ChannelAffineOp>(
+        op->getLoc(), input,
+        makeConstant(rewriter, op->getLoc(), {c}, affine->g),
+        makeConstant(rewriter, op->getLoc(), {c}, affine->h));
+  }
+  if (!folded)
+    return failure();
+  SmallVector<Value> operands(op->getOperands());
+  rewriter.replaceOp(op, folded);
+  eraseDeadProducers(rewriter, operands);
+  return success();
+}
+
+struct FoldAffineMap : RewritePattern {
+  explicit FoldAffineMap(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    return isAffineMap(op) ? foldMap(op, rewriter) : failure();
+  }
+};
+
 struct FoldTdBNPass : snnc::impl::FoldTdBNBase<FoldTdBNPass> {
   void runOnOperation() override;
 };
 
 void FoldTdBNPass::runOnOperation() {
-  OpBuilder builder(&getContext());
-  SmallVector<Operation *> work;
+  // The maps, in program order, and the constants nothing reads already.
+  // Only these ops are simplified (ExistingOps): a whole-region driver would
+  // also fold every arith.constant, which hoists and merges the weights and
+  // changes the printed IR.
+  SmallVector<Operation *> roots, unreadMaps;
   getOperation().walk([&](Operation *op) {
-    if (isa<snn::TdBatchNormOp, snn::MulOp, snn::AddOp, snn::SubOp, snn::DivOp>(
-            op))
-      work.push_back(op);
+    if (isAffineMap(op))
+      (op->use_empty() ? unreadMaps : roots).push_back(op);
+    else if (isa<arith::ConstantOp>(op) && op->use_empty())
+      roots.push_back(op);
   });
-  // Program order: after a fold, the next map in a chain sees the folded
-  // projection as its producer.
-  for (Operation *op : work) {
-    Value input;
-    std::optional<ChannelAffine> affine;
-    if (auto norm = dyn_cast<snn::TdBatchNormOp>(op)) {
-      input = norm.getInput();
-      affine = tdbnAffine(norm);
-    } else {
-      affine = binaryAffine(op, input);
-    }
-    if (!affine)
-      continue;
-    Value folded = foldInto(input, *affine, builder);
-    if (!folded && isa<snn::TdBatchNormOp>(op)) {
-      // Nothing to fold into (spikes, or the analog input): keep the map as
-      // a plain per-channel affine.
-      builder.setInsertionPoint(op);
-      int64_t c = int64_t(affine->g.size());
-      folded = builder.create<snn::ChannelAffineOp>(
-          op->getLoc(), input,
-          makeConstant(builder, op->getLoc(), {c}, affine->g),
-          makeConstant(builder, op->getLoc(), {c}, affine->h));
-    }
-    if (!folded)
-      continue;
-    Operation *producer = input.getDefiningOp();
-    op->getResult(0).replaceAllUsesWith(folded);
-    op->erase();
-    if (producer && producer != folded.getDefiningOp() && producer->use_empty())
-      producer->erase();
-  }
-  // Drop the weights and statistics nothing reads any more.
-  getOperation().walk([](arith::ConstantOp constant) {
-    if (constant->use_empty())
-      constant->erase();
-  });
+  // The driver pops its worklist from the back: reversed, the maps fold in
+  // program order, so the next map in a chain sees the folded projection.
+  std::reverse(roots.begin(), roots.end());
+  RewritePatternSet patterns(&getContext());
+  patterns.add<FoldAffineMap>(&getContext());
+  (void)applyOpPatternsAndFold(roots, std::move(patterns),
+                               GreedyRewriteStrictness::ExistingOps);
+  // The driver would erase a map nothing reads instead of folding it; the
+  // pass folds every map, read or not, so these fold here, last (nothing
+  // reads them, so no other fold depends on them).
+  IRRewriter rewriter(&getContext());
+  for (Operation *op : unreadMaps)
+    (void)foldMap(op, rewriter);
 }
 
 } // namespace

@@ -3,6 +3,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace snnc {
 #define GEN_PASS_DEF_LOWERPOOLING
@@ -39,95 +41,187 @@ FailureOr<SmallVector<int64_t, 2>> addressWindow(snn::AvgPoolOp pool) {
   return SmallVector<int64_t, 2>(kernel.begin(), kernel.end());
 }
 
-/// Rebuilds `dense` to read `source` (NCHW) directly, through `pool`.
-LogicalResult rewireDense(OpBuilder &builder, snn::DenseOp dense, Value source,
-                          ArrayRef<int64_t> pool) {
-  builder.setInsertionPoint(dense);
-  Value weight = dense.getWeight();
-  DenseI64ArrayAttr poolAttr;
-  if (!pool.empty()) {
-    weight = scaledWeight(builder, dense.getLoc(), weight,
-                          1.0 / double(pool[0] * pool[1]));
-    if (!weight)
-      return dense.emitOpError("needs a constant weight to absorb pooling");
-    poolAttr = builder.getDenseI64ArrayAttr(pool);
-  }
-  auto lowered =
-      builder.create<snn::DenseOp>(dense.getLoc(), dense.getType(), source,
-                                   weight, dense.getBias(), poolAttr);
-  dense.replaceAllUsesWith(lowered.getOutput());
-  dense.erase();
-  return success();
+/// The weight a pooled projection reads through `window`: scaled by
+/// 1 / (ky * kx) when there is a window, else unchanged.
+Value pooledWeight(PatternRewriter &rewriter, Location loc, Value weight,
+                   ArrayRef<int64_t> window) {
+  if (window.empty())
+    return weight;
+  return scaledWeight(rewriter, loc, weight,
+                      1.0 / double(window[0] * window[1]));
 }
 
-LogicalResult lowerPool(OpBuilder &builder, snn::AvgPoolOp pool) {
-  auto window = addressWindow(pool);
-  if (failed(window))
+bool hasConstantWeight(Value weight) {
+  DenseElementsAttr attr;
+  return matchPattern(weight, m_Constant(&attr));
+}
+
+/// Rebuilds `dense` to read `source` (NCHW) directly, through `pool`.
+void rewireDense(PatternRewriter &rewriter, snn::DenseOp dense, Value source,
+                 ArrayRef<int64_t> pool) {
+  rewriter.setInsertionPoint(dense);
+  Value weight =
+      pooledWeight(rewriter, dense.getLoc(), dense.getWeight(), pool);
+  DenseI64ArrayAttr poolAttr;
+  if (!pool.empty())
+    poolAttr = rewriter.getDenseI64ArrayAttr(pool);
+  rewriter.replaceOpWithNewOp<snn::DenseOp>(dense, dense.getType(), source,
+                                            weight, dense.getBias(), poolAttr);
+}
+
+/// Reports the first reason, in the order the pool's users are rewritten,
+/// why `pool` cannot become an address transform; checked before any
+/// rewrite so that a failing pattern leaves the IR as it was.
+LogicalResult checkPool(snn::AvgPoolOp pool, ArrayRef<Operation *> users) {
+  if (failed(addressWindow(pool)))
     return pool.emitOpError("cannot become an event address transform: its "
                             "windows overlap or are padded");
-  for (Operation *user : llvm::make_early_inc_range(pool->getUsers())) {
+  for (Operation *user : users) {
     if (auto conv = dyn_cast<snn::Conv2dOp>(user)) {
       if (conv.getInputPool())
         return conv.emitOpError("reads two pools in a row");
-      builder.setInsertionPoint(conv);
-      Value weight = scaledWeight(builder, conv.getLoc(), conv.getWeight(),
-                                  1.0 / double((*window)[0] * (*window)[1]));
-      if (!weight)
+      if (!hasConstantWeight(conv.getWeight()))
         return conv.emitOpError("needs a constant weight to absorb pooling");
-      auto lowered = builder.create<snn::Conv2dOp>(
-          conv.getLoc(), conv.getType(), pool.getInput(), weight,
-          conv.getBias(), conv.getStridesAttr(), conv.getPadsAttr(),
-          conv.getDilationsAttr(), builder.getDenseI64ArrayAttr(*window));
-      conv.replaceAllUsesWith(lowered.getOutput());
-      conv.erase();
       continue;
     }
     auto flatten = dyn_cast<snn::FlattenOp>(user);
     if (!flatten)
       return user->emitOpError("reads pooled events; only a projection can");
-    for (Operation *flatUser :
-         llvm::make_early_inc_range(flatten->getUsers())) {
+    for (Operation *flatUser : flatten->getUsers()) {
       auto dense = dyn_cast<snn::DenseOp>(flatUser);
       if (!dense)
         return flatUser->emitOpError(
             "reads pooled events; only a projection can");
-      if (failed(rewireDense(builder, dense, pool.getInput(), *window)))
-        return failure();
+      if (!hasConstantWeight(dense.getWeight()))
+        return dense.emitOpError("needs a constant weight to absorb pooling");
     }
-    flatten.erase();
   }
-  pool.erase();
   return success();
 }
 
-struct LowerPoolingPass : snnc::impl::LowerPoolingBase<LowerPoolingPass> {
-  void runOnOperation() override {
-    OpBuilder builder(&getContext());
-    SmallVector<snn::AvgPoolOp> pools;
-    getOperation().walk([&](snn::AvgPoolOp pool) { pools.push_back(pool); });
-    for (snn::AvgPoolOp pool : pools)
-      if (failed(lowerPool(builder, pool)))
-        return signalPassFailure();
-    // Flatten without a pool: dense addressing of the NCHW source.
-    SmallVector<snn::FlattenOp> flattens;
-    getOperation().walk([&](snn::FlattenOp f) { flattens.push_back(f); });
-    for (snn::FlattenOp flatten : flattens) {
-      if (flatten.getInput().getType().cast<RankedTensorType>().getRank() !=
-              4 ||
-          !llvm::all_of(flatten->getUsers(),
-                        [](Operation *op) { return isa<snn::DenseOp>(op); }))
-        continue;
-      for (Operation *user : llvm::make_early_inc_range(flatten->getUsers()))
-        if (failed(rewireDense(builder, cast<snn::DenseOp>(user),
-                               flatten.getInput(), {})))
-          return signalPassFailure();
-      flatten.erase();
-    }
-    getOperation().walk([](arith::ConstantOp constant) {
+/// Erases the constants in `values` that nothing reads any more (the
+/// weights the rewrite scaled).  The driver works only on the pools and
+/// flattens (see runOnOperation), so this is left to the pattern.
+void eraseDeadConstants(PatternRewriter &rewriter, ArrayRef<Value> values) {
+  for (Value value : values)
+    if (auto constant = value.getDefiningOp<arith::ConstantOp>())
       if (constant->use_empty())
-        constant->erase();
-    });
-  }
+        rewriter.eraseOp(constant);
+}
+
+/// Shared by the patterns: after the first error the pass fails, and no
+/// pattern rewrites or reports anything more (the error is the pass's one).
+struct LoweringState {
+  bool failed = false;
 };
+
+/// avg_pool followed by conv2d, or by flatten and dense: the projections
+/// read the pool's input through `input_pool`.
+struct LowerAvgPool : OpRewritePattern<snn::AvgPoolOp> {
+  LowerAvgPool(MLIRContext *context, LoweringState &state)
+      : OpRewritePattern(context), state(state) {}
+
+  LogicalResult matchAndRewrite(snn::AvgPoolOp pool,
+                                PatternRewriter &rewriter) const override {
+    if (state.failed)
+      return failure();
+    SmallVector<Operation *> users(pool->getUsers());
+    if (failed(checkPool(pool, users))) {
+      state.failed = true;
+      return failure();
+    }
+    SmallVector<int64_t, 2> window = *addressWindow(pool);
+    for (Operation *user : users) {
+      if (auto conv = dyn_cast<snn::Conv2dOp>(user)) {
+        rewriter.setInsertionPoint(conv);
+        Value weight =
+            pooledWeight(rewriter, conv.getLoc(), conv.getWeight(), window);
+        Value oldWeight = conv.getWeight();
+        rewriter.replaceOpWithNewOp<snn::Conv2dOp>(
+            conv, conv.getType(), pool.getInput(), weight, conv.getBias(),
+            conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+            rewriter.getDenseI64ArrayAttr(window));
+        eraseDeadConstants(rewriter, oldWeight);
+        continue;
+      }
+      auto flatten = cast<snn::FlattenOp>(user);
+      for (Operation *flatUser :
+           llvm::make_early_inc_range(flatten->getUsers())) {
+        auto dense = cast<snn::DenseOp>(flatUser);
+        Value oldWeight = dense.getWeight();
+        rewireDense(rewriter, dense, pool.getInput(), window);
+        eraseDeadConstants(rewriter, oldWeight);
+      }
+      rewriter.eraseOp(flatten);
+    }
+    rewriter.eraseOp(pool);
+    return success();
+  }
+
+  LoweringState &state;
+};
+
+bool isNCHW(Value value) {
+  return value.getType().cast<RankedTensorType>().getRank() == 4;
+}
+
+/// Flatten without a pool: dense addressing of the NCHW source.
+struct LowerFlatten : OpRewritePattern<snn::FlattenOp> {
+  LowerFlatten(MLIRContext *context, LoweringState &state)
+      : OpRewritePattern(context), state(state) {}
+
+  LogicalResult matchAndRewrite(snn::FlattenOp flatten,
+                                PatternRewriter &rewriter) const override {
+    // A pool's flatten is lowered with the pool (LowerAvgPool).
+    if (state.failed || flatten.getInput().getDefiningOp<snn::AvgPoolOp>() ||
+        !isNCHW(flatten.getInput()) ||
+        !llvm::all_of(flatten->getUsers(),
+                      [](Operation *op) { return isa<snn::DenseOp>(op); }))
+      return failure();
+    for (Operation *user : llvm::make_early_inc_range(flatten->getUsers()))
+      rewireDense(rewriter, cast<snn::DenseOp>(user), flatten.getInput(), {});
+    rewriter.eraseOp(flatten);
+    return success();
+  }
+
+  LoweringState &state;
+};
+
+struct LowerPoolingPass : snnc::impl::LowerPoolingBase<LowerPoolingPass> {
+  void runOnOperation() override;
+};
+
+void LowerPoolingPass::runOnOperation() {
+  // The pools, then the flattens of NCHW tensors (the others stay, even
+  // when dead), each in program order, and the constants nothing reads
+  // already.  Only these ops are simplified (ExistingOps): a
+  // whole-region driver would also fold every arith.constant, which hoists
+  // and merges the weights and changes the printed IR.
+  SmallVector<Operation *> pools, flattens, deadConstants;
+  getOperation().walk([&](Operation *op) {
+    if (isa<snn::AvgPoolOp>(op))
+      pools.push_back(op);
+    else if (isa<snn::FlattenOp>(op) && isNCHW(op->getOperand(0)))
+      flattens.push_back(op);
+    else if (isa<arith::ConstantOp>(op) && op->use_empty())
+      deadConstants.push_back(op);
+  });
+  // The driver erases a dead pool before any pattern sees it; its window
+  // is still checked, as every pool's is.
+  for (Operation *op : pools)
+    if (op->use_empty() && failed(checkPool(cast<snn::AvgPoolOp>(op), {})))
+      return signalPassFailure();
+  // The driver pops its worklist from the back.
+  SmallVector<Operation *> roots(deadConstants.rbegin(), deadConstants.rend());
+  roots.append(flattens.rbegin(), flattens.rend());
+  roots.append(pools.rbegin(), pools.rend());
+  LoweringState state;
+  RewritePatternSet patterns(&getContext());
+  patterns.add<LowerAvgPool, LowerFlatten>(&getContext(), state);
+  (void)applyOpPatternsAndFold(roots, std::move(patterns),
+                               GreedyRewriteStrictness::ExistingOps);
+  if (state.failed)
+    signalPassFailure();
+}
 
 } // namespace

@@ -14,28 +14,31 @@ using namespace mlir;
 
 namespace {
 
+/// snn-opt's spelling of CompilePipelineOptions; the defaults are the
+/// passes' own (Passes.td), so the two cannot drift.
 struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
+  const snnc::CompilePipelineOptions defaults;
   Option<int64_t> weightBits{*this, "weight-bits",
                              llvm::cl::desc("weight width, 2..8 bits"),
-                             llvm::cl::init(8)};
+                             llvm::cl::init(defaults.weightBits)};
   Option<int64_t> inputBits{*this, "input-bits",
                             llvm::cl::desc("graded input event width"),
-                            llvm::cl::init(8)};
+                            llvm::cl::init(defaults.inputBits)};
   Option<int64_t> stateBits{*this, "state-bits",
                             llvm::cl::desc("membrane state width"),
-                            llvm::cl::init(24)};
+                            llvm::cl::init(defaults.stateBits)};
   Option<int64_t> decayBits{*this, "decay-bits",
                             llvm::cl::desc("fraction bits of the decay"),
-                            llvm::cl::init(8)};
+                            llvm::cl::init(defaults.decayBits)};
   Option<double> inputMin{*this, "input-min",
                           llvm::cl::desc("smallest raw input value"),
-                          llvm::cl::init(0.0)};
+                          llvm::cl::init(defaults.inputMin)};
   Option<double> inputMax{*this, "input-max",
                           llvm::cl::desc("largest raw input value"),
-                          llvm::cl::init(1.0)};
+                          llvm::cl::init(defaults.inputMax)};
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("core description (snn-map)"),
-                             llvm::cl::init("sim")};
+                             llvm::cl::init(defaults.target)};
 };
 
 } // namespace
@@ -44,17 +47,8 @@ void snnc::buildCompilePipeline(OpPassManager &pm,
                                 const CompilePipelineOptions &options) {
   pm.addPass(createFoldTdBN());
   pm.addPass(createLowerPooling());
-  QuantizeOptions quantize;
-  quantize.weightBits = options.weightBits;
-  quantize.stateBits = options.stateBits;
-  quantize.inputBits = options.inputBits;
-  quantize.decayBits = options.decayBits;
-  quantize.inputMin = options.inputMin;
-  quantize.inputMax = options.inputMax;
-  pm.addPass(createQuantize(quantize));
-  MapOptions map;
-  map.target = options.target;
-  pm.addPass(createMap(map));
+  pm.addPass(createQuantize(static_cast<const QuantizeOptions &>(options)));
+  pm.addPass(createMap(static_cast<const MapOptions &>(options)));
 }
 
 void snnc::registerCompilePipeline() {

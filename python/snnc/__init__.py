@@ -19,7 +19,21 @@ Inference and compilation release the GIL; a Session shared by threads runs
 one call at a time.
 """
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:  # for type checkers only: nothing more is imported
+    from collections.abc import Iterable
+
+    import numpy as np
+    import numpy.typing as npt
+    import onnx
+
+    StrPath = str | os.PathLike[str]
+    # A model file (.onnx, .onnxtxt, .nir, .mlir) or an in-memory ONNX model.
+    ModelSource = StrPath | onnx.ModelProto
 
 # Imported from the sources (python/ ahead of build/python on sys.path, as
 # scripts that want snnc_torch arrange it), the package finds its extension
@@ -41,20 +55,29 @@ from ._evaluate import EvalResult, eval, merge_stats  # noqa: A004
 from ._sweep import format_table, sweep
 
 Error = _snnc.Error
+# What failed, for code that acts on it; every one is an snnc.Error.
+ModelError = _snnc.ModelError
+PackageError = _snnc.PackageError
+InputError = _snnc.InputError
+DeviceError = _snnc.DeviceError
+LimitError = _snnc.LimitError
 Package = _snnc.Package
 load_images = _snnc.load_images
 load_labels = _snnc.load_labels
 
 __all__ = [
-    "Error", "EvalResult", "FloatModel", "Package", "Session", "compare", "compile", "eval",
+    "DeviceError", "Error", "EvalResult", "InputError", "LimitError",
+    "ModelError", "PackageError", "FloatModel", "Package", "Session", "compare", "compile", "eval",
     "format_table", "load_images", "load_labels", "merge_stats", "report_html",
     "sweep"
 ]
 
 
-def compile_args(target="sim", weight_bits=8, state_bits=None,
-                 input_range=(0.0, 1.0), timesteps=None, dt=None,
-                 encoding=None):
+def compile_args(target: str = "sim", weight_bits: int = 8,
+                 state_bits: int | None = None,
+                 input_range: tuple[float, float] = (0.0, 1.0),
+                 timesteps: int | None = None, dt: float | None = None,
+                 encoding: str | None = None) -> _snnc.CompileArgs:
     """The compiler's options, as `snnc compile` takes them on its command
     line (state_bits None: the target's default, 15 on the UP5K, else 24;
     dt, encoding ("direct", the default, or "events") and timesteps apply
@@ -71,16 +94,19 @@ def compile_args(target="sim", weight_bits=8, state_bits=None,
     return args
 
 
-def _model_source(model):
+def _model_source(model: ModelSource) -> tuple[str, bytes | None]:
     """(path, onnx bytes or None) of a model path or an onnx.ModelProto."""
     if hasattr(model, "SerializeToString"):
         return "<onnx.ModelProto>", model.SerializeToString()
     return os.fspath(model), None
 
 
-def compile(model, target="sim", weight_bits=8, state_bits=None,
-            input_range=(0.0, 1.0), calibrate=None, timesteps=None, dt=None,
-            encoding=None):
+def compile(model: ModelSource, target: str = "sim", weight_bits: int = 8,
+            state_bits: int | None = None,
+            input_range: tuple[float, float] = (0.0, 1.0),
+            calibrate: npt.ArrayLike | None = None,
+            timesteps: int | None = None, dt: float | None = None,
+            encoding: str | None = None) -> Package:
     """Compiles a model (.onnx, .onnxtxt, .nir, .mlir path, or an
     onnx.ModelProto) into a Package for `target` ("sim", "ice40-up5k",
     "icebreaker", ...).  A device target refuses a network that does not
@@ -98,10 +124,10 @@ class _NotInitialised:
     """The extension object of a wrapper made by ``cls.__new__(cls)``
     without its __init__: every use raises snnc.Error, not AttributeError."""
 
-    def __init__(self, made_by):
+    def __init__(self, made_by: str) -> None:
         self._made_by = made_by
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> NoReturn:
         raise Error(f"this object is not initialised (made by __new__ "
                     f"without a constructor); make one with {self._made_by}")
 
@@ -116,10 +142,11 @@ class Session:
     results for any count)."""
 
     _session = _NotInitialised("snnc.Session(package)")
-    package = None
+    package: Package | None = None
 
-    def __init__(self, package, device="golden", lanes=0, baud=3000000,
-                 record_spikes=False, threads=1):
+    def __init__(self, package: Package | StrPath, device: str = "golden",
+                 lanes: int = 0, baud: int = 3000000,
+                 record_spikes: bool = False, threads: int = 1) -> None:
         if not isinstance(package, Package):
             package = Package.load(os.fspath(package))
         self.package = package
@@ -127,22 +154,24 @@ class Session:
                                       bool(record_spikes), int(threads))
 
     @property
-    def device(self):
+    def device(self) -> str:
         return self._session.device
 
-    def infer(self, x, timesteps=None):
+    def infer(self, x: npt.ArrayLike,
+              timesteps: int | None = None) -> npt.NDArray[np.float32]:
         """[N, ...] (direct) or [T, N, ...] (events) -> [N, K] scores."""
         return self._session.infer(x, timesteps)
 
-    def classify(self, x, timesteps=None):
+    def classify(self, x: npt.ArrayLike,
+                 timesteps: int | None = None) -> npt.NDArray[np.intp]:
         return self.infer(x, timesteps).argmax(axis=1)
 
-    def stats(self):
+    def stats(self) -> dict[str, Any]:
         """What every inference so far did, as a dict (golden: spikes and
         SOPs per layer; rtl and board: cycles, efficiency, link)."""
         return self._session.stats()
 
-    def spikes(self):
+    def spikes(self) -> npt.NDArray[np.int32]:
         """Recorded spikes (record_spikes=True) as an [S, 6] int32 array:
         sample, step, population, channel, row, column."""
         return self._session.spikes()
@@ -155,19 +184,23 @@ class FloatModel:
 
     _model = _NotInitialised("snnc.FloatModel(path)")
 
-    def __init__(self, model, record_spikes=False, **compile_options):
+    def __init__(self, model: StrPath, record_spikes: bool = False,
+                 **compile_options: Any) -> None:
         self._model = _snnc.FloatModel(os.fspath(model),
                                        compile_args(**compile_options),
                                        bool(record_spikes))
 
-    def infer(self, x, timesteps=None):
+    def infer(self, x: npt.ArrayLike,
+              timesteps: int | None = None) -> npt.NDArray[np.float32]:
         return self._model.infer(x, timesteps)
 
-    def spikes(self):
+    def spikes(self) -> dict[str, npt.NDArray[np.float32]]:
         return self._model.spikes()
 
 
-def compare(model, x, threshold=0.95, timesteps=None, **compile_options):
+def compare(model: ModelSource, x: npt.ArrayLike, threshold: float = 0.95,
+            timesteps: int | None = None,
+            **compile_options: Any) -> dict[str, Any]:
     """Runs float and golden on `x` and returns, per spiking layer, the
     spike agreement and both firing rates, the first layer below
     `threshold`, and the readout's logit error and argmax agreement (the
@@ -180,8 +213,10 @@ def compare(model, x, threshold=0.95, timesteps=None, **compile_options):
                          float(threshold))
 
 
-def _report_options(simulate=False, lanes=0, raster_sample=0,
-                    raster_layers=(), bitstream_report=""):
+def _report_options(simulate: bool = False, lanes: int = 0,
+                    raster_sample: int = 0, raster_layers: Iterable[str] = (),
+                    bitstream_report: StrPath = ""
+                    ) -> _snnc.HtmlReportOptions:
     options = _snnc.HtmlReportOptions()
     options.simulate = bool(simulate)
     options.lanes = int(lanes)
@@ -191,8 +226,11 @@ def _report_options(simulate=False, lanes=0, raster_sample=0,
     return options
 
 
-def report_html(model, x, output, simulate=False, lanes=0, raster_sample=0,
-                raster_layers=(), bitstream_report="", **compile_options):
+def report_html(model: Package | ModelSource, x: npt.ArrayLike,
+                output: StrPath, simulate: bool = False, lanes: int = 0,
+                raster_sample: int = 0, raster_layers: Iterable[str] = (),
+                bitstream_report: StrPath = "",
+                **compile_options: Any) -> None:
     """Writes `snnc report`'s self-contained HTML file for a model or a
     package (a path, or a Package: see Package.report_html) on inputs
     `x`."""
@@ -211,9 +249,11 @@ def report_html(model, x, output, simulate=False, lanes=0, raster_sample=0,
                       os.fspath(output), options)
 
 
-def _package_report_html(self, x, output, simulate=False, lanes=0,
-                         raster_sample=0, raster_layers=(),
-                         bitstream_report=""):
+def _package_report_html(self: Package, x: npt.ArrayLike, output: StrPath,
+                         simulate: bool = False, lanes: int = 0,
+                         raster_sample: int = 0,
+                         raster_layers: Iterable[str] = (),
+                         bitstream_report: StrPath = "") -> None:
     """The HTML report of this package on inputs `x`, drawn from what the
     package holds: its network and, compiled from a model in this process,
     the model's float form (float-versus-golden agreement); a package

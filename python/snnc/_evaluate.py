@@ -6,14 +6,29 @@ engines are deterministic integer models, so the gathered result equals a
 single-process run exactly, whichever worker ran (or re-ran) a shard.
 """
 
+from __future__ import annotations
+
 import concurrent.futures
 import dataclasses
 import numbers
 import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _snnc
+
+if TYPE_CHECKING:  # for type checkers only: nothing more is imported
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    import numpy.typing as npt
+    from distributed import Client
+
+    StrPath = str | os.PathLike[str]
+    # Images or labels: an array, or a .npy / IDX file.
+    Data = npt.ArrayLike | StrPath
+    # What a shard returns: its [n, K] scores and its engine's stats.
+    ShardResult = tuple[npt.NDArray[np.float32], dict[str, Any]]
 
 
 @dataclasses.dataclass
@@ -21,34 +36,37 @@ class EvalResult:
     correct: int
     total: int
     scores: np.ndarray  # [N, K], the readout's mean over T
-    stats: dict  # the engine's activity, summed over shards
+    stats: dict[str, Any] | None  # the engine's activity, summed over shards
     device: str
     shards: int
 
     @property
-    def accuracy(self):
+    def accuracy(self) -> float:
         """Percent of samples whose argmax is the label."""
         return 100.0 * self.correct / self.total if self.total else 0.0
 
     @property
-    def predictions(self):
+    def predictions(self) -> npt.NDArray[np.intp]:
         return self.scores.argmax(axis=1)
 
 
-def _as_package(package):
+def _as_package(package: _snnc.Package | StrPath) -> _snnc.Package:
     if isinstance(package, _snnc.Package):
         return package
     return _snnc.Package.load(os.fspath(package))
 
 
-def as_array(data, loader):
+def as_array(data: Data,
+             loader: Callable[[str], npt.NDArray[Any]]) -> npt.NDArray[Any]:
     """An array, or the .npy / IDX file a path names, read as the CLI reads it."""
     if isinstance(data, (str, os.PathLike)):
         return loader(os.fspath(data))
     return np.asarray(data)
 
 
-def run_shard(package, images, device="golden", timesteps=None, lanes=0):
+def run_shard(package: _snnc.Package | StrPath, images: npt.ArrayLike,
+              device: str = "golden", timesteps: int | None = None,
+              lanes: int = 0) -> ShardResult:
     """Runs one shard on a fresh Session: (scores, stats).  A task of its
     own on a dask worker: it imports nothing from the client."""
     from . import Session  # noqa: PLC0415 (on a worker: the package)
@@ -57,7 +75,8 @@ def run_shard(package, images, device="golden", timesteps=None, lanes=0):
     return scores, session.stats()
 
 
-def _merge_populations(into, other):
+def _merge_populations(into: list[dict[str, Any]],
+                       other: list[dict[str, Any]]) -> None:
     for mine, theirs in zip(into, other):
         if mine["name"] != theirs["name"]:
             raise ValueError("stats of different networks")
@@ -68,7 +87,8 @@ def _merge_populations(into, other):
         ]
 
 
-def merge_stats(parts):
+def merge_stats(
+        parts: Iterable[dict[str, Any] | None]) -> dict[str, Any] | None:
     """The stats of several shards as one run's: counts summed, rates and
     efficiencies recomputed from the sums."""
     parts = [p for p in parts if p]
@@ -108,7 +128,7 @@ def merge_stats(parts):
     return merged
 
 
-def _integer(value, name):
+def _integer(value: object, name: str) -> int:
     """`value` as an int: an integer (numpy's too), not a bool or a float,
     which would slice or shard silently wrong."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -116,7 +136,7 @@ def _integer(value, name):
     return int(value)
 
 
-def _positive(value, name):
+def _positive(value: object, name: str) -> int | None:
     """None, or an integer >= 1."""
     if value is None:
         return None
@@ -126,12 +146,13 @@ def _positive(value, name):
     return value
 
 
-def _shape(array):
+def _shape(array: npt.NDArray[Any]) -> str:
     """A shape as the CLI prints one: [8, 1]."""
     return "[" + ", ".join(str(d) for d in array.shape) + "]"
 
 
-def _check_labels(labels, classes):
+def _check_labels(labels: npt.NDArray[Any],
+                  classes: int) -> npt.NDArray[np.int64]:
     """Labels as `snnc eval` takes them (1-D integers, as readNpyIntegers
     reads them), each a class of the model's readout: a label no output can
     match would count as a wrong answer, silently."""
@@ -150,7 +171,7 @@ def _check_labels(labels, classes):
     return labels.astype(np.int64)
 
 
-def _sample_count(images, events):
+def _sample_count(images: npt.NDArray[Any], events: bool) -> int:
     """N of [N, ...] images, or of [T, N, ...] event frames."""
     axis = 1 if events else 0
     if images.ndim <= axis:
@@ -160,7 +181,8 @@ def _sample_count(images, events):
     return images.shape[axis]
 
 
-def _shards(images, events, shard_size):
+def _shards(images: npt.NDArray[Any], events: bool,
+            shard_size: int) -> Iterator[npt.NDArray[Any]]:
     """Contiguous slices of samples: axis 1 of [T, N, ...] event frames."""
     count = images.shape[1] if events else images.shape[0]
     for start in range(0, count, shard_size):
@@ -168,7 +190,9 @@ def _shards(images, events, shard_size):
         yield images[:, start:stop] if events else images[start:stop]
 
 
-def _run_local(package, shards, device, timesteps, lanes, threads):
+def _run_local(package: _snnc.Package, shards: Sequence[npt.NDArray[Any]],
+               device: str, timesteps: int | None, lanes: int,
+               threads: int | None) -> list[ShardResult]:
     # Inference releases the GIL: threads use every core.
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
         jobs = [pool.submit(run_shard, package, shard, device, timesteps,
@@ -176,7 +200,9 @@ def _run_local(package, shards, device, timesteps, lanes, threads):
         return [job.result() for job in jobs]
 
 
-def _run_dask(client, package, shards, device, timesteps, lanes):
+def _run_dask(client: Client, package: _snnc.Package,
+              shards: Sequence[npt.NDArray[Any]], device: str,
+              timesteps: int | None, lanes: int) -> list[ShardResult]:
     # The package travels once to each worker; a shard whose worker dies is
     # run again elsewhere by the scheduler (its allowed_failures).
     shipped = client.scatter(package, broadcast=True)
@@ -186,8 +212,11 @@ def _run_dask(client, package, shards, device, timesteps, lanes):
     return client.gather(futures)
 
 
-def eval(package, images, labels, device="golden", client=None,  # noqa: A001
-         shard_size=None, threads=None, timesteps=None, lanes=0, limit=None):
+def eval(package: _snnc.Package | StrPath, images: Data,  # noqa: A001
+         labels: Data, device: str = "golden", client: Client | None = None,
+         shard_size: int | None = None, threads: int | None = None,
+         timesteps: int | None = None, lanes: int = 0,
+         limit: int | None = None) -> EvalResult:
     """Classification accuracy of a package (or .snnpkg path) on images
     ([N, ...], or [T, N, ...] event frames; arrays or .npy/IDX paths) and
     labels (N integers in [0, num_outputs)).  `limit`: only the first

@@ -17,6 +17,7 @@
 #include "snnc/Frontend/OnnxImporter.h"
 #include "snnc/IR/SNNDialect.h"
 #include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Package.h"
 #include "snnc/Runtime/Session.h"
@@ -42,20 +43,58 @@ using namespace snnc;
 
 namespace {
 
-/// Raised as snnc.Error (a RuntimeError) with the error's message.
+/// Raised as snnc.Error (a RuntimeError) with the error's message, or as
+/// the subclass its class names (snnc.ModelError for "model", ...).
 struct SnncError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit SnncError(const std::string &message, std::string errorClass = "")
+      : std::runtime_error(message), errorClass(std::move(errorClass)) {}
+  std::string errorClass;
 };
+
+[[noreturn]] void raise(llvm::Error err) {
+  std::string kind = snnc::errorClass(err);
+  throw SnncError(llvm::toString(std::move(err)), kind);
+}
 
 void check(llvm::Error err) {
   if (err)
-    throw SnncError(llvm::toString(std::move(err)));
+    raise(std::move(err));
 }
 
 template <typename T> T unwrap(llvm::Expected<T> value) {
   if (!value)
-    throw SnncError(llvm::toString(value.takeError()));
+    raise(value.takeError());
   return std::move(*value);
+}
+
+/// snnc.Error and its subclasses, one per class of snnc/Runtime/Errors.h.
+void bindErrors(py::module_ &m) {
+  struct ErrorTag {};
+  static py::handle base =
+      py::exception<ErrorTag>(m, "Error", PyExc_RuntimeError).release();
+  static std::map<std::string, py::handle> subclasses;
+  const std::pair<const char *, const char *> classes[] = {
+      {"model", "ModelError"},
+      {"package", "PackageError"},
+      {"input", "InputError"},
+      {"device", "DeviceError"},
+      {"limit", "LimitError"}};
+  for (auto [kind, name] : classes) {
+    py::object type = py::reinterpret_steal<py::object>(PyErr_NewException(
+        (std::string("snnc._snnc.") + name).c_str(), base.ptr(), nullptr));
+    m.attr(name) = type;
+    subclasses[kind] = type.release();
+  }
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown)
+        std::rethrow_exception(thrown);
+    } catch (const SnncError &e) {
+      auto found = subclasses.find(e.errorClass);
+      py::handle type = found == subclasses.end() ? base : found->second;
+      PyErr_SetString(type.ptr(), e.what());
+    }
+  });
 }
 
 /// A numpy array (any real dtype, any layout) as an NDArray of floats.
@@ -224,20 +263,14 @@ PyPackage compile(const std::string &path, std::optional<py::bytes> onnx,
   return package;
 }
 
-/// "golden", "rtl" or "board:/dev/ttyUSB1".
+/// A device by Device::parse's grammar: "golden", "rtl" or
+/// "board:/dev/ttyUSB1[@BAUD]".
 Device deviceNamed(const std::string &name, int64_t lanes, int64_t baud) {
-  if (name == "golden")
-    return Device::golden();
-  if (name == "rtl") {
-    sim::RtlOptions options;
-    options.lanes = lanes;
-    return sim::rtlDevice(options);
-  }
-  llvm::StringRef port(name);
-  if (port.consume_front("board:") && !port.empty())
-    return Device::board(port.str(), baud);
-  throw SnncError("unknown device '" + name +
-                  "': use golden, rtl or board:/dev/ttyUSB1");
+  sim::registerRtlDevice();
+  DeviceOptions options;
+  options.lanes = lanes;
+  options.link.baud = baud;
+  return unwrap(Device::parse(name, options));
 }
 
 /// snnc run's check of a count option (--threads, --baud), with its
@@ -325,20 +358,22 @@ public:
   PyFloatModel(const std::string &path, const CompileArgs &args,
                bool recordSpikes) {
     mlir::MLIRContext context;
-    model = unwrap(pipeline::prepareModel(path, context,
-                                          pipeline::EngineKind::Float,
-                                          compileOptions(args, path)));
+    FloatGraph graph = unwrap(
+        pipeline::loadFloatGraph(path, context, compileOptions(args, path)));
+    FloatSpikeObserver record;
     if (recordSpikes)
-      model.engine = createFloatEngine(
-          model.graph, [this](const FloatOp &op, int64_t, int64_t steps,
-                              int64_t samples, const float *spikes) {
-            // Chunks of samples, each step-major: kept as [T, n, E] per
-            // chunk and joined along the samples by spikes().
-            chunks[op.name].push_back(
-                {std::vector<float>(spikes, spikes + steps * samples *
-                                                         op.resultElements),
-                 steps, samples, op.resultElements});
-          });
+      record = [this](const FloatOp &op, int64_t, int64_t steps,
+                      int64_t samples, const float *spikes) {
+        // Chunks of samples, each step-major: kept as [T, n, E] per chunk
+        // and joined along the samples by spikes().
+        chunks[op.name].push_back(
+            {std::vector<float>(spikes,
+                                spikes + steps * samples * op.resultElements),
+             steps, samples, op.resultElements});
+      };
+    std::unique_ptr<Engine> engine = createFloatEngine(graph, record);
+    session.emplace(
+        Session::attach(std::move(engine), std::move(graph), "float"));
   }
 
   /// Per LIF layer: its spikes as [T, N, E] (E: neurons per sample).
@@ -371,12 +406,11 @@ public:
     {
       py::gil_scoped_release released;
       std::lock_guard<std::mutex> turn(busy);
-      output = unwrap(
-          pipeline::runEngine(*model.engine, model.graph, input, timesteps));
+      output = unwrap(session->infer(input, timesteps));
     }
     return toNumpy(output);
   }
-  pipeline::PreparedModel model;
+  std::optional<Session> session;
 
 private:
   struct Chunk {
@@ -603,7 +637,7 @@ void bindAnalysis(py::module_ &m) {
 
 PYBIND11_MODULE(_snnc, m) {
   m.doc() = "snnc's C++ pipeline library (see the snnc package)";
-  py::register_exception<SnncError>(m, "Error", PyExc_RuntimeError);
+  bindErrors(m);
   bindCompileArgs(m);
   bindPackage(m);
   bindSession(m);

@@ -1,25 +1,42 @@
 """A grid of compiler options, each compiled and evaluated: accuracy, SOPs,
 memory and fit per point, on local cores or a dask.distributed cluster."""
 
+from __future__ import annotations
+
 import itertools
 import os
+from typing import TYPE_CHECKING, Any
 
 from . import _snnc
 from ._evaluate import as_array
 from ._evaluate import eval as evaluate
 
+if TYPE_CHECKING:  # for type checkers only: nothing more is imported
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-def _points(grid):
+    import numpy.typing as npt
+    from distributed import Client
+
+    StrPath = str | os.PathLike[str]
+    # Images or labels: an array, or a .npy / IDX file.
+    Data = npt.ArrayLike | StrPath
+    # {option of snnc.compile: the values it takes}
+    Grid = Mapping[str, Iterable[Any]]
+
+
+def _points(grid: Grid) -> Iterator[dict[str, Any]]:
     names = list(grid)
     for values in itertools.product(*(grid[name] for name in names)):
         yield dict(zip(names, values))
 
 
-def _memory_bits(report):
+def _memory_bits(report: Mapping[str, Any]) -> int:
     return sum(m["width"] * m["depth"] for m in report.get("core_memories", []))
 
 
-def run_point(model, point, base, images, labels, device, threads):
+def run_point(model: str, point: Mapping[str, Any], base: Mapping[str, Any],
+              images: npt.ArrayLike, labels: npt.ArrayLike, device: str,
+              threads: int | None) -> dict[str, Any]:
     """Compiles and evaluates one point of the grid; a point whose network
     does not fit its target is a row with fits False and the reason."""
     from . import compile as compile_model  # noqa: PLC0415 (on a worker)
@@ -44,8 +61,9 @@ def run_point(model, point, base, images, labels, device, threads):
     return row
 
 
-def sweep(model, grid, images, labels, client=None, device="golden",
-          threads=None, **base):
+def sweep(model: StrPath, grid: Grid, images: Data, labels: Data,
+          client: Client | None = None, device: str = "golden",
+          threads: int | None = None, **base: Any) -> list[dict[str, Any]]:
     """Compiles `model` (a path the workers can read) for every combination
     of `grid` ({"weight_bits": [4, 6, 8], "target": [...], ...}, over the
     options of snnc.compile), evaluates each on images and labels, and
@@ -67,7 +85,7 @@ def sweep(model, grid, images, labels, client=None, device="golden",
     return client.gather(futures)
 
 
-def format_table(rows):
+def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """The sweep's rows as a text table."""
     if not rows:
         return ""

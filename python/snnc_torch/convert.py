@@ -14,13 +14,21 @@ input, and raises :class:`ConversionError` naming the first layer whose
 spikes differ, or whose values differ beyond 1e-5 (docs/interop.md).
 """
 
+from __future__ import annotations
+
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn as nn
 
 from .layers import LIF, Scale, TdBatchNorm1d, TdBatchNorm2d, run
+
+if TYPE_CHECKING:  # for type checkers only: nothing more is imported
+    from collections.abc import Sequence
+
+    import numpy.typing as npt
 
 TOLERANCE = 1e-5
 
@@ -458,8 +466,11 @@ def _restore(modes):
         m.training = training
 
 
-def from_spikingjelly(net, timesteps, sample=None, input_shape=None, encoding="direct",
-                      input_range=(0.0, 1.0), check=True):
+def from_spikingjelly(net: nn.Module, timesteps: int,
+                      sample: torch.Tensor | npt.ArrayLike | None = None,
+                      input_shape: Sequence[int] | None = None, encoding: str = "direct",
+                      input_range: tuple[float, float] = (0.0, 1.0),
+                      check: bool = True) -> nn.Sequential:
     """Converts a SpikingJelly ``activation_based`` network.
 
     net: an nn.Sequential (or SpikingJelly container) of layers, single- or
@@ -475,8 +486,11 @@ def from_spikingjelly(net, timesteps, sample=None, input_shape=None, encoding="d
                               encoding, input_range, check)
 
 
-def from_snntorch(net, timesteps, sample=None, input_shape=None, encoding="direct",
-                  input_range=(0.0, 1.0), check=True):
+def from_snntorch(net: nn.Module, timesteps: int,
+                  sample: torch.Tensor | npt.ArrayLike | None = None,
+                  input_shape: Sequence[int] | None = None, encoding: str = "direct",
+                  input_range: tuple[float, float] = (0.0, 1.0),
+                  check: bool = True) -> nn.Sequential:
     """Converts a snnTorch network of ``init_hidden=True`` Leaky layers in an
     nn.Sequential (the arguments are those of :func:`from_spikingjelly`)."""
     return _convert_and_prove(net, (_snntorch_leaf, (), _run_snntorch), "from_snntorch",

@@ -5,26 +5,34 @@ state is implicit, tdBN layers become `snn.TdBatchNorm` nodes, everything else
 is standard ONNX.  See docs/onnx-convention.md.
 """
 
+from __future__ import annotations
+
 import io
 import warnings
+from typing import IO, TYPE_CHECKING
 
 import onnx
 import torch
 
 from .layers import LIF, _TdBatchNorm, set_timesteps
 
+if TYPE_CHECKING:  # for type checkers only: nothing more is imported
+    import os
+
 SNN_DOMAIN = "snn"
 SNN_DOMAIN_VERSION = 1
 ONNX_OPSET = 13
 
 
-def _set_exporting(model, on):
+def _set_exporting(model: torch.nn.Module, on: bool) -> None:
     for module in model.modules():
         if isinstance(module, (LIF, _TdBatchNorm)):
             module.exporting = on
 
 
-def export(model, example_step_input, path, timesteps, encoding="direct"):
+def export(model: torch.nn.Module, example_step_input: torch.Tensor,
+           path: str | os.PathLike[str] | IO[bytes], timesteps: int,
+           encoding: str = "direct") -> onnx.ModelProto:
     """Exports ``model`` for snnc.
 
     example_step_input: one step's input, [N, ...] (the batch dim is dynamic).

@@ -10,16 +10,23 @@ The same module graph, run with ``timesteps = 1``, is the single-step graph
 that :func:`snnc_torch.export` writes to ONNX.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+if TYPE_CHECKING:  # for type checkers only: nothing more is imported
+    from collections.abc import Sequence
+
 RESET_MODES = ("hard", "soft", "subtract")
 FIRE_MODES = ("gt", "ge")
 
 
-def _f32(value):
+def _f32(value: float) -> float:
     """Rounds a Python float to float32, the precision ONNX attributes keep.
 
     The PyTorch modules compute with exactly the constants that the exported
@@ -77,8 +84,9 @@ class LIF(nn.Module):
     this order, so that a converted model matches its source bit for bit.
     """
 
-    def __init__(self, v_threshold=0.5, decay=0.25, reset="hard", fire="gt",
-                 surrogate_width=1.0):
+    def __init__(self, v_threshold: float = 0.5,
+                 decay: float | Sequence[float] = 0.25, reset: str = "hard",
+                 fire: str = "gt", surrogate_width: float = 1.0) -> None:
         super().__init__()
         if not v_threshold > 0:
             raise ValueError(f"LIF v_threshold must be > 0, got {v_threshold}")
@@ -98,11 +106,11 @@ class LIF(nn.Module):
         self.timesteps = 1
         self.exporting = False
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"v_threshold={self.v_threshold}, decay={self.decay}, "
                 f"reset={self.reset}, fire={self.fire}")
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.exporting:
             return _LIFExport.apply(x, self.v_threshold, self.decay, self.reset, self.fire)
         steps = self.timesteps
@@ -135,14 +143,14 @@ class Scale(nn.Module):
     ``decay_input=True`` (the input is divided by tau before it is added).
     """
 
-    def __init__(self, factor):
+    def __init__(self, factor: float) -> None:
         super().__init__()
         self.factor = _f32(factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"factor={self.factor}"
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x * self.factor
 
 
@@ -163,7 +171,8 @@ class _TdBatchNorm(nn.modules.batchnorm._BatchNorm):
     them as attributes and nobody multiplies them in twice.
     """
 
-    def __init__(self, num_features, alpha=1.0, v_threshold=1.0, eps=1e-5, momentum=0.1):
+    def __init__(self, num_features: int, alpha: float = 1.0, v_threshold: float = 1.0,
+                 eps: float = 1e-5, momentum: float | None = 0.1) -> None:
         super().__init__(num_features, eps=_f32(eps), momentum=momentum, affine=True,
                          track_running_stats=True)
         self.alpha = _f32(alpha)
@@ -171,14 +180,14 @@ class _TdBatchNorm(nn.modules.batchnorm._BatchNorm):
         self.exporting = False
 
     @property
-    def gain(self):
+    def gain(self) -> float:
         """alpha * v_threshold, rounded as the float engine rounds it."""
         return _f32(np.float32(self.alpha) * np.float32(self.v_threshold))
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.num_features}, alpha={self.alpha}, v_threshold={self.v_threshold}"
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         self._check_input_dim(x)
         if self.exporting:
             return _TdBNExport.apply(x, self.weight, self.bias, self.running_mean,
@@ -209,7 +218,7 @@ class TdBatchNorm1d(_TdBatchNorm):
     alpha=1, v_threshold=1, or snnc_torch.from_spikingjelly.
     """
 
-    def _check_input_dim(self, x):
+    def _check_input_dim(self, x: torch.Tensor) -> None:
         if x.dim() not in (2, 3):
             raise ValueError(f"TdBatchNorm1d expects 2-D or 3-D input, got {x.dim()}-D")
 
@@ -222,19 +231,19 @@ class TdBatchNorm2d(_TdBatchNorm):
     alpha=1, v_threshold=1, or snnc_torch.from_spikingjelly.
     """
 
-    def _check_input_dim(self, x):
+    def _check_input_dim(self, x: torch.Tensor) -> None:
         if x.dim() != 4:
             raise ValueError(f"TdBatchNorm2d expects 4-D input, got {x.dim()}-D")
 
 
-def set_timesteps(model, timesteps):
+def set_timesteps(model: nn.Module, timesteps: int) -> None:
     """Tells every LIF in ``model`` how many steps the leading dim holds."""
     for module in model.modules():
         if isinstance(module, LIF):
             module.timesteps = int(timesteps)
 
 
-def encode(x, timesteps, encoding):
+def encode(x: torch.Tensor, timesteps: int, encoding: str) -> torch.Tensor:
     """Turns user input into the merged [T*N, ...] batch the layers expect.
 
     direct: x is [N, ...], the same analog frame every step.
@@ -249,7 +258,7 @@ def encode(x, timesteps, encoding):
     raise ValueError(f"unknown encoding {encoding!r}")
 
 
-def _check_not_training(model):
+def _check_not_training(model: nn.Module) -> None:
     """Refuses an inference-looking run that would pollute BN statistics."""
     if torch.is_grad_enabled():
         return
@@ -262,7 +271,8 @@ def _check_not_training(model):
                 "export carries; call model.eval() first, or pass allow_training=True")
 
 
-def run(model, x, timesteps, encoding="direct", allow_training=False):
+def run(model: nn.Module, x: torch.Tensor, timesteps: int, encoding: str = "direct",
+        allow_training: bool = False) -> torch.Tensor:
     """Multi-step evaluation: the readout's mean over T, shape [N, K].
 
     Under ``torch.no_grad()`` a model whose batch norms are in training mode

@@ -1,6 +1,8 @@
 //===- CoreEngine.cpp - the host driver of the RTL core -------------------===//
 #include "snnc/Runtime/CoreEngine.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/GoldenEngine.h"
+#include "snnc/Runtime/Limits.h"
 
 #include "Addressing.h"
 
@@ -29,6 +31,19 @@ CoreBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
 
 llvm::json::Value CoreBus::statsJson() const { return nullptr; }
 
+const LinkStats *CoreBus::linkCounters() const { return nullptr; }
+
+bool CoreBus::seesSpikes() const { return true; }
+
+llvm::StringRef CoreBus::engineName() const { return "rtl engine"; }
+
+bool CoreEngine::recordSpikes(bool on) {
+  if (!bus->seesSpikes())
+    return false;
+  recording = on;
+  return true;
+}
+
 llvm::json::Value CoreEngine::statsJson() const {
   llvm::json::Value stats = runStats.toJson();
   llvm::json::Value link = bus->statsJson();
@@ -38,9 +53,8 @@ llvm::json::Value CoreEngine::statsJson() const {
 }
 
 Error CoreBus::recover() {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "the core was reset and its transport "
-                                 "cannot recover");
+  return makeError<DeviceError>("the core was reset and its transport "
+                                "cannot recover");
 }
 
 llvm::json::Value CoreRunStats::toJson() const {
@@ -100,8 +114,6 @@ CoreEngine::CoreEngine(CoreNetwork network, CoreImage image,
 Expected<std::unique_ptr<CoreEngine>>
 CoreEngine::create(CoreNetwork network, const CoreParams &params,
                    std::unique_ptr<CoreBus> bus) {
-  if (Error err = validateNetwork(network))
-    return std::move(err);
   auto image = buildCoreImage(network, params);
   if (!image)
     return image.takeError();
@@ -234,12 +246,15 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
 }
 
 Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
+  // The core steps cycle by cycle, slower than the golden engine: the work
+  // bound (--max-ops) holds here too, checked before the first step.
+  if (Error err = checkWork(stepWork(net), timesteps, bus->engineName()))
+    return std::move(err);
   // A step adds at most 2^33 in magnitude to a readout accumulator (a
   // 32-bit current and a bias); the core keeps bus::ReadoutBits.
   constexpr int64_t maxSteps = int64_t(1) << (bus::ReadoutBits - 34);
   if (timesteps > maxSteps)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
+    return makeError<InputError>(
         llvm::formatv("{0} time steps exceed the core's {1}-bit readout "
                       "accumulators (at most {2} steps a sample)",
                       timesteps, bus::ReadoutBits, maxSteps));
@@ -260,15 +275,17 @@ Expected<NDArray> CoreEngine::run(const NDArray &input, int64_t timesteps) {
                             runStats.samples, out.data.data() + n * outputs);
       if (!err)
         break;
+      // What fails while the core runs is the device's (its transport,
+      // its simulator), whatever class the bus gave it.
       if (!err.isA<BusResetError>() || attempt == 2)
-        return std::move(err);
+        return classify<DeviceError>(std::move(err));
       llvm::consumeError(std::move(err));
       trace.resize(traced);
       runStats = before;
       if (Error recovered = bus->recover())
-        return std::move(recovered);
+        return classify<DeviceError>(std::move(recovered));
       if (Error loaded = load())
-        return std::move(loaded);
+        return classify<DeviceError>(std::move(loaded));
       ++runStats.reloads;
     }
     ++runStats.samples;

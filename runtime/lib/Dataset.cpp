@@ -1,5 +1,6 @@
 //===- Dataset.cpp - image and label files --------------------------------===//
 #include "snnc/Runtime/Dataset.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Files.h"
 #include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Npy.h"
@@ -16,8 +17,7 @@ using llvm::formatv;
 using llvm::StringRef;
 
 static Error dataError(StringRef path, const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 path + ": " + what);
+  return makeError<InputError>(path + ": " + what);
 }
 
 namespace {
@@ -36,7 +36,7 @@ public:
   }
   Error open() {
     if (Error err = requireRegularFile(path))
-      return err;
+      return classify<InputError>(std::move(err));
     file = gzopen(path.str().c_str(), "rb");
     return file ? Error::success() : dataError(path, "cannot read");
   }

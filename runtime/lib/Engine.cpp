@@ -1,6 +1,7 @@
 //===- Engine.cpp - what every engine shares ------------------------------===//
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -16,6 +17,23 @@ using llvm::formatv;
 Engine::~Engine() = default;
 
 llvm::json::Value Engine::statsJson() const { return nullptr; }
+
+bool Engine::recordSpikes(bool) { return false; }
+
+const std::vector<SpikeRecord> &Engine::spikes() const {
+  static const std::vector<SpikeRecord> none;
+  return none;
+}
+
+std::vector<SpikeRecord> Engine::takeSpikes() { return {}; }
+
+void Engine::setThreads(int64_t) {}
+
+const RunStats *Engine::activity() const { return nullptr; }
+
+const CoreRunStats *Engine::coreStats() const { return nullptr; }
+
+const LinkStats *Engine::linkStats() const { return nullptr; }
 
 uint64_t Engine::memoryEstimate(const NDArray &input, int64_t) const {
   return mulBytes(input.numElements(), sizeof(float));
@@ -38,8 +56,7 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
                                          std::optional<int64_t> requested,
                                          llvm::StringRef inputName) {
   auto inputError = [&](const llvm::Twine &what) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   inputName + ": " + what);
+    return makeError<InputError>(inputName + ": " + what);
   };
   bool events = graph.encoding == InputEncoding::Events;
   size_t lead = events ? 2 : 1;
@@ -53,7 +70,7 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
     return inputError(formatv("shape {0} does not match the model's {1} ({2} "
                               "encoding)",
                               shapeString(input.shape), want,
-                              events ? "events" : "direct"));
+                              rules::encodingName(graph.encoding)));
   if (int64_t(input.data.size()) != input.numElements())
     return inputError("data size does not match its shape");
   if (input.shape[lead - 1] < 1)
@@ -63,10 +80,9 @@ Expected<int64_t> snnc::resolveTimesteps(const FloatGraph &graph,
       return inputError(formatv("element {0} is {1}", i,
                                 std::isnan(input.data[i]) ? "NaN" : "Inf"));
   if (requested && (*requested < 1 || *requested > kMaxTimesteps))
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        formatv("--timesteps must be in [1, {0}], got {1}", kMaxTimesteps,
-                *requested));
+    return makeError<InputError>(formatv("--timesteps must be in [1, {0}], got "
+                                         "{1}",
+                                         kMaxTimesteps, *requested));
   if (events) {
     if (requested && *requested != input.shape[0])
       return inputError(formatv("--timesteps {0} differs from the {1} event "

@@ -1,5 +1,6 @@
 //===- Files.cpp - regular inputs, outputs whole or not at all ------------===//
 #include "snnc/Runtime/Files.h"
+#include "snnc/Runtime/Errors.h"
 
 using namespace snnc;
 
@@ -8,14 +9,12 @@ llvm::Error snnc::requireRegularFile(llvm::StringRef path) {
   if (std::error_code ec = llvm::sys::fs::status(path, status))
     return llvm::createStringError(ec, path + ": cannot read: " + ec.message());
   if (status.type() != llvm::sys::fs::file_type::regular_file)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": not a regular file");
+    return plainError(path + ": not a regular file");
   return llvm::Error::success();
 }
 
 static llvm::Error cannotWrite(llvm::StringRef path, const llvm::Twine &why) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 path + ": cannot write: " + why);
+  return plainError(path + ": cannot write: " + why);
 }
 
 OutputTransaction::~OutputTransaction() {

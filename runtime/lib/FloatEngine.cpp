@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -280,9 +281,8 @@ llvm::Expected<NDArray> FloatEngine::runAll(const NDArray &input,
                        out.data_ptr<float>() + out.numel());
     return result;
   } catch (const c10::Error &err) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   llvm::Twine("float engine: ") +
-                                       err.what_without_backtrace());
+    return plainError(llvm::Twine("float engine: ") +
+                      err.what_without_backtrace());
   }
 }
 

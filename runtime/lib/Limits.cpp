@@ -1,6 +1,7 @@
 //===- Limits.cpp - the resources one command may take --------------------===//
 #include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -75,13 +76,12 @@ llvm::Error snnc::checkMemory(uint64_t bytes, const llvm::Twine &what) {
   uint64_t limit = memoryLimit();
   if (bytes <= limit)
     return llvm::Error::success();
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
+  return makeError<LimitError>(
       what + " needs about " +
-          (bytes == UINT64_MAX ? std::string("more than 16 EiB")
-                               : formatBytes(bytes)) +
-          ", more than the memory limit of " + formatBytes(limit) +
-          " (raise it with --max-memory)");
+      (bytes == UINT64_MAX ? std::string("more than 16 EiB")
+                           : formatBytes(bytes)) +
+      ", more than the memory limit of " + formatBytes(limit) +
+      " (raise it with --max-memory)");
 }
 
 //===----------------------------------------------------------------------===//
@@ -93,9 +93,7 @@ llvm::Error snnc::checkMemory(uint64_t bytes, const llvm::Twine &what) {
 namespace {
 using u128 = unsigned __int128;
 
-llvm::Error numberError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+llvm::Error numberError(const llvm::Twine &what) { return plainError(what); }
 
 /// Takes "D+[.D+]" from the front of `text` as digits x 10^exponent
 /// ("1.25" is 125 x 10^-2); false without one, or with more than 24
@@ -326,7 +324,7 @@ llvm::Error snnc::checkWork(const StepWork &work, int64_t steps,
   uint64_t operations = sampleWork(work, steps), limit = workLimit();
   if (operations <= limit)
     return llvm::Error::success();
-  return numberError(
+  return makeError<LimitError>(
       engine +
       llvm::formatv(": one sample needs {0} operations (({1} synaptic "
                     "operations + {2} neuron updates) per step x {3} steps), "

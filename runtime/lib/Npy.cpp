@@ -1,5 +1,6 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 #include "snnc/Runtime/Npy.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Files.h"
 #include "snnc/Runtime/Limits.h"
 
@@ -20,8 +21,7 @@ using llvm::formatv;
 using llvm::StringRef;
 
 static Error npyError(StringRef path, const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 path + ": " + what);
+  return makeError<InputError>(path + ": " + what);
 }
 
 namespace {
@@ -103,7 +103,7 @@ struct NpyFile {
 
 Expected<NpyFile> openNpy(StringRef path) {
   if (Error err = requireRegularFile(path))
-    return std::move(err);
+    return classify<InputError>(std::move(err));
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)

@@ -1,5 +1,6 @@
 //===- Package.cpp - the compiled package (.snnpkg) -----------------------===//
 #include "snnc/Runtime/Package.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Files.h"
 
 #include "snnc_package.pb.h"
@@ -25,7 +26,7 @@ constexpr char kMagic[8] = {'S', 'N', 'N', 'P', 'K', 'G', 0, 0};
 constexpr size_t kHeaderSize = 56;
 
 Error packageError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
+  return makeError<PackageError>(what);
 }
 
 template <typename T>
@@ -215,7 +216,7 @@ Expected<CoreNetwork> snnc::decodePackage(StringRef bytes) {
 
 Expected<CoreNetwork> snnc::readPackage(StringRef path) {
   if (Error err = requireRegularFile(path))
-    return std::move(err);
+    return classify<PackageError>(std::move(err));
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)

@@ -1,18 +1,12 @@
 //===- SerialBus.cpp - the core's host bus over a serial line -------------===//
 #include "snnc/Runtime/SerialBus.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
-#include <poll.h>
 #include <random>
-#include <termios.h>
-#include <unistd.h>
 
 using namespace snnc;
 using namespace snnc::link;
@@ -21,24 +15,7 @@ using llvm::Expected;
 using llvm::formatv;
 
 namespace {
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-std::optional<speed_t> termiosSpeed(int64_t baud) {
-  static const std::pair<int64_t, speed_t> speeds[] = {
-      {9600, B9600},       {19200, B19200},     {38400, B38400},
-      {57600, B57600},     {115200, B115200},   {230400, B230400},
-      {460800, B460800},   {500000, B500000},   {921600, B921600},
-      {1000000, B1000000}, {1500000, B1500000}, {2000000, B2000000},
-      {3000000, B3000000}, {4000000, B4000000}};
-  for (auto [rate, speed] : speeds)
-    if (rate == baud)
-      return speed;
-  return std::nullopt;
-}
+int64_t nowMs() { return SerialPort::nowMs(); }
 
 /// Bursts are never split below this many words.
 constexpr uint32_t kMinBurst = 8;
@@ -62,17 +39,13 @@ llvm::json::Value LinkStats::toJson() const {
                             {"seconds", seconds}};
 }
 
-SerialBus::SerialBus(int fd, LinkOptions options)
-    : fd(fd), options(std::move(options)) {}
+SerialBus::SerialBus(std::unique_ptr<SerialPort> port, LinkOptions options)
+    : port(std::move(port)), options(std::move(options)) {}
 
-SerialBus::~SerialBus() {
-  if (fd >= 0)
-    ::close(fd);
-}
+SerialBus::~SerialBus() = default;
 
 Error SerialBus::linkError(const llvm::Twine &what) const {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "board " + options.device + ": " + what);
+  return makeError<DeviceError>("board " + options.device + ": " + what);
 }
 
 int64_t SerialBus::lineMs(size_t bytes) const {
@@ -82,63 +55,32 @@ int64_t SerialBus::lineMs(size_t bytes) const {
 Expected<std::unique_ptr<SerialBus>>
 SerialBus::open(const LinkOptions &options) {
   auto fail = [&](const llvm::Twine &what) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "board " + options.device + ": " + what);
+    return makeError<DeviceError>("board " + options.device + ": " + what);
   };
   if (options.device.empty())
     return fail("no serial device given (--device PATH)");
-  std::optional<speed_t> speed = termiosSpeed(options.baud);
-  if (!speed)
+  if (!FdSerialPort::supportsBaud(options.baud))
     return fail(formatv("unsupported baud rate {0}", options.baud));
   if (options.timeoutMs < 1 || options.attempts < 1)
     return fail("the timeout and the attempts must be positive");
   if (options.timeoutMs > kMaxWaitMs)
     return fail(formatv("a link timeout of {0} ms is longer than a day",
                         options.timeoutMs));
-  int fd = ::open(options.device.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return fail(formatv("cannot open: {0}", std::strerror(errno)));
-  std::unique_ptr<SerialBus> bus(new SerialBus(fd, options));
-  termios tio;
-  if (tcgetattr(fd, &tio) != 0)
-    return fail("not a serial device (tcgetattr failed)");
-  cfmakeraw(&tio);
-  tio.c_cflag |= CLOCAL | CREAD;
-  tio.c_cc[VMIN] = 0;
-  tio.c_cc[VTIME] = 0;
-  cfsetispeed(&tio, *speed);
-  cfsetospeed(&tio, *speed);
-  if (tcsetattr(fd, TCSANOW, &tio) != 0)
-    return fail(
-        formatv("cannot configure the line: {0}", std::strerror(errno)));
-  tcflush(fd, TCIOFLUSH);
-  return std::move(bus);
+  auto port = FdSerialPort::open(options.device, options.baud);
+  if (!port)
+    return fail(llvm::toString(port.takeError()));
+  return std::make_unique<SerialBus>(std::move(*port), options);
 }
 
 Error SerialBus::sendBytes(llvm::ArrayRef<uint8_t> bytes) {
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + sent, bytes.size() - sent);
-    if (n > 0) {
-      sent += size_t(n);
-      continue;
-    }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      pollfd p{fd, POLLOUT, 0};
-      if (::poll(&p, 1, int(options.timeoutMs)) <= 0)
-        return linkError("the line does not take data (write timeout)");
-      continue;
-    }
-    return linkError(formatv("the device disappeared ({0})",
-                             n < 0 ? std::strerror(errno) : "closed"));
-  }
+  if (Error err = port->write(bytes, options.timeoutMs))
+    return linkError(llvm::toString(std::move(err)));
   linkStats.bytesSent += int64_t(bytes.size());
   return Error::success();
 }
 
 SerialBus::Receive SerialBus::receiveFrame(std::vector<uint8_t> &frame,
                                            int64_t deadlineMs) {
-  uint8_t buffer[4096];
   for (;;) {
     auto end = std::find(pending.begin(), pending.end(), uint8_t(0));
     if (end != pending.end()) {
@@ -152,21 +94,15 @@ SerialBus::Receive SerialBus::receiveFrame(std::vector<uint8_t> &frame,
     if (pending.size() >
         4 * size_t(std::max<uint32_t>(board.bufferBytes, 1024)))
       pending.clear();
-    int64_t left = deadlineMs - nowMs();
-    if (left <= 0)
+    size_t had = pending.size();
+    switch (port->read(pending, deadlineMs)) {
+    case SerialPort::ReadStatus::Timeout:
       return Receive::Timeout;
-    pollfd p{fd, POLLIN, 0};
-    int ready = ::poll(&p, 1, int(left));
-    if (ready < 0 && errno != EINTR)
+    case SerialPort::ReadStatus::Gone:
       return Receive::Gone;
-    if (ready <= 0)
-      continue;
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) {
-      pending.insert(pending.end(), buffer, buffer + n);
-      linkStats.bytesReceived += n;
-    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-      return Receive::Gone;
+    case SerialPort::ReadStatus::Data:
+      linkStats.bytesReceived += int64_t(pending.size() - had);
+      break;
     }
   }
 }
@@ -470,10 +406,7 @@ Expected<CommandResult> SerialBus::command(uint32_t command,
 }
 
 Expected<std::unique_ptr<CoreEngine>>
-snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options,
-                        SerialBus **busOut) {
-  if (Error err = validateNetwork(network))
-    return std::move(err);
+snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options) {
   auto bus = SerialBus::open(options);
   if (!bus)
     return bus.takeError();
@@ -482,18 +415,11 @@ snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options,
     return id.takeError();
   auto image = buildCoreImage(network, id->core);
   if (!image)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "board " + options.device +
-                                       ": its core cannot run this network: " +
-                                       llvm::toString(image.takeError()));
+    return makeError<DeviceError>("board " + options.device +
+                                  ": its core cannot run this network: " +
+                                  llvm::toString(image.takeError()));
   if (Error err = (*bus)->resetBoard())
     return std::move(err);
-  SerialBus *raw = bus->get();
-  auto engine = CoreEngine::create(std::move(network), std::move(*image),
-                                   std::move(*bus));
-  if (!engine)
-    return engine.takeError();
-  if (busOut)
-    *busOut = raw;
-  return std::move(*engine);
+  return CoreEngine::create(std::move(network), std::move(*image),
+                            std::move(*bus));
 }

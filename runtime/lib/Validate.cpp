@@ -1,5 +1,7 @@
 //===- Validate.cpp - structural checks of a CoreNetwork ------------------===//
+#include "snnc/Rules/Window.h"
 #include "snnc/Runtime/CoreNetwork.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -10,16 +12,12 @@ using llvm::Error;
 using llvm::formatv;
 
 namespace {
-Error invalid(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+Error invalid(const llvm::Twine &what) { return makeError<ModelError>(what); }
 
 /// At most this many neurons in one population, and in the whole network:
 /// the engines hold ~33 bytes of state a neuron, so populations bounded
 /// only in size could still add up past any machine's memory.
 constexpr int64_t kMaxNeurons = int64_t(1) << 26;
-/// Strides and dilations (as the IR's windows: snn::kMaxWindowParam).
-constexpr int64_t kMaxWindowParam = int64_t(1) << 16;
 
 Error checkShape(const CorePopulation &p) {
   if (p.shape.size() != 1 && p.shape.size() != 3)
@@ -96,18 +94,17 @@ Error checkConv(const CoreProjection &p, std::vector<int64_t> src,
     return invalid(
         formatv("conv '{0}' weight does not match its populations", p.name));
   for (int axis = 0; axis < 2; ++axis) {
-    int64_t stride = p.strides[axis], dil = p.dilations[axis];
-    int64_t before = p.pads[axis], after = p.pads[axis + 2];
-    // Bounded before the arithmetic below (a dilation of 2^62 wrapped).
-    if (stride < 1 || dil < 1 || stride > kMaxWindowParam ||
-        dil > kMaxWindowParam || before < 0 || after < 0 || before > 1024 ||
-        after > 1024)
+    // The core rule bounds strides, dilations and pads before the
+    // arithmetic (a dilation of 2^62 wrapped); no output is 0 outputs.
+    rules::WindowAxis geometry{src[1 + axis],    p.weightShape[2 + axis],
+                               p.strides[axis],  p.pads[axis],
+                               p.pads[axis + 2], p.dilations[axis]};
+    rules::WindowSize size = rules::checkCoreWindow(geometry);
+    if (!size && size.fault != rules::WindowFault::NoOutput)
       return invalid(formatv("conv '{0}' has invalid strides, pads or "
                              "dilations",
                              p.name));
-    int64_t span = dil * (p.weightShape[2 + axis] - 1) + 1;
-    int64_t padded = src[1 + axis] + before + after;
-    int64_t out = padded >= span ? (padded - span) / stride + 1 : 0;
+    int64_t out = size.size;
     if (out != dst[1 + axis])
       return invalid(formatv("conv '{0}' geometry gives {1} on axis {2}, the "
                              "target has {3}",

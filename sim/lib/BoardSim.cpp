@@ -1,8 +1,9 @@
 //===- BoardSim.cpp - build the board top's simulator ---------------------===//
-#include "snnc/Runtime/Json.h"
 #include "snnc/Sim/BoardSim.h"
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/Boards.h"
+#include "snnc/Runtime/Errors.h"
+#include "snnc/Runtime/Json.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -17,8 +18,7 @@ using llvm::formatv;
 
 namespace {
 llvm::Error boardError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "board-sim: " + what);
+  return makeError<DeviceError>("board-sim: " + what);
 }
 
 /// The line of a build log that says what went wrong.

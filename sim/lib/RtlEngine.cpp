@@ -1,6 +1,7 @@
 //===- RtlEngine.cpp - build, cache and drive the Verilator core ----------===//
 #include "snnc/Sim/RtlEngine.h"
 #include "snnc/Backends/VerilogEmitter.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -23,9 +24,7 @@ using llvm::Expected;
 using llvm::formatv;
 
 namespace {
-Error simError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+Error simError(const llvm::Twine &what) { return makeError<DeviceError>(what); }
 
 /// The child process of a built simulator, spoken to over two pipes.
 class PipeBus : public CoreBus {
@@ -208,8 +207,6 @@ Expected<CoreParams> sim::chooseCore(const CoreNetwork &network,
 
 Expected<std::unique_ptr<CoreEngine>>
 sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
-  if (Error err = validateNetwork(network))
-    return std::move(err);
   auto params = chooseCore(network, options);
   if (!params)
     return params.takeError();
@@ -234,11 +231,27 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
 
 Device sim::rtlDevice(const RtlOptions &options) {
   return Device(
-      "rtl",
+      "rtl", "rtl",
       [options](CoreNetwork network) -> Expected<std::unique_ptr<Engine>> {
         auto engine = createRtlEngine(std::move(network), options);
         if (!engine)
-          return engine.takeError();
+          return classify<DeviceError>(engine.takeError());
         return std::unique_ptr<Engine>(std::move(*engine));
       });
+}
+
+sim::RtlOptions sim::rtlOptions(const DeviceOptions &device) {
+  RtlOptions options;
+  options.lanes = device.lanes;
+  options.vcdPath = device.vcdPath;
+  options.cacheDir = device.cacheDir;
+  options.cycleBudget = device.cycleBudget;
+  options.core = device.core;
+  return options;
+}
+
+void sim::registerRtlDevice() {
+  Device::registerKind("rtl", [](const DeviceOptions &device) {
+    return rtlDevice(rtlOptions(device));
+  });
 }

@@ -1,3 +1,5 @@
+// Verifier errors of the float ops; the integer ops, the window geometry
+// and the dialect's attributes have files of their own.
 // RUN: snn-opt %s -split-input-file -verify-diagnostics
 
 func.func @lif_threshold(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
@@ -110,12 +112,75 @@ func.func @add_broadcast(%a: tensor<?x4xf32>, %b: tensor<?x5xf32>) -> tensor<?x4
 
 // -----
 
-// expected-error @+1 {{'snn.timesteps' must be an integer >= 1}}
-module attributes {snn.timesteps = 0 : i64} {
+func.func @lif_threshold_inf(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{v_threshold must be finite and > 0, got INF}}
+  %0 = snn.lif %x, hard, gt {decay = 0.5 : f32, v_threshold = 0x7F800000 : f32} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
 }
 
 // -----
 
-// expected-error @+1 {{'snn.input_encoding' must be "direct" or "events"}}
-module attributes {snn.input_encoding = "rate"} {
+func.func @lif_channel_decay_range(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  // expected-error @+1 {{decay must be in [0, 1], got -5.000000e-01}}
+  %0 = snn.lif %x, subtract, ge {decay = array<f32: 0.5, -0.5>, v_threshold = 1.0 : f32} : tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+
+// -----
+
+func.func @tdbn_rank(%x: tensor<4xf32>, %p: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{input needs a channel dim (rank >= 2)}}
+  %0 = snn.tdbn %x, %p, %p, %p, %p {alpha = 1.0 : f32, epsilon = 1.0e-5 : f32, v_threshold = 1.0 : f32}
+       : tensor<4xf32>, tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @tdbn_threshold(%x: tensor<?x4xf32>, %p: tensor<4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{v_threshold must be finite and > 0, got -1}}
+  %0 = snn.tdbn %x, %p, %p, %p, %p {alpha = 1.0 : f32, epsilon = 1.0e-5 : f32, v_threshold = -1.0 : f32}
+       : tensor<?x4xf32>, tensor<4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @tdbn_alpha(%x: tensor<?x4xf32>, %p: tensor<4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{alpha must be finite}}
+  %0 = snn.tdbn %x, %p, %p, %p, %p {alpha = 0x7FC00000 : f32, epsilon = 1.0e-5 : f32, v_threshold = 1.0 : f32}
+       : tensor<?x4xf32>, tensor<4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @affine_rank(%x: tensor<4xf32>, %p: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{input needs a channel dim (rank >= 2)}}
+  %0 = snn.channel_affine %x, %p, %p : tensor<4xf32>, tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @affine_channels(%x: tensor<?x4xf32>, %p: tensor<3xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{scale and bias must have 4 entries}}
+  %0 = snn.channel_affine %x, %p, %p : tensor<?x4xf32>, tensor<3xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @flatten_rank(%x: tensor<4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{input must have rank >= 2}}
+  %0 = snn.flatten %x : tensor<4xf32> -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @flatten_dynamic(%x: tensor<?x4x?xf32>) -> tensor<?x16xf32> {
+  // expected-error @+1 {{only the batch dim may be dynamic}}
+  %0 = snn.flatten %x : tensor<?x4x?xf32> -> tensor<?x16xf32>
+  return %0 : tensor<?x16xf32>
 }

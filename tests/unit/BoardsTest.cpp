@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Backends/Boards.h"
+#include "snnc/Targets/Targets.h"
 
 #include <gtest/gtest.h>
 
@@ -93,6 +94,45 @@ TEST(Boards, RefusalNamesTheLargestBlockRamUsers) {
       << message;
   EXPECT_NE(message.find("(largest: currents 84"), std::string::npos)
       << message;
+}
+
+TEST(Boards, RegistryHoldsSimAndTheBoards) {
+  // snn-map's targets and the boards are one registry: sim first in lists,
+  // and only the files with an FPGA are boards.
+  EXPECT_EQ(targets::knownTargets(), "sim, ice40-up5k, ice40-hx8k");
+  EXPECT_EQ(boardNames(),
+            (std::vector<std::string>{"hx8k-breakout", "icebreaker"}));
+  auto sim = targets::findTarget("sim");
+  ASSERT_TRUE(sim && *sim);
+  EXPECT_FALSE((*sim)->board);
+  EXPECT_EQ((*sim)->lanes, 8);
+  EXPECT_EQ((*sim)->stateBits, 24);
+  auto up5k = targets::findTarget("ice40-up5k");
+  ASSERT_TRUE(up5k && *up5k);
+  EXPECT_EQ((*up5k)->file, "icebreaker");
+  EXPECT_EQ((*up5k)->lanes, 1);
+  EXPECT_EQ((*up5k)->stateBits, 15);
+  auto byName = targets::findTarget("icebreaker");
+  ASSERT_TRUE(bool(byName));
+  EXPECT_FALSE(*byName); // snn-map takes the FPGA's name only
+  auto simBoard = findBoard("sim");
+  ASSERT_FALSE(bool(simBoard));
+  EXPECT_EQ(llvm::toString(simBoard.takeError()),
+            "unknown board 'sim' (known: hx8k-breakout, icebreaker)");
+  auto unknown = findTargetBoard("loihi");
+  ASSERT_FALSE(bool(unknown));
+  EXPECT_EQ(llvm::toString(unknown.takeError()),
+            "unknown target 'loihi' (known: sim, ice40-hx8k (hx8k-breakout), "
+            "ice40-up5k (icebreaker))");
+}
+
+TEST(Boards, RegistryRefusesABadLaneCount) {
+  auto json = llvm::json::parse(R"({"name": "x", "lanes": 3})");
+  ASSERT_TRUE(bool(json));
+  auto t = targets::TargetDescription::fromJson(*json, "boards/x.json");
+  ASSERT_FALSE(bool(t));
+  EXPECT_EQ(llvm::toString(t.takeError()),
+            "boards/x.json: lanes must be 1, 2, 4 or 8");
 }
 
 } // namespace

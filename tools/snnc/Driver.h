@@ -133,20 +133,18 @@ int checkInputRange();
 NirOptions nirOptions();
 pipeline::CompileOptions compileOptions();
 std::optional<int64_t> requestedSteps();
-/// Options of the RTL engine; fails on an unreadable --core.
-llvm::Expected<sim::RtlOptions> rtlOptions();
-LinkOptions linkOptions();
+/// Options of the rtl and board devices; fails on an unreadable --core.
+llvm::Expected<DeviceOptions> deviceOptions();
 extern IntOption threadCount;
 /// --threads, else every core.
 int64_t goldenThreads();
 /// Options that only some engines take: 0, or the usage error's status.
 int checkEngineOptions();
 /// Adds the engine's stats to a command's outputs, if asked for.
-llvm::Error addStats(OutputTransaction &outputs,
-                     const pipeline::PreparedModel &model);
+llvm::Error addStats(OutputTransaction &outputs, const Session &session);
 /// The cycle figures of an RTL or board run, for people.
-void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os);
-/// The model as the core's network (compiled, or a package), checked.
+void printCycles(const Session &session, llvm::raw_ostream &os);
+/// The model as the core's network (compiled, or a package), validated.
 llvm::Expected<CoreNetwork> loadValidNetwork(mlir::MLIRContext &context);
 
 // The commands; each returns the exit status.

@@ -1,11 +1,13 @@
 //===- HardwareCommands.cpp - emit-verilog, board-sim, bitstream, flash ---===//
 #include "Driver.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/Boards.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Sim/BoardSim.h"
+#include "snnc/Sim/RtlEngine.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -18,13 +20,13 @@ int runEmitVerilog(mlir::MLIRContext &context) {
     return usage("emit-verilog: -o DIR is required");
   if (int rc = checkEngineOptions())
     return rc;
-  auto rtl = rtlOptions();
-  if (!rtl)
-    return report(rtl.takeError());
+  auto device = deviceOptions();
+  if (!device)
+    return report(device.takeError());
   auto network = loadValidNetwork(context);
   if (!network)
     return report(network.takeError());
-  auto params = sim::chooseCore(*network, *rtl);
+  auto params = sim::chooseCore(*network, sim::rtlOptions(*device));
   if (!params)
     return report(params.takeError());
   auto image = buildCoreImage(*network, *params);
@@ -66,9 +68,7 @@ int runBoardSim() {
   argv.push_back(nullptr);
   llvm::outs().flush();
   ::execv(argv[0], argv.data());
-  return report(
-      llvm::createStringError(llvm::inconvertibleErrorCode(),
-                              "board-sim: cannot start " + board->executable));
+  return report(plainError("board-sim: cannot start " + board->executable));
 }
 
 /// `snnc bitstream`: the network's core on a board, through the FPGA tools.

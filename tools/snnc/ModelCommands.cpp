@@ -18,17 +18,19 @@ namespace snnc::driver {
 /// Runs the golden engine on the same network and input and compares every
 /// output and every spike with the RTL's.
 static llvm::Error checkAgainstGolden(const CoreNetwork &network,
-                                      const FloatGraph &graph,
                                       const NDArray &input,
                                       const NDArray &rtlOut,
                                       const std::vector<SpikeRecord> &rtlSpikes,
                                       std::optional<uint64_t> boardSpikes) {
-  GoldenEngine golden(network);
-  golden.recordSpikes(true);
-  auto goldenOut =
-      pipeline::runEngine(golden, graph, input, requestedSteps(), inputPath);
+  auto golden = Session::create(network);
+  if (!golden)
+    return golden.takeError();
+  if (llvm::Error err = golden->recordSpikes(true))
+    return err;
+  auto goldenOut = golden->infer(input, requestedSteps(), inputPath);
   if (!goldenOut)
     return goldenOut.takeError();
+  const std::vector<SpikeRecord> &goldenSpikes = golden->spikes();
   const char *who = boardSpikes ? "board" : "RTL";
   auto fail = [&](const llvm::Twine &what) {
     return llvm::createStringError(
@@ -41,15 +43,15 @@ static llvm::Error checkAgainstGolden(const CoreNetwork &network,
                                 goldenOut->data[i]));
   if (boardSpikes) {
     // A board reports how many spikes each step had, not which.
-    if (*boardSpikes != golden.spikes().size())
+    if (*boardSpikes != goldenSpikes.size())
       return fail(llvm::formatv("{0} spikes vs {1}", *boardSpikes,
-                                golden.spikes().size()));
+                                goldenSpikes.size()));
     llvm::outs() << llvm::formatv("bit-exact with golden: {0} outputs "
                                   "identical, {1} spikes counted on both\n",
                                   rtlOut.data.size(), *boardSpikes);
     return llvm::Error::success();
   }
-  if (auto difference = firstDifference(rtlSpikes, golden.spikes()))
+  if (auto difference = firstDifference(rtlSpikes, goldenSpikes))
     return fail(*difference);
   llvm::outs() << llvm::formatv("bit-exact with golden: {0} outputs and {1} "
                                 "spikes identical\n",
@@ -88,64 +90,50 @@ int runImport(mlir::MLIRContext &context) {
 
 /// The model on one engine, with the command line's options (the golden
 /// engine on --threads).
-static llvm::Expected<pipeline::PreparedModel>
-prepare(mlir::MLIRContext &context, EngineKind kind,
-        const sim::RtlOptions &rtl) {
-  auto model = pipeline::prepareModel(modelPath, context, kind,
-                                      compileOptions(), rtl, linkOptions());
-  if (model && model->golden)
-    model->golden->setThreads(goldenThreads());
-  return model;
-}
-
-/// The RTL and board engines step the core cycle by cycle, slower than the
-/// golden engine: the work bound (--max-ops) holds for them too, checked
-/// before the first step.  (The float and golden engines check their own.)
-static llvm::Error checkCoreWork(const pipeline::PreparedModel &model,
-                                 const NDArray &input,
-                                 llvm::StringRef inputName) {
-  if (!model.core)
-    return llvm::Error::success();
-  auto steps =
-      resolveTimesteps(model.graph, input, requestedSteps(), inputName);
-  if (!steps)
-    return steps.takeError();
-  return checkWork(stepWork(model.core->network()), *steps,
-                   model.link ? "board engine" : "rtl engine");
+static llvm::Expected<Session> open(mlir::MLIRContext &context, EngineKind kind,
+                                    const DeviceOptions &device) {
+  auto session =
+      pipeline::openSession(modelPath, context, kind, compileOptions(), device);
+  if (session)
+    session->setThreads(goldenThreads());
+  return session;
 }
 
 /// `run` and `sim`: one engine over one input file.
 static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
                        bool check) {
-  auto rtl = rtlOptions();
-  if (!rtl)
-    return report(rtl.takeError());
+  auto device = deviceOptions();
+  if (!device)
+    return report(device.takeError());
   // The input is read first: a bad file fails before a simulator is built.
   auto input = readNpy(inputPath);
   if (!input)
     return report(input.takeError());
-  auto model = prepare(context, kind, *rtl);
-  if (!model)
-    return report(model.takeError());
-  if (llvm::Error err = checkCoreWork(*model, *input, inputPath))
-    return report(std::move(err));
-  if (model->core && check)
-    model->core->recordSpikes(true);
-  auto output = pipeline::runEngine(*model->engine, model->graph, *input,
-                                    requestedSteps(), inputPath);
+  auto session = open(context, kind, *device);
+  if (!session)
+    return report(session.takeError());
+  const CoreRunStats *core = session->coreStats();
+  // A board counts spikes; the others keep each one for the comparison.
+  bool traced = false;
+  if (core && check) {
+    llvm::Error refused = session->recordSpikes(true);
+    traced = !refused;
+    llvm::consumeError(std::move(refused));
+  }
+  auto output = session->infer(*input, requestedSteps(), inputPath);
   if (!output)
     return report(output.takeError());
   // A board's cycles and link health are shown as well (retransmissions
   // mean a noisy line).
-  if (model->core && (bool(simCmd) || model->link))
-    printCycles(*model, llvm::outs());
-  if (model->core && check) {
+  if (core && (bool(simCmd) || session->linkStats()))
+    printCycles(*session, llvm::outs());
+  if (core && check) {
     std::optional<uint64_t> boardSpikes;
-    if (model->link)
-      boardSpikes = model->core->stats().spikes;
+    if (!traced)
+      boardSpikes = core->spikes;
     if (llvm::Error err =
-            checkAgainstGolden(model->core->network(), model->graph, *input,
-                               *output, model->core->spikes(), boardSpikes))
+            checkAgainstGolden(session->network(), *input, *output,
+                               session->spikes(), boardSpikes))
       return report(std::move(err));
   }
   // The output and the stats appear together or not at all.
@@ -154,7 +142,7 @@ static int runOnEngine(mlir::MLIRContext &context, EngineKind kind,
     if (llvm::Error err = outputs.add(
             outputPath, [&](llvm::raw_ostream &os) { encodeNpy(*output, os); }))
       return report(std::move(err));
-  if (llvm::Error err = addStats(outputs, *model))
+  if (llvm::Error err = addStats(outputs, *session))
     return report(std::move(err));
   if (llvm::Error err = outputs.commit())
     return report(std::move(err));
@@ -193,14 +181,13 @@ int runSim(mlir::MLIRContext &context) {
 /// (images per second, ETA) on stderr, which logs and CI never see.  The
 /// float engine batches 1,000 samples either way, so its rounding is the
 /// same with or without the progress line.
-static llvm::Expected<NDArray> runWithProgress(pipeline::PreparedModel &model,
-                                               const NDArray &images,
-                                               EngineKind kind) {
+static llvm::Expected<NDArray>
+runWithProgress(Session &session, const NDArray &images, EngineKind kind) {
   if (!llvm::sys::Process::StandardErrIsDisplayed())
-    return pipeline::runEngine(*model.engine, model.graph, images,
-                               requestedSteps(), imagesPath);
-  size_t axis = model.graph.encoding == InputEncoding::Events ? 1 : 0;
-  int64_t samples = sampleCount(images, model.graph.encoding);
+    return session.infer(images, requestedSteps(), imagesPath);
+  InputEncoding encoding = session.signature().encoding;
+  size_t axis = encoding == InputEncoding::Events ? 1 : 0;
+  int64_t samples = sampleCount(images, encoding);
   int64_t chunk = kind == EngineKind::Float    ? 1000
                   : kind == EngineKind::Golden ? 250
                                                : 10;
@@ -208,9 +195,8 @@ static llvm::Expected<NDArray> runWithProgress(pipeline::PreparedModel &model,
   auto start = std::chrono::steady_clock::now();
   for (int64_t done = 0; done < samples; done += chunk) {
     int64_t len = std::min(chunk, samples - done);
-    auto part = pipeline::runEngine(*model.engine, model.graph,
-                                    sliceSamples(images, axis, done, len),
-                                    requestedSteps(), imagesPath, done);
+    auto part = session.infer(sliceSamples(images, axis, done, len),
+                              requestedSteps(), imagesPath, done);
     if (!part) {
       llvm::errs() << "\n";
       return part.takeError();
@@ -245,15 +231,15 @@ int runEval(mlir::MLIRContext &context) {
     engines.push_back(EngineKind::Float);
   if (engineKind != EngineKind::Float)
     engines.push_back(engineKind);
-  std::vector<pipeline::PreparedModel> models;
-  auto rtl = rtlOptions();
-  if (!rtl)
-    return report(rtl.takeError());
+  std::vector<Session> sessions;
+  auto device = deviceOptions();
+  if (!device)
+    return report(device.takeError());
   for (EngineKind kind : engines) {
-    auto model = prepare(context, kind, *rtl);
-    if (!model)
-      return report(model.takeError());
-    models.push_back(std::move(*model));
+    auto session = open(context, kind, *device);
+    if (!session)
+      return report(session.takeError());
+    sessions.push_back(std::move(*session));
   }
   auto images = loadImages(imagesPath);
   if (!images)
@@ -263,8 +249,9 @@ int runEval(mlir::MLIRContext &context) {
     return report(labels.takeError());
   // Events models take [T, N, ...] (a .npy of event frames): samples are
   // along axis 1.
-  size_t axis = models.front().graph.encoding == InputEncoding::Events ? 1 : 0;
-  int64_t samples = sampleCount(*images, models.front().graph.encoding);
+  InputEncoding encoding = sessions.front().signature().encoding;
+  size_t axis = encoding == InputEncoding::Events ? 1 : 0;
+  int64_t samples = sampleCount(*images, encoding);
   if (samples != int64_t(labels->size()))
     return report(llvm::createStringError(
         llvm::inconvertibleErrorCode(),
@@ -277,14 +264,12 @@ int runEval(mlir::MLIRContext &context) {
   }
   std::vector<double> percents;
   OutputTransaction outputs;
-  for (size_t i = 0; i < models.size(); ++i) {
-    pipeline::PreparedModel &model = models[i];
-    if (llvm::Error err = checkCoreWork(model, *images, imagesPath))
-      return report(std::move(err));
-    auto scores = runWithProgress(model, *images, engines[i]);
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    Session &session = sessions[i];
+    auto scores = runWithProgress(session, *images, engines[i]);
     if (!scores)
       return report(scores.takeError());
-    auto accuracy = pipeline::scoreAccuracy(*scores, *labels);
+    auto accuracy = Session::accuracy(*scores, *labels);
     if (!accuracy)
       return report(accuracy.takeError());
     llvm::outs() << llvm::formatv("accuracy ({0}): {1:F2}% ({2} / {3} {4})\n",
@@ -292,9 +277,9 @@ int runEval(mlir::MLIRContext &context) {
                                   accuracy->percent(), accuracy->correct,
                                   accuracy->total, axis ? "samples" : "images");
     percents.push_back(accuracy->percent());
-    if (model.core)
-      printCycles(model, llvm::outs());
-    if (llvm::Error err = addStats(outputs, model))
+    if (session.coreStats())
+      printCycles(session, llvm::outs());
+    if (llvm::Error err = addStats(outputs, session))
       return report(std::move(err));
   }
   if (llvm::Error err = outputs.commit())

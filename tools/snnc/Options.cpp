@@ -556,8 +556,8 @@ std::optional<int64_t> requestedSteps() {
 }
 
 /// Options of the RTL engine; fails on an unreadable --core.
-llvm::Expected<sim::RtlOptions> rtlOptions() {
-  sim::RtlOptions options;
+llvm::Expected<DeviceOptions> deviceOptions() {
+  DeviceOptions options;
   options.lanes = lanes;
   options.vcdPath = vcdPath;
   options.cycleBudget = cycleBudget;
@@ -567,37 +567,31 @@ llvm::Expected<sim::RtlOptions> rtlOptions() {
       return core.takeError();
     options.core = *core;
   }
-  return options;
-}
-
-/// Options of the board engine.
-LinkOptions linkOptions() {
-  LinkOptions options;
-  options.device = devicePath;
-  options.baud = baudRate;
-  options.timeoutMs = linkTimeout;
+  options.link.device = devicePath;
+  options.link.baud = baudRate;
+  options.link.timeoutMs = linkTimeout;
   return options;
 }
 
 /// Adds the engine's stats to a command's outputs, if asked for and
 /// available.
-llvm::Error addStats(OutputTransaction &outputs,
-                     const pipeline::PreparedModel &model) {
-  if (statsPath.empty() || (!model.golden && !model.core))
+llvm::Error addStats(OutputTransaction &outputs, const Session &session) {
+  llvm::json::Value stats = session.stats();
+  if (statsPath.empty() || stats.kind() == llvm::json::Value::Null)
     return llvm::Error::success();
-  llvm::json::Value stats = model.engine->statsJson();
   return outputs.add(statsPath, [&](llvm::raw_ostream &os) {
     os << llvm::formatv("{0:2}", stats) << "\n";
   });
 }
 
 /// The cycle figures of an RTL or board run, for people.
-void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os) {
-  const CoreRunStats &stats = model.core->stats();
+void printCycles(const Session &session, llvm::raw_ostream &os) {
+  const CoreRunStats &stats = *session.coreStats();
+  const LinkStats *link = session.linkStats();
   double samples = double(std::max<int64_t>(1, stats.samples));
   os << llvm::formatv("{0}: {1} samples x {2} steps on {3} lanes\n",
-                      model.link ? "board" : "rtl", stats.samples,
-                      stats.timesteps, stats.lanes);
+                      session.deviceKind(), stats.samples, stats.timesteps,
+                      stats.lanes);
   os << llvm::formatv("cycles per inference: {0:F1}\n",
                       double(stats.cycles) / samples);
   os << llvm::formatv("lower bound per inference: {0:F1} (sum of ceil(SOPs / "
@@ -605,14 +599,13 @@ void printCycles(const pipeline::PreparedModel &model, llvm::raw_ostream &os) {
                       double(stats.lowerBound) / samples, stats.lanes,
                       double(stats.sweepWords) / samples);
   os << llvm::formatv("efficiency: {0:F3}\n", stats.efficiency());
-  if (model.link) {
-    const LinkStats &link = model.link->stats();
+  if (link) {
     os << llvm::formatv("link: {0} requests, {1} frames, {2} retransmissions "
                         "({3} timeouts, {4} corrupt replies, {5} rejected "
                         "requests), {6} reloads after a reset\n",
-                        link.requests, link.frames, link.retransmissions,
-                        link.timeouts, link.corruptReplies,
-                        link.rejectedRequests, stats.reloads);
+                        link->requests, link->frames, link->retransmissions,
+                        link->timeouts, link->corruptReplies,
+                        link->rejectedRequests, stats.reloads);
     return;
   }
   if (stats.simulationSeconds > 0)
@@ -651,16 +644,10 @@ int checkInputRange() {
   return 0;
 }
 
-/// The model as the core's network (compiled, or a package as it is),
-/// checked.
+/// The model as the core's network (compiled, or a package as it is):
+/// the compiler and the package reader each validate what they produce.
 llvm::Expected<CoreNetwork> loadValidNetwork(mlir::MLIRContext &context) {
-  auto network =
-      pipeline::loadCoreNetwork(modelPath, context, compileOptions());
-  if (!network)
-    return network.takeError();
-  if (llvm::Error err = validateNetwork(*network))
-    return pipeline::inFile(modelPath, std::move(err));
-  return network;
+  return pipeline::loadCoreNetwork(modelPath, context, compileOptions());
 }
 
 } // namespace snnc::driver

@@ -1,7 +1,9 @@
 //===- Compare.cpp - float against golden, layer by layer -----------------===//
 #include "snnc/Pipeline/Compare.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "snnc/Runtime/FloatEngine.h"
+#include "snnc/Runtime/Session.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/BitVector.h"
@@ -18,9 +20,7 @@ using llvm::StringRef;
 
 namespace {
 
-llvm::Error compareError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+llvm::Error compareError(const llvm::Twine &what) { return plainError(what); }
 
 /// Spikes of one chunk of samples, per layer: bit (t * len + n) * E + e.
 struct ChunkSpikes {
@@ -168,10 +168,14 @@ Expected<Comparison> pipeline::compareNetworks(const FloatGraph &graph,
   if (!steps)
     return steps.takeError();
   ChunkSpikes chunk;
-  std::unique_ptr<Engine> floats = createFloatEngine(graph, recordInto(chunk));
-  GoldenEngine golden(network);
-  golden.recordSpikes(true);
-  golden.setThreads(options.threads);
+  Session floats = Session::attach(createFloatEngine(graph, recordInto(chunk)),
+                                   graph, "float");
+  auto golden = Session::create(network);
+  if (!golden)
+    return golden.takeError();
+  if (llvm::Error err = golden->recordSpikes(true))
+    return std::move(err);
+  golden->setThreads(options.threads);
   Comparer comparer(network, *steps);
   size_t axis = graph.encoding == InputEncoding::Events ? 1 : 0;
   int64_t samples = sampleCount(input, graph.encoding);
@@ -180,20 +184,20 @@ Expected<Comparison> pipeline::compareNetworks(const FloatGraph &graph,
     int64_t len = std::min(options.chunk, samples - start);
     NDArray part = sliceSamples(input, axis, start, len);
     chunk.layers.clear();
-    auto f = runEngine(*floats, graph, part, *steps, "input");
+    auto f = floats.infer(part, *steps);
     if (!f)
       return f.takeError();
-    auto g = runEngine(golden, graph, part, *steps, "input");
+    auto g = golden->infer(part, *steps);
     if (!g)
       return g.takeError();
-    comparer.addChunk(chunk, golden.takeSpikes(), start);
+    comparer.addChunk(chunk, golden->takeSpikes(), start);
     floatOut.data.insert(floatOut.data.end(), f->data.begin(), f->data.end());
     goldenOut.data.insert(goldenOut.data.end(), g->data.begin(), g->data.end());
   }
   floatOut.shape = goldenOut.shape = {samples, graph.numOutputs};
   comparer.addReadout(floatOut, goldenOut);
   Comparison result = comparer.finish(options.threshold);
-  result.golden = golden.stats();
+  result.golden = *golden->goldenStats();
   return std::move(result);
 }
 

@@ -3,31 +3,34 @@
 
 #include "snnc/Backends/Boards.h"
 #include "snnc/Runtime/Session.h"
+#include "snnc/Targets/Targets.h"
 
 using namespace snnc;
 using llvm::Expected;
 using llvm::StringRef;
 
-std::string pipeline::canonicalTarget(StringRef target) {
-  if (target == "sim")
-    return target.str();
-  auto board = findTargetBoard(target);
-  if (!board) {
-    llvm::consumeError(board.takeError());
-    return target.str();
+/// The registry's target called `target` (its target name, or a board's
+/// name), if any.
+static std::optional<targets::TargetDescription> describe(StringRef target) {
+  auto all = targets::allDescriptions();
+  if (!all) {
+    llvm::consumeError(all.takeError());
+    return std::nullopt;
   }
-  return board->family + "-" + board->device;
+  for (targets::TargetDescription &t : *all)
+    if (t.target == target || t.name == target)
+      return std::move(t);
+  return std::nullopt;
+}
+
+std::string pipeline::canonicalTarget(StringRef target) {
+  std::optional<targets::TargetDescription> t = describe(target);
+  return t ? t->target : target.str();
 }
 
 int64_t pipeline::defaultStateBits(StringRef target) {
-  if (target == "sim")
-    return 24;
-  auto board = findTargetBoard(target);
-  if (!board) {
-    llvm::consumeError(board.takeError());
-    return 24;
-  }
-  return board->stateBits;
+  std::optional<targets::TargetDescription> t = describe(target);
+  return t ? t->stateBits : 24;
 }
 
 /// The memory lines of the compile report: sizes for the simulator, the
@@ -37,7 +40,9 @@ memoryLines(const CoreNetwork &network, StringRef modelPath, StringRef target) {
   auto params = coreParamsFor(network, network.lanes);
   if (!params)
     return params.takeError();
-  if (target == "sim") {
+  // A target without a board (sim) has no device to fit.
+  std::optional<targets::TargetDescription> t = describe(target);
+  if (t && !t->board) {
     std::string lines;
     llvm::raw_string_ostream os(lines);
     pipeline::printSimMemories(*params, os);

@@ -1,5 +1,6 @@
 //===- HtmlReport.cpp - snnc report: one self-contained HTML file ---------===//
 #include "snnc/Pipeline/HtmlReport.h"
+#include "snnc/Runtime/Errors.h"
 
 #include "Svg.h"
 #include "snnc/Pipeline/Compare.h"
@@ -9,6 +10,8 @@
 #include "snnc/Runtime/Json.h"
 #include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/Package.h"
+#include "snnc/Runtime/Session.h"
+#include "snnc/Sim/RtlEngine.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -52,9 +55,7 @@ struct ReportData {
   std::optional<llvm::json::Value> bitstream;
 };
 
-llvm::Error reportError(const llvm::Twine &what) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), what);
-}
+llvm::Error reportError(const llvm::Twine &what) { return plainError(what); }
 
 /// The network of a model file: compiled from the model, with its float
 /// form, or a package as it is.
@@ -117,16 +118,19 @@ llvm::Error recordRasters(const FloatGraph &signature, const NDArray &input,
     return chosen.takeError();
   size_t axis = signature.encoding == InputEncoding::Events ? 1 : 0;
   NDArray sample = sliceSamples(input, axis, options.rasterSample, 1);
-  GoldenEngine golden(data.network);
-  golden.recordSpikes(true);
-  if (auto out = runEngine(golden, signature, sample, data.steps); !out)
+  auto golden = Session::create(data.network);
+  if (!golden)
+    return golden.takeError();
+  if (llvm::Error err = golden->recordSpikes(true))
+    return err;
+  if (auto out = golden->infer(sample, data.steps); !out)
     return out.takeError();
   for (int p : *chosen) {
     const CorePopulation &pop = data.network.populations[p];
     int64_t h = pop.shape.size() == 3 ? pop.shape[1] : 1;
     int64_t w = pop.shape.size() == 3 ? pop.shape[2] : 1;
     std::map<int64_t, std::vector<int64_t>> byNeuron; // neuron -> steps
-    for (const SpikeRecord &s : golden.spikes())
+    for (const SpikeRecord &s : golden->spikes())
       if (s.population == p)
         byNeuron[(s.c * h + s.y) * w + s.x].push_back(s.step);
     svg::RasterLayer layer;
@@ -149,14 +153,14 @@ llvm::Error runRtl(const FloatGraph &signature, const NDArray &input,
                    const HtmlReportOptions &options, ReportData &data) {
   sim::RtlOptions rtl;
   rtl.lanes = options.lanes;
-  auto engine = sim::createRtlEngine(data.network, rtl);
-  if (!engine)
-    return engine.takeError();
+  auto session = Session::create(data.network, sim::rtlDevice(rtl));
+  if (!session)
+    return session.takeError();
   size_t axis = signature.encoding == InputEncoding::Events ? 1 : 0;
   NDArray sample = sliceSamples(input, axis, options.rasterSample, 1);
-  if (auto out = runEngine(**engine, signature, sample, data.steps); !out)
+  if (auto out = session->infer(sample, data.steps); !out)
     return out.takeError();
-  data.rtl = (*engine)->stats();
+  data.rtl = *session->coreStats();
   return llvm::Error::success();
 }
 
@@ -229,10 +233,12 @@ llvm::Expected<ReportData> gather(ReportSubject subject, const NDArray &input,
     data.comparison = std::move(*compared);
     data.stats = data.comparison->golden;
   } else {
-    GoldenEngine golden(data.network);
-    if (auto out = runEngine(golden, signature, input, data.steps); !out)
+    auto golden = Session::create(data.network);
+    if (!golden)
+      return golden.takeError();
+    if (auto out = golden->infer(input, data.steps); !out)
       return out.takeError();
-    data.stats = golden.stats();
+    data.stats = *golden->goldenStats();
   }
   data.table = buildReport(data.network, data.steps, &data.stats);
   if (llvm::Error err = recordRasters(signature, input, options, data))

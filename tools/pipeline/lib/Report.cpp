@@ -1,5 +1,6 @@
 //===- Report.cpp - the per-layer compile report --------------------------===//
 #include "snnc/Pipeline/Report.h"
+#include "snnc/Backends/CoreMemories.h"
 
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"

@@ -1,13 +1,16 @@
 //===- Boards.h - the FPGA boards snnc builds bitstreams for ----*- C++ -*-===//
 //
-// One JSON file per board in backends/boards/ (compiled into snnc): the
-// FPGA, its clock, the pins of the host link and the LEDs, and what the
-// device holds.  Every figure the FPGA flow checks against comes from here.
+// One JSON file per board in backends/boards/, compiled into the target
+// registry (targets/, which also holds sim.json, a target without a
+// board): the FPGA, its clock, the pins of the host link and the LEDs, and
+// what the device holds.  Every figure the FPGA flow checks against comes
+// from here.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_BACKENDS_BOARDS_H
 #define SNNC_BACKENDS_BOARDS_H
 
+#include "snnc/Backends/CoreMemories.h"
 #include "snnc/Runtime/CoreImage.h"
 
 #include "llvm/Support/Error.h"

@@ -23,8 +23,6 @@ struct EmbeddedFile {
   const char *name, *contents;
 };
 llvm::ArrayRef<EmbeddedFile> coreSources();
-/// backends/boards/*.json.
-llvm::ArrayRef<EmbeddedFile> boardFiles();
 
 /// The build recipe (make sim, lint, synth).
 std::string coreMakefile();

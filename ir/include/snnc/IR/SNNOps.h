@@ -3,6 +3,7 @@
 #define SNNC_IR_SNNOPS_H
 
 #include "snnc/IR/SNNDialect.h"
+#include "snnc/Rules/Window.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -16,17 +17,15 @@
 namespace snnc::snn {
 
 /// Geometry of one spatial axis of a window op (convolution or pooling).
-struct WindowAxis {
-  int64_t input, kernel, stride, padBefore, padAfter, dilation = 1;
-};
+using WindowAxis = rules::WindowAxis;
 
-/// The largest kernel, stride, dilation or pad a window may have.  No
-/// frame a core runs is near it, and with every term below it the window's
-/// arithmetic cannot overflow (a dilation of 2^62 once wrapped around).
-constexpr int64_t kMaxWindowParam = int64_t(1) << 16;
+/// The largest kernel, stride, dilation, pad or input a window may have
+/// (snnc/Rules/Window.h says why, and what a core network allows).
+constexpr int64_t kMaxWindowParam = rules::kMaxWindowParam;
 
-/// Output size along one spatial axis; std::nullopt with a reason in `why`
-/// when the window parameters are invalid or leave no output.
+/// Output size along one spatial axis (rules::checkWindow); std::nullopt
+/// with a reason in `why` when the window parameters are invalid or leave
+/// no output.
 std::optional<int64_t> windowOutputSize(const WindowAxis &axis,
                                         std::string &why);
 

@@ -7,6 +7,21 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
+// Attribute constraints: counts and ranges ODS checks before any verifier
+//===----------------------------------------------------------------------===//
+
+/// One entry per spatial axis (kernel, strides, dilations, input_pool).
+def SNN_AxisPair : ConfinedAttr<DenseI64ArrayAttr, [DenseArrayCount<2>]>;
+/// `[top, left, bottom, right]`.
+def SNN_Pads : ConfinedAttr<DenseI64ArrayAttr, [DenseArrayCount<4>]>;
+/// A non-overlapping sum-pooling window `[ky, kx]`, each >= 1.
+def SNN_PoolWindow : ConfinedAttr<DenseI64ArrayAttr,
+    [DenseArrayCount<2>, DenseArrayStrictlyPositive<DenseI64ArrayAttr>]>;
+
+class SNN_I64Range<int min, int max>
+    : ConfinedAttr<I64Attr, [IntMinValue<min>, IntMaxValue<max>]>;
+
+//===----------------------------------------------------------------------===//
 // Synaptic projections
 //===----------------------------------------------------------------------===//
 
@@ -33,9 +48,9 @@ def SNN_Conv2dOp : SNN_Op<"conv2d", [Pure]> {
   }];
   let arguments = (ins 4DTensorOf<[F32]>:$input, 4DTensorOf<[F32]>:$weight,
                        Optional<1DTensorOf<[F32]>>:$bias,
-                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations,
-                       OptionalAttr<DenseI64ArrayAttr>:$input_pool);
+                       SNN_AxisPair:$strides, SNN_Pads:$pads,
+                       SNN_AxisPair:$dilations,
+                       OptionalAttr<SNN_PoolWindow>:$input_pool);
   let results = (outs 4DTensorOf<[F32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -61,7 +76,7 @@ def SNN_DenseOp : SNN_Op<"dense", [Pure]> {
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, 2DTensorOf<[F32]>:$weight,
                        Optional<1DTensorOf<[F32]>>:$bias,
-                       OptionalAttr<DenseI64ArrayAttr>:$input_pool);
+                       OptionalAttr<SNN_PoolWindow>:$input_pool);
   let results = (outs 2DTensorOf<[F32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -176,8 +191,8 @@ def SNN_AvgPoolOp : SNN_Op<"avg_pool", [Pure]> {
          : tensor<?x16x28x28xf32> -> tensor<?x16x14x14xf32>
     ```
   }];
-  let arguments = (ins 4DTensorOf<[F32]>:$input, DenseI64ArrayAttr:$kernel,
-                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+  let arguments = (ins 4DTensorOf<[F32]>:$input, SNN_AxisPair:$kernel,
+                       SNN_AxisPair:$strides, SNN_Pads:$pads,
                        BoolAttr:$count_include_pad);
   let results = (outs 4DTensorOf<[F32]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
@@ -247,7 +262,7 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
 
 def SNN_EventTensor : RankedTensorOf<[I32]>;
 
-def SNN_EncodeOp : SNN_Op<"encode", [Pure]> {
+def SNN_EncodeOp : SNN_Op<"encode", [Pure, AllShapesMatch<["input", "output"]>]> {
   let summary = "quantizes the analog input into graded input events";
   let description = [{
     Per element of channel c, in double:
@@ -263,13 +278,17 @@ def SNN_EncodeOp : SNN_Op<"encode", [Pure]> {
     ```
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, DenseF64ArrayAttr:$gain,
-                       DenseF64ArrayAttr:$offset, F32Attr:$scale, I64Attr:$bits);
+                       DenseF64ArrayAttr:$offset, F32Attr:$scale,
+                       SNN_I64Range<2, 16>:$bits);
   let results = (outs SNN_EventTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
 }
 
-class SNN_QProjection<string mnemonic, string what> : SNN_Op<mnemonic, [Pure]> {
+def SNN_WeightBits : SNN_I64Range<2, 8>;
+
+class SNN_QProjection<string mnemonic, string what, list<Trait> traits = []>
+    : SNN_Op<mnemonic, !listconcat([Pure], traits)> {
   let summary = "integer " # what # " projection: events to an integer current";
   let description = [{
     Every event of `input` (a non-zero entry: 1 for a spike, the graded value
@@ -281,10 +300,10 @@ class SNN_QProjection<string mnemonic, string what> : SNN_Op<mnemonic, [Pure]> {
 
 def SNN_QConv2dOp : SNN_QProjection<"qconv2d", "convolution"> {
   let arguments = (ins 4DTensorOf<[I32]>:$input, 4DTensorOf<[I8]>:$weight,
-                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations,
-                       OptionalAttr<DenseI64ArrayAttr>:$input_pool,
-                       I64Attr:$weight_bits);
+                       SNN_AxisPair:$strides, SNN_Pads:$pads,
+                       SNN_AxisPair:$dilations,
+                       OptionalAttr<SNN_PoolWindow>:$input_pool,
+                       SNN_WeightBits:$weight_bits);
   let results = (outs 4DTensorOf<[I32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` functional-type(operands, results)
@@ -294,8 +313,8 @@ def SNN_QConv2dOp : SNN_QProjection<"qconv2d", "convolution"> {
 
 def SNN_QDenseOp : SNN_QProjection<"qdense", "fully connected"> {
   let arguments = (ins SNN_EventTensor:$input, 2DTensorOf<[I8]>:$weight,
-                       OptionalAttr<DenseI64ArrayAttr>:$input_pool,
-                       I64Attr:$weight_bits);
+                       OptionalAttr<SNN_PoolWindow>:$input_pool,
+                       SNN_WeightBits:$weight_bits);
   let results = (outs 2DTensorOf<[I32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` functional-type(operands, results)
@@ -303,9 +322,10 @@ def SNN_QDenseOp : SNN_QProjection<"qdense", "fully connected"> {
   let hasVerifier = 1;
 }
 
-def SNN_QOneToOneOp : SNN_QProjection<"qone_to_one", "one-to-one"> {
+def SNN_QOneToOneOp : SNN_QProjection<"qone_to_one", "one-to-one",
+    [AllTypesMatch<["input", "output"]>]> {
   let arguments = (ins SNN_EventTensor:$input, 1DTensorOf<[I8]>:$weight,
-                       I64Attr:$weight_bits);
+                       SNN_WeightBits:$weight_bits);
   let results = (outs SNN_EventTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight attr-dict `:` functional-type(operands, results)
@@ -340,7 +360,11 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
                        SNN_FireMode:$fire, DenseI64ArrayAttr:$threshold,
                        DenseI64ArrayAttr:$bias,
                        AnyAttrOf<[I64Attr, DenseI64ArrayAttr]>:$decay,
-                       I64Attr:$decay_bits, I64Attr:$state_bits);
+                       SNN_I64Range<0, 16>:$decay_bits,
+                       // Checked by hand: `snnc compile --weight-bits 2
+                       // --state-bits 3` reaches the verifier, and its
+                       // message is the CLI's.
+                       I64Attr:$state_bits);
   let results = (outs SNN_EventTensor:$output);
   let extraClassDeclaration = [{
     /// The decay of every channel (one value when the layer shares it).

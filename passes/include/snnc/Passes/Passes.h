@@ -20,11 +20,10 @@ namespace snnc {
 #include "snnc/Passes/Passes.h.inc"
 
 /// The choices of the compile pipeline (docs/numerics.md).
-struct CompilePipelineOptions {
-  int64_t weightBits = 8, inputBits = 8, stateBits = 24, decayBits = 8;
-  double inputMin = 0.0, inputMax = 1.0; // raw input range for the encoder
-  std::string target = "sim";            // core description for snn-map
-};
+/// The choices of the compile pipeline: snn-quantize's widths and input
+/// range and snn-map's target, with the names and defaults Passes.td
+/// gives them (written there once).
+struct CompilePipelineOptions : QuantizeOptions, MapOptions {};
 
 /// Adds the passes of `snnc compile`, in order: snn-fold-tdbn,
 /// snn-lower-pooling, snn-quantize, snn-map.

@@ -121,14 +121,14 @@ def Map : Pass<"snn-map", "::mlir::ModuleOp"> {
   let summary = "Choose the core a network is compiled for";
   let description = [{
     Runs on the integer level (after `snn-quantize`).  Sets the module's
-    `snn.target` and `snn.lanes` for the target named by `target` and
-    refuses a state wider than the target's core holds.  Targets: `sim`
-    (8 lanes, the most snn_core has) and the iCE40 devices `ice40-up5k`
-    (the iCEBreaker) and `ice40-hx8k` (the HX8K breakout board), whose cores
-    get one lane.
+    `snn.target` and `snn.lanes` for the target named by `target`, as the
+    target registry (backends/boards/*.json, read by targets/) describes
+    it: `sim` (8 lanes, the most snn_core has) and the iCE40 devices
+    `ice40-up5k` (the iCEBreaker) and `ice40-hx8k` (the HX8K breakout
+    board), whose cores get one lane.
 
     It keeps no memory budget: what a device holds is described once, in
-    backends/boards, and the core's real memory layout (`coreParamsFor`,
+    the same registry, and the core's real memory layout (`coreParamsFor`,
     `coreMemories`) is checked against it by `snnc compile` before
     synthesis and by `snnc bitstream` after place and route.
 

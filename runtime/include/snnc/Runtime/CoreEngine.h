@@ -11,6 +11,7 @@
 
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Engine.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Trace.h"
 
 #include "llvm/Support/JSON.h"
@@ -43,6 +44,13 @@ public:
                                                 uint64_t cycleBudget) = 0;
   /// What the transport did (a serial link's frames), or null.
   virtual llvm::json::Value statsJson() const;
+  /// A serial link's counters; null for other transports.
+  virtual const LinkStats *linkCounters() const;
+  /// Whether commands report each spike (a simulator's AER monitor) or
+  /// only how many there were (a board).
+  virtual bool seesSpikes() const;
+  /// How the engine on this bus is named in messages ("rtl engine").
+  virtual llvm::StringRef engineName() const;
   /// After a BusResetError: makes the transport usable again (the core's
   /// contents are lost and must be loaded again).  Default: impossible.
   virtual llvm::Error recover();
@@ -50,17 +58,10 @@ public:
 
 /// The core behind a bus was reset while a sample ran (a board's reset
 /// button, a power glitch): its memories no longer hold the network.
-class BusResetError : public llvm::ErrorInfo<BusResetError> {
+class BusResetError : public llvm::ErrorInfo<BusResetError, DeviceError> {
 public:
   static char ID;
-  explicit BusResetError(std::string what) : what(std::move(what)) {}
-  void log(llvm::raw_ostream &os) const override { os << what; }
-  std::error_code convertToErrorCode() const override {
-    return llvm::inconvertibleErrorCode();
-  }
-
-private:
-  std::string what;
+  using ErrorInfo::ErrorInfo;
 };
 
 /// Cycle statistics of the RTL runs, all samples together.
@@ -80,7 +81,8 @@ struct CoreRunStats {
 
 class CoreEngine : public Engine {
 public:
-  /// Builds the image and loads it through `bus`.
+  /// Builds the image and loads it through `bus`.  `network` is validated
+  /// (by its owner: Session::create, readPackage or lowerToCore).
   static llvm::Expected<std::unique_ptr<CoreEngine>>
   create(CoreNetwork network, const CoreParams &params,
          std::unique_ptr<CoreBus> bus);
@@ -95,9 +97,15 @@ public:
   llvm::json::Value statsJson() const override;
   const CoreImage &image() const { return coreImage; }
   const CoreNetwork &network() const { return net; }
-  /// Keep every spike of every population (off by default).
-  void recordSpikes(bool on) { recording = on; }
-  const std::vector<SpikeRecord> &spikes() const { return trace; }
+  /// Keeps every spike of every population (off by default), where the
+  /// bus sees them.
+  bool recordSpikes(bool on) override;
+  const std::vector<SpikeRecord> &spikes() const override { return trace; }
+  std::vector<SpikeRecord> takeSpikes() override {
+    return std::exchange(trace, {});
+  }
+  const CoreRunStats *coreStats() const override { return &runStats; }
+  const LinkStats *linkStats() const override { return bus->linkCounters(); }
   /// Cycles one step may take before the run fails (default: the image's
   /// worst case at full activity).
   void setCycleBudget(uint64_t cycles) { budget = cycles; }

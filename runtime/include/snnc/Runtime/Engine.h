@@ -4,6 +4,7 @@
 
 #include "snnc/Runtime/FloatGraph.h"
 #include "snnc/Runtime/NDArray.h"
+#include "snnc/Runtime/Trace.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -11,6 +12,10 @@
 #include <memory>
 
 namespace snnc {
+
+struct RunStats;
+struct CoreRunStats;
+struct LinkStats;
 
 /// Runs a network over T steps.  Input: [N, ...] for direct encoding or
 /// [T, N, ...] for events.  Output: [N, K], the readout's mean over T.
@@ -26,6 +31,28 @@ public:
   /// never a wrapped small number).  Default: the output.
   virtual uint64_t memoryEstimate(const NDArray &input,
                                   int64_t timesteps) const;
+
+  // What an engine can do beyond run(), asked of the engine itself: each
+  // default is "this engine cannot".
+
+  /// Starts or stops keeping every spike (which neuron, when; samples
+  /// numbered across run() calls).  False: the engine cannot see single
+  /// spikes (a board only counts them).
+  virtual bool recordSpikes(bool on);
+  /// The spikes kept so far.
+  virtual const std::vector<SpikeRecord> &spikes() const;
+  /// Hands over the spikes kept so far and keeps recording afresh (a long
+  /// comparison holds one chunk of samples at a time).
+  virtual std::vector<SpikeRecord> takeSpikes();
+  /// Runs the samples of one run() on `count` threads, where the engine
+  /// can; outputs and stats are the same for any count.
+  virtual void setThreads(int64_t count);
+  /// Per-layer activity (the golden engine); null where none is kept.
+  virtual const RunStats *activity() const;
+  /// Cycles of a core (rtl, board); null elsewhere.
+  virtual const CoreRunStats *coreStats() const;
+  /// The serial link's counters (a board); null elsewhere.
+  virtual const LinkStats *linkStats() const;
 };
 
 /// Samples in `input`: dim 0, or dim 1 of [T, N, ...] event frames.

@@ -11,14 +11,14 @@
 #include "snnc/Runtime/NDArray.h"
 #include "snnc/Runtime/Numerics.h"
 
+#include "snnc/Rules/Encoding.h"
 #include <map>
+
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace snnc {
-
-enum class InputEncoding { Direct, Events };
 
 enum class FloatOpKind {
   Conv2d,        // operands: input, weight[, bias]

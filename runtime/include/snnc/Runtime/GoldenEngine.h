@@ -48,16 +48,21 @@ public:
   llvm::json::Value statsJson() const override { return runStats.toJson(); }
   uint64_t memoryEstimate(const NDArray &input,
                           int64_t timesteps) const override;
-  /// Keep every spike of every LIF population (off by default); samples
-  /// are numbered across calls of run().
-  void recordSpikes(bool on) { recording = on; }
-  const std::vector<SpikeRecord> &spikes() const { return trace; }
-  /// Runs the samples of one run() on `count` threads (default 1); stats,
-  /// outputs and spikes are the same for any count.
-  void setThreads(int64_t count) { threads = std::max<int64_t>(1, count); }
-  /// Hands over the spikes recorded so far and keeps recording afresh (a
-  /// long comparison holds one chunk of samples at a time).
-  std::vector<SpikeRecord> takeSpikes() { return std::exchange(trace, {}); }
+  /// Keeps every spike of every LIF population (off by default).
+  bool recordSpikes(bool on) override {
+    recording = on;
+    return true;
+  }
+  const std::vector<SpikeRecord> &spikes() const override { return trace; }
+  std::vector<SpikeRecord> takeSpikes() override {
+    return std::exchange(trace, {});
+  }
+  /// Default 1 thread; stats, outputs and spikes are the same for any
+  /// count.
+  void setThreads(int64_t count) override {
+    threads = std::max<int64_t>(1, count);
+  }
+  const RunStats *activity() const override { return &runStats; }
 
   /// One event: the source neuron (channel, row, column) and its value.
   struct Event {

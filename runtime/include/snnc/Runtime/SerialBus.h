@@ -6,6 +6,8 @@
 // board answers a repeat from its reply cache), resynchronisation after
 // garbage, and write bursts coalesced from consecutive bus writes.  Every
 // failure is one error naming the device; no partial result is returned.
+// The line itself is a SerialPort (SerialPort.h): a tty for open(), any
+// port for the constructor (unit tests pass a fake board).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SNNC_RUNTIME_SERIALBUS_H
@@ -13,6 +15,7 @@
 
 #include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/HostLink.h"
+#include "snnc/Runtime/SerialPort.h"
 
 #include <memory>
 #include <string>
@@ -46,6 +49,10 @@ public:
   /// Opens and configures the device (raw mode, `baud`).
   static llvm::Expected<std::unique_ptr<SerialBus>>
   open(const LinkOptions &options);
+  /// Speaks the protocol over `port`; `options.device` names it in errors
+  /// and its baud gives the line time.  The options are taken as they are
+  /// (open() checks them).
+  SerialBus(std::unique_ptr<SerialPort> port, LinkOptions options);
   ~SerialBus() override;
 
   /// Asks the board who it is; refuses another protocol version.
@@ -62,12 +69,15 @@ public:
                                         uint64_t cycleBudget) override;
   llvm::Error recover() override;
   llvm::json::Value statsJson() const override { return linkStats.toJson(); }
+  const LinkStats *linkCounters() const override { return &linkStats; }
+  /// A board reports how many spikes each step had, not which.
+  bool seesSpikes() const override { return false; }
+  llvm::StringRef engineName() const override { return "board engine"; }
 
   const LinkStats &stats() const { return linkStats; }
   const BoardIdentity &identity() const { return board; }
 
 private:
-  SerialBus(int fd, LinkOptions options);
   /// Sends one request and returns its reply's payload, retransmitting as
   /// needed (`attempts` transmissions at most; 0: the options').
   llvm::Expected<std::vector<uint8_t>> transact(uint8_t cmd,
@@ -85,7 +95,7 @@ private:
   llvm::Error linkError(const llvm::Twine &what) const;
   int64_t lineMs(size_t bytes) const;
 
-  int fd;
+  std::unique_ptr<SerialPort> port;
   LinkOptions options;
   LinkStats linkStats;
   BoardIdentity board;
@@ -102,11 +112,10 @@ private:
 };
 
 /// The board engine: identifies the board, checks that its core can run
-/// `network` (the same check as an emitted core.json), resets it and loads
-/// the network.
+/// `network` (validated: Session::create or readPackage; the same check as
+/// an emitted core.json), resets it and loads the network.
 llvm::Expected<std::unique_ptr<CoreEngine>>
-createBoardEngine(CoreNetwork network, const LinkOptions &options,
-                  SerialBus **busOut = nullptr);
+createBoardEngine(CoreNetwork network, const LinkOptions &options);
 
 } // namespace snnc
 

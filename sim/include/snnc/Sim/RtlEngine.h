@@ -25,6 +25,9 @@ struct RtlOptions {
   std::optional<CoreParams> core;
 };
 
+/// The rtl fields of a Device's options.
+RtlOptions rtlOptions(const DeviceOptions &device);
+
 /// The root of snnc's build cache: `requested`, else $SNNC_CACHE_DIR, else
 /// $XDG_CACHE_HOME/snnc or ~/.cache/snnc.
 std::string cacheRoot(llvm::StringRef requested);
@@ -47,13 +50,17 @@ startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath);
 llvm::Expected<CoreParams> chooseCore(const CoreNetwork &network,
                                       const RtlOptions &options);
 
-/// The core for `network`, built, started and loaded.
+/// The core for `network` (validated: Session::create, readPackage or
+/// lowerToCore), built, started and loaded.
 llvm::Expected<std::unique_ptr<CoreEngine>>
 createRtlEngine(CoreNetwork network, const RtlOptions &options);
 
 /// The rtl device of the host API (Session): the network's core in
 /// Verilator, built once per core configuration and cached.
 Device rtlDevice(const RtlOptions &options = {});
+/// Lets Device::parse make "rtl" devices (from DeviceOptions' lanes,
+/// vcdPath, cacheDir, cycleBudget and core).  Idempotent.
+void registerRtlDevice();
 
 } // namespace snnc::sim
 

@@ -4,13 +4,9 @@
 
 #include "snnc/Frontend/NirImporter.h"
 #include "snnc/Passes/Passes.h"
-#include "snnc/Runtime/CoreEngine.h"
 #include "snnc/Runtime/CoreNetwork.h"
-#include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/FloatGraph.h"
-#include "snnc/Runtime/GoldenEngine.h"
-#include "snnc/Runtime/SerialBus.h"
-#include "snnc/Sim/RtlEngine.h"
+#include "snnc/Runtime/Session.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -48,50 +44,29 @@ llvm::Error compileModule(mlir::ModuleOp module, const CompileOptions &options);
 llvm::Expected<CoreNetwork> compileToCore(mlir::ModuleOp module,
                                           const CompileOptions &options);
 
-/// A model loaded, lowered and ready to run on one engine.  `graph` holds
-/// the input signature every engine checks inputs against.
-struct PreparedModel {
-  FloatGraph graph;
-  std::unique_ptr<Engine> engine;
-  GoldenEngine *golden = nullptr; // set for the golden engine (its stats)
-  CoreEngine *core = nullptr;     // set for the RTL and board engines
-  SerialBus *link = nullptr;      // set for the board engine
-};
-
 /// Loads a model and compiles it to the core network (a package is read
 /// as it is).
 llvm::Expected<CoreNetwork> loadCoreNetwork(llvm::StringRef path,
                                             mlir::MLIRContext &context,
                                             const CompileOptions &options);
 
-/// loadModel, lowerForFloat and the engine, in one step.
-llvm::Expected<PreparedModel>
-prepareModel(llvm::StringRef path, mlir::MLIRContext &context,
-             EngineKind engine, const CompileOptions &options = {},
-             const sim::RtlOptions &rtl = {}, const LinkOptions &link = {});
+/// loadModel and lowerForFloat in one step; a package has no float form.
+llvm::Expected<FloatGraph> loadFloatGraph(llvm::StringRef path,
+                                          mlir::MLIRContext &context,
+                                          const CompileOptions &options = {});
+
+/// A model loaded and attached to one engine: the float reference
+/// (lowered from the model), or a Device (golden, rtl, board) for its
+/// compiled network (a package is read as it is).  `device` sets up the
+/// rtl and board devices.
+llvm::Expected<Session> openSession(llvm::StringRef path,
+                                    mlir::MLIRContext &context,
+                                    EngineKind engine,
+                                    const CompileOptions &options = {},
+                                    const DeviceOptions &device = {});
 
 /// `err` with "PATH: " in front, unless its message starts with `path`.
 llvm::Error inFile(llvm::StringRef path, llvm::Error err);
-
-/// Runs `input` through `engine`; see Engine::run for the shapes.  Refuses
-/// inputs that do not match the graph, runs that would take more memory
-/// than the limit, and non-finite scores ("sample N, output K: ...", N
-/// counted from `firstSample`: a chunk of a longer input starts there);
-/// errors name the input as `inputName` (its file).  The float and golden
-/// engines also refuse work above the limit (--max-ops; Limits.h).
-llvm::Expected<NDArray> runEngine(Engine &engine, const FloatGraph &graph,
-                                  const NDArray &input,
-                                  std::optional<int64_t> timesteps,
-                                  llvm::StringRef inputName = "input",
-                                  int64_t firstSample = 0);
-
-/// Classification accuracy of [N, K] scores against N labels.
-struct Accuracy {
-  int64_t correct = 0, total = 0;
-  double percent() const { return total ? 100.0 * correct / total : 0.0; }
-};
-llvm::Expected<Accuracy> scoreAccuracy(const NDArray &scores,
-                                       llvm::ArrayRef<int64_t> labels);
 
 } // namespace snnc::pipeline
 

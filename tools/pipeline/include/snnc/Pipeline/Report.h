@@ -2,6 +2,7 @@
 #ifndef SNNC_PIPELINE_REPORT_H
 #define SNNC_PIPELINE_REPORT_H
 
+#include "snnc/Backends/CoreMemories.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/CoreNetwork.h"
 #include "snnc/Runtime/GoldenEngine.h"

@@ -1,0 +1,477 @@
+//===- SerialProtocolTest.cpp - the host link's retries, without a line ---===//
+//
+// SerialBus's request protocol driven through a fake SerialPort that
+// answers like snn_link (docs/host-link.md): it decodes each request with
+// the host's own framing (snnc/Runtime/HostLink.h), runs it against a word
+// store, keeps the last good reply and answers a repeated {seq, cmd} from
+// it, and can lose, drop, corrupt, duplicate or refuse any frame.  A read
+// with nothing to deliver is a timeout at once, so the retry paths run in
+// microseconds; the deadline the host asked for is recorded and checked.
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Runtime/SerialBus.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <map>
+
+using namespace snnc;
+using namespace snnc::link;
+
+namespace {
+
+/// What the fake board does with one received frame.
+enum class Fault {
+  None,
+  LoseRequest,  // the request never arrives: nothing runs, no reply
+  DropReply,    // it runs, the reply is lost
+  CorruptReply, // it runs, the reply arrives with a flipped bit
+  DoubleReply,  // it runs, the reply arrives twice
+  Reject,       // refused as damaged (`bad CRC` status)
+};
+
+class FakeBoard : public SerialPort {
+public:
+  struct Request {
+    uint8_t seq = 0, cmd = 0;
+    std::vector<uint8_t> payload, wire;
+  };
+  std::vector<Request> requests;           // every frame the host sent
+  std::map<size_t, Fault> faults;          // by index into `requests`
+  bool silent = false, gone = false;       // never answers; line closed
+  std::map<uint32_t, uint32_t> memory;     // bus address -> data
+  std::deque<std::vector<uint8_t>> toHost; // one chunk per read
+  std::vector<int64_t> waits; // ms to the deadline of each timed-out read
+  uint16_t session = 0;
+  int executed = 0; // requests run, not answered from the cache
+
+  ReadStatus read(std::vector<uint8_t> &into, int64_t deadlineMs) override {
+    if (gone)
+      return ReadStatus::Gone;
+    if (toHost.empty()) {
+      waits.push_back(deadlineMs - nowMs());
+      return ReadStatus::Timeout;
+    }
+    into.insert(into.end(), toHost.front().begin(), toHost.front().end());
+    toHost.pop_front();
+    return ReadStatus::Data;
+  }
+
+  llvm::Error write(llvm::ArrayRef<uint8_t> bytes, int64_t) override {
+    partial.insert(partial.end(), bytes.begin(), bytes.end());
+    for (auto end = std::find(partial.begin(), partial.end(), 0);
+         end != partial.end();
+         end = std::find(partial.begin(), partial.end(), 0)) {
+      std::vector<uint8_t> frame(partial.begin(), end + 1);
+      partial.erase(partial.begin(), end + 1);
+      receive(frame);
+    }
+    return llvm::Error::success();
+  }
+
+  /// The reset button: the session is gone, and so is the reply cache.
+  void pressReset() {
+    session = 0;
+    cache.reset();
+  }
+
+  /// The write requests among `requests`, decoded: {address, slices, words}.
+  struct Write {
+    uint32_t address, slices;
+    std::vector<uint32_t> words;
+  };
+  std::vector<Write> writes() const {
+    std::vector<Write> out;
+    for (const Request &r : requests)
+      if (r.cmd == LinkCmdWrite)
+        out.push_back(
+            {getU32(r.payload.data()), r.payload[4],
+             wordsOf(llvm::ArrayRef<uint8_t>(r.payload).drop_front(5))});
+    return out;
+  }
+
+private:
+  std::vector<uint8_t> partial;
+  std::optional<Reply> cache;
+
+  static std::vector<uint32_t> wordsOf(llvm::ArrayRef<uint8_t> bytes) {
+    std::vector<uint32_t> words;
+    for (size_t i = 0; i + 4 <= bytes.size(); i += 4)
+      words.push_back(getU32(bytes.data() + i));
+    return words;
+  }
+
+  void receive(const std::vector<uint8_t> &wire) {
+    auto frame = cobsDecode(llvm::ArrayRef<uint8_t>(wire).drop_back());
+    ASSERT_TRUE(frame && frame->size() >= LinkRequestHeader + LinkCrcBytes);
+    size_t body = frame->size() - LinkCrcBytes;
+    ASSERT_EQ(crc32c(llvm::ArrayRef<uint8_t>(*frame).take_front(body)),
+              getU32(frame->data() + body));
+    Request r{(*frame)[0], (*frame)[1], {}, wire};
+    r.payload.assign(frame->begin() + LinkRequestHeader, frame->begin() + body);
+    Fault fault =
+        faults.count(requests.size()) ? faults[requests.size()] : Fault::None;
+    requests.push_back(r);
+    if (silent || fault == Fault::LoseRequest)
+      return;
+    if (fault == Fault::Reject)
+      return send(Reply{r.seq, r.cmd, LinkBadCrc, session, {}});
+    Reply reply;
+    if (cache && cache->seq == r.seq && cache->cmd == r.cmd) {
+      reply = *cache;
+    } else {
+      reply = execute(r);
+      if (reply.status == LinkOk)
+        cache = reply;
+    }
+    std::vector<uint8_t> bytes = encodeReply(reply);
+    if (fault == Fault::DropReply)
+      return;
+    if (fault == Fault::CorruptReply)
+      bytes[2] ^= bytes[2] == 0x40 ? 0x20 : 0x40; // never a 0x00
+    toHost.push_back(bytes);
+    if (fault == Fault::DoubleReply)
+      toHost.push_back(bytes);
+  }
+
+  void send(const Reply &reply) { toHost.push_back(encodeReply(reply)); }
+
+  Reply execute(const Request &r) {
+    ++executed;
+    Reply reply{r.seq, r.cmd, LinkOk, session, {}};
+    const uint8_t *p = r.payload.data();
+    switch (r.cmd) {
+    case LinkCmdIdentify: {
+      std::vector<uint32_t> values = {LinkMagic, LinkVersion, 12000000, 4,
+                                      1024};
+      for (auto &[name, value] : CoreParams().verilogParameters())
+        values.push_back(uint32_t(value));
+      for (uint32_t v : values)
+        putU32(reply.payload, v);
+      break;
+    }
+    case LinkCmdWrite: {
+      uint32_t address = getU32(p), slices = p[4];
+      std::vector<uint32_t> words =
+          wordsOf(llvm::ArrayRef<uint8_t>(r.payload).drop_front(5));
+      // Version 2 runs whole words only (docs/host-link.md).
+      if (slices == 0 || slices > 16 || (address & 0xF) != 0 ||
+          words.size() % slices != 0)
+        return Reply{r.seq, r.cmd, LinkBadAddress, session, {}};
+      for (size_t i = 0; i < words.size(); ++i)
+        memory[bus::advance(address, slices, uint32_t(i))] = words[i];
+      break;
+    }
+    case LinkCmdRead: {
+      uint32_t address = getU32(p), slices = p[4], count = p[5] | p[6] << 8;
+      if (slices == 0 || slices > 16)
+        return Reply{r.seq, r.cmd, LinkBadAddress, session, {}};
+      for (uint32_t i = 0; i < count; ++i)
+        putU32(reply.payload, memory[bus::advance(address, slices, i)]);
+      break;
+    }
+    case LinkCmdRun:
+      putU32(reply.payload, 100); // cycles, low word
+      putU32(reply.payload, 0);
+      putU32(reply.payload, 7); // spikes
+      break;
+    case LinkCmdSession:
+      session = uint16_t(p[0] | p[1] << 8);
+      reply.session = session;
+      break;
+    case LinkCmdReset:
+      session = reply.session = 0;
+      break;
+    default:
+      reply.status = LinkBadCommand;
+    }
+    return reply;
+  }
+};
+
+struct Link {
+  FakeBoard *board;
+  std::unique_ptr<SerialBus> bus;
+};
+
+Link connect(bool identify = true) {
+  auto port = std::make_unique<FakeBoard>();
+  FakeBoard *board = port.get();
+  LinkOptions options;
+  options.device = "fake";
+  auto bus = std::make_unique<SerialBus>(std::move(port), options);
+  if (identify) {
+    auto id = bus->identify();
+    EXPECT_TRUE(bool(id)) << llvm::toString(id.takeError());
+  }
+  return {board, std::move(bus)};
+}
+
+std::string message(llvm::Error err) { return llvm::toString(std::move(err)); }
+
+uint32_t wordAddress(uint32_t word, uint32_t slice = 0) {
+  return bus::address(2, word, slice);
+}
+
+TEST(SerialProtocol, CleanRequestAndReply) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  ASSERT_EQ(board.requests.size(), 1u);
+  EXPECT_EQ(board.requests[0].wire, encodeRequest(1, LinkCmdIdentify, {}));
+  EXPECT_EQ(link.bus->identity().bufferBytes, 1024u);
+  EXPECT_EQ(link.bus->identity().clockHz, 12000000u);
+
+  board.memory[wordAddress(3, 1)] = 0xDEADBEEF;
+  auto value = link.bus->read(wordAddress(3, 1));
+  ASSERT_TRUE(bool(value)) << message(value.takeError());
+  EXPECT_EQ(*value, 0xDEADBEEFu);
+  // One word at slice 1 of a 16-slice burst, as sequence number 2.
+  std::vector<uint8_t> payload;
+  putU32(payload, wordAddress(3, 1));
+  payload.push_back(16);
+  putU16(payload, 1);
+  EXPECT_EQ(board.requests[1].wire, encodeRequest(2, LinkCmdRead, payload));
+
+  const LinkStats &stats = link.bus->stats();
+  EXPECT_EQ(stats.requests, 2);
+  EXPECT_EQ(stats.frames, 2);
+  EXPECT_EQ(stats.retransmissions + stats.timeouts + stats.corruptReplies +
+                stats.staleReplies + stats.rejectedRequests,
+            0);
+  EXPECT_EQ(stats.bytesSent, int64_t(board.requests[0].wire.size() +
+                                     board.requests[1].wire.size()));
+}
+
+TEST(SerialProtocol, DroppedReplyIsAskedForAgain) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.faults[1] = Fault::DropReply;
+  auto result = link.bus->command(1, 1000);
+  ASSERT_TRUE(bool(result)) << message(result.takeError());
+  EXPECT_EQ(result->cycles, 100u);
+  EXPECT_EQ(result->spikeCount, 7u);
+  // The same frame twice; the board ran it once and answered the copy
+  // from its cache.
+  ASSERT_EQ(board.requests.size(), 3u);
+  EXPECT_EQ(board.requests[1].wire, board.requests[2].wire);
+  EXPECT_EQ(board.executed, 2);
+  EXPECT_EQ(link.bus->stats().timeouts, 1);
+  EXPECT_EQ(link.bus->stats().retransmissions, 1);
+}
+
+TEST(SerialProtocol, CorruptReplyIsIgnoredAndRetried) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.faults[1] = Fault::CorruptReply;
+  board.memory[wordAddress(0)] = 42;
+  auto value = link.bus->read(wordAddress(0));
+  ASSERT_TRUE(bool(value)) << message(value.takeError());
+  EXPECT_EQ(*value, 42u);
+  EXPECT_EQ(board.requests[1].wire, board.requests[2].wire);
+  EXPECT_EQ(link.bus->stats().corruptReplies, 1);
+  EXPECT_EQ(link.bus->stats().retransmissions, 1);
+  EXPECT_EQ(link.bus->stats().timeouts, 0);
+}
+
+TEST(SerialProtocol, RejectedRequestIsSentAgain) {
+  Link link = connect();
+  link.board->faults[1] = Fault::Reject;
+  auto result = link.bus->command(1, 1000);
+  ASSERT_TRUE(bool(result)) << message(result.takeError());
+  EXPECT_EQ(link.bus->stats().rejectedRequests, 1);
+  EXPECT_EQ(link.bus->stats().retransmissions, 1);
+}
+
+TEST(SerialProtocol, StaleReplyIsSkipped) {
+  // The reply to request 2 arrives twice: the copy is still on the line
+  // when the host waits for request 3, and must not answer it.
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.faults[1] = Fault::DoubleReply;
+  board.memory[wordAddress(1)] = 11;
+  board.memory[wordAddress(2)] = 22;
+  auto first = link.bus->read(wordAddress(1));
+  ASSERT_TRUE(bool(first)) << message(first.takeError());
+  auto second = link.bus->read(wordAddress(2));
+  ASSERT_TRUE(bool(second)) << message(second.takeError());
+  EXPECT_EQ(*first, 11u);
+  EXPECT_EQ(*second, 22u);
+  EXPECT_EQ(link.bus->stats().staleReplies, 1);
+  EXPECT_EQ(link.bus->stats().retransmissions, 0);
+  EXPECT_EQ(link.bus->stats().frames, 3);
+}
+
+TEST(SerialProtocol, SilentBoardTimesOut) {
+  Link link = connect(/*identify=*/false);
+  link.board->silent = true;
+  auto id = link.bus->identify();
+  ASSERT_FALSE(bool(id));
+  EXPECT_EQ(message(id.takeError()),
+            "board fake: no valid reply to identify after 16 attempts (16 "
+            "timeouts, 0 corrupt replies, 0 rejected requests)");
+  EXPECT_EQ(link.board->requests.size(), 16u);
+  // Each attempt waits --link-timeout plus the line time of the frame, a
+  // full buffer (none known yet) and 16 bytes: 24 bytes at 3 Mbaud, 1 ms.
+  ASSERT_EQ(link.board->waits.size(), 16u);
+  for (int64_t wait : link.board->waits) {
+    EXPECT_LE(wait, 500 + 1);
+    EXPECT_GE(wait, 500 - 100); // slack for a loaded machine
+  }
+}
+
+TEST(SerialProtocol, RunWaitsForTheCycleBudget) {
+  Link link = connect();
+  link.board->silent = true;
+  auto result = link.bus->command(1, 3000000);
+  ASSERT_FALSE(bool(result));
+  EXPECT_EQ(message(result.takeError()),
+            "board fake: no valid reply to run after 16 attempts (16 "
+            "timeouts, 0 corrupt replies, 0 rejected requests)");
+  // 500 ms, four times 3M cycles at 12 MHz, and the line time of a 9-byte
+  // frame, the 1024-byte buffer and 16 bytes (1049 bytes: 4 ms).
+  ASSERT_EQ(link.board->waits.size(), 16u);
+  for (int64_t wait : link.board->waits) {
+    EXPECT_LE(wait, 500 + 1000 + 4);
+    EXPECT_GE(wait, 1500 - 100);
+  }
+}
+
+TEST(SerialProtocol, ClosedLine) {
+  Link link = connect();
+  link.board->gone = true;
+  auto value = link.bus->read(wordAddress(0));
+  ASSERT_FALSE(bool(value));
+  EXPECT_EQ(message(value.takeError()),
+            "board fake: the device disappeared (the line was closed)");
+}
+
+TEST(SerialProtocol, RefusalIsAnError) {
+  Link link = connect();
+  auto words = link.bus->readBurst(wordAddress(0), 0, 1);
+  ASSERT_FALSE(bool(words));
+  EXPECT_EQ(message(words.takeError()),
+            "board fake: the board refused read: address out of range");
+}
+
+/// Writes `words` words of `slices` slices from word 5 on (value: the
+/// slice's index), then flushes the burst with a run.
+void writeWords(SerialBus &bus, uint32_t words, uint32_t slices) {
+  uint32_t value = 0;
+  for (uint32_t w = 0; w < words; ++w)
+    for (uint32_t s = 0; s < slices; ++s)
+      ASSERT_EQ(message(bus.write(wordAddress(5 + w, s), ++value)), "");
+  auto flushed = bus.command(1, 1000);
+  ASSERT_TRUE(bool(flushed)) << message(flushed.takeError());
+}
+
+/// Every write the host sent starts at slice 0 and carries whole words.
+void expectWholeWords(const FakeBoard &board) {
+  for (const FakeBoard::Write &w : board.writes()) {
+    EXPECT_EQ(w.address & 0xF, 0u);
+    EXPECT_EQ(w.words.size() % w.slices, 0u);
+  }
+}
+
+TEST(SerialProtocol, CoalescedWritesAreOneBurst) {
+  Link link = connect();
+  writeWords(*link.bus, 12, 3);
+  auto writes = link.board->writes();
+  ASSERT_EQ(writes.size(), 1u);
+  EXPECT_EQ(writes[0].address, wordAddress(5));
+  EXPECT_EQ(writes[0].slices, 3u);
+  EXPECT_EQ(writes[0].words.size(), 36u);
+}
+
+TEST(SerialProtocol, BurstSplitOnRetryCarriesWholeWords) {
+  // A burst of 5 three-slice words gets no reply three times (the first
+  // copy ran, its reply was lost; the others never arrived): it is sent
+  // again in halves of 2 and 3 words, and the 3-word half, failing three
+  // times too, in halves of 1 and 2 words.  Every piece is whole words.
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.faults = {{1, Fault::DropReply},   {2, Fault::LoseRequest},
+                  {3, Fault::LoseRequest}, {5, Fault::LoseRequest},
+                  {6, Fault::DropReply},   {7, Fault::LoseRequest}};
+  writeWords(*link.bus, 5, 3);
+  expectWholeWords(board);
+  auto writes = board.writes();
+  std::vector<std::pair<uint32_t, size_t>> pieces;
+  for (const FakeBoard::Write &w : writes)
+    pieces.push_back({w.address, w.words.size()});
+  using P = std::pair<uint32_t, size_t>;
+  std::vector<P> expected = {
+      P(wordAddress(5), 15), P(wordAddress(5), 15), P(wordAddress(5), 15),
+      P(wordAddress(5), 6),  P(wordAddress(7), 9),  P(wordAddress(7), 9),
+      P(wordAddress(7), 9),  P(wordAddress(7), 3),  P(wordAddress(8), 6)};
+  EXPECT_EQ(pieces, expected);
+  // Every slice holds its value, whichever copies ran.
+  for (uint32_t i = 0; i < 15; ++i)
+    EXPECT_EQ(board.memory[bus::advance(wordAddress(5), 3, i)], i + 1);
+}
+
+TEST(SerialProtocol, LongReadIsAskedForInPieces) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  for (uint32_t i = 0; i < 20; ++i)
+    board.memory[bus::advance(wordAddress(0), 2, i)] = 100 + i;
+  board.faults = {
+      {1, Fault::LoseRequest}, {2, Fault::DropReply}, {3, Fault::CorruptReply}};
+  auto words = link.bus->readBurst(wordAddress(0), 2, 20);
+  ASSERT_TRUE(bool(words)) << message(words.takeError());
+  ASSERT_EQ(words->size(), 20u);
+  for (uint32_t i = 0; i < 20; ++i)
+    EXPECT_EQ((*words)[i], 100 + i);
+  // 20 words three times, then 10 and 10.
+  ASSERT_EQ(board.requests.size(), 6u);
+  EXPECT_EQ(board.requests[4].payload[5], 10);
+  EXPECT_EQ(board.requests[5].payload[5], 10);
+}
+
+TEST(SerialProtocol, ResyncAfterGarbage) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.memory[wordAddress(1)] = 11;
+  board.memory[wordAddress(2)] = 22;
+  // Stray delimiters and more bytes without one than any frame holds: all
+  // dropped without costing a retransmission.
+  board.toHost.push_back({0, 0});
+  board.toHost.push_back(std::vector<uint8_t>(5000, 0x55));
+  auto first = link.bus->read(wordAddress(1));
+  ASSERT_TRUE(bool(first)) << message(first.takeError());
+  EXPECT_EQ(*first, 11u);
+  EXPECT_EQ(link.bus->stats().retransmissions, 0);
+  EXPECT_EQ(link.bus->stats().corruptReplies, 0);
+  // A garbage frame counts as a corrupt reply and asks again; the real
+  // reply behind it answers, and the board's answer to the copy is skipped
+  // as stale by the next request.
+  board.toHost.push_back({0x13, 0x37, 0x00});
+  auto second = link.bus->read(wordAddress(2));
+  ASSERT_TRUE(bool(second)) << message(second.takeError());
+  EXPECT_EQ(*second, 22u);
+  EXPECT_EQ(link.bus->stats().corruptReplies, 1);
+  EXPECT_EQ(link.bus->stats().retransmissions, 1);
+  auto third = link.bus->read(wordAddress(1));
+  ASSERT_TRUE(bool(third)) << message(third.takeError());
+  EXPECT_EQ(*third, 11u);
+  EXPECT_EQ(link.bus->stats().staleReplies, 1);
+}
+
+TEST(SerialProtocol, ResetBoardIsABusResetError) {
+  Link link = connect();
+  ASSERT_EQ(message(link.bus->resetBoard()), "");
+  EXPECT_NE(link.board->session, 0);
+  link.board->pressReset();
+  auto value = link.bus->read(wordAddress(0));
+  ASSERT_FALSE(bool(value));
+  llvm::Error err = value.takeError();
+  EXPECT_TRUE(err.isA<BusResetError>());
+  EXPECT_EQ(message(std::move(err)),
+            "board fake: the board was reset (its session is gone)");
+  // recover() starts a new session, and the link works again.
+  ASSERT_EQ(message(link.bus->recover()), "");
+  auto again = link.bus->read(wordAddress(0));
+  EXPECT_TRUE(bool(again)) << message(again.takeError());
+}
+
+} // namespace
