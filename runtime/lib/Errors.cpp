@@ -10,16 +10,22 @@ char InputError::ID = 0;
 char DeviceError::ID = 0;
 char LimitError::ID = 0;
 
-llvm::Error snnc::prependToError(const llvm::Twine &prefix, llvm::Error err) {
+llvm::Error snnc::prependToError(const llvm::Twine &prefix, llvm::Error err,
+                                 llvm::StringRef unless) {
   std::string head = prefix.str();
+  auto named = [&](llvm::StringRef message) {
+    return !unless.empty() && message.startswith(unless);
+  };
   return llvm::handleErrors(
       std::move(err),
       [&](std::unique_ptr<SnncError> typed) -> llvm::Error {
-        typed->prepend(head);
+        if (!named(typed->message()))
+          typed->prepend(head);
         return llvm::Error(std::move(typed));
       },
       [&](const llvm::ErrorInfoBase &other) {
-        return plainError(head + other.message());
+        std::string message = other.message();
+        return plainError(named(message) ? message : head + message);
       });
 }
 

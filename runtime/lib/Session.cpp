@@ -151,12 +151,6 @@ Session Session::attach(std::unique_ptr<Engine> engine, FloatGraph signature,
   return session;
 }
 
-Expected<int64_t> Session::timesteps(const NDArray &input,
-                                     std::optional<int64_t> requested,
-                                     StringRef inputName) const {
-  return resolveTimesteps(inputs, input, requested, inputName);
-}
-
 Expected<NDArray> Session::infer(const NDArray &input,
                                  std::optional<int64_t> timesteps,
                                  StringRef inputName, int64_t firstSample) {

@@ -217,6 +217,11 @@ TEST(TypedErrors, PrefixKeepsTheClass) {
       classAndText(prependToError("a: ", plainError("b")));
   EXPECT_EQ(plainKind, "");
   EXPECT_EQ(plainText, "a: b");
+  // A message that already names the path keeps its text (and its class).
+  auto [namedKind, namedText] = classAndText(prependToError(
+      "x.npy: ", makeError<InputError>("x.npy: truncated"), "x.npy"));
+  EXPECT_EQ(namedKind, "input");
+  EXPECT_EQ(namedText, "x.npy: truncated");
 }
 
 } // namespace

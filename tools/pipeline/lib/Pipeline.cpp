@@ -32,19 +32,7 @@ static llvm::Error pipelineError(const llvm::Twine &what) {
 llvm::Error pipeline::inFile(StringRef path, llvm::Error err) {
   // The error keeps its class (a package's, an input's): only its text
   // gains the path.
-  return llvm::handleErrors(
-      std::move(err),
-      [&](std::unique_ptr<SnncError> typed) -> llvm::Error {
-        if (!StringRef(typed->message()).startswith(path))
-          typed->prepend(path + ": ");
-        return llvm::Error(std::move(typed));
-      },
-      [&](const llvm::ErrorInfoBase &other) {
-        std::string message = other.message();
-        if (StringRef(message).startswith(path))
-          return plainError(message);
-        return plainError(path + ": " + message);
-      });
+  return prependToError(path + ": ", std::move(err), path);
 }
 
 /// Parses and verifies snn IR; the first diagnostic becomes the error.

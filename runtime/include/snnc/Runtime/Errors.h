@@ -76,8 +76,11 @@ template <typename E> llvm::Error classify(llvm::Error err) {
       });
 }
 
-/// `err` with `prefix` in front of its message, keeping its class.
-llvm::Error prependToError(const llvm::Twine &prefix, llvm::Error err);
+/// `err` with `prefix` in front of its message, keeping its class; a
+/// message that starts with `unless` already (the path it names) is left as
+/// it is.
+llvm::Error prependToError(const llvm::Twine &prefix, llvm::Error err,
+                           llvm::StringRef unless = {});
 
 /// The class of `err` ("model", "package", "input", "device", "limit"), or
 /// "" for an untyped one; `err` is left as it is.

@@ -118,11 +118,6 @@ public:
                                 std::optional<int64_t> timesteps = std::nullopt,
                                 llvm::StringRef inputName = "input",
                                 int64_t firstSample = 0);
-  /// The time steps infer() would run `input` for, the input checked.
-  llvm::Expected<int64_t> timesteps(const NDArray &input,
-                                    std::optional<int64_t> requested,
-                                    llvm::StringRef inputName = "input") const;
-
   /// Argmax of each row of infer()'s result.
   static std::vector<int64_t> classes(const NDArray &scores);
   /// How many of infer()'s classes match `labels` (each a class of the
