@@ -49,7 +49,7 @@ import snnc
 model, data = sys.argv[1:]
 result = snnc.eval(snnc.compile(model), f"{data}/t10k-images-idx3-ubyte.gz",
                    f"{data}/t10k-labels-idx1-ubyte.gz", limit=2000)
-print(f"snnc.eval (golden, {result.shards} shards): {result.accuracy:.2f}% "
+print(f"snnc.eval (golden, {result.shards} shards): {result.accuracy:.2%} "
       f"({result.correct} / {result.total} images)")
 PY
 echo "== the board example: fit on the iCEBreaker (iCE40 UP5K) with the default options =="
@@ -59,5 +59,8 @@ board_pkg="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board.snnpkg"
 echo "== snnc eval --engine golden: the board example on the test set (float and integer) =="
 "$snnc" eval "$board_model" --engine golden --target ice40-up5k \
   --images "$data/t10k-images-idx3-ubyte.gz" --labels "$data/t10k-labels-idx1-ubyte.gz"
-echo "== snnc bitstream --board icebreaker: synthesis, place and route, icepack =="
-"$snnc" bitstream "$board_pkg" --board icebreaker -o "${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board_fpga"
+echo "== snnc bitstream --board icebreaker --clock-mhz auto --measure: synthesis, place and route on the PLL's best clock, icepack, then the bitstream's board measured on 4 test images =="
+x4="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_4.npy"
+/usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[:4])" "$x" "$x4"
+"$snnc" bitstream "$board_pkg" --board icebreaker --clock-mhz auto --measure "$x4" \
+  -o "${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board_fpga"

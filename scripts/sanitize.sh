@@ -40,7 +40,7 @@ step "malformed corpus" bash "$repo/tests/malformed/run.sh" "$build/bin/snnc" \
 # then SNNC_FUZZ_SECONDS (default 60) of fuzzing from the tests' seeds.
 seeds=$build/fuzz/seeds
 rm -rf "$seeds" && bash "$repo/tests/fuzz/seeds.sh" "$build/bin/snnc" "$seeds"
-for target in onnx package npy idx link nir json; do
+for target in onnx package npy idx link nir json events-nmnist events-aedat events-npy; do
   corpus=$build/fuzz/corpus-$target
   mkdir -p "$corpus" "$seeds/$target"
   regressions=$repo/tests/fuzz/regressions/$target

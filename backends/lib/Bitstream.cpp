@@ -15,6 +15,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 
 using namespace snnc;
 using llvm::Error;
@@ -294,7 +296,8 @@ Error synthesize(const CoreParams &params, const BoardDescription &board,
 /// Place and route against the board's clock: nextpnr's report, or an
 /// error in its figures.
 Expected<llvm::json::Value> placeAndRoute(const BoardDescription &board,
-                                          int64_t seed, llvm::StringRef work) {
+                                          double clockHz, int64_t seed,
+                                          llvm::StringRef work) {
   std::string nextpnr = "nextpnr-" + board.family;
   std::string log = pathIn(work, "nextpnr.log");
   std::vector<std::string> args = {"--" + board.device,
@@ -307,7 +310,7 @@ Expected<llvm::json::Value> placeAndRoute(const BoardDescription &board,
                                    "--asc",
                                    pathIn(work, "snn.asc"),
                                    "--freq",
-                                   formatv("{0}", board.clockHz / 1e6).str(),
+                                   formatv("{0:F6}", clockHz / 1e6).str(),
                                    "--report",
                                    pathIn(work, "pnr.json"),
                                    "--seed",
@@ -341,11 +344,10 @@ std::optional<double> fmaxOf(const llvm::json::Object *pnr) {
 
 /// The whole flow inside `work`: sources, synthesis, place and route,
 /// pack; returns the report (also written to work/report.json).
-Expected<llvm::json::Value> runFlow(const CoreParams &params,
-                                    const BoardDescription &board,
-                                    const BitstreamOptions &options,
-                                    llvm::ArrayRef<GeneratedFile> sources,
-                                    llvm::StringRef work) {
+Expected<llvm::json::Value>
+runFlow(const CoreParams &params, const BoardDescription &board,
+        const CoreClock &clock, const BitstreamOptions &options,
+        llvm::ArrayRef<GeneratedFile> sources, llvm::StringRef work) {
   llvm::json::Array stages;
   auto timed = [&](llvm::StringRef name, auto &&body) -> Error {
     auto start = std::chrono::steady_clock::now();
@@ -362,7 +364,7 @@ Expected<llvm::json::Value> runFlow(const CoreParams &params,
         if (Error e = writeFiles(work, sources))
           return e;
         if (Error e = writeText(pathIn(work, "board_top.sv"),
-                                emitBoardWrapper(board)))
+                                emitBoardWrapper(board, clock.pll)))
           return e;
         return writeText(pathIn(work, "snn.pcf"), emitPinConstraints(board));
       }))
@@ -374,7 +376,7 @@ Expected<llvm::json::Value> runFlow(const CoreParams &params,
   // 3. Place and route against the board's clock.
   std::optional<llvm::json::Value> pnr;
   if (Error err = timed("place and route", [&]() -> Error {
-        auto routed = placeAndRoute(board, options.seed, work);
+        auto routed = placeAndRoute(board, clock.hz, options.seed, work);
         if (!routed)
           return routed.takeError();
         pnr = std::move(*routed);
@@ -384,14 +386,15 @@ Expected<llvm::json::Value> runFlow(const CoreParams &params,
   const llvm::json::Object *pnrObject = pnr->getAsObject();
   const llvm::json::Object *utilization =
       pnrObject ? pnrObject->getObject("utilization") : nullptr;
-  double clockMhz = double(board.clockHz) / 1e6;
+  double clockMhz = clock.hz / 1e6;
   std::optional<double> fmax = fmaxOf(pnrObject);
   if (!fmax)
     return flowError("place and route: nextpnr reported no Fmax");
   if (*fmax < clockMhz)
     return flowError(formatv("timing: the design reaches {0:F1} MHz, below "
-                             "the board's {1} MHz clock (log: {2})",
-                             *fmax, clockMhz, pathIn(work, "nextpnr.log")));
+                             "the {1} {2} MHz clock (log: {3})",
+                             *fmax, clock.pll ? "PLL's" : "board's", clockMhz,
+                             pathIn(work, "nextpnr.log")));
   // 4. The bitstream.
   std::string bin = pathIn(work, "snn.bin");
   if (Error err = timed("pack", [&] {
@@ -422,12 +425,21 @@ Expected<llvm::json::Value> runFlow(const CoreParams &params,
            {"dsp", usage(utilization, "ICESTORM_DSP", r.dsp)}}},
       {"fmax_mhz", *fmax},
       {"clock_mhz", clockMhz},
+      {"oscillator_mhz", double(board.clockHz) / 1e6},
       {"timing_met", true},
+      {"timing_slack_percent", (*fmax / clockMhz - 1) * 100},
       {"bitstream", "snn.bin"},
       {"bitstream_bytes", int64_t(binBytes)},
       {"tools", std::move(tools)},
       {"stages", std::move(stages)},
       {"core", params.toJson()}};
+  if (clock.pll)
+    report["pll"] = llvm::json::Object{{"primitive", board.pll},
+                                       {"divr", clock.pll->divr},
+                                       {"divf", clock.pll->divf},
+                                       {"divq", clock.pll->divq},
+                                       {"filter_range", clock.pll->filterRange},
+                                       {"vco_mhz", clock.pll->vcoHz() / 1e6}};
   llvm::json::Value value(std::move(report));
   std::string text;
   llvm::raw_string_ostream(text) << formatv("{0:2}", value) << "\n";
@@ -437,19 +449,16 @@ Expected<llvm::json::Value> runFlow(const CoreParams &params,
 }
 } // namespace
 
-Expected<llvm::json::Value>
-snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
-                     const BoardDescription &board,
-                     const BitstreamOptions &options) {
-  // Whose directory it is, and memories that cannot fit, are settled
-  // before a minute of synthesis.
-  auto out = OutputDirectory::open(options.dir, "bitstream");
-  if (!out)
-    return out.takeError();
-  if (auto fit = checkMemoryFit(params, board, board.name); !fit)
-    return flowError(llvm::toString(fit.takeError()));
+/// One run of the flow at `clock` in a fresh work directory; the sources
+/// are rendered for that clock (the link's UART divides it).  On failure
+/// the work directory keeps the logs; on success the caller delivers it.
+static Expected<std::pair<llvm::json::Value, std::string>>
+flowAt(const CoreParams &params, const CoreImage &image,
+       const BoardDescription &board, const BitstreamOptions &options,
+       const CoreClock &clock, OutputDirectory &out) {
   BoardLinkParams link;
-  link.clockHz = board.clockHz;
+  link.clockHz = int64_t(std::llround(clock.hz));
+  link.clksPerBit = linkClocksPerBit(clock.hz);
   link.bufferBytes = board.linkBufferBytes;
   auto sources = renderCore(params, &image, options.origin, link);
   if (!sources)
@@ -457,22 +466,100 @@ snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
   std::vector<std::string> names(std::begin(kFlowFiles), std::end(kFlowFiles));
   for (const GeneratedFile &file : *sources)
     names.push_back(file.name);
-  if (Error err = out->checkNames(names))
+  if (Error err = out.checkNames(names))
     return std::move(err);
-
   auto work = createWorkDirectory();
   if (!work)
     return work.takeError();
-  auto report = runFlow(params, board, options, *sources, *work);
+  auto report = runFlow(params, board, clock, options, *sources, *work);
   if (!report) {
     keepLogs(*work);
     return report.takeError();
   }
-  Error delivered = deliver(*out, *work);
-  llvm::sys::fs::remove_directories(*work);
+  return std::make_pair(std::move(*report), *work);
+}
+
+/// `--clock-mhz auto`: the flow on the oscillator gives the design's Fmax;
+/// the PLL then runs it at the highest setting with kTimingMargin below
+/// that, and a setting lower again (or back on the oscillator) if the
+/// placement with the PLL leaves less margin.  The earlier runs' stages
+/// stay in the report as probes.
+static Expected<std::pair<llvm::json::Value, std::string>>
+flowAtBestClock(const CoreParams &params, const CoreImage &image,
+                const BoardDescription &board, const BitstreamOptions &options,
+                OutputDirectory &out) {
+  const CoreClock oscillator{double(board.clockHz), std::nullopt};
+  CoreClock clock = oscillator;
+  llvm::json::Array stages;
+  double chosenFromHz = 0; // the Fmax the clock was chosen for
+  for (int attempt = 0;; ++attempt) {
+    auto run = flowAt(params, image, board, options, clock, out);
+    if (!run)
+      return run.takeError();
+    llvm::json::Object &report = *run->first.getAsObject();
+    double fmaxHz = report.getNumber("fmax_mhz").value_or(0) * 1e6;
+    std::optional<CoreClock> best = clockWithMargin(board, fmaxHz);
+    std::optional<CoreClock> next;
+    if (!clock.pll && best && best->hz > clock.hz)
+      next = best; // faster than the oscillator
+    else if (clock.pll && fmaxHz < kTimingMargin * clock.hz)
+      next = best && best->hz < clock.hz ? *best : oscillator;
+    const llvm::json::Array *ran = report.getArray("stages");
+    if (!next || attempt == 2) {
+      for (const llvm::json::Value &stage : *ran)
+        stages.push_back(stage);
+      report["stages"] = std::move(stages);
+      if (clock.pll)
+        report["clock_chosen_for_fmax_mhz"] = chosenFromHz / 1e6;
+      return run;
+    }
+    chosenFromHz = fmaxHz;
+    for (const llvm::json::Value &stage : *ran) {
+      llvm::json::Object probe = *stage.getAsObject();
+      probe["stage"] = formatv("probe at {0} MHz: {1}", mhzText(clock.hz),
+                               *probe.getString("stage"))
+                           .str();
+      stages.push_back(std::move(probe));
+    }
+    llvm::sys::fs::remove_directories(run->second);
+    clock = *next;
+  }
+}
+
+Expected<llvm::json::Value>
+snnc::buildBitstream(const CoreParams &params, const CoreImage &image,
+                     const BoardDescription &board,
+                     const BitstreamOptions &options) {
+  // Whose directory it is, the clock, and memories that cannot fit, are
+  // settled before a minute of synthesis.
+  auto out = OutputDirectory::open(options.dir, "bitstream");
+  if (!out)
+    return out.takeError();
+  if (auto fit = checkMemoryFit(params, board, board.name); !fit)
+    return flowError(llvm::toString(fit.takeError()));
+  if (options.autoClock && board.pll.empty())
+    return flowError(formatv("--clock-mhz auto: {0} has no PLL in its "
+                             "description",
+                             board.name));
+  Expected<std::pair<llvm::json::Value, std::string>> run =
+      plainError("no flow ran");
+  if (options.autoClock) {
+    llvm::consumeError(run.takeError());
+    run = flowAtBestClock(params, image, board, options, *out);
+  } else {
+    auto clock = planCoreClock(board, options.clockHz);
+    if (!clock)
+      return clock.takeError();
+    llvm::consumeError(run.takeError());
+    run = flowAt(params, image, board, options, *clock, *out);
+  }
+  if (!run)
+    return run.takeError();
+  Error delivered = deliver(*out, run->second);
+  llvm::sys::fs::remove_directories(run->second);
   if (delivered)
     return std::move(delivered);
-  return report;
+  return std::move(run->first);
 }
 
 void snnc::printBitstreamReport(const llvm::json::Value &report,
@@ -496,8 +583,18 @@ void snnc::printBitstreamReport(const llvm::json::Value &report,
       os << formatv(" ({0}%)", (100 * used + available / 2) / available);
     os << "\n";
   }
-  os << formatv("  {0,-17} {1:F1} MHz (board clock {2} MHz: met)\n", "Fmax",
+  if (const llvm::json::Object *pll = o->getObject("pll"))
+    os << formatv("  {0,-17} {1:F3} MHz from the {2} MHz oscillator "
+                  "(DIVR {3}, DIVF {4}, DIVQ {5}, FILTER_RANGE {6})\n",
+                  "PLL", o->getNumber("clock_mhz").value_or(0),
+                  o->getNumber("oscillator_mhz").value_or(0),
+                  pll->getInteger("divr").value_or(0),
+                  pll->getInteger("divf").value_or(0),
+                  pll->getInteger("divq").value_or(0),
+                  pll->getInteger("filter_range").value_or(0));
+  os << formatv("  {0,-17} {1:F1} MHz ({2} clock {3} MHz: met)\n", "Fmax",
                 o->getNumber("fmax_mhz").value_or(0),
+                o->getObject("pll") ? "PLL" : "board",
                 o->getNumber("clock_mhz").value_or(0));
   os << "  stages:";
   if (const llvm::json::Array *stages = o->getArray("stages"))

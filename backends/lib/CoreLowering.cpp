@@ -167,6 +167,8 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
               p.stateBits = lif.getStateBits();
               p.reset = resetOf(lif.getReset());
               p.fireGe = lif.getFire() == snn::FireMode::ge;
+              if (std::optional<llvm::APFloat> v = lif.getVThreshold())
+                p.vThreshold = v->convertToDouble();
               return addPopulation(&op, std::move(p), lif.getCurrents());
             })
             .Case([&](snn::QReadoutOp readout) -> llvm::Error {

@@ -803,6 +803,54 @@ module snn_core #(
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
       else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
   end
+
+  // The controller's invariants, checked every cycle out of reset (docs/core.md,
+  // "Assertions"; yosys reads none of this: SYNTHESIS).
+  StateValid: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               32'(state_q) <= 32'(StSweepDrain))
+    else $error("snn_core: controller state %0d is not a state", state_q);
+  // Writes while busy are ignored (host_write): a command then would be lost.
+  CommandWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    !(bus_req_i && bus_we_i && busy_o &&
+                                      region == 8'(snn_pkg::RegionCtrl) &&
+                                      word == 20'(snn_pkg::CtrlCommand)))
+    else $error("snn_core: command %0d written while busy", bus_wdata_i);
+  ClearInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 clearing |-> 32'(clear_q) < ClearDepth)
+    else $error("snn_core: clear address %0d past %0d", clear_q, ClearDepth);
+  PopInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               state_q == StPopLoad |->
+                               (PopAW + 1)'(pop_q) < num_pops_q && 32'(num_pops_q) <= MaxPops)
+    else $error("snn_core: population %0d of %0d (at most %0d)", pop_q, num_pops_q, MaxPops);
+  ProjInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                state_q == StProjLoad |->
+                                proj_q < proj_end_q && 32'(proj_end_q) <= MaxProjs)
+    else $error("snn_core: projection %0d, the population's end %0d (at most %0d)", proj_q,
+                proj_end_q, MaxProjs);
+  DescLoadInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    32'(ld_q) <= DescW)
+    else $error("snn_core: descriptor word %0d past %0d", ld_q, DescW);
+  // A population's new events stay inside the event memory (snn_merge
+  // writes event base + count; the address would wrap).
+  // (A net, not the sum itself: Verilator 5.006 fails on array selects
+  // inside a property.)
+  logic [31:0] new_event_addr;
+  assign new_event_addr = pop_word[snn_pkg::PopEventBase] + 32'(event_count_q[pop_q]);
+  EventInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 merge_new |-> new_event_addr < EventDepth)
+    else $error("snn_core: population %0d's new event at %0d, past the event memory's %0d words",
+                pop_q, new_event_addr, EventDepth);
+  // Counters never wrap.  step_q counts from the last CmdClear; the
+  // merge's slot tags ({population, step}) assume it does not wrap.
+  StepNoWrap: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               (command_step || command_replay) |-> step_q != '1)
+    else $error("snn_core: %0d steps since the last clear", step_q);
+  CyclesNoWrap: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 busy_o |-> cycles_q != '1)
+    else $error("snn_core: cycle counter wrapped");
+  SweepWordsNoWrap: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     sweep_word |-> sweep_words_q != '1)
+    else $error("snn_core: swept-word counter wrapped");
   `endif
 
   // ---- Host reads ---------------------------------------------------------------

@@ -12,7 +12,9 @@
 // is checked against the region bounds before its first access.  A write
 // must carry whole words (slice 0 to the word's last slice), which makes
 // every accepted request idempotent: running a copy again leaves the same
-// memories (docs/host-link.md, "Why no reply can be stale").
+// memories (docs/host-link.md, "Why no reply can be stale").  WriteEvents
+// (version 3) is such a write of whole event words, each built from a 2- or
+// 3-byte entry: the input's events cost 2 or 3 bytes instead of 4.
 
 module snn_link #(
   parameter int unsigned ClksPerBit   = 4,
@@ -22,7 +24,11 @@ module snn_link #(
   // The core's parameters, word i at [32*i +: 32] (reported by Identify).
   parameter logic [NumCoreIdent*32-1:0] CoreIdent = '0,
   // Words of each bus region, region r at [24*r +: 24] (bounds of bursts).
-  parameter logic [snn_link_pkg::LinkRegions*24-1:0] RegionWords = '0
+  parameter logic [snn_link_pkg::LinkRegions*24-1:0] RegionWords = '0,
+  // The core's event word: EventBits wide, its value field above the
+  // EventAddrBits of {c, y, x} (WriteEvents needs a one-slice word).
+  parameter int unsigned EventBits     = 32,
+  parameter int unsigned EventAddrBits = 24
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -158,6 +164,10 @@ module snn_link #(
   logic [2:0] left_q, left_d;
   logic phase_q, phase_d, is_write_q, is_write_d, crc_ok_q, crc_ok_d;
   logic overrun_q, overrun_d, cache_valid_q, cache_valid_d;
+  // WriteEvents: n_q counts entry bytes, `unit` (2 or 3) a word; else 1.
+  logic events_q, events_d, valued_q, valued_d;
+  logic [1:0] unit;
+  logic [31:0] event_word;
   logic [31:0] acc_q, acc_d;
   logic [BufAW:0] len_q, len_d, n_q, n_d, n0_q, n0_d;
   logic [7:0] region_q, region_d;
@@ -169,7 +179,7 @@ module snn_link #(
   logic [31:0] spikes_q, spikes_d;
   logic [15:0] frames_q, frames_d, crc_errors_q, crc_errors_d;
   logic [15:0] framing_errors_q, framing_errors_d, drops_q, drops_d;
-  logic [BufAW:0] payload_len;
+  logic [BufAW:0] payload_len, data_len; // data_len: after addr and slices
   logic [15:0] read_count;
   logic [7:0] slices_in;
 
@@ -200,8 +210,14 @@ module snn_link #(
     end
   end
   assign payload_len = len_q - (BufAW + 1)'(Overhead);
+  assign data_len = payload_len - (BufAW + 1)'(5);
   assign read_count = acc_q[31:16];
   assign slices_in = is_write_q ? acc_q[31:24] : acc_q[15:8];
+  assign unit = !events_q ? 2'd1 : valued_q ? 2'd3 : 2'd2;
+  // An entry loaded into acc_q's top bytes: {address:2, value:1 (valued)}.
+  logic [7:0] event_value;
+  assign event_value = valued_q ? acc_q[15:8] : 8'd1;
+  assign event_word = ({24'd0, event_value} << EventAddrBits) | {16'd0, acc_q[31:16]};
   assign core_rst_no = core_rst_q == 0;
   assign active_o = state_q != StIdle || rx_active || tx_busy;
 
@@ -215,6 +231,7 @@ module snn_link #(
       StWriteBus: begin
         bus_req_o = !core_busy_i;
         bus_we_o = 1'b1;
+        if (events_q) bus_wdata_o = event_word;
       end
       StReadBus: bus_req_o = !core_busy_i;
       StRunIssue: begin
@@ -283,6 +300,8 @@ module snn_link #(
     is_write_d = is_write_q;
     crc_ok_d = crc_ok_q;
     overrun_d = overrun_q;
+    events_d = events_q;
+    valued_d = valued_q;
     cache_valid_d = cache_valid_q;
     short_d = short_q;
     acc_d = acc_q;
@@ -372,12 +391,21 @@ module snn_link #(
             end
             snn_link_pkg::LinkCmdWrite: begin
               is_write_d = 1'b1;
-              n_d = (payload_len - (BufAW + 1)'(5)) >> 2;
+              events_d = 1'b0;
+              n_d = data_len >> 2;
               if (payload_len >= 9 && payload_len[1:0] == 2'd1) state_d = StLoad;
             end
             snn_link_pkg::LinkCmdRead: begin
               is_write_d = 1'b0;
+              events_d = 1'b0;
               if (payload_len == 7) state_d = StLoad;
+            end
+            snn_link_pkg::LinkCmdWriteEvents: begin
+              // At least one 2-byte entry; StCheck finds a partial one.
+              is_write_d = 1'b1;
+              events_d = 1'b1;
+              n_d = data_len;
+              if (payload_len >= 7) state_d = StLoad;
             end
             snn_link_pkg::LinkCmdRun: begin
               left_d = 3'd1;
@@ -416,15 +444,25 @@ module snn_link #(
       end
       // The burst is checked whole before its first access.
       StSlices: begin
-        slices_d = 5'(slices_in);
+        slices_d = events_q ? 5'd1 : 5'(slices_in);
+        valued_d = slices_in[0]; // WriteEvents: the mode byte
         limit_d = region_limit;
         if (!is_write_q) begin
           n_d = (BufAW + 1)'(read_count);
         end
         status_d = 8'(snn_link_pkg::LinkBadAddress);
         state_d = StShort;
-        if (slices_in != 0 && slices_in <= 8'd16 && 8'(slice_q) < slices_in &&
-            32'(region_q) < snn_link_pkg::LinkRegions) begin
+        if (events_q) begin
+          // Whole one-slice event words from slice 0 of an event word.
+          if (32'(region_q) == snn_pkg::RegionEvent && slice_q == 0 && EventBits <= 32) begin
+            state_d = StCheck;
+          end
+          if (32'(slices_in) > snn_link_pkg::LinkEventsValued) begin
+            status_d = 8'(snn_link_pkg::LinkBadCommand);
+            state_d = StShort;
+          end
+        end else if (slices_in != 0 && slices_in <= 8'd16 && 8'(slice_q) < slices_in &&
+                     32'(region_q) < snn_link_pkg::LinkRegions) begin
           state_d = StCheck;
         end
         if (!is_write_q && (read_count == 0 || 32'(read_count) > MaxReadWords)) begin
@@ -433,7 +471,7 @@ module snn_link #(
         end
       end
       StCheck: begin
-        if (n0_q == n_q && is_write_q && (slice0_q != 0 || slice_q != 0)) begin
+        if (n0_q >= n_q && is_write_q && (slice0_q != 0 || slice_q != 0)) begin
           // A write carries whole words: it starts at slice 0 and its
           // last slice is the last of a word (the walk ends at slice 0).
           // A word is committed by its last slice from the core's shared
@@ -443,6 +481,11 @@ module snn_link #(
           // split burst) would not be idempotent.
           n0_d = '0;
           status_d = 8'(snn_link_pkg::LinkBadAddress);
+          state_d = StShort;
+        end else if (n0_q > n_q) begin
+          // WriteEvents: the last entry is not whole.
+          n0_d = '0;
+          status_d = 8'(snn_link_pkg::LinkBadLength);
           state_d = StShort;
         end else if (n0_q == n_q) begin
           // The whole burst is in range: run it from the start.
@@ -457,12 +500,12 @@ module snn_link #(
           state_d = StShort;
         end else begin
           word_d = next_word;
-        slice_d = next_slice;
-          n0_d = n0_q + 1'b1;
+          slice_d = next_slice;
+          n0_d = n0_q + (BufAW + 1)'(unit);
         end
       end
       StWrite: begin
-        left_d = 3'd4;
+        left_d = events_q ? {1'b0, unit} : 3'd4;
         ret_d = StWriteBus;
         state_d = (n_q == 0) ? StOk : StLoad;
       end
@@ -470,7 +513,7 @@ module snn_link #(
         if (!core_busy_i) begin
           word_d = next_word;
           slice_d = next_slice;
-          n_d = n_q - 1'b1;
+          n_d = n_q - (BufAW + 1)'(unit);
           state_d = StWrite;
         end
       end
@@ -614,6 +657,8 @@ module snn_link #(
       is_write_q <= 1'b0;
       crc_ok_q <= 1'b0;
       overrun_q <= 1'b0;
+      events_q <= 1'b0;
+      valued_q <= 1'b0;
       cache_valid_q <= 1'b0;
       short_q <= 1'b0;
       acc_q <= '0;
@@ -650,6 +695,8 @@ module snn_link #(
       is_write_q <= is_write_d;
       crc_ok_q <= crc_ok_d;
       overrun_q <= overrun_d;
+      events_q <= events_d;
+      valued_q <= valued_d;
       cache_valid_q <= cache_valid_d;
       short_q <= short_d;
       acc_q <= acc_d;
@@ -724,6 +771,42 @@ module snn_link #(
     else $error("snn_link: frame while busy");
   initial assert (BufBytes >= 64 && (1 << BufAW) == BufBytes)
     else $fatal(1, "snn_link: BufBytes must be a power of two >= 64");
+  // The executor's invariants (docs/core.md, "Assertions").  The status
+  // counters (frames, CRC errors, ...) are 16-bit statistics that wrap by
+  // design (docs/host-link.md), so only the run's spike count is checked.
+  StateValid: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               32'(state_q) <= 32'(StSending) && 32'(ret_q) <= 32'(StSending))
+    else $error("snn_link: executor state %0d (return %0d) is not a state", state_q, ret_q);
+  // The core ignores writes while busy: a lost write or command.
+  WriteWhenIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                  bus_req_o && bus_we_o |-> !core_busy_i)
+    else $error("snn_link: bus write while the core is busy");
+  ByteCountInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     (state_q == StLoad || state_q == StStore) |->
+                                     left_q >= 3'd1 && left_q <= 3'd4)
+    else $error("snn_link: %0d bytes left to move", left_q);
+  BurstNoUnderflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     ((state_q == StWriteBus && !core_busy_i) ||
+                                      state_q == StReadData) |-> n_q >= (BufAW + 1)'(unit))
+    else $error("snn_link: burst word count underflow");
+  // WriteEvents writes one-slice event words, each from a whole entry.
+  EventsWholeWords: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     state_q == StWriteBus && events_q |->
+                                     32'(region_q) == snn_pkg::RegionEvent && slices_q == 5'd1 &&
+                                     slice_q == 0 && EventBits <= 32 && unit != 2'd1)
+    else $error("snn_link: WriteEvents outside whole event words");
+  BufferIndexInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                       32'(tx_wptr_q) <= BufBytes &&
+                                       32'(cache_len_q) <= BufBytes &&
+                                       32'(crc_len_q) <= BufBytes &&
+                                       (state_q != StCrcData || crc_idx_q < crc_len_q))
+    else $error("snn_link: reply index past the %0d-byte buffer", BufBytes);
+  IdentInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 32'(ident_q) <= NumIdent)
+    else $error("snn_link: identify word %0d past %0d", ident_q, NumIdent);
+  SpikesNoWrap: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 spike_valid_i && state_q != StRunIssue |-> spikes_q != '1)
+    else $error("snn_link: spike counter wrapped");
   `endif
 
 endmodule

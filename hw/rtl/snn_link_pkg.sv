@@ -12,7 +12,8 @@
 package snn_link_pkg;
 
   parameter int unsigned LinkMagic   = 1397640771; // "SNNC" (0x534E4E43)
-  parameter int unsigned LinkVersion = 2; // 2: writes carry whole words
+  parameter int unsigned LinkVersion = 3; // 3: input events as 2 or 3 bytes (WriteEvents)
+  parameter int unsigned LinkMinVersion = 2; // the oldest board the host speaks to (whole words)
 
   // Commands.
   parameter int unsigned LinkCmdIdentify = 1; // -> ident words
@@ -22,6 +23,13 @@ package snn_link_pkg;
   parameter int unsigned LinkCmdStatus   = 5; // -> busy:1 counters:2*LinkCounters
   parameter int unsigned LinkCmdSession  = 6; // session:2
   parameter int unsigned LinkCmdReset    = 7; // resets the core, clears the session
+  // addr:4 mode:1 entries: one event word (region 9) each, at consecutive words.
+  parameter int unsigned LinkCmdWriteEvents = 8;
+
+  // WriteEvents entries: an event word's address part {c, y, x} (16 bits),
+  // with its value in the value field above the address part.
+  parameter int unsigned LinkEventsOnes   = 0; // entry: address:2, value 1
+  parameter int unsigned LinkEventsValued = 1; // entry: value:1 address:2
 
   // Reply status.
   parameter int unsigned LinkOk         = 0;

@@ -359,7 +359,7 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
       builder.getDenseI64ArrayAttr(thresholdQ),
       builder.getDenseI64ArrayAttr(biasQ), decayAttr,
       builder.getI64IntegerAttr(decayBits),
-      builder.getI64IntegerAttr(stateBits));
+      builder.getI64IntegerAttr(stateBits), lif.getVThresholdAttr());
   events[lif.getResult()] = {q.getResult(), 1.0};
   return success();
 }

@@ -12,8 +12,14 @@ arrays::
     result = snnc.eval(package, images, labels, client=dask_client)
     table = snnc.sweep("model.onnx", {"weight_bits": [4, 6, 8]}, images, labels)
     layers = snnc.compare("model.onnx", images[:100])  # float vs golden
-    package.report_html(images[:16], "report.html")
+    package.report_html(images[:16], "report.html", labels=labels[:16])
 
+Inputs are any array-like: numpy arrays of any real dtype, torch tensors,
+nested lists; for a model of events encoding, event arrays too
+(snnc.events, binned per `frames=`).  Values outside the input range the
+model was compiled for (`input_range`, default [0, 1]) are counted and
+warned about once per session (`strict_input=True`: snnc.InputError, as
+`snnc run --strict-input`).
 Errors raise ``snnc.Error`` (a RuntimeError) with the CLI's one-line message.
 Inference and compilation release the GIL; a Session shared by threads runs
 one call at a time.
@@ -34,6 +40,8 @@ if TYPE_CHECKING:  # for type checkers only: nothing more is imported
     StrPath = str | os.PathLike[str]
     # A model file (.onnx, .onnxtxt, .nir, .mlir) or an in-memory ONNX model.
     ModelSource = StrPath | onnx.ModelProto
+    # Event arrays: one structured array (x, y, t, p), or a list of them.
+    EventInput = np.ndarray | list[np.ndarray]
 
 # Imported from the sources (python/ ahead of build/python on sys.path, as
 # scripts that want snnc_torch arrange it), the package finds its extension
@@ -51,8 +59,10 @@ except ImportError as error:  # the sources without the built extension
         "scripts/build.sh, which puts build/python on /usr/bin/python3's "
         "path (scripts/setup.sh)") from error
 
-from ._evaluate import EvalResult, eval, merge_stats  # noqa: A004
+from ._evaluate import (EvalResult, as_array, as_floats, eval,  # noqa: A004
+                        integer_labels, merge_stats, model_input)
 from ._sweep import format_table, sweep
+from . import events  # noqa: E402  (snnc.events: event files and frames)
 
 Error = _snnc.Error
 # What failed, for code that acts on it; every one is an snnc.Error.
@@ -67,7 +77,7 @@ load_labels = _snnc.load_labels
 
 __all__ = [
     "DeviceError", "Error", "EvalResult", "InputError", "LimitError",
-    "ModelError", "PackageError", "FloatModel", "Package", "Session", "compare", "compile", "eval",
+    "ModelError", "PackageError", "FloatModel", "Package", "Session", "compare", "compile", "eval", "events",
     "format_table", "load_images", "load_labels", "merge_stats", "report_html",
     "sweep"
 ]
@@ -117,6 +127,8 @@ def compile(model: ModelSource, target: str = "sim", weight_bits: int = 8,
     path, data = _model_source(model)
     args = compile_args(target, weight_bits, state_bits, input_range,
                         timesteps, dt, encoding)
+    if calibrate is not None:
+        calibrate = as_floats(calibrate, "calibrate")
     return _snnc.compile(path, data, args, calibrate)
 
 
@@ -157,14 +169,27 @@ class Session:
     def device(self) -> str:
         return self._session.device
 
-    def infer(self, x: npt.ArrayLike,
-              timesteps: int | None = None) -> npt.NDArray[np.float32]:
-        """[N, ...] (direct) or [T, N, ...] (events) -> [N, K] scores."""
-        return self._session.infer(x, timesteps)
+    def infer(self, x: npt.ArrayLike | EventInput,
+              timesteps: int | None = None, strict_input: bool = False,
+              frames: dict[str, Any] | None = None
+              ) -> npt.NDArray[np.float32]:
+        """[N, ...] (direct) or [T, N, ...] (events) -> [N, K] scores.
+        `x`: any array-like; or, for an events model, event arrays (a
+        structured array with fields x, y, t, p, or a list of them, one a
+        sample), binned by snnc.events.to_frames with the options in
+        `frames` (n_time_bins defaults to the model's time steps,
+        sensor_size to its input shape).  Values outside the package's
+        input range are counted and warned about, the first time only
+        (strict_input: snnc.InputError, every time)."""
+        return self._session.infer(
+            model_input(x, self.package, frames, timesteps), timesteps,
+            bool(strict_input))
 
-    def classify(self, x: npt.ArrayLike,
-                 timesteps: int | None = None) -> npt.NDArray[np.intp]:
-        return self.infer(x, timesteps).argmax(axis=1)
+    def classify(self, x: npt.ArrayLike | EventInput,
+                 timesteps: int | None = None, strict_input: bool = False,
+                 frames: dict[str, Any] | None = None
+                 ) -> npt.NDArray[np.intp]:
+        return self.infer(x, timesteps, strict_input, frames).argmax(axis=1)
 
     def stats(self) -> dict[str, Any]:
         """What every inference so far did, as a dict (golden: spikes and
@@ -190,9 +215,11 @@ class FloatModel:
                                        compile_args(**compile_options),
                                        bool(record_spikes))
 
-    def infer(self, x: npt.ArrayLike,
-              timesteps: int | None = None) -> npt.NDArray[np.float32]:
-        return self._model.infer(x, timesteps)
+    def infer(self, x: npt.ArrayLike, timesteps: int | None = None,
+              strict_input: bool = False) -> npt.NDArray[np.float32]:
+        """As Session.infer, on the float reference; its input range is
+        the compile option `input_range` (default [0, 1])."""
+        return self._model.infer(as_floats(x), timesteps, bool(strict_input))
 
     def spikes(self) -> dict[str, npt.NDArray[np.float32]]:
         return self._model.spikes()
@@ -209,13 +236,16 @@ def compare(model: ModelSource, x: npt.ArrayLike, threshold: float = 0.95,
     if data is not None:
         raise Error("compare: give the model's path (an in-memory "
                     "onnx.ModelProto has no file to import twice)")
-    return _snnc.compare(path, x, compile_args(**compile_options), timesteps,
-                         float(threshold))
+    return _snnc.compare(path, as_floats(x), compile_args(**compile_options),
+                         timesteps, float(threshold))
 
 
 def _report_options(simulate: bool = False, lanes: int = 0,
                     raster_sample: int = 0, raster_layers: Iterable[str] = (),
-                    bitstream_report: StrPath = ""
+                    bitstream_report: StrPath = "",
+                    labels: npt.ArrayLike | StrPath | None = None,
+                    board: str = "",
+                    raster_neurons: str | tuple[int, int] | None = None
                     ) -> _snnc.HtmlReportOptions:
     options = _snnc.HtmlReportOptions()
     options.simulate = bool(simulate)
@@ -223,6 +253,14 @@ def _report_options(simulate: bool = False, lanes: int = 0,
     options.raster_sample = int(raster_sample)
     options.raster_layers = list(raster_layers)
     options.bitstream_report = os.fspath(bitstream_report)
+    if labels is not None:
+        options.labels = integer_labels(
+            as_array(labels, _snnc.load_labels, "labels")).tolist()
+    options.board = str(board)
+    if raster_neurons is not None:
+        text = (raster_neurons if isinstance(raster_neurons, str) else
+                "{}:{}".format(*raster_neurons))
+        options.raster_neurons = _snnc.parse_raster_neurons(text)
     return options
 
 
@@ -230,22 +268,29 @@ def report_html(model: Package | ModelSource, x: npt.ArrayLike,
                 output: StrPath, simulate: bool = False, lanes: int = 0,
                 raster_sample: int = 0, raster_layers: Iterable[str] = (),
                 bitstream_report: StrPath = "",
+                labels: npt.ArrayLike | StrPath | None = None,
+                board: str = "",
+                raster_neurons: str | tuple[int, int] | None = None,
                 **compile_options: Any) -> None:
     """Writes `snnc report`'s self-contained HTML file for a model or a
     package (a path, or a Package: see Package.report_html) on inputs
-    `x`."""
+    `x` (any array-like).  `labels` (one class per sample; an array-like
+    or a .npy / IDX file): accuracy, a confusion matrix, per-class
+    accuracy and the most confused pairs.  `board` ("icebreaker", ...):
+    latency in milliseconds at its clock.  `raster_neurons` ("A:B" or
+    (A, B)): the raster shows neurons A to B - 1, not the most active."""
     options = _report_options(simulate, lanes, raster_sample, raster_layers,
-                              bitstream_report)
+                              bitstream_report, labels, board, raster_neurons)
     if isinstance(model, Package):
         if compile_options:
             raise Error("report_html: a Package is compiled already; give "
                         "compile options with a model path")
-        return model._report_html(x, os.fspath(output), options)
+        return model._report_html(as_floats(x), os.fspath(output), options)
     path, data = _model_source(model)
     if data is not None:
         raise Error("report_html: give the model's path or a Package "
                     "(snnc.compile(model_proto) makes one)")
-    _snnc.report_html(path, x, compile_args(**compile_options),
+    _snnc.report_html(path, as_floats(x), compile_args(**compile_options),
                       os.fspath(output), options)
 
 
@@ -253,14 +298,20 @@ def _package_report_html(self: Package, x: npt.ArrayLike, output: StrPath,
                          simulate: bool = False, lanes: int = 0,
                          raster_sample: int = 0,
                          raster_layers: Iterable[str] = (),
-                         bitstream_report: StrPath = "") -> None:
-    """The HTML report of this package on inputs `x`, drawn from what the
-    package holds: its network and, compiled from a model in this process,
-    the model's float form (float-versus-golden agreement); a package
-    loaded or unpickled has no float form.  No model file is read again."""
-    self._report_html(x, os.fspath(output),
+                         bitstream_report: StrPath = "",
+                         labels: npt.ArrayLike | StrPath | None = None,
+                         board: str = "",
+                         raster_neurons: str | tuple[int, int] | None = None
+                         ) -> None:
+    """The HTML report of this package on inputs `x` (see report_html for
+    the options), drawn from what the package holds: its network and,
+    compiled from a model in this process, the model's float form
+    (float-versus-golden agreement, float thresholds); a package loaded or
+    unpickled has no float form.  No model file is read again."""
+    self._report_html(as_floats(x), os.fspath(output),
                       _report_options(simulate, lanes, raster_sample,
-                                      raster_layers, bitstream_report))
+                                      raster_layers, bitstream_report, labels,
+                                      board, raster_neurons))
 
 
 Package.report_html = _package_report_html

@@ -18,6 +18,7 @@
 #include "snnc/IR/SNNDialect.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Errors.h"
+#include "snnc/Runtime/Events.h"
 #include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Package.h"
 #include "snnc/Runtime/Session.h"
@@ -263,6 +264,27 @@ PyPackage compile(const std::string &path, std::optional<py::bytes> onnx,
   return package;
 }
 
+/// The input-range check of Session.infer and eval (the CLI's, in the
+/// same words): a warning at the caller of the snnc function, or with
+/// `strict` snnc.InputError.  `warned` (a session's, read and set under
+/// the GIL): once it has warned, it only counts for `strict`, so a loop
+/// over batches warns once, as one `snnc run` does.
+void checkInputValues(const std::optional<InputRange> &range,
+                      const NDArray &input, bool strict, bool &warned) {
+  if (!range || (warned && !strict))
+    return;
+  OutOfRange counted = countOutOfRange(input, *range);
+  if (counted.outside == 0)
+    return;
+  std::string what = "input: " + counted.message();
+  if (strict)
+    throw SnncError(what + " (strict_input=True)", "input");
+  warned = true;
+  // Level 2: the frame that called the snnc wrapper, not the wrapper.
+  if (PyErr_WarnEx(PyExc_UserWarning, what.c_str(), 2) < 0)
+    throw py::error_already_set(); // warnings turned into errors
+}
+
 /// A device by Device::parse's grammar: "golden", "rtl" or
 /// "board:/dev/ttyUSB1[@BAUD]".
 Device deviceNamed(const std::string &name, int64_t lanes, int64_t baud) {
@@ -294,9 +316,12 @@ public:
       check(session.recordSpikes(true));
   }
 
-  py::array_t<float> infer(const py::array &x,
-                           std::optional<int64_t> timesteps) {
+  /// `checkRange` false: the caller (eval) checked the whole input once.
+  py::array_t<float> infer(const py::array &x, std::optional<int64_t> timesteps,
+                           bool strictInput, bool checkRange) {
     NDArray input = toNDArray(x);
+    if (checkRange)
+      checkInputValues(session.inputRange(), input, strictInput, warned);
     NDArray output;
     {
       // The GIL is let go before the turn is waited for: a thread that
@@ -348,6 +373,7 @@ private:
   }
 
   std::mutex busy;
+  bool warned = false; // about the input range
 };
 
 /// The float reference (LibTorch) of a model file; calls from several
@@ -374,6 +400,8 @@ public:
     std::unique_ptr<Engine> engine = createFloatEngine(graph, record);
     session.emplace(
         Session::attach(std::move(engine), std::move(graph), "float"));
+    session->setInputRange(
+        InputRange{args.inputRange.first, args.inputRange.second});
   }
 
   /// Per LIF layer: its spikes as [T, N, E] (E: neurons per sample).
@@ -399,9 +427,10 @@ public:
     }
     return out;
   }
-  py::array_t<float> infer(const py::array &x,
-                           std::optional<int64_t> timesteps) {
+  py::array_t<float> infer(const py::array &x, std::optional<int64_t> timesteps,
+                           bool strictInput) {
     NDArray input = toNDArray(x);
+    checkInputValues(session->inputRange(), input, strictInput, warned);
     NDArray output;
     {
       py::gil_scoped_release released;
@@ -419,6 +448,7 @@ private:
   };
   std::map<std::string, std::vector<Chunk>> chunks;
   std::mutex busy;
+  bool warned = false; // about the input range
 };
 
 /// How a Python user makes each bound class: the error of an instance
@@ -558,6 +588,21 @@ void bindPackage(py::module_ &m) {
                                return p.network.encoding ==
                                       InputEncoding::Events;
                              })
+      .def_property_readonly("input_range",
+                             [](const PyPackage &p) -> py::object {
+                               if (!p.network.input.range)
+                                 return py::none();
+                               auto [lo, hi] = *p.network.input.range;
+                               return py::make_tuple(lo, hi);
+                             })
+      .def(
+          "_check_input_range",
+          [](const PyPackage &p, const py::array &x, bool strict) {
+            bool warned = false; // each eval warns
+            checkInputValues(p.network.input.range, toNDArray(x), strict,
+                             warned);
+          },
+          py::arg("x"), py::arg("strict"))
       .def_property_readonly("num_outputs", [](const PyPackage &p) {
         return p.network.populations[p.network.readout].channels();
       });
@@ -571,7 +616,8 @@ void bindSession(py::module_ &m) {
            py::arg("lanes") = 0, py::arg("baud") = 3000000,
            py::arg("record_spikes") = false, py::arg("threads") = 1)
       .def("infer", &PySession::infer, py::arg("x"),
-           py::arg("timesteps") = py::none())
+           py::arg("timesteps") = py::none(), py::arg("strict_input") = false,
+           py::arg("check_range") = true)
       .def("stats", &PySession::stats)
       .def("spikes", &PySession::spikes)
       .def_property_readonly(
@@ -581,7 +627,7 @@ void bindSession(py::module_ &m) {
            py::arg("path"), py::arg("args") = CompileArgs(),
            py::arg("record_spikes") = false)
       .def("infer", &PyFloatModel::infer, py::arg("x"),
-           py::arg("timesteps") = py::none())
+           py::arg("timesteps") = py::none(), py::arg("strict_input") = false)
       .def("spikes", &PyFloatModel::spikes);
 }
 
@@ -630,7 +676,107 @@ void bindAnalysis(py::module_ &m) {
       .def_readwrite("raster_layers",
                      &pipeline::HtmlReportOptions::rasterLayers)
       .def_readwrite("bitstream_report",
-                     &pipeline::HtmlReportOptions::bitstreamReport);
+                     &pipeline::HtmlReportOptions::bitstreamReport)
+      .def_readwrite("labels", &pipeline::HtmlReportOptions::labels)
+      .def_readwrite("board", &pipeline::HtmlReportOptions::board)
+      .def_readwrite("raster_neurons",
+                     &pipeline::HtmlReportOptions::rasterNeurons);
+  m.def(
+      "parse_raster_neurons",
+      [](const std::string &text) {
+        return unwrap(pipeline::parseRasterNeurons(text));
+      },
+      py::arg("text"));
+}
+
+//===----------------------------------------------------------------------===//
+// Event files and their frames (snnc/Runtime/Events.h), for
+// python/snnc/events.py: events cross as four int64 columns.
+//===----------------------------------------------------------------------===//
+py::array_t<int64_t> toNumpyColumn(const std::vector<int64_t> &column) {
+  py::array_t<int64_t> out(py::ssize_t(column.size()));
+  std::copy(column.begin(), column.end(), out.mutable_data());
+  return out;
+}
+
+std::vector<int64_t> fromNumpyColumn(const py::array &column,
+                                     const char *name) {
+  auto ints =
+      py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(
+          column);
+  if (!ints || ints.ndim() != 1)
+    throw SnncError(std::string("to_frames: events field '") + name +
+                        "' is not a 1-D array of integers",
+                    "input");
+  return std::vector<int64_t>(ints.data(), ints.data() + ints.size());
+}
+
+void bindEvents(py::module_ &m) {
+  m.def(
+      "read_events",
+      [](const std::string &path, const std::string &format) {
+        EventFormat kind = unwrap(parseEventFormat(format));
+        EventRecording rec;
+        {
+          py::gil_scoped_release released;
+          rec = unwrap(readEvents(path, kind));
+        }
+        py::object sensor = py::none();
+        if (rec.sensor.known())
+          sensor = py::make_tuple(rec.sensor.width, rec.sensor.height,
+                                  rec.sensor.polarities);
+        return py::make_tuple(toNumpyColumn(rec.events.x),
+                              toNumpyColumn(rec.events.y),
+                              toNumpyColumn(rec.events.t),
+                              toNumpyColumn(rec.events.p), sensor, rec.format);
+      },
+      py::arg("path"), py::arg("format") = "auto");
+  m.def(
+      "to_frames",
+      [](const py::array &x, const py::array &y, const py::array &t,
+         const py::array &p, std::optional<std::vector<int64_t>> sensor,
+         std::optional<double> timeWindow, std::optional<int64_t> eventCount,
+         std::optional<int64_t> nTimeBins, std::optional<int64_t> nEventBins,
+         double overlap, bool includeIncomplete,
+         std::optional<double> startTime, std::optional<double> endTime) {
+        EventArray events{fromNumpyColumn(x, "x"), fromNumpyColumn(y, "y"),
+                          fromNumpyColumn(t, "t"), fromNumpyColumn(p, "p")};
+        size_t n = events.t.size();
+        if (events.x.size() != n || events.y.size() != n ||
+            events.p.size() != n)
+          throw SnncError("to_frames: fields x, y, t, p differ in length",
+                          "input");
+        FrameOptions options;
+        if (sensor) {
+          if (sensor->size() != 3)
+            throw SnncError("to_frames: sensor_size must be (width, height, "
+                            "polarities)",
+                            "input");
+          options.sensorSize = {(*sensor)[0], (*sensor)[1], (*sensor)[2]};
+          if (!options.sensorSize.known())
+            throw SnncError("to_frames: sensor_size must be positive", "input");
+        }
+        options.timeWindow = timeWindow;
+        options.eventCount = eventCount;
+        options.nTimeBins = nTimeBins;
+        options.nEventBins = nEventBins;
+        options.overlap = overlap;
+        options.includeIncomplete = includeIncomplete;
+        options.startTime = startTime;
+        options.endTime = endTime;
+        NDArray frames;
+        {
+          py::gil_scoped_release released;
+          frames = unwrap(toFrames(events, options));
+        }
+        return toNumpy(frames);
+      },
+      py::arg("x"), py::arg("y"), py::arg("t"), py::arg("p"),
+      py::arg("sensor_size") = py::none(), py::arg("time_window") = py::none(),
+      py::arg("event_count") = py::none(), py::arg("n_time_bins") = py::none(),
+      py::arg("n_event_bins") = py::none(), py::arg("overlap") = 0.0,
+      py::arg("include_incomplete") = false, py::arg("start_time") = py::none(),
+      py::arg("end_time") = py::none());
 }
 
 } // namespace
@@ -642,6 +788,7 @@ PYBIND11_MODULE(_snnc, m) {
   bindPackage(m);
   bindSession(m);
   bindAnalysis(m);
+  bindEvents(m);
   m.def(
       "load_images",
       [](const std::string &path) { return toNumpy(unwrap(loadImages(path))); },

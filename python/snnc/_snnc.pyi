@@ -55,6 +55,9 @@ class HtmlReportOptions:
     raster_sample: int
     raster_layers: list[str]
     bitstream_report: str
+    labels: list[int]
+    board: str
+    raster_neurons: tuple[int, int] | None
     def __init__(self) -> None: ...
 
 class Package:
@@ -88,6 +91,9 @@ class Package:
     def events_input(self) -> bool: ...
     @property
     def num_outputs(self) -> int: ...
+    @property
+    def input_range(self) -> tuple[float, float] | None: ...
+    def _check_input_range(self, x: npt.ArrayLike, strict: bool) -> None: ...
     # Added by python/snnc/__init__.py when the package is imported.
     def report_html(
         self,
@@ -98,6 +104,9 @@ class Package:
         raster_sample: int = 0,
         raster_layers: Iterable[str] = (),
         bitstream_report: _StrPath = "",
+        labels: npt.ArrayLike | _StrPath | None = None,
+        board: str = "",
+        raster_neurons: str | tuple[int, int] | None = None,
     ) -> None: ...
 
 class Session:
@@ -113,7 +122,11 @@ class Session:
         threads: int = 1,
     ) -> None: ...
     def infer(
-        self, x: npt.ArrayLike, timesteps: int | None = None
+        self,
+        x: npt.ArrayLike,
+        timesteps: int | None = None,
+        strict_input: bool = False,
+        check_range: bool = True,
     ) -> npt.NDArray[np.float32]: ...
     def stats(self) -> dict[str, Any]: ...
     def spikes(self) -> npt.NDArray[np.int32]: ...
@@ -127,7 +140,10 @@ class FloatModel:
         self, path: str, args: CompileArgs = ..., record_spikes: bool = False
     ) -> None: ...
     def infer(
-        self, x: npt.ArrayLike, timesteps: int | None = None
+        self,
+        x: npt.ArrayLike,
+        timesteps: int | None = None,
+        strict_input: bool = False,
     ) -> npt.NDArray[np.float32]: ...
     def spikes(self) -> dict[str, npt.NDArray[np.float32]]: ...
 
@@ -145,8 +161,34 @@ def report_html(
     output: str,
     options: HtmlReportOptions,
 ) -> None: ...
+def parse_raster_neurons(text: str) -> tuple[int, int]: ...
 def load_images(path: str) -> npt.NDArray[np.float32]: ...
 def load_labels(path: str) -> npt.NDArray[np.int64]: ...
+def read_events(
+    path: str, format: str = "auto"
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    tuple[int, int, int] | None,
+    str,
+]: ...
+def to_frames(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    t: npt.ArrayLike,
+    p: npt.ArrayLike,
+    sensor_size: list[int] | None = None,
+    time_window: float | None = None,
+    event_count: int | None = None,
+    n_time_bins: int | None = None,
+    n_event_bins: int | None = None,
+    overlap: float = 0.0,
+    include_incomplete: bool = False,
+    start_time: float | None = None,
+    end_time: float | None = None,
+) -> npt.NDArray[np.float32]: ...
 def compile(
     path: str,
     onnx: bytes | None = None,

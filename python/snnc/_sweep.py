@@ -67,8 +67,9 @@ def sweep(model: StrPath, grid: Grid, images: Data, labels: Data,
     """Compiles `model` (a path the workers can read) for every combination
     of `grid` ({"weight_bits": [4, 6, 8], "target": [...], ...}, over the
     options of snnc.compile), evaluates each on images and labels, and
-    returns one dict per point: its options, accuracy, SOPs per inference,
-    memory bits and fit.  With a dask Client each point is a task."""
+    returns one dict per point: its options, accuracy (a fraction, as
+    EvalResult's), SOPs per inference, memory bits and fit.  With a dask
+    Client each point is a task."""
     model = os.fspath(model)
     images = as_array(images, _snnc.load_images)
     labels = as_array(labels, _snnc.load_labels)
@@ -85,14 +86,20 @@ def sweep(model: StrPath, grid: Grid, images: Data, labels: Data,
     return client.gather(futures)
 
 
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if key == "accuracy":  # a fraction: 0.8425, not 0.84
+        return f"{value:.4f}"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
 def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
     """The sweep's rows as a text table."""
     if not rows:
         return ""
     keys = [k for k in rows[0] if k != "error"]
-    cells = [[("-" if row[k] is None else
-               f"{row[k]:.2f}" if isinstance(row[k], float) else str(row[k]))
-              for k in keys] for row in rows]
+    cells = [[_cell(k, row[k]) for k in keys] for row in rows]
     widths = [max(len(k), *(len(c[i]) for c in cells))
               for i, k in enumerate(keys)]
     lines = ["  ".join(k.rjust(w) for k, w in zip(keys, widths))]

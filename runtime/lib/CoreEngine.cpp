@@ -8,6 +8,7 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cassert>
 #include <chrono>
 
 using namespace snnc;
@@ -27,6 +28,17 @@ CoreBus::readBurst(uint32_t address, uint32_t slices, uint32_t count) {
     words.push_back(*value);
   }
   return words;
+}
+
+Error CoreBus::writeEvents(uint32_t firstWord, uint32_t slices,
+                           llvm::ArrayRef<uint32_t> words) {
+  for (size_t i = 0; i < words.size(); ++i)
+    if (Error err = write(bus::address(bus::RegionEvent,
+                                       firstWord + uint32_t(i / slices),
+                                       uint32_t(i % slices)),
+                          words[i]))
+      return err;
+  return Error::success();
 }
 
 llvm::json::Value CoreBus::statsJson() const { return nullptr; }
@@ -151,16 +163,18 @@ Error CoreEngine::writeInputs(const float *frame) {
                             merged);
     events = std::move(merged);
   }
-  for (size_t i = 0; i < events.size(); ++i) {
-    const GoldenEngine::Event &e = events[i];
+  // One block, so that a serial link can send it compactly.
+  uint32_t slices = uint32_t((coreImage.params.eventBits() + 31) / 32);
+  std::vector<uint32_t> words;
+  words.reserve(events.size() * slices);
+  for (const GoldenEngine::Event &e : events) {
     std::vector<uint32_t> word =
         encodeEventWord(coreImage.params, e.c, e.y, e.x, e.value);
-    for (size_t s = 0; s < word.size(); ++s)
-      if (Error err = bus->write(
-              bus::address(bus::RegionEvent, uint32_t(i), uint32_t(s)),
-              word[s]))
-        return err;
+    assert(word.size() == slices && "one width for every event word");
+    words.insert(words.end(), word.begin(), word.end());
   }
+  if (Error err = bus->writeEvents(0, slices, words))
+    return err;
   return bus->write(bus::address(bus::RegionCtrl, bus::CtrlInputCount),
                     uint32_t(events.size()));
 }

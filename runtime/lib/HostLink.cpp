@@ -140,6 +140,8 @@ std::string link::commandName(uint8_t cmd) {
     return "session";
   case LinkCmdReset:
     return "reset";
+  case LinkCmdWriteEvents:
+    return "write events";
   }
   return "command " + std::to_string(cmd);
 }

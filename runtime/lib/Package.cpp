@@ -53,6 +53,10 @@ pkg::Package toProto(const CoreNetwork &net) {
   toRepeated(net.input.offset, input->mutable_offset());
   input->set_scale(net.input.scale);
   input->set_bits(net.input.bits);
+  if (net.input.range) {
+    input->set_range_min(net.input.range->lo);
+    input->set_range_max(net.input.range->hi);
+  }
   for (const CorePopulation &p : net.populations) {
     pkg::Population *q = out.add_populations();
     q->set_name(p.name);
@@ -71,6 +75,8 @@ pkg::Package toProto(const CoreNetwork &net) {
     q->set_subtract_reset(p.reset == numerics::Reset::Subtract);
     q->set_fire_ge(p.fireGe);
     toRepeated(p.unit, q->mutable_unit());
+    if (p.vThreshold)
+      q->set_v_threshold(*p.vThreshold);
   }
   for (const CoreProjection &p : net.projections) {
     pkg::Projection *q = out.add_projections();
@@ -95,6 +101,16 @@ pkg::Package toProto(const CoreNetwork &net) {
     q->set_offset_bits(p.offsetBits);
     q->set_size_bits(p.sizeBits);
   }
+  out.set_chips(net.chips);
+  for (const CoreChipSlice &s : net.partition) {
+    pkg::ChipSlice *q = out.add_partition();
+    q->set_population(s.population);
+    q->set_chip(s.chip);
+    q->set_first_channel(s.firstChannel);
+    q->set_channels(s.channels);
+    q->set_first_row(s.firstRow);
+    q->set_rows(s.rows);
+  }
   return out;
 }
 
@@ -111,6 +127,9 @@ CoreNetwork fromProto(const pkg::Package &in) {
   net.input.offset = fromRepeated(in.input().offset());
   net.input.scale = in.input().scale();
   net.input.bits = in.input().bits();
+  if (in.input().has_range_min() || in.input().has_range_max())
+    net.input.range =
+        InputRange{in.input().range_min(), in.input().range_max()};
   for (const pkg::Population &q : in.populations()) {
     CorePopulation p;
     p.name = q.name();
@@ -129,6 +148,8 @@ CoreNetwork fromProto(const pkg::Package &in) {
                                  : numerics::Reset::Hard;
     p.fireGe = q.fire_ge();
     p.unit = fromRepeated(q.unit());
+    if (q.has_v_threshold())
+      p.vThreshold = q.v_threshold();
     net.populations.push_back(std::move(p));
   }
   for (const pkg::Projection &q : in.projections()) {
@@ -150,6 +171,10 @@ CoreNetwork fromProto(const pkg::Package &in) {
   for (const pkg::Placement &q : in.placements())
     net.placements.push_back(
         {q.object(), q.memory(), q.offset_bits(), q.size_bits()});
+  net.chips = in.chips();
+  for (const pkg::ChipSlice &q : in.partition())
+    net.partition.push_back({q.population(), q.chip(), q.first_channel(),
+                             q.channels(), q.first_row(), q.rows()});
   return net;
 }
 } // namespace

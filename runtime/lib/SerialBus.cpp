@@ -24,6 +24,15 @@ constexpr uint32_t kMinBurst = 8;
 /// milliseconds, and a timeout near INT64_MAX would overflow them.
 constexpr int64_t kMaxWaitMs = int64_t(24) * 3600 * 1000;
 
+/// The first host-link version with WriteEvents.
+constexpr uint32_t kEventsVersion = 3;
+
+/// The value field of an event word whose address part {c, y, x} is
+/// `addressBits` wide (none above 32 bits in a one-slice word).
+uint64_t eventValue(uint32_t word, int64_t addressBits) {
+  return addressBits < 32 ? word >> addressBits : 0;
+}
+
 } // namespace
 
 llvm::json::Value LinkStats::toJson() const {
@@ -199,10 +208,11 @@ Expected<BoardIdentity> SerialBus::identify() {
   id.clockHz = uint32_t(values[2]);
   id.clocksPerBit = uint32_t(values[3]);
   id.bufferBytes = uint32_t(values[4]);
-  if (id.version != LinkVersion)
+  // A version-2 board gets whole words only (no WriteEvents).
+  if (id.version < LinkMinVersion || id.version > LinkVersion)
     return linkError(formatv("the board speaks host-link version {0}; this "
-                             "snnc speaks version {1}",
-                             id.version, LinkVersion));
+                             "snnc speaks versions {1} to {2}",
+                             id.version, LinkMinVersion, LinkVersion));
   if (id.clocksPerBit && options.baud != int64_t(id.clockHz / id.clocksPerBit))
     return linkError(formatv("the board's link runs at {0} baud, not {1} "
                              "(--baud)",
@@ -335,6 +345,77 @@ Error SerialBus::write(uint32_t address, uint32_t data) {
   burstSlices = 0;
   burst.push_back(data);
   return Error::success();
+}
+
+std::optional<uint8_t>
+SerialBus::eventsMode(uint32_t slices, llvm::ArrayRef<uint32_t> words) const {
+  if (board.version < kEventsVersion || slices != 1 || words.empty())
+    return std::nullopt;
+  // The bridge builds each word as (value << addressBits) | entry's 16
+  // bits: send only words it rebuilds exactly.
+  int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
+  bool ones = true;
+  for (uint32_t word : words) {
+    uint64_t value = eventValue(word, addressBits);
+    if (value > 0xFF ||
+        uint32_t(value << addressBits | (word & 0xFFFF)) != word)
+      return std::nullopt;
+    ones = ones && value == 1;
+  }
+  return uint8_t(ones ? LinkEventsOnes : LinkEventsValued);
+}
+
+Error SerialBus::writeEvents(uint32_t firstWord, uint32_t slices,
+                             llvm::ArrayRef<uint32_t> words) {
+  std::optional<uint8_t> mode = eventsMode(slices, words);
+  if (!mode)
+    return CoreBus::writeEvents(firstWord, slices, words);
+  if (Error err = flushWrites())
+    return err;
+  size_t entry = *mode == LinkEventsOnes ? 2 : 3;
+  size_t fit =
+      (board.bufferBytes - LinkRequestHeader - 5 - LinkCrcBytes) / entry;
+  while (!words.empty()) {
+    // A frame of about the bytes of a whole-word burst at the current
+    // limit, which shrinks on a noisy line.
+    size_t n = std::min({words.size(), fit,
+                         std::max<size_t>(1, size_t(burstLimit) * 4 / entry)});
+    if (Error err = sendEvents(firstWord, *mode, words.take_front(n)))
+      return err;
+    firstWord += uint32_t(n);
+    words = words.drop_front(n);
+  }
+  return Error::success();
+}
+
+Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
+                            llvm::ArrayRef<uint32_t> words) {
+  std::vector<uint8_t> payload;
+  putU32(payload, bus::address(bus::RegionEvent, firstWord));
+  payload.push_back(mode);
+  int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
+  for (uint32_t word : words) {
+    if (mode == LinkEventsValued)
+      payload.push_back(uint8_t(eventValue(word, addressBits)));
+    putU16(payload, uint16_t(word));
+  }
+  // Whole event words, so idempotent: a frame that does not get through
+  // is sent again in halves, like a burst (sendWrite).
+  bool splittable = words.size() > kMinBurst;
+  auto reply = transact(LinkCmdWriteEvents, payload, 0, splittable ? 3 : 0);
+  if (reply) {
+    adaptBurst();
+    return Error::success();
+  }
+  if (!splittable || !lastNoReply)
+    return reply.takeError();
+  llvm::consumeError(reply.takeError());
+  size_t half = words.size() / 2;
+  size_t entry = mode == LinkEventsOnes ? 2 : 3;
+  burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half * entry / 4));
+  if (Error err = sendEvents(firstWord, mode, words.take_front(half)))
+    return err;
+  return sendEvents(firstWord + uint32_t(half), mode, words.drop_front(half));
 }
 
 Expected<std::vector<uint32_t>>

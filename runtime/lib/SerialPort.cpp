@@ -11,6 +11,8 @@
 #include <optional>
 #include <poll.h>
 #include <termios.h>
+
+#include "SerialBaud.h"
 #include <unistd.h>
 
 using namespace snnc;
@@ -46,14 +48,16 @@ int64_t SerialPort::nowMs() {
 }
 
 bool FdSerialPort::supportsBaud(int64_t baud) {
-  return termiosSpeed(baud).has_value();
+  // Any rate from 50 baud to the FT2232H's 12 Mbaud: the named ones
+  // through termios, the others (a PLL clock's) through SerialBaud.cpp.
+  return termiosSpeed(baud).has_value() || (baud >= 50 && baud <= 12000000);
 }
 
 Expected<std::unique_ptr<FdSerialPort>>
 FdSerialPort::open(const std::string &path, int64_t baud) {
-  std::optional<speed_t> speed = termiosSpeed(baud);
-  if (!speed)
+  if (!supportsBaud(baud))
     return portError(formatv("unsupported baud rate {0}", baud));
+  std::optional<speed_t> speed = termiosSpeed(baud);
   int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return portError(formatv("cannot open: {0}", std::strerror(errno)));
@@ -66,11 +70,14 @@ FdSerialPort::open(const std::string &path, int64_t baud) {
   tio.c_cflag |= CLOCAL | CREAD;
   tio.c_cc[VMIN] = 0;
   tio.c_cc[VTIME] = 0;
-  cfsetispeed(&tio, *speed);
-  cfsetospeed(&tio, *speed);
+  cfsetispeed(&tio, speed.value_or(B38400));
+  cfsetospeed(&tio, speed.value_or(B38400));
   if (tcsetattr(fd, TCSANOW, &tio) != 0)
     return portError(
         formatv("cannot configure the line: {0}", std::strerror(errno)));
+  if (!speed && !detail::setCustomBaud(fd, baud))
+    return portError(formatv("cannot set the line to {0} baud: {1}", baud,
+                             std::strerror(errno)));
   // Whatever the line held before this host opened it is not a reply.
   tcflush(fd, TCIOFLUSH);
   return std::move(port);

@@ -8,6 +8,8 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <mutex>
 
 using namespace snnc;
@@ -122,6 +124,7 @@ Expected<Session> Session::attachNetwork(CoreNetwork network,
   if (!engine)
     return engine.takeError();
   session.engine = std::move(*engine);
+  session.range = network.input.range;
   session.net = std::move(network);
   return std::move(session);
 }
@@ -169,6 +172,48 @@ Expected<NDArray> Session::infer(const NDArray &input,
                                           "the scores overflow float"))
     return std::move(err);
   return scores;
+}
+
+/// 0, 1, 0.5, 255, 1e-06: a bound as the user would have typed it.
+static std::string shortest(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+OutOfRange snnc::countOutOfRange(const NDArray &input,
+                                 const InputRange &range) {
+  OutOfRange counted;
+  counted.range = range;
+  counted.total = int64_t(input.data.size());
+  // An input with NaN or Inf is refused by infer(), naming the element: a
+  // warning first would make that refusal two lines, so none is counted.
+  if (!llvm::all_of(input.data, [](float v) { return std::isfinite(v); }))
+    return counted;
+  counted.outside = llvm::count_if(input.data, [&](float v) {
+    return double(v) < range.lo || double(v) > range.hi;
+  });
+  return counted;
+}
+
+std::string OutOfRange::message() const {
+  double percent = total ? 100.0 * double(outside) / double(total) : 0.0;
+  // Never "0.0%" for a few values among millions.
+  std::string share = outside && percent < 0.1
+                          ? std::string("less than 0.1%")
+                          : llvm::formatv("{0:F1}%", percent).str();
+  return llvm::formatv("{0} of the input values ({1} of {2}) are outside the "
+                       "model's input range [{3}, {4}] (snnc compile "
+                       "--input-range): the integer engines clamp what their "
+                       "encoder cannot represent (docs/numerics.md)",
+                       share, outside, total, shortest(range.lo),
+                       shortest(range.hi));
+}
+
+std::optional<OutOfRange> Session::checkInputRange(const NDArray &input) const {
+  if (!range)
+    return std::nullopt;
+  return countOutOfRange(input, *range);
 }
 
 llvm::Error Session::recordSpikes(bool on) {

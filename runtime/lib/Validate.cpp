@@ -55,6 +55,10 @@ Error checkLIF(const CorePopulation &p) {
       return invalid(formatv("population '{0}' channel {1}: threshold or bias "
                              "outside the {2}-bit state",
                              p.name, c, p.stateBits));
+  // Only reports read it, but a report must not print NaN.
+  if (p.vThreshold && !(std::isfinite(*p.vThreshold) && *p.vThreshold > 0))
+    return invalid(
+        formatv("population '{0}' has an invalid float threshold", p.name));
   return Error::success();
 }
 
@@ -167,6 +171,56 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
   }
   return invalid(formatv("projection '{0}' has an unknown kind", p.name));
 }
+/// A partition (snnc compile --chips): chip indices in range, and every
+/// population past the input tiled by its slices (channels x rows), with
+/// no two overlapping.
+Error checkPartition(const CoreNetwork &net) {
+  if (net.chips == 0 && net.partition.empty())
+    return Error::success();
+  if (net.chips < 1 || net.chips > kMaxNeurons)
+    return invalid(formatv("the partition has {0} chips", net.chips));
+  std::vector<std::vector<const CoreChipSlice *>> slices(
+      net.populations.size());
+  for (const CoreChipSlice &s : net.partition) {
+    if (s.population < 1 || s.population >= int(net.populations.size()))
+      return invalid(formatv("a chip slice names population {0}, not one "
+                             "past the input",
+                             s.population));
+    const CorePopulation &p = net.populations[s.population];
+    int64_t rows = p.shape.size() > 1 ? p.shape[1] : 1;
+    if (s.chip < 0 || s.chip >= net.chips || s.channels < 1 || s.rows < 1 ||
+        s.firstChannel < 0 || s.firstChannel > p.channels() - s.channels ||
+        s.firstRow < 0 || s.firstRow > rows - s.rows)
+      return invalid(formatv("population '{0}': a chip slice (chip {1}, "
+                             "channels {2}+{3}, rows {4}+{5}) is out of range",
+                             p.name, s.chip, s.firstChannel, s.channels,
+                             s.firstRow, s.rows));
+    slices[s.population].push_back(&s);
+  }
+  auto overlap = [](int64_t a, int64_t n, int64_t b, int64_t m) {
+    return a < b + m && b < a + n;
+  };
+  for (size_t i = 1; i < net.populations.size(); ++i) {
+    const CorePopulation &p = net.populations[i];
+    int64_t rows = p.shape.size() > 1 ? p.shape[1] : 1, area = 0;
+    for (size_t a = 0; a < slices[i].size(); ++a) {
+      const CoreChipSlice &x = *slices[i][a];
+      area += x.channels * x.rows;
+      for (size_t b = 0; b < a; ++b) {
+        const CoreChipSlice &y = *slices[i][b];
+        if (overlap(x.firstChannel, x.channels, y.firstChannel, y.channels) &&
+            overlap(x.firstRow, x.rows, y.firstRow, y.rows))
+          return invalid(
+              formatv("population '{0}': two chip slices overlap", p.name));
+      }
+    }
+    if (area != p.channels() * rows)
+      return invalid(formatv("population '{0}': its chip slices do not cover "
+                             "it",
+                             p.name));
+  }
+  return Error::success();
+}
 } // namespace
 
 Error snnc::validateNetwork(const CoreNetwork &net) {
@@ -213,6 +267,9 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
   };
   if (!finite(net.input.gain) || !finite(net.input.offset))
     return invalid("the input encoder's gain or offset is not finite");
+  if (const std::optional<InputRange> &r = net.input.range;
+      r && !(std::isfinite(r->lo) && std::isfinite(r->hi) && r->lo < r->hi))
+    return invalid("the input range is not a finite interval lo < hi");
   int lastTarget = 0;
   for (const CoreProjection &p : net.projections) {
     if (Error err = checkProjection(net, p))
@@ -227,5 +284,5 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
         }))
       return invalid(formatv("population '{0}' has no input projection",
                              net.populations[i].name));
-  return Error::success();
+  return checkPartition(net);
 }

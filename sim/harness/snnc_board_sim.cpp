@@ -15,7 +15,11 @@
 //                             host's N-th frame
 //
 // Idle (no byte in flight, link and core idle), it sleeps in poll() rather
-// than clocking.  On exit it prints what it did on stderr.
+// than clocking.  On exit it prints what it did on stderr; on SIGUSR1 it
+// prints its counters so far as one line (`board-sim: counters cycles=C
+// active=A to_board=B from_board=F`) and goes on.  `active` counts only the
+// cycles in which something was in flight or running: the board's own
+// time, as if the host answered at once (snnc bitstream --measure).
 //
 // The same harness runs the gate-level netlist of a bitstream (`make
 // gate-sim`): the model is then board_top, built with -DSNNC_GATE_LEVEL,
@@ -31,6 +35,7 @@ using BoardModel = Vboard_top;
 using BoardModel = Vsnn_board;
 #endif
 #include "snnc/Sim/UartLine.h"
+#include "snnc/Sim/VerilatorOutput.h"
 #include "verilated.h"
 
 #include <cerrno>
@@ -49,7 +54,9 @@ using BoardModel = Vsnn_board;
 
 namespace {
 volatile std::sig_atomic_t stopRequested = 0;
+volatile std::sig_atomic_t countersRequested = 0;
 void onSignal(int) { stopRequested = 1; }
+void onCountersSignal(int) { countersRequested = 1; }
 
 struct Options {
   int clocksPerBit = 4;
@@ -60,8 +67,19 @@ struct Options {
 
 struct Counters {
   uint64_t toBoard = 0, fromBoard = 0, flipped = 0, dropped = 0, duplicated = 0,
-           resets = 0, cycles = 0;
+           resets = 0, cycles = 0, activeCycles = 0;
 };
+
+void printCounters(const Counters &counters) {
+  std::fprintf(stderr,
+               "board-sim: counters cycles=%llu active=%llu to_board=%llu "
+               "from_board=%llu\n",
+               (unsigned long long)counters.cycles,
+               (unsigned long long)counters.activeCycles,
+               (unsigned long long)counters.toBoard,
+               (unsigned long long)counters.fromBoard);
+  std::fflush(stderr);
+}
 
 /// The line's faults: each byte is flipped, dropped or duplicated with
 /// probability `rate`.
@@ -132,6 +150,14 @@ bool parse(int argc, char **argv, Options &options) {
          options.faultRate < 1;
 }
 
+/// The model failed an assertion: one line, and the run ends.
+int assertionFailed(const snnc::sim::VerilatorOutput &output, uint64_t cycle) {
+  std::string summary = snnc::sim::assertionSummary(output.text(), cycle);
+  std::fprintf(stderr, "board-sim: %s\n",
+               summary.empty() ? "an assertion failed" : summary.c_str());
+  return snnc::sim::kAssertionExitCode;
+}
+
 int openTerminal(std::string &path, int &keepOpen) {
   int master = posix_openpt(O_RDWR | O_NOCTTY);
   if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
@@ -169,11 +195,17 @@ int main(int argc, char **argv) {
   }
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
+  std::signal(SIGUSR1, onCountersSignal);
   std::signal(SIGPIPE, SIG_IGN);
   std::printf("%s\n", path.c_str());
   std::fflush(stdout);
 
+  // A failed assertion (the model is built with --assert) ends the run
+  // with one line on stderr and exit status 3 (VerilatorOutput.h).
+  snnc::sim::VerilatorOutput verilatorOutput;
+  verilatorOutput.divert();
   auto context = std::make_unique<VerilatedContext>();
+  context->fatalOnError(false);
   auto top = std::make_unique<BoardModel>(context.get());
   top->clk_i = 0;
   pressButton(*top, false);
@@ -188,6 +220,8 @@ int main(int argc, char **argv) {
     top->clk_i = 0;
     top->eval();
   }
+  if (context->gotError()) // the parameter checks
+    return assertionFailed(verilatorOutput, 0);
 
   Counters counters;
   FaultyLine toBoardLine(options.faultRate, options.seed, counters);
@@ -201,6 +235,10 @@ int main(int argc, char **argv) {
   uint8_t buffer[4096];
 
   while (!stopRequested) {
+    if (countersRequested) {
+      countersRequested = 0;
+      printCounters(counters);
+    }
     bool active = !toBoard.empty() || rx.busy() || tx.busy() ||
                   ledOn(top->led_link_o) || ledOn(top->led_busy_o) ||
                   resetCycles > 0;
@@ -241,6 +279,8 @@ int main(int argc, char **argv) {
         --resetCycles;
       top->clk_i = 1;
       top->eval();
+      if (context->gotError())
+        return assertionFailed(verilatorOutput, counters.cycles);
       top->clk_i = 0;
       top->eval();
       ++counters.cycles;
@@ -249,6 +289,9 @@ int main(int argc, char **argv) {
         ++counters.fromBoard;
         fromBoardLine.carry(byte, fromBoard);
       }
+      if (rx.busy() || tx.busy() || !toBoard.empty() ||
+          ledOn(top->led_link_o) || ledOn(top->led_busy_o))
+        ++counters.activeCycles;
     }
   }
   top->final();

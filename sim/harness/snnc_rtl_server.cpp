@@ -10,21 +10,41 @@
 //                                              n x (pop c y x):u16
 //   'Q'                                     -> exits
 //
-// Integers are little-endian.  `--vcd FILE` dumps a waveform.
+// Integers are little-endian.  `--vcd FILE` dumps a waveform.  A failed
+// assertion (the model is built with --assert) ends the server with one
+// line on stderr, `assertion snn_sweep.QueueNoOverflow failed at cycle N
+// ...`, and exit status 3, before the reply to the request that ran into
+// it (VerilatorOutput.h).
 //
 //===----------------------------------------------------------------------===//
 #include "Vsnn_top.h"
 #include "snnc/Sim/VerilatedDriver.h"
+#include "snnc/Sim/VerilatorOutput.h"
 
 #include <cstdio>
 #include <cstring>
 
 namespace {
+// Replies go to the process's original stdout; Verilator prints on the
+// diverted one.
+std::FILE *replies = nullptr;
+snnc::sim::VerilatorOutput verilatorOutput;
+
 template <typename T> bool get(T &value) {
   return std::fread(&value, sizeof value, 1, stdin) == 1;
 }
 template <typename T> void put(const T &value) {
-  std::fwrite(&value, sizeof value, 1, stdout);
+  std::fwrite(&value, sizeof value, 1, replies);
+}
+
+/// The model failed an assertion: one line; main returns (closing a
+/// waveform up to the failure) and the host sees the pipe close.
+int failAssertion(uint64_t cycle) {
+  std::string summary =
+      snnc::sim::assertionSummary(verilatorOutput.text(), cycle);
+  std::fprintf(stderr, "%s\n",
+               summary.empty() ? "an assertion failed" : summary.c_str());
+  return snnc::sim::kAssertionExitCode;
 }
 } // namespace
 
@@ -33,13 +53,19 @@ int main(int argc, char **argv) {
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--vcd") == 0)
       vcd = argv[i + 1];
+  if (!verilatorOutput.divert() ||
+      !(replies = fdopen(verilatorOutput.originalStdout(), "w"))) {
+    std::fprintf(stderr, "snnc_rtl_server: cannot divert stdout\n");
+    return 2;
+  }
   static char inBuffer[1 << 16], outBuffer[1 << 16];
   std::setvbuf(stdin, inBuffer, _IOFBF, sizeof inBuffer);
-  std::setvbuf(stdout, outBuffer, _IOFBF, sizeof outBuffer);
-  snnc::sim::VerilatedDriver<Vsnn_top> driver(vcd);
+  std::setvbuf(replies, outBuffer, _IOFBF, sizeof outBuffer);
+  snnc::sim::VerilatedDriver<Vsnn_top> driver(vcd,
+                                              /*abortOnAssertion=*/false);
   std::vector<snnc::sim::MonitorSpike> spikes;
   char op;
-  while (get(op)) {
+  while (!driver.failed() && get(op)) {
     uint32_t address, data;
     uint64_t budget, cycles;
     switch (op) {
@@ -48,17 +74,23 @@ int main(int argc, char **argv) {
         return 2;
       driver.write(address, data);
       break;
-    case 'R':
+    case 'R': {
       if (!get(address))
         return 2;
-      put(driver.read(address));
-      std::fflush(stdout);
+      uint32_t value = driver.read(address);
+      if (driver.failed())
+        return failAssertion(driver.failedCycle());
+      put(value);
+      std::fflush(replies);
       break;
+    }
     case 'C': {
       if (!get(address) || !get(data) || !get(budget))
         return 2;
       spikes.clear();
       bool ok = driver.command(address, data, budget, spikes, cycles);
+      if (driver.failed())
+        return failAssertion(driver.failedCycle());
       put(uint8_t(ok));
       put(cycles);
       put(uint32_t(spikes.size()));
@@ -68,7 +100,7 @@ int main(int argc, char **argv) {
         put(s.y);
         put(s.x);
       }
-      std::fflush(stdout);
+      std::fflush(replies);
       break;
     }
     case 'Q':
@@ -78,5 +110,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  if (driver.failed())
+    return failAssertion(driver.failedCycle());
   return 0;
 }

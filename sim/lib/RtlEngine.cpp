@@ -2,6 +2,7 @@
 #include "snnc/Sim/RtlEngine.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/Errors.h"
+#include "snnc/Sim/VerilatorOutput.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -14,6 +15,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,25 +28,46 @@ using llvm::formatv;
 namespace {
 Error simError(const llvm::Twine &what) { return makeError<DeviceError>(what); }
 
-/// The child process of a built simulator, spoken to over two pipes.
+/// The last non-empty line of a child's stderr, kept in `file`.
+std::string lastLineOf(FILE *file) {
+  std::string text;
+  char buffer[4096];
+  for (off_t offset = 0;;) {
+    ssize_t n = ::pread(fileno(file), buffer, sizeof buffer, offset);
+    if (n <= 0)
+      break;
+    text.append(buffer, size_t(n));
+    offset += n;
+  }
+  llvm::StringRef rest = llvm::StringRef(text).rtrim();
+  return rest.substr(rest.rfind('\n') + 1).trim().str();
+}
+
+/// The child process of a built simulator, spoken to over two pipes; its
+/// stderr goes to an anonymous file, read when it dies.
 class PipeBus : public CoreBus {
 public:
-  PipeBus(pid_t pid, FILE *toChild, FILE *fromChild)
-      : pid(pid), toChild(toChild), fromChild(fromChild) {}
+  PipeBus(pid_t pid, FILE *toChild, FILE *fromChild, FILE *childErrors)
+      : pid(pid), toChild(toChild), fromChild(fromChild),
+        childErrors(childErrors) {}
   ~PipeBus() override {
-    std::fputc('Q', toChild);
-    std::fclose(toChild);
-    std::fclose(fromChild);
-    int status;
-    waitpid(pid, &status, 0);
+    if (!reaped) {
+      std::fputc('Q', toChild);
+      reap();
+    }
+    std::fclose(childErrors);
   }
   Error write(uint32_t address, uint32_t data) override {
+    if (reaped) // the pipes are closed: the child's death, again
+      return lost();
     std::fputc('W', toChild);
     put(address);
     put(data);
     return Error::success();
   }
   Expected<uint32_t> read(uint32_t address) override {
+    if (reaped)
+      return lost();
     std::fputc('R', toChild);
     put(address);
     uint32_t data;
@@ -53,6 +76,8 @@ public:
     return data;
   }
   Expected<CommandResult> command(uint32_t command, uint64_t budget) override {
+    if (reaped)
+      return lost();
     std::fputc('C', toChild);
     put(bus::address(bus::RegionCtrl, bus::CtrlCommand));
     put(command);
@@ -85,10 +110,35 @@ private:
     return std::fread(&v, sizeof v, 1, fromChild) == 1;
   }
   bool flush() { return std::fflush(toChild) == 0; }
-  Error lost() { return simError("the RTL simulator exited unexpectedly"); }
+  /// Closes the pipes (a live child reads EOF and exits) and waits.
+  int reap() {
+    std::fclose(toChild);
+    std::fclose(fromChild);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    reaped = true;
+    return status;
+  }
+  /// The child died: why, in one line.  A failed assertion is the line
+  /// the harness printed (snnc_rtl_server.cpp); anything else it printed
+  /// last comes after the generic message.
+  Error lost() {
+    if (!reaped) {
+      int status = reap();
+      std::string line = lastLineOf(childErrors);
+      if (WIFEXITED(status) && WEXITSTATUS(status) == kAssertionExitCode &&
+          !line.empty())
+        why = "the core's " + line;
+      else if (!line.empty())
+        why = "the RTL simulator exited unexpectedly: " + line;
+    }
+    return simError(why);
+  }
 
   pid_t pid;
-  FILE *toChild, *fromChild;
+  FILE *toChild, *fromChild, *childErrors;
+  bool reaped = false;
+  std::string why = "the RTL simulator exited unexpectedly";
 };
 
 } // namespace
@@ -168,19 +218,25 @@ Expected<std::string> sim::buildSimulator(const CoreParams &params,
 Expected<std::unique_ptr<CoreBus>>
 sim::startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath) {
   int toChild[2], fromChild[2];
-  if (pipe(toChild) != 0 || pipe(fromChild) != 0)
+  // Close-on-exec: a second simulator must not hold this one's pipes open
+  // (its death would never read as EOF).
+  if (pipe2(toChild, O_CLOEXEC) != 0 || pipe2(fromChild, O_CLOEXEC) != 0)
     return simError("cannot create pipes for the RTL simulator");
+  FILE *childErrors = std::tmpfile();
+  if (!childErrors)
+    return simError("cannot create a file for the RTL simulator's errors");
   // A dying child must surface as an error here, not kill the host.
   std::signal(SIGPIPE, SIG_IGN);
   std::string exe = executable.str(), vcd = vcdPath.str();
   pid_t pid = fork();
-  if (pid < 0)
+  if (pid < 0) {
+    std::fclose(childErrors);
     return simError("cannot start the RTL simulator");
+  }
   if (pid == 0) {
     dup2(toChild[0], 0);
     dup2(fromChild[1], 1);
-    close(toChild[1]);
-    close(fromChild[0]);
+    dup2(fileno(childErrors), 2);
     if (vcd.empty())
       execl(exe.c_str(), exe.c_str(), (char *)nullptr);
     else
@@ -191,7 +247,7 @@ sim::startSimulator(llvm::StringRef executable, llvm::StringRef vcdPath) {
   close(fromChild[1]);
   FILE *out = fdopen(toChild[1], "w"), *in = fdopen(fromChild[0], "r");
   std::setvbuf(out, nullptr, _IOFBF, 1 << 16);
-  return std::unique_ptr<CoreBus>(new PipeBus(pid, out, in));
+  return std::unique_ptr<CoreBus>(new PipeBus(pid, out, in, childErrors));
 }
 
 Expected<CoreParams> sim::chooseCore(const CoreNetwork &network,

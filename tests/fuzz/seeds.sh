@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx,link,nir,json}, from the
+# Writes the fuzzers' seed corpora into DIR/{onnx,package,npy,idx,link,nir,json,events-*}, from the
 # tests' own models and inputs.
 #   seeds.sh SNNC DIR
 set -euo pipefail
@@ -47,4 +47,24 @@ import test_nir
 rng = np.random.default_rng(0)
 nirfile.write(sys.argv[1] + "/mlp.nir", *test_nir.mlp(rng))
 nirfile.write(sys.argv[1] + "/conv.nir", *test_nir.convnet(rng), compression=None)
+PY
+# Event files: tonic's sample recordings and one file of each format from
+# the event tests' writers (small, so that mutations reach the binning).
+events=$repo/tests/python/data/events
+mkdir -p "$dir"/events-{nmnist,aedat,npy}
+cp "$events/sample_nmnist.bin" "$dir/events-nmnist/"
+cp "$events/sample_aedat_header.aedat" "$dir/events-aedat/"
+/usr/bin/python3 - "$dir" "$events" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import numpy as np
+import eventfiles as ef
+rng = np.random.default_rng(0)
+ev = ef.random_events(rng, 40, 20, 14, 2**24)
+out = sys.argv[1]
+ef.write_nmnist(out + "/events-nmnist/small.bin", *ev, rng)
+ef.write_aedat2(out + "/events-aedat/v2.aedat", *ev, rng)
+ef.write_aedat3(out + "/events-aedat/v3.aedat", *ev, [10, 0, 30])
+ef.write_npy(out + "/events-npy/tonic.npy", *ev, ef.TONIC_STRUCT)
+ef.write_npy(out + "/events-npy/gesture.npy", *ev, ef.GESTURE_DTYPE)
 PY

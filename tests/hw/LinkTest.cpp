@@ -374,3 +374,102 @@ TEST(HostLinkBridge, SessionsResetsOverrunsAndGarbage) {
   EXPECT_EQ(reply->seq, 5);
   EXPECT_EQ(reply->status, LinkOk);
 }
+
+std::vector<uint8_t> eventsPayload(uint32_t addr, uint8_t mode,
+                                   const std::vector<uint8_t> &entries) {
+  std::vector<uint8_t> p;
+  putU32(p, addr);
+  p.push_back(mode);
+  p.insert(p.end(), entries.begin(), entries.end());
+  return p;
+}
+
+// WriteEvents (version 3): each 2-byte entry is an event word's low 16 bits
+// with value 1 above the 11 address bits; each 3-byte entry carries its
+// value first.  They land as whole words at consecutive event words.
+TEST(HostLinkBridge, EventEntriesBecomeEventWords) {
+  Bench bench;
+  uint32_t events = address(bus::RegionEvent, 0);
+  Reply ones =
+      bench.request(1, LinkCmdWriteEvents,
+                    eventsPayload(events + (2 << 4), LinkEventsOnes,
+                                  {0x23, 0x01, 0xFF, 0x07, 0x00, 0x00}));
+  ASSERT_EQ(ones.status, LinkOk);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 2)], 0x0123u | 1u << 11);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 3)], 0x07FFu | 1u << 11);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 4)], 1u << 11);
+  Reply valued =
+      bench.request(2, LinkCmdWriteEvents,
+                    eventsPayload(events, LinkEventsValued,
+                                  {0xFF, 0x45, 0x03, 0x00, 0x01, 0x00}));
+  ASSERT_EQ(valued.status, LinkOk);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 0)], 0x0345u | 0xFFu << 11);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 1)], 0x0001u);
+  EXPECT_EQ(bench.writes, 5);
+  // A whole-word write after it still takes 4 bytes a word.
+  ASSERT_EQ(bench.request(3, LinkCmdWrite, writePayload(events, 1, {0xABCDEF}))
+                .status,
+            LinkOk);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 0)], 0xABCDEFu);
+}
+
+TEST(HostLinkBridge, EventRefusalsChangeNothing) {
+  Bench bench;
+  uint32_t events = address(bus::RegionEvent, 0);
+  auto status = [&](uint8_t seq, const std::vector<uint8_t> &payload) {
+    return bench.request(seq, LinkCmdWriteEvents, payload).status;
+  };
+  // Lengths: no entry, a half entry, 4 bytes of 3-byte entries.
+  EXPECT_EQ(status(1, eventsPayload(events, 0, {})), LinkBadLength);
+  EXPECT_EQ(status(2, eventsPayload(events, 0, {1})), LinkBadLength);
+  EXPECT_EQ(status(3, eventsPayload(events, 0, {1, 0, 2})), LinkBadLength);
+  EXPECT_EQ(status(4, eventsPayload(events, 1, {1, 2, 0, 3})), LinkBadLength);
+  EXPECT_EQ(status(5, {1, 2, 3}), LinkBadLength);
+  // An unknown mode.
+  EXPECT_EQ(status(6, eventsPayload(events, 2, {1, 2})), LinkBadCommand);
+  // Another region, a slice other than 0, past the 16 event words.
+  EXPECT_EQ(status(7, eventsPayload(address(3, 0), 0, {1, 2})), LinkBadAddress);
+  EXPECT_EQ(status(8, eventsPayload(events | 1, 0, {1, 2})), LinkBadAddress);
+  EXPECT_EQ(
+      status(9, eventsPayload(address(bus::RegionEvent, 15), 0, {1, 2, 3, 4})),
+      LinkBadAddress);
+  EXPECT_EQ(
+      status(10, eventsPayload(address(bus::RegionEvent, 16), 1, {1, 2, 3})),
+      LinkBadAddress);
+  EXPECT_EQ(bench.writes, 0);
+  // The last word of the region is in range.
+  EXPECT_EQ(
+      status(11, eventsPayload(address(bus::RegionEvent, 15), 1, {1, 2, 3})),
+      LinkOk);
+  EXPECT_EQ(bench.writes, 1);
+}
+
+TEST(HostLinkBridge, EventWritesAreIdempotent) {
+  Bench bench;
+  std::vector<uint8_t> first = eventsPayload(
+      address(bus::RegionEvent, 0), LinkEventsValued, {7, 1, 0, 9, 2, 0});
+  ASSERT_EQ(bench.request(1, LinkCmdWriteEvents, first).status, LinkOk);
+  EXPECT_EQ(bench.writes, 2);
+  // A retransmission is answered from the cache, not run again.
+  EXPECT_EQ(bench.request(1, LinkCmdWriteEvents, first).status, LinkOk);
+  EXPECT_EQ(bench.writes, 2);
+  // A copy that runs again after another request leaves the same memory.
+  ASSERT_EQ(bench
+                .request(2, LinkCmdWriteEvents,
+                         eventsPayload(address(bus::RegionEvent, 1),
+                                       LinkEventsOnes, {5, 0}))
+                .status,
+            LinkOk);
+  std::map<uint32_t, uint32_t> after = bench.memory;
+  ASSERT_EQ(bench.request(1, LinkCmdWriteEvents, first).status, LinkOk);
+  ASSERT_EQ(bench
+                .request(2, LinkCmdWriteEvents,
+                         eventsPayload(address(bus::RegionEvent, 1),
+                                       LinkEventsOnes, {5, 0}))
+                .status,
+            LinkOk);
+  EXPECT_EQ(bench.writes, 6);
+  EXPECT_EQ(bench.memory, after);
+  EXPECT_EQ(after[address(bus::RegionEvent, 0)], 1u | 7u << 11);
+  EXPECT_EQ(after[address(bus::RegionEvent, 1)], 5u | 1u << 11);
+}

@@ -1,6 +1,7 @@
 // The bridge with small, fixed parameters for LinkTest.cpp: two clocks a
-// bit, a 512-byte buffer, two words of core identity, and 16 words in
-// every region but the descriptors (32) and the weights (256).
+// bit, a 512-byte buffer, two words of core identity, 16 words in every
+// region but the descriptors (32) and the weights (256), and 19-bit event
+// words whose value field starts at bit 11 (5-bit coordinates, 1 channel bit).
 module link_tb (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -23,6 +24,8 @@ module link_tb (
     .NumCoreIdent(2),
     .CoreIdent   ({32'd77, 32'd8}),
     .RegionWords ({24'd16, 24'd16, 24'd16, 24'd16, 24'd16, 24'd16, 24'd16, 24'd16,
-                   24'd256, 24'd32, 24'd32, 24'd8})
+                   24'd256, 24'd32, 24'd32, 24'd8}),
+    .EventBits   (19),
+    .EventAddrBits(11)
   ) u_link (.*);
 endmodule

@@ -9,7 +9,7 @@
 // CHECK:       %[[E:.*]] = snn.encode %arg0 {bits = 8 : i64, gain = array<f64: 2.000000e+00, 2.000000e+00>, offset = array<f64: -1.000000e+00, -1.000000e+00>, scale = 0.00787401571 : f32}
 // CHECK-DAG:   %[[W1:.*]] = arith.constant dense<{{\[\[}}64, -127], [127, 127]]> : tensor<2x2xi8>
 // CHECK:       %[[C1:.*]] = snn.qdense %[[E]], %[[W1]] {weight_bits = 8 : i64}
-// CHECK:       %[[S:.*]] = snn.qlif %[[C1]] soft, ge {bias = array<i64: 0, 6452>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 16129, 64516>}
+// CHECK:       %[[S:.*]] = snn.qlif %[[C1]] soft, ge {bias = array<i64: 0, 6452>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 16129, 64516>, v_threshold = 1.000000e+00 : f32}
 // Readout from spikes (worth 1): unit = max|w| / 127, bias = round(b / unit).
 // CHECK-DAG:   %[[W2:.*]] = arith.constant dense<{{\[\[}}127, -64]]> : tensor<1x2xi8>
 // CHECK:       %[[C2:.*]] = snn.qdense %[[S]], %[[W2]]
@@ -40,7 +40,7 @@ func.func @main(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
 // The subtract reset (snnTorch's) is carried to the integer neurons; the
 // threshold is in the same units as for the other modes.
 // CHECK-LABEL: func.func @main
-// CHECK:       snn.qlif %{{.*}} subtract, gt {bias = array<i64: 0>, decay = 192 : i64, decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 8065>}
+// CHECK:       snn.qlif %{{.*}} subtract, gt {bias = array<i64: 0>, decay = 192 : i64, decay_bits = 8 : i64, state_bits = 24 : i64, threshold = array<i64: 8065>, v_threshold = 5.000000e-01 : f32}
 module attributes {snn.timesteps = 2 : i64} {
 func.func @main(%x: tensor<?x1xf32>) -> tensor<?x1xf32> {
   %w = arith.constant dense<1.0> : tensor<1x1xf32>

@@ -118,6 +118,7 @@ def uses(obj, package):
     arguments = {
         "save": (out,), "infer": (x,), "classify": (x,),
         "report_html": (x, out), "_report_html": (x, out, _snnc.HtmlReportOptions()),
+        "_check_input_range": (x, False),
     }
     cls = type(obj)
     names = [n for n in dir(cls) if not n.startswith("__")]
@@ -216,7 +217,8 @@ def test_eval_counts_whole_samples(small):
     labels = np.array([0, 1, 2, 3, 4, 0], np.uint8)
     scores = snnc.Session(small).infer(x)
     whole = snnc.eval(small, x, labels, threads=2)
-    assert whole.total == 6 and 0.0 <= whole.accuracy <= 100.0
+    assert whole.total == 6 and 0.0 <= whole.accuracy <= 1.0
+    assert whole.accuracy == whole.correct / 6
     assert whole.correct == int((scores.argmax(1) == labels).sum())
     # --limit 0 is every sample, as in the CLI; a limit counts samples.
     assert snnc.eval(small, x, labels, limit=0).correct == whole.correct

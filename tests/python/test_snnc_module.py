@@ -79,7 +79,9 @@ def test_eval_equals_cli_eval(package):
     golden = re.search(r"accuracy \(golden\): ([0-9.]+)% \((\d+) / (\d+)", out.stdout)
     assert golden, out.stdout
     assert (result.correct, result.total) == (int(golden.group(2)), int(golden.group(3)))
-    assert f"{result.accuracy:.2f}" == golden.group(1)
+    # The CLI prints a percentage; EvalResult.accuracy is the fraction.
+    assert f"{100 * result.accuracy:.2f}" == golden.group(1)
+    assert result.accuracy == result.correct / result.total
     assert result.shards > 1
 
 

@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,9 @@ struct Coverage {
   int64_t networks = 0, silent = 0, outputs = 0, spikes = 0, residual = 0,
           pooled = 0, events = 0, cached = 0, merged = 0, subtract = 0,
           channelDecays = 0;
+  /// The 8-lane core's efficiency (lower bound / cycles) on each network
+  /// with activity: what bench/efficiency.sh reports (issue 23's target).
+  std::vector<double> efficiency8;
 } coverage;
 
 /// Runs network `seed` on `core`; an empty string when RTL and golden agree.
@@ -127,6 +131,8 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
              where;
   }
   ++coverage.networks;
+  if (params.lanes == 8 && (*engine)->stats().cycles > 0)
+    coverage.efficiency8.push_back((*engine)->stats().efficiency());
   coverage.silent += golden.spikes().empty();
   coverage.outputs += int64_t(actual->data.size());
   coverage.spikes += int64_t(golden.spikes().size());
@@ -193,6 +199,18 @@ TEST(RtlDifferential, RandomNetworks) {
             << coverage.channelDecays << " with per-channel decays, "
             << coverage.silent << " without spikes): " << coverage.outputs
             << " outputs and " << coverage.spikes << " spikes identical\n";
+  if (!coverage.efficiency8.empty()) {
+    std::vector<double> e = coverage.efficiency8;
+    std::sort(e.begin(), e.end());
+    std::cout << "8-lane efficiency over " << e.size() << " networks: min "
+              << e.front() << ", median " << e[e.size() / 2] << ", max "
+              << e.back() << "\n";
+    if (const char *path = std::getenv("SNNC_DIFF_EFFICIENCY")) {
+      std::ofstream out(path);
+      for (double value : coverage.efficiency8)
+        out << value << "\n";
+    }
+  }
   // A generator that stopped producing activity would make this test vacuous.
   EXPECT_GT(coverage.spikes, 1000 * coverage.networks / 10);
   EXPECT_LT(coverage.silent, coverage.networks / 4);
@@ -340,6 +358,29 @@ TEST(RtlEngine, ASimulatorThatDiesIsAnError) {
   ASSERT_FALSE(bool(step));
   EXPECT_EQ(llvm::toString(step.takeError()),
             "the RTL simulator exited unexpectedly");
+}
+
+TEST(RtlEngine, AFailedAssertionIsOneErrorLineNamingIt) {
+  // The simulator `snnc sim` builds (the emitted Makefile, with --assert),
+  // driven against the core's rules: a command written while the core is
+  // still clearing breaks snn_core's CommandWhenIdle in cycle 1.
+  auto executable = sim::buildSimulator(testCores()[0].params, SNNC_RTL_CACHE);
+  ASSERT_TRUE(bool(executable)) << llvm::toString(executable.takeError());
+  auto bus = sim::startSimulator(*executable, "");
+  ASSERT_TRUE(bool(bus)) << llvm::toString(bus.takeError());
+  uint32_t command = bus::address(bus::RegionCtrl, bus::CtrlCommand);
+  ASSERT_FALSE(bool((*bus)->write(command, bus::CmdClear)));
+  ASSERT_FALSE(bool((*bus)->write(command, bus::CmdClear)));
+  auto status = (*bus)->read(bus::address(bus::RegionCtrl, bus::CtrlStatus));
+  ASSERT_FALSE(bool(status));
+  const char *expected =
+      "the core's assertion snn_core.CommandWhenIdle failed at cycle 1 (in "
+      "u_core): snn_core: command 2 written while busy";
+  EXPECT_EQ(llvm::toString(status.takeError()), expected);
+  // Every later access reports the same.
+  auto step = (*bus)->command(bus::CmdStep, 100);
+  ASSERT_FALSE(bool(step));
+  EXPECT_EQ(llvm::toString(step.takeError()), expected);
 }
 
 /// A transport whose core is reset (its network lost) at the k-th command:

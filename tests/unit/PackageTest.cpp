@@ -31,6 +31,7 @@ CoreNetwork smallNetwork() {
                      false};
   CorePopulation readout{"out", PopulationKind::Readout, {3}, {}, {1, 0, -1}};
   readout.unit = {0.1f, 0.2f, 0.3f};
+  lif.vThreshold = 0.6;
   net.populations = {input, lif, readout};
   net.readout = 2;
   CoreProjection conv{"conv", ProjectionKind::Conv, 0, 1, 8, {2, 1, 3, 3}};
@@ -53,6 +54,7 @@ TEST(Package, RoundTripsExactly) {
   auto decoded = decodePackage(encodePackage(net));
   ASSERT_TRUE(bool(decoded)) << llvm::toString(decoded.takeError());
   EXPECT_EQ(encodePackage(*decoded), encodePackage(net));
+  EXPECT_EQ(decoded->populations[1].vThreshold, std::optional<double>(0.6));
   // Same network, same results.
   NDArray x{{2, 1, 4, 4}, std::vector<float>(32)};
   for (size_t i = 0; i < x.data.size(); ++i)
@@ -96,6 +98,11 @@ TEST(Package, RefusesInconsistentNetworks) {
           {"state bits",
            [](CoreNetwork &n) { n.populations[1].stateBits = 60; }},
           {"decay", [](CoreNetwork &n) { n.populations[1].decay[0] = 1000; }},
+          {"float threshold",
+           [](CoreNetwork &n) {
+             n.populations[1].vThreshold =
+                 std::numeric_limits<double>::quiet_NaN();
+           }},
           {"decay count",
            [](CoreNetwork &n) { n.populations[1].decay.push_back(1); }},
           {"bias overflow",

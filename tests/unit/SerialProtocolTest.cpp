@@ -44,7 +44,9 @@ public:
   std::deque<std::vector<uint8_t>> toHost; // one chunk per read
   std::vector<int64_t> waits; // ms to the deadline of each timed-out read
   uint16_t session = 0;
-  int executed = 0; // requests run, not answered from the cache
+  int executed = 0;               // requests run, not answered from the cache
+  uint32_t version = LinkVersion; // what Identify reports
+  CoreParams core;                // the core Identify reports
 
   ReadStatus read(std::vector<uint8_t> &into, int64_t deadlineMs) override {
     if (gone)
@@ -81,6 +83,15 @@ public:
     uint32_t address, slices;
     std::vector<uint32_t> words;
   };
+  /// The WriteEvents requests among `requests`: {mode, entries}.
+  std::vector<std::pair<uint8_t, size_t>> eventWrites() const {
+    std::vector<std::pair<uint8_t, size_t>> out;
+    for (const Request &r : requests)
+      if (r.cmd == LinkCmdWriteEvents)
+        out.push_back(
+            {r.payload[4], (r.payload.size() - 5) / (r.payload[4] ? 3 : 2)});
+    return out;
+  }
   std::vector<Write> writes() const {
     std::vector<Write> out;
     for (const Request &r : requests)
@@ -137,15 +148,45 @@ private:
 
   void send(const Reply &reply) { toHost.push_back(encodeReply(reply)); }
 
+  /// WriteEvents as snn_link runs it: `addr:4 mode:1` and 2- or 3-byte
+  /// entries, each a whole one-slice event word, checked before any write.
+  Reply writeEvents(const Request &r) {
+    auto refuse = [&](uint8_t status) {
+      return Reply{r.seq, r.cmd, status, session, {}};
+    };
+    if (r.payload.size() < 7)
+      return refuse(LinkBadLength);
+    uint32_t address = getU32(r.payload.data()), mode = r.payload[4];
+    if (mode > LinkEventsValued)
+      return refuse(LinkBadCommand);
+    if (address >> 24 != bus::RegionEvent || (address & 0xF) != 0 ||
+        core.eventBits() > 32)
+      return refuse(LinkBadAddress);
+    size_t entry = mode == LinkEventsOnes ? 2 : 3, bytes = r.payload.size() - 5;
+    if (bytes % entry != 0)
+      return refuse(LinkBadLength);
+    uint32_t first = (address >> 4) & 0xFFFFF;
+    if (first + bytes / entry > uint32_t(core.eventDepth))
+      return refuse(LinkBadAddress);
+    int64_t addressBits = 2 * core.coordBits + core.chanBits;
+    for (size_t i = 0; i < bytes / entry; ++i) {
+      const uint8_t *e = r.payload.data() + 5 + i * entry;
+      uint64_t value = mode == LinkEventsOnes ? 1 : e[0];
+      const uint8_t *low = e + entry - 2;
+      memory[bus::address(bus::RegionEvent, first + uint32_t(i))] = uint32_t(
+          value << addressBits | uint32_t(low[0]) | uint32_t(low[1]) << 8);
+    }
+    return Reply{r.seq, r.cmd, LinkOk, session, {}};
+  }
+
   Reply execute(const Request &r) {
     ++executed;
     Reply reply{r.seq, r.cmd, LinkOk, session, {}};
     const uint8_t *p = r.payload.data();
     switch (r.cmd) {
     case LinkCmdIdentify: {
-      std::vector<uint32_t> values = {LinkMagic, LinkVersion, 12000000, 4,
-                                      1024};
-      for (auto &[name, value] : CoreParams().verilogParameters())
+      std::vector<uint32_t> values = {LinkMagic, version, 12000000, 4, 1024};
+      for (auto &[name, value] : core.verilogParameters())
         values.push_back(uint32_t(value));
       for (uint32_t v : values)
         putU32(reply.payload, v);
@@ -163,6 +204,10 @@ private:
         memory[bus::advance(address, slices, uint32_t(i))] = words[i];
       break;
     }
+    case LinkCmdWriteEvents:
+      if (version < 3)
+        return Reply{r.seq, r.cmd, LinkBadCommand, session, {}};
+      return writeEvents(r);
     case LinkCmdRead: {
       uint32_t address = getU32(p), slices = p[4], count = p[5] | p[6] << 8;
       if (slices == 0 || slices > 16)
@@ -195,9 +240,10 @@ struct Link {
   std::unique_ptr<SerialBus> bus;
 };
 
-Link connect(bool identify = true) {
+Link connect(bool identify = true, uint32_t version = LinkVersion) {
   auto port = std::make_unique<FakeBoard>();
   FakeBoard *board = port.get();
+  board->version = version;
   LinkOptions options;
   options.device = "fake";
   auto bus = std::make_unique<SerialBus>(std::move(port), options);
@@ -472,6 +518,159 @@ TEST(SerialProtocol, ResetBoardIsABusResetError) {
   ASSERT_EQ(message(link.bus->recover()), "");
   auto again = link.bus->read(wordAddress(0));
   EXPECT_TRUE(bool(again)) << message(again.takeError());
+}
+
+/// Event words of the default core (8-bit coordinates and channels: the
+/// value field starts at bit 24) at channel 0, so that {c, y, x} fits 16
+/// bits; `value` of each.
+std::vector<uint32_t> eventWords(size_t count, uint32_t value) {
+  std::vector<uint32_t> words;
+  for (size_t i = 0; i < count; ++i)
+    words.push_back(value << 24 | uint32_t(i % 28) << 8 | uint32_t(i % 27));
+  return words;
+}
+
+/// Whether the board's event memory holds `words` from word 0 on.
+void expectEvents(FakeBoard &board, const std::vector<uint32_t> &words) {
+  for (size_t i = 0; i < words.size(); ++i)
+    EXPECT_EQ(board.memory[bus::address(bus::RegionEvent, uint32_t(i))],
+              words[i])
+        << "event word " << i;
+}
+
+TEST(SerialProtocol, EventsGoAsTwoOrThreeBytes) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  // Every value 1: 2-byte entries.
+  std::vector<uint32_t> ones = eventWords(40, 1);
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, ones)), "");
+  expectEvents(board, ones);
+  using P = std::pair<uint8_t, size_t>;
+  EXPECT_EQ(board.eventWrites(), std::vector<P>{P(LinkEventsOnes, 40)});
+  EXPECT_EQ(board.requests.back().payload.size(), 5u + 2 * 40);
+  // Values up to 255: 3-byte entries.
+  std::vector<uint32_t> valued = eventWords(40, 1);
+  valued[7] = 255u << 24 | 3;
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, valued)), "");
+  expectEvents(board, valued);
+  EXPECT_EQ(board.eventWrites().back(), P(LinkEventsValued, 40));
+  EXPECT_EQ(board.requests.back().payload.size(), 5u + 3 * 40);
+  EXPECT_TRUE(board.writes().empty());
+}
+
+TEST(SerialProtocol, EventsThatDoNotFitGoAsWholeWords) {
+  // Channel 1 puts an address bit above bit 15; a two-slice event word has
+  // no compact form at all.
+  for (bool wide : {false, true}) {
+    Link link = connect();
+    FakeBoard &board = *link.board;
+    std::vector<uint32_t> words = eventWords(10, 1);
+    if (!wide)
+      words[4] |= 1u << 16;
+    ASSERT_EQ(message(link.bus->writeEvents(0, wide ? 2 : 1, words)), "");
+    auto flushed = link.bus->command(1, 1000);
+    ASSERT_TRUE(bool(flushed)) << message(flushed.takeError());
+    EXPECT_TRUE(board.eventWrites().empty());
+    ASSERT_EQ(board.writes().size(), 1u);
+    EXPECT_EQ(board.writes()[0].words, words);
+    EXPECT_EQ(board.writes()[0].slices, wide ? 2u : 1u);
+  }
+}
+
+TEST(SerialProtocol, VersionTwoBoardGetsWholeWords) {
+  Link link = connect(/*identify=*/true, /*version=*/2);
+  FakeBoard &board = *link.board;
+  EXPECT_EQ(link.bus->identity().version, 2u);
+  std::vector<uint32_t> ones = eventWords(20, 1);
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, ones)), "");
+  auto flushed = link.bus->command(1, 1000);
+  ASSERT_TRUE(bool(flushed)) << message(flushed.takeError());
+  expectEvents(board, ones);
+  EXPECT_TRUE(board.eventWrites().empty());
+  EXPECT_EQ(board.writes().size(), 1u);
+  // Neither an older nor a newer protocol than the host knows.
+  for (uint32_t version : {LinkMinVersion - 1, LinkVersion + 1}) {
+    Link other = connect(/*identify=*/false, version);
+    auto id = other.bus->identify();
+    ASSERT_FALSE(bool(id));
+    EXPECT_EQ(message(id.takeError()),
+              "board fake: the board speaks host-link version " +
+                  std::to_string(version) +
+                  "; this snnc speaks versions 2 to 3");
+  }
+}
+
+TEST(SerialProtocol, EventFramesFitTheBoardsBuffer) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.core.eventDepth = 4096;
+  std::vector<uint32_t> words = eventWords(1500, 1);
+  words[1000] = 9u << 24;
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, words)), "");
+  expectEvents(board, words);
+  size_t entries = 0;
+  for (const FakeBoard::Request &r : board.requests)
+    if (r.cmd == LinkCmdWriteEvents) {
+      EXPECT_LE(LinkRequestHeader + r.payload.size() + LinkCrcBytes, 1024u);
+      EXPECT_EQ(r.payload[4], LinkEventsValued);
+      entries += (r.payload.size() - 5) / 3;
+    }
+  EXPECT_EQ(entries, 1500u);
+  EXPECT_EQ(board.eventWrites().size(), 5u); // 337 entries a frame at most
+}
+
+TEST(SerialProtocol, EventFrameRetriesAndSplits) {
+  // The first frame's reply is lost (the copy is answered from the cache),
+  // then a frame gets no reply three times and is sent again in halves.
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  board.faults = {{1, Fault::DropReply},
+                  {3, Fault::LoseRequest},
+                  {4, Fault::DropReply},
+                  {5, Fault::LoseRequest}};
+  std::vector<uint32_t> first = eventWords(30, 1), second = eventWords(30, 2);
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, first)), "");
+  EXPECT_EQ(board.executed, 2); // identify, and the frame once
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, second)), "");
+  expectEvents(board, second);
+  using P = std::pair<uint8_t, size_t>;
+  std::vector<P> frames = {P(0, 30), P(0, 30), P(1, 30), P(1, 30),
+                           P(1, 30), P(1, 15), P(1, 15)};
+  EXPECT_EQ(board.eventWrites(), frames);
+}
+
+TEST(SerialProtocol, FakeBoardRefusesEventsLikeTheBridge) {
+  Link link = connect();
+  FakeBoard &board = *link.board;
+  auto status = [&](std::vector<uint8_t> payload) {
+    board.toHost.clear();
+    EXPECT_EQ(message(board.write(
+                  encodeRequest(200, LinkCmdWriteEvents, payload), 0)),
+              "");
+    auto reply =
+        decodeReply(llvm::ArrayRef<uint8_t>(board.toHost.back()).drop_back());
+    return reply ? int(reply->status) : -1;
+  };
+  auto events = [](uint32_t address, uint8_t mode, size_t bytes) {
+    std::vector<uint8_t> p;
+    putU32(p, address);
+    p.push_back(mode);
+    p.resize(p.size() + bytes, 1);
+    return p;
+  };
+  uint32_t base = bus::address(bus::RegionEvent, 0);
+  EXPECT_EQ(status(events(base, 0, 1)), int(LinkBadLength));
+  EXPECT_EQ(status(events(base, 1, 4)), int(LinkBadLength));
+  EXPECT_EQ(status(events(base, 2, 2)), int(LinkBadCommand));
+  EXPECT_EQ(status(events(bus::address(3, 0), 0, 2)), int(LinkBadAddress));
+  EXPECT_EQ(status(events(base | 1, 0, 2)), int(LinkBadAddress));
+  // Word 63 is the last of the default 64-word event memory.
+  EXPECT_EQ(status(events(bus::address(bus::RegionEvent, 63), 0, 4)),
+            int(LinkBadAddress));
+  EXPECT_TRUE(board.memory.empty());
+  EXPECT_EQ(status(events(bus::address(bus::RegionEvent, 63), 0, 2)),
+            int(LinkOk));
+  EXPECT_EQ(board.memory[bus::address(bus::RegionEvent, 63)], 0x1000101u);
 }
 
 } // namespace

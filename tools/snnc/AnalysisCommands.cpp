@@ -3,6 +3,7 @@
 
 #include "snnc/Pipeline/Compare.h"
 #include "snnc/Pipeline/HtmlReport.h"
+#include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Npy.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -26,6 +27,18 @@ cl::list<std::string> rasterLayers(
     cl::cat(outputOptions), "raster-layers",
     cl::desc("Layers the raster shows (default: every spiking layer)"),
     cl::value_desc("name,name"), cl::CommaSeparated, cl::sub(reportCmd));
+cl::opt<std::string> rasterNeurons(
+    cl::cat(outputOptions), "raster-neurons",
+    cl::desc("Neurons A to B - 1 of each raster layer (default: the 400 "
+             "most active)"),
+    cl::value_desc("A:B"), cl::sub(reportCmd));
+// bitstream's --board (Options.cpp) defaults to a board; the report's
+// shows latency only when one is named.
+cl::opt<std::string> reportBoard(
+    cl::cat(boardOptions), "board",
+    cl::desc("A board of backends/boards (icebreaker, hx8k-breakout): "
+             "latency in milliseconds at its clock"),
+    cl::value_desc("name"), cl::sub(reportCmd));
 cl::opt<std::string> bitstreamReport(
     cl::cat(boardOptions), "bitstream-report",
     cl::desc("report.json of snnc bitstream: show the FPGA resources"),
@@ -38,7 +51,7 @@ int runCompare() {
     return usage("compare: --threshold must be in [0, 1]");
   if (int rc = checkInputRange())
     return rc;
-  auto input = readNpy(inputPath);
+  auto input = readModelInput();
   if (!input)
     return report(input.takeError());
   pipeline::CompareOptions options;
@@ -68,7 +81,7 @@ int runReport() {
     return usage("report: -o report.html is required");
   if (int rc = checkInputRange())
     return rc;
-  auto input = readNpy(inputPath);
+  auto input = readModelInput();
   if (!input)
     return report(input.takeError());
   pipeline::HtmlReportOptions options;
@@ -78,6 +91,19 @@ int runReport() {
   options.rasterLayers.assign(rasterLayers.begin(), rasterLayers.end());
   options.bitstreamReport = bitstreamReport;
   options.timesteps = requestedSteps();
+  options.board = reportBoard;
+  if (!rasterNeurons.empty()) {
+    auto range = pipeline::parseRasterNeurons(rasterNeurons);
+    if (!range)
+      return report(range.takeError());
+    options.rasterNeurons = *range;
+  }
+  if (!labelsPath.empty()) {
+    auto labels = loadLabels(labelsPath);
+    if (!labels)
+      return report(labels.takeError());
+    options.labels = std::move(*labels);
+  }
   if (llvm::Error err = pipeline::writeHtmlReport(
           modelPath, *input, compileOptions(), options, outputPath))
     return report(std::move(err));

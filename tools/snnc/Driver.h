@@ -9,6 +9,7 @@
 #define SNNC_TOOLS_SNNC_DRIVER_H
 
 #include "snnc/Pipeline/Pipeline.h"
+#include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Files.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -69,10 +70,12 @@ extern cl::opt<std::string> outputPath;
 extern cl::opt<std::string> targetName;
 extern IntOption stateBits;
 extern cl::opt<std::string> calibratePath;
+extern cl::opt<std::string> chipsOption;
 extern cl::opt<std::string> inputRange;
 extern cl::opt<std::string> reportPath;
 extern cl::opt<std::string> inputPath;
 extern IntOption timesteps;
+extern cl::opt<std::string> framesSpec;
 extern cl::opt<double> nirDt;
 extern cl::opt<std::string> nirEncoding;
 extern cl::opt<EngineKind> engineKind;
@@ -82,6 +85,8 @@ extern IntOption linkTimeout;
 extern cl::opt<std::string> boardDir;
 extern cl::opt<double> faultRate;
 extern cl::opt<bool> gateLevel;
+extern cl::opt<std::string> measurePath;
+extern cl::opt<std::string> clockMhz;
 extern UIntOption faultSeed;
 extern IntOption resetAfterFrames;
 extern cl::opt<std::string> statsPath;
@@ -146,6 +151,17 @@ llvm::Error addStats(OutputTransaction &outputs, const Session &session);
 void printCycles(const Session &session, llvm::raw_ostream &os);
 /// The model as the core's network (compiled, or a package), validated.
 llvm::Expected<CoreNetwork> loadValidNetwork(mlir::MLIRContext &context);
+
+/// Whether --input or --images names event files (a file readEvents reads,
+/// a directory, a list .txt) rather than an array.
+llvm::Expected<bool> isEventInput(llvm::StringRef path);
+/// The event files of `samples` binned per --frames for a model of
+/// `signature`: [T, N, P, H, W]; refused for a model of direct encoding.
+llvm::Expected<NDArray> loadEventInput(llvm::ArrayRef<EventSample> samples,
+                                       const FloatGraph &signature);
+/// The input of run, sim, compare and report: a .npy array as it is, or
+/// event files binned for the model at --input (its signature read here).
+llvm::Expected<NDArray> readModelInput();
 
 // The commands; each returns the exit status.
 int runImport(mlir::MLIRContext &context);

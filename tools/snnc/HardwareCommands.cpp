@@ -6,10 +6,17 @@
 #include "snnc/Backends/Boards.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/CoreImage.h"
+#include "snnc/Runtime/Files.h"
+#include "snnc/Runtime/Json.h"
+#include "snnc/Runtime/Npy.h"
+#include "snnc/Runtime/Session.h"
 #include "snnc/Sim/BoardSim.h"
+#include "snnc/Sim/Measure.h"
 #include "snnc/Sim/RtlEngine.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <unistd.h>
 
@@ -71,18 +78,105 @@ int runBoardSim() {
   return report(plainError("board-sim: cannot start " + board->executable));
 }
 
+/// The link's line rate the bitstream was built with (DIR/board.json).
+static llvm::Expected<int64_t> builtBaud(llvm::StringRef dir) {
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, "board.json");
+  auto text = llvm::MemoryBuffer::getFile(path);
+  if (!text)
+    return plainError(
+        llvm::formatv("{0}: {1}", path, text.getError().message()));
+  auto json = parseJson((*text)->getBuffer());
+  if (!json)
+    return json.takeError();
+  std::optional<int64_t> baud = json->getAsObject()
+                                    ? json->getAsObject()->getInteger("baud")
+                                    : std::nullopt;
+  if (!baud || *baud <= 0)
+    return plainError(llvm::formatv("{0}: no baud rate", path));
+  return *baud;
+}
+
+/// `--measure X.npy`: the built board run on X; its figures join
+/// report.json (rewritten whole) and the summary.
+static llvm::Error measureBitstream(const CoreNetwork &network,
+                                    const NDArray &input,
+                                    llvm::json::Value &report) {
+  llvm::json::Object *object = report.getAsObject();
+  sim::MeasureOptions options;
+  options.dir = outputPath;
+  options.gateLevel = gateLevel;
+  options.clockHz = object->getNumber("clock_mhz").value_or(0) * 1e6;
+  options.inputName = measurePath;
+  auto baud = builtBaud(outputPath);
+  if (!baud)
+    return baud.takeError();
+  options.baud = *baud;
+  auto measured = sim::measureBoard(network, input, options);
+  if (!measured)
+    return measured.takeError();
+  sim::printMeasured(*measured, llvm::outs());
+  bool exact = measured->getBoolean("bit_exact_with_golden").value_or(false);
+  (*object)["measured"] = std::move(*measured);
+  llvm::SmallString<256> path(outputPath.getValue());
+  llvm::sys::path::append(path, "report.json");
+  if (llvm::Error err = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+        os << llvm::formatv("{0:2}", report) << "\n";
+      }))
+    return err;
+  if (!exact)
+    return makeError<DeviceError>(
+        "bitstream --measure: the board's results differ from the golden "
+        "engine's (report.json records it)");
+  return llvm::Error::success();
+}
+
+/// The input of --measure fits the network (checked as Session::infer
+/// checks it, before minutes of synthesis).
+static llvm::Error checkMeasureInput(const CoreNetwork &network,
+                                     const NDArray &input) {
+  auto golden = Session::create(network);
+  if (!golden)
+    return golden.takeError();
+  auto steps =
+      resolveTimesteps(golden->signature(), input, std::nullopt, measurePath);
+  return steps ? llvm::Error::success() : steps.takeError();
+}
+
 /// `snnc bitstream`: the network's core on a board, through the FPGA tools.
 int runBitstream(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("bitstream: -o DIR is required");
+  if (gateLevel && measurePath.empty())
+    return usage("bitstream: --gate-level needs --measure X.npy");
+  double clockHz = 0;
+  if (!clockMhz.empty() && clockMhz != "auto") {
+    double mhz = 0;
+    // Written so that NaN, which fails every comparison, is refused too.
+    if (llvm::StringRef(clockMhz).getAsDouble(mhz) || !(mhz > 0 && mhz <= 1000))
+      return usage("bitstream: --clock-mhz must be 'auto' or a frequency in "
+                   "(0, 1000] MHz");
+    clockHz = mhz * 1e6;
+  }
   if (int rc = checkInputRange())
     return rc;
+  // A bad input fails before minutes of synthesis.
+  std::optional<NDArray> measureInput;
+  if (!measurePath.empty()) {
+    auto input = readNpy(measurePath);
+    if (!input)
+      return report(input.takeError());
+    measureInput = std::move(*input);
+  }
   auto board = findBoard(boardName);
   if (!board)
     return report(board.takeError());
   auto network = loadValidNetwork(context);
   if (!network)
     return report(network.takeError());
+  if (measureInput)
+    if (llvm::Error err = checkMeasureInput(*network, *measureInput))
+      return report(std::move(err));
   // The smallest core: one lane unless asked for more.
   auto params = coreParamsFor(*network, lanes ? int64_t(lanes) : 1);
   if (!params)
@@ -93,10 +187,15 @@ int runBitstream(mlir::MLIRContext &context) {
   BitstreamOptions options;
   options.dir = outputPath;
   options.origin = modelPath;
+  options.clockHz = clockHz;
+  options.autoClock = clockMhz == "auto";
   auto built = buildBitstream(*params, *image, *board, options);
   if (!built)
     return report(built.takeError());
   printBitstreamReport(*built, llvm::outs());
+  if (measureInput)
+    if (llvm::Error err = measureBitstream(*network, *measureInput, *built))
+      return report(std::move(err));
   llvm::outs() << llvm::formatv("wrote {0}/snn.bin and report.json\n",
                                 outputPath);
   return 0;

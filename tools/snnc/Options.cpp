@@ -85,6 +85,11 @@ cl::opt<std::string> calibratePath(
     cl::desc("Inputs (.npy or IDX images) on which the golden engine measures "
              "the report's SOPs and cycles"),
     cl::value_desc("file"), cl::sub(compileCmd));
+cl::opt<std::string> chipsOption(
+    cl::cat(compilerOptions), "chips",
+    cl::desc("Partition the network across chips of the target's board: a "
+             "count, or auto for the fewest the partitioner finds"),
+    cl::value_desc("N|auto"), cl::sub(compileCmd));
 cl::opt<std::string> inputRange(
     cl::cat(modelOptions), "input-range",
     cl::desc("Smallest and largest raw input value, for the input encoder's "
@@ -99,10 +104,19 @@ cl::opt<std::string> reportPath(
     cl::value_desc("report.json"), cl::sub(compileCmd), cl::sub(compareCmd));
 cl::opt<std::string> inputPath(cl::cat(modelOptions), "input",
                                cl::desc("Input .npy: [N, ...] (direct) "
-                                        "or [T, N, ...] (events)"),
-                               cl::value_desc("X.npy"), cl::sub(runCmd),
-                               cl::sub(simCmd), cl::sub(compareCmd),
-                               cl::sub(reportCmd));
+                                        "or [T, N, ...] (events); or event "
+                                        "files (.bin, .aedat, a record .npy, "
+                                        "a directory, a list .txt)"),
+                               cl::value_desc("X.npy|FILE|DIR"),
+                               cl::sub(runCmd), cl::sub(simCmd),
+                               cl::sub(compareCmd), cl::sub(reportCmd));
+cl::opt<std::string> framesSpec(
+    cl::cat(modelOptions), "frames",
+    cl::desc("Event files: tonic ToFrame's parameters, e.g. n_time_bins=5 "
+             "(default: the model's time steps), time_window=1000, "
+             "overlap=0.1, sensor_size=34x34x2"),
+    cl::value_desc("name=value,..."), cl::sub(runCmd), cl::sub(simCmd),
+    cl::sub(evalCmd), cl::sub(compareCmd), cl::sub(reportCmd));
 IntOption timesteps(cl::cat(modelOptions), "timesteps",
                     cl::desc("Time steps T (default: the model's; "
                              "import of NIR: stored as the default)"),
@@ -159,8 +173,21 @@ cl::opt<double> faultRate(cl::cat(boardOptions), "fault-rate",
                           cl::init(0.0), cl::sub(boardSimCmd));
 cl::opt<bool> gateLevel(cl::cat(boardOptions), "gate-level",
                         cl::desc("Simulate the gate-level netlist of the "
-                                 "bitstream built in DIR (snnc bitstream)"),
-                        cl::sub(boardSimCmd));
+                                 "bitstream built in DIR (board-sim), or "
+                                 "measure it (bitstream --measure)"),
+                        cl::sub(boardSimCmd), cl::sub(bitstreamCmd));
+cl::opt<std::string> clockMhz(
+    cl::cat(boardOptions), "clock-mhz",
+    cl::desc("The core's clock from the board's PLL, in MHz (icepll's "
+             "setting), or 'auto': the highest that meets timing with 5% "
+             "margin (default: the board's oscillator)"),
+    cl::value_desc("MHz|auto"), cl::sub(bitstreamCmd));
+cl::opt<std::string> measurePath(
+    cl::cat(boardOptions), "measure",
+    cl::desc("Run the bitstream's board (RTL, or its netlist with "
+             "--gate-level) on X.npy over the host link and add the figures "
+             "to report.json"),
+    cl::value_desc("X.npy"), cl::sub(bitstreamCmd));
 UIntOption faultSeed(cl::cat(boardOptions), "seed",
                      cl::desc("Seed of the line's faults"), cl::init(1),
                      cl::sub(boardSimCmd));
@@ -211,11 +238,14 @@ UIntOption cycleBudget(
              "1..1e12 (default: the network's worst case)"),
     cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd));
 cl::opt<std::string> imagesPath(cl::cat(modelOptions), "images",
-                                cl::desc("Images: .npy or IDX (.gz)"),
-                                cl::value_desc("file"), cl::sub(evalCmd));
+                                cl::desc("Images: .npy or IDX (.gz); or "
+                                         "event files: a folder per class, "
+                                         "or a list .txt of 'path label'"),
+                                cl::value_desc("file|DIR"), cl::sub(evalCmd));
 cl::opt<std::string> labelsPath(cl::cat(modelOptions), "labels",
                                 cl::desc("Labels: .npy or IDX (.gz)"),
-                                cl::value_desc("file"), cl::sub(evalCmd));
+                                cl::value_desc("file"), cl::sub(evalCmd),
+                                cl::sub(reportCmd));
 IntOption limit(cl::cat(modelOptions), "limit",
                 cl::desc("Evaluate only the first N images"), cl::init(0),
                 cl::sub(evalCmd));

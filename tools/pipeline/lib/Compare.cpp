@@ -198,6 +198,8 @@ Expected<Comparison> pipeline::compareNetworks(const FloatGraph &graph,
   comparer.addReadout(floatOut, goldenOut);
   Comparison result = comparer.finish(options.threshold);
   result.golden = *golden->goldenStats();
+  result.floatScores = std::move(floatOut);
+  result.goldenScores = std::move(goldenOut);
   return std::move(result);
 }
 

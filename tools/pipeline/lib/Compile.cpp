@@ -2,11 +2,14 @@
 #include "snnc/Pipeline/Compile.h"
 
 #include "snnc/Backends/Boards.h"
+#include "snnc/Backends/Partition.h"
+#include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Session.h"
 #include "snnc/Targets/Targets.h"
 
 using namespace snnc;
 using llvm::Expected;
+using llvm::formatv;
 using llvm::StringRef;
 
 /// The registry's target called `target` (its target name, or a board's
@@ -59,10 +62,36 @@ memoryLines(const CoreNetwork &network, StringRef modelPath, StringRef target) {
   return *checked;
 }
 
-Expected<pipeline::CompiledPackage>
-pipeline::compilePackage(mlir::ModuleOp module, StringRef modelPath,
-                         const CompileOptions &options,
-                         const NDArray *calibration) {
+/// The network split across chips of the target's board: the plan's
+/// lines, the placement recorded in `network`.
+static Expected<std::string>
+partitionLines(CoreNetwork &network, StringRef modelPath, StringRef target,
+               pipeline::ChipsRequest chips, const RunStats *measured) {
+  auto fail = [&](llvm::Error err) {
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        modelPath + ": compile: " + llvm::toString(std::move(err)));
+  };
+  std::optional<targets::TargetDescription> t = describe(target);
+  if (t && !t->board)
+    return fail(plainError(
+        formatv("--chips needs a board's target (--target icebreaker or "
+                "ice40-up5k), not '{0}'",
+                target)));
+  auto board = findTargetBoard(target);
+  if (!board)
+    return board.takeError();
+  auto plan = partitionNetwork(network, *board, target, chips.chips);
+  if (!plan)
+    return fail(plan.takeError());
+  network.chips = plan->chips;
+  network.partition = plan->slices;
+  return printPartition(network, *plan, measured, target);
+}
+
+Expected<pipeline::CompiledPackage> pipeline::compilePackage(
+    mlir::ModuleOp module, StringRef modelPath, const CompileOptions &options,
+    const NDArray *calibration, std::optional<ChipsRequest> chips) {
   auto network = compileToCore(module, options);
   if (!network)
     return inFile(modelPath, network.takeError());
@@ -75,12 +104,21 @@ pipeline::compilePackage(mlir::ModuleOp module, StringRef modelPath,
       return out.takeError();
     measured = std::move(*session);
   }
-  auto memories = memoryLines(*network, modelPath, options.target);
+  CompiledPackage compiled;
+  const RunStats *stats = measured ? measured->goldenStats() : nullptr;
+  if (chips) {
+    auto plan =
+        partitionLines(*network, modelPath, options.target, *chips, stats);
+    if (!plan)
+      return plan.takeError();
+    compiled.partition = std::move(*plan);
+  }
+  auto memories = chips ? Expected<std::string>(std::string())
+                        : memoryLines(*network, modelPath, options.target);
   if (!memories)
     return memories.takeError();
-  CompiledPackage compiled;
-  compiled.report = buildReport(*network, network->timesteps.value_or(1),
-                                measured ? measured->goldenStats() : nullptr);
+  compiled.report =
+      buildReport(*network, network->timesteps.value_or(1), stats);
   compiled.memories = std::move(*memories);
   compiled.network = std::move(*network);
   return std::move(compiled);

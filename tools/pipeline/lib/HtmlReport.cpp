@@ -2,7 +2,9 @@
 #include "snnc/Pipeline/HtmlReport.h"
 #include "snnc/Runtime/Errors.h"
 
+#include "ReportSections.h"
 #include "Svg.h"
+#include "snnc/Backends/Boards.h"
 #include "snnc/Pipeline/Compare.h"
 #include "snnc/Pipeline/Compile.h"
 #include "snnc/Pipeline/Report.h"
@@ -18,6 +20,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -47,12 +50,15 @@ struct ReportData {
   CompileReport table;
   std::string memories;
   RunStats stats; // the golden engine over every input
+  NDArray scores; // the golden engine's [N, K] scores
   int64_t steps = 0;
   std::vector<svg::RasterLayer> rasters;
   std::optional<FloatGraph> floatGraph; // none for a package
   std::optional<Comparison> comparison;
   std::optional<CoreRunStats> rtl;
   std::optional<llvm::json::Value> bitstream;
+  std::vector<int64_t> labels;
+  std::optional<BoardDescription> board; // --board: latency at its clock
 };
 
 llvm::Error reportError(const llvm::Twine &what) { return plainError(what); }
@@ -109,8 +115,34 @@ llvm::Expected<std::vector<int>> rasterPopulations(const CoreNetwork &net,
   return chosen;
 }
 
-/// One sample's spikes per chosen layer; the neurons shown are those that
-/// fired (at most 400), in index order.
+/// The neurons a raster shows, in row order: the chosen range, or the most
+/// active (most spikes first; ties in index order), at most
+/// kMaxRasterRows.
+std::vector<int64_t>
+rasterRows(const std::map<int64_t, std::vector<int64_t>> &byNeuron,
+           int64_t neurons, const HtmlReportOptions &options,
+           std::string &selection) {
+  std::vector<int64_t> rows;
+  if (options.rasterNeurons) {
+    auto [first, last] = *options.rasterNeurons;
+    for (int64_t n = first; n < std::min(last, neurons); ++n)
+      rows.push_back(n);
+    selection = formatv("neurons {0} to {1} (--raster-neurons)", first,
+                        std::min(last, neurons) - 1);
+    return rows;
+  }
+  std::vector<std::pair<int64_t, int64_t>> activity; // (-spikes, neuron)
+  for (const auto &[neuron, steps] : byNeuron)
+    activity.emplace_back(-int64_t(steps.size()), neuron);
+  std::sort(activity.begin(), activity.end());
+  for (size_t i = 0; i < activity.size() && int64_t(i) < kMaxRasterRows; ++i)
+    rows.push_back(activity[i].second);
+  selection = formatv("the {0} most active, most spikes first", rows.size());
+  return rows;
+}
+
+/// One sample's spikes per chosen layer, for the neurons rasterRows
+/// picks.
 llvm::Error recordRasters(const FloatGraph &signature, const NDArray &input,
                           const HtmlReportOptions &options, ReportData &data) {
   auto chosen = rasterPopulations(data.network, options);
@@ -137,11 +169,18 @@ llvm::Error recordRasters(const FloatGraph &signature, const NDArray &input,
     layer.name = pop.name;
     layer.neurons = pop.size();
     layer.steps = data.steps;
-    for (auto &[neuron, steps] : byNeuron) {
-      if (layer.shown == 400)
-        break;
-      for (int64_t t : steps)
-        layer.spikes.push_back({layer.shown, t});
+    if (options.rasterNeurons && options.rasterNeurons->first >= pop.size())
+      return reportError(formatv("report: --raster-neurons {0}:{1} starts "
+                                 "past the neurons of layer '{2}' (0 to {3})",
+                                 options.rasterNeurons->first,
+                                 options.rasterNeurons->second, pop.name,
+                                 pop.size() - 1));
+    layer.rows = rasterRows(byNeuron, pop.size(), options, layer.selection);
+    for (int64_t neuron : layer.rows) {
+      auto found = byNeuron.find(neuron);
+      if (found != byNeuron.end())
+        for (int64_t t : found->second)
+          layer.spikes.push_back({layer.shown, t});
       ++layer.shown;
     }
     data.rasters.push_back(std::move(layer));
@@ -190,8 +229,8 @@ static uint64_t renderingBytes(const CoreNetwork &net, int64_t steps,
                                size_t rasters) {
   uint64_t rows = 0;
   for (const CorePopulation &pop : net.populations)
-    rows =
-        std::max<uint64_t>(rows, uint64_t(std::min<int64_t>(pop.size(), 400)));
+    rows = std::max<uint64_t>(rows,
+                              uint64_t(std::min(pop.size(), kMaxRasterRows)));
   uint64_t perStep = addBytes(mulBytes(net.populations.size(), 200),
                               mulBytes(mulBytes(rasters, rows), 30 + 32));
   return mulBytes(mulBytes(perStep, uint64_t(steps)), 3);
@@ -221,6 +260,18 @@ llvm::Expected<ReportData> gather(ReportSubject subject, const NDArray &input,
     return reportError(formatv("report: --raster-sample {0} is not one of "
                                "the input's {1} samples",
                                options.rasterSample, samples));
+  if (!options.labels.empty()) {
+    int64_t classes = data.network.populations[data.network.readout].channels();
+    if (llvm::Error err = checkReportLabels(options.labels, samples, classes))
+      return std::move(err);
+    data.labels = options.labels;
+  }
+  if (!options.board.empty()) {
+    auto board = findBoard(options.board);
+    if (!board)
+      return prependToError("report: --board: ", board.takeError());
+    data.board = std::move(*board);
+  }
   // The golden engine's activity: the comparison's run when the model has
   // a float form, else a run of its own.
   if (data.floatGraph) {
@@ -232,13 +283,16 @@ llvm::Expected<ReportData> gather(ReportSubject subject, const NDArray &input,
       return compared.takeError();
     data.comparison = std::move(*compared);
     data.stats = data.comparison->golden;
+    data.scores = data.comparison->goldenScores;
   } else {
     auto golden = Session::create(data.network);
     if (!golden)
       return golden.takeError();
-    if (auto out = golden->infer(input, data.steps); !out)
+    auto out = golden->infer(input, data.steps);
+    if (!out)
       return out.takeError();
     data.stats = *golden->goldenStats();
+    data.scores = std::move(*out);
   }
   data.table = buildReport(data.network, data.steps, &data.stats);
   if (llvm::Error err = recordRasters(signature, input, options, data))
@@ -285,12 +339,23 @@ int64_t totalSops(const CompileReport &table) {
   return sops;
 }
 
+int64_t totalCycles(const CompileReport &table) {
+  int64_t cycles = 0;
+  for (const LayerReport &l : table.layers)
+    cycles += l.cycles;
+  return cycles;
+}
+
+/// Milliseconds `cycles` take at the board's clock.
+double milliseconds(int64_t cycles, const BoardDescription &board) {
+  return 1000.0 * double(cycles) / double(std::max<int64_t>(1, board.clockHz));
+}
+
 std::string summary(const ReportData &d) {
-  int64_t neurons = 0, synapses = 0, cycles = 0;
+  int64_t neurons = 0, synapses = 0, cycles = totalCycles(d.table);
   for (const LayerReport &l : d.table.layers) {
     neurons += l.neurons;
     synapses += l.storedSynapses;
-    cycles += l.cycles;
   }
   std::string out = "<div class=\"cards\">";
   out += card("inputs", std::to_string(d.stats.samples));
@@ -300,6 +365,13 @@ std::string summary(const ReportData &d) {
   out += card("SOPs per inference", std::to_string(totalSops(d.table)));
   out += card(formatv("est. cycles ({0} lanes)", d.table.lanes).str(),
               std::to_string(cycles));
+  if (d.board)
+    out += card(formatv("est. latency at {0} ({1:F0} MHz)", d.board->name,
+                        double(d.board->clockHz) / 1e6)
+                    .str(),
+                formatv("{0:F3} ms", milliseconds(cycles, *d.board)).str());
+  if (!d.labels.empty())
+    out += card("accuracy (golden)", accuracyCard(d.scores, d.labels));
   if (d.comparison)
     out += card("argmax agreement (float)",
                 formatv("{0:F1}%",
@@ -309,11 +381,42 @@ std::string summary(const ReportData &d) {
   return out + "</div>";
 }
 
+/// A LIF layer's threshold in the source model's float units, and the
+/// float value of one integer unit of its state (per channel: the
+/// quantizer scales each channel on its own), from the float form or,
+/// for a package, the threshold it keeps; "-" without either (a package
+/// older than the field).
+std::string floatThreshold(const ReportData &d, const LayerReport &l) {
+  if (l.kind == "readout" || l.thresholdMin <= 0)
+    return "-";
+  std::optional<double> source = l.vThreshold;
+  if (d.floatGraph) {
+    auto op = llvm::find_if(d.floatGraph->ops, [&](const FloatOp &o) {
+      return o.kind == FloatOpKind::LIF && o.name == l.name;
+    });
+    if (op != d.floatGraph->ops.end())
+      source = op->vThreshold;
+  }
+  if (!source)
+    return "-";
+  double theta = *source;
+  double small = theta / double(l.thresholdMax),
+         large = theta / double(l.thresholdMin);
+  std::string unit = l.thresholdMin == l.thresholdMax
+                         ? formatv("{0:E2}", small).str()
+                         : formatv("{0:E2}..{1:E2}", small, large).str();
+  // As the model states it: 1, 0.6, 0.125.
+  char shortest[32];
+  std::snprintf(shortest, sizeof shortest, "%g", theta);
+  return formatv("{0} (1 unit = {1})", shortest, unit).str();
+}
+
 std::string layerTable(const ReportData &d) {
   std::string out =
       "<h2>Layers</h2><table><tr><th>layer</th><th>kind</th><th>neurons</th>"
-      "<th>synapses</th><th>bits</th><th>threshold</th><th>decay</th>"
-      "<th>SOPs / inference</th><th>est. cycles</th></tr>";
+      "<th>synapses</th><th>bits</th><th>threshold</th><th>threshold "
+      "(float)</th><th>decay</th><th>SOPs / inference</th><th>est. "
+      "cycles</th></tr>";
   for (const LayerReport &l : d.table.layers) {
     std::string threshold =
         l.kind == "readout"
@@ -321,15 +424,20 @@ std::string layerTable(const ReportData &d) {
             : formatv("{0}..{1}", l.thresholdMin, l.thresholdMax).str();
     out += formatv("<tr><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td>"
                    "<td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td>"
-                   "<td>{8}</td></tr>\n",
+                   "<td>{8}</td><td>{9}</td></tr>\n",
                    svg::escape(l.name), l.kind, l.neurons, l.storedSynapses,
-                   l.weightBits, threshold, svg::escape(l.decay), l.synapticOps,
-                   l.cycles);
+                   l.weightBits, threshold, floatThreshold(d, l),
+                   svg::escape(l.decay), l.synapticOps, l.cycles);
   }
   out += "</table><p class=\"note\">Thresholds and decays are the integer "
-         "values the core uses (docs/numerics.md). SOPs are measured by the "
-         "golden engine on these inputs; cycles are the core's lower bound "
-         "(docs/core.md).</p>";
+         "values the core uses (docs/numerics.md); the float threshold is the "
+         "source model's, with the float value of one integer unit of the "
+         "membrane per channel";
+  if (!d.floatGraph)
+    out += " (a package keeps the model's threshold; one written before it "
+           "did shows -)";
+  out += ". SOPs are measured by the golden engine on these inputs; cycles "
+         "are the core's lower bound (docs/core.md).</p>";
   return out;
 }
 
@@ -382,6 +490,10 @@ std::string rasterSection(const ReportData &d,
       formatv("<h2>Spike raster (sample {0})</h2>", options.rasterSample);
   for (const svg::RasterLayer &layer : d.rasters)
     out += svg::raster("Spike raster: " + layer.name, layer);
+  if (!options.rasterNeurons)
+    out += "<p class=\"note\">Each layer's most active neurons (silent ones "
+           "are left out); <code>--raster-neurons A:B</code> shows neurons A "
+           "to B - 1 instead.</p>";
   return out;
 }
 
@@ -400,15 +512,30 @@ std::string costSection(const ReportData &d) {
       formatv("Estimated RTL cycles per inference ({0} lanes)", d.table.lanes)
           .str(),
       rows, {svg::Series{"cycles", "#6a51a3", cycles}}, "{0:F0}");
-  if (d.rtl)
+  if (d.board)
+    out += formatv("<p>Latency at {0}'s {1:F0} MHz clock: <b>{2:F3} ms</b> per "
+                   "inference (the estimated cycles; the host link's transfer "
+                   "time is not counted).</p>",
+                   svg::escape(d.board->name), double(d.board->clockHz) / 1e6,
+                   milliseconds(totalCycles(d.table), *d.board));
+  if (d.rtl) {
     out += formatv("<p>RTL core (Verilator), one sample on {0} lanes: "
                    "<b>{1}</b> cycles, lower bound {2}, efficiency "
                    "<b>{3:F3}</b>, {4} SOPs.</p>",
                    d.rtl->lanes, d.rtl->cycles, d.rtl->lowerBound,
                    d.rtl->efficiency(), d.rtl->synapticOps);
-  else
+    if (d.board)
+      out += formatv("<p>Measured latency at {0}'s clock: <b>{1:F3} ms</b> "
+                     "for that sample.</p>",
+                     svg::escape(d.board->name),
+                     milliseconds(int64_t(d.rtl->cycles), *d.board));
+  } else
     out += "<p class=\"note\">Cycles are estimates; <code>snnc report "
            "--simulate</code> measures one sample on the RTL core.</p>";
+  if (!d.board)
+    out += "<p class=\"note\">Latency in milliseconds: <code>snnc report "
+           "--board B</code> (a board of backends/boards) divides the cycles "
+           "by its clock.</p>";
   return out;
 }
 
@@ -420,10 +547,10 @@ std::string memorySection(const ReportData &d) {
     kbits.push_back(double(m.width) * double(m.depth) / 1024.0);
   }
   std::string out = "<h2>Memory</h2>";
+  // The chart holds each memory's size; the compiler's memory lines would
+  // repeat it as a text table.
   out += svg::barChart("Core memories (kbit)", rows,
                        {svg::Series{"kbit", "#d94801", kbits}}, "{0:F1}");
-  if (!d.memories.empty())
-    out += "<pre>" + svg::escapeLines(d.memories) + "</pre>";
   if (!d.bitstream)
     return out;
   const llvm::json::Object *report = d.bitstream->getAsObject();
@@ -523,15 +650,41 @@ std::string render(const ReportData &d, const HtmlReportOptions &options) {
       svg::escape(d.table.target), d.table.lanes, d.steps, d.stats.samples,
       d.network.encoding == InputEncoding::Events ? "event" : "direct");
   // One section a line or more: the file stays readable as text.
+  std::string accuracy =
+      d.labels.empty()
+          ? std::string("<h2>Accuracy</h2><p class=\"note\">Give the "
+                        "inputs' labels (<code>snnc report --labels "
+                        "FILE</code>, Python <code>labels=</code>) for "
+                        "accuracy and a confusion matrix.</p>")
+          : accuracySection(d.scores,
+                            d.comparison ? &d.comparison->floatScores : nullptr,
+                            d.labels);
   for (const std::string &section :
-       {summary(d), layerTable(d), firingSection(d), rasterSection(d, options),
-        costSection(d), memorySection(d), agreementSection(d),
-        energySection(d)})
+       {summary(d), accuracy, layerTable(d), firingSection(d),
+        rasterSection(d, options), costSection(d), memorySection(d),
+        agreementSection(d), energySection(d)})
     out += section + "\n";
   return out + "<p class=\"note\">Written by snnc.</p></body></html>\n";
 }
 
 } // namespace
+
+llvm::Expected<std::pair<int64_t, int64_t>>
+pipeline::parseRasterNeurons(StringRef text) {
+  auto [a, b] = text.split(':');
+  int64_t first = 0, last = 0;
+  if (a.trim().getAsInteger(10, first) || b.trim().getAsInteger(10, last) ||
+      first < 0 || last <= first)
+    return makeError<InputError>("report: --raster-neurons must be A:B, "
+                                 "neurons A to B - 1 (0 <= A < B), got '" +
+                                 text + "'");
+  if (last - first > kMaxRasterRows)
+    return makeError<InputError>(
+        formatv("report: --raster-neurons {0}:{1} asks for {2} neurons; a "
+                "raster shows at most {3}",
+                first, last, last - first, kMaxRasterRows));
+  return std::make_pair(first, last);
+}
 
 llvm::Expected<std::string>
 pipeline::buildHtmlReport(ReportSubject subject, const NDArray &input,

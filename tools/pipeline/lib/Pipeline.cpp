@@ -84,7 +84,11 @@ Expected<CoreNetwork> pipeline::compileToCore(mlir::ModuleOp module,
                                               const CompileOptions &options) {
   if (llvm::Error err = compileModule(module, options))
     return std::move(err);
-  return lowerToCore(module);
+  auto network = lowerToCore(module);
+  // Recorded in the package: run, eval and infer count inputs outside it.
+  if (network)
+    network->input.range = InputRange{options.inputMin, options.inputMax};
+  return network;
 }
 
 llvm::StringRef pipeline::engineName(EngineKind kind) {
@@ -140,7 +144,10 @@ Expected<Session> pipeline::openSession(StringRef path,
     if (!graph)
       return graph.takeError();
     std::unique_ptr<Engine> floats = createFloatEngine(*graph);
-    return Session::attach(std::move(floats), std::move(*graph), "float");
+    Session session =
+        Session::attach(std::move(floats), std::move(*graph), "float");
+    session.setInputRange(InputRange{options.inputMin, options.inputMax});
+    return session;
   }
   sim::registerRtlDevice();
   auto target = Device::parse(engineName(engine), device);

@@ -120,6 +120,7 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
       layer.thresholdMax =
           *std::max_element(pop.threshold.begin(), pop.threshold.end());
     }
+    layer.vThreshold = pop.vThreshold;
     layer.decay = decayText(pop);
     for (size_t j = 0; j < net.projections.size(); ++j) {
       const CoreProjection &p = net.projections[j];

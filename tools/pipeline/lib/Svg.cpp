@@ -157,7 +157,8 @@ std::string svg::barChart(StringRef title, llvm::ArrayRef<std::string> rows,
 
 std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
                          llvm::ArrayRef<std::string> columns,
-                         const std::vector<std::vector<double>> &values) {
+                         const std::vector<std::vector<double>> &values,
+                         StringRef format) {
   double max = 0.0;
   for (const auto &row : values)
     for (double v : row)
@@ -168,7 +169,12 @@ std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
       std::clamp(kPlotWidth / std::max<int>(1, int(columns.size())), 12, 48);
   int top = 44;
   int width = kLabelWidth + cell * int(columns.size()) + 150;
-  int height = top + int(rows.size()) * kRowHeight + 8;
+  // Tall enough for the scale's five steps too: with two rows the map
+  // alone cut it off after its third (0.000, 0.095, 0.191 of 0.382).
+  constexpr int kLegendSteps = 5, kLegendStep = 16;
+  int height =
+      top +
+      std::max(int(rows.size()) * kRowHeight, kLegendSteps * kLegendStep) + 8;
   std::string out = open(title, width, height);
   for (size_t c = 0; c < columns.size(); ++c)
     out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
@@ -183,19 +189,22 @@ std::string svg::heatMap(StringRef title, llvm::ArrayRef<std::string> rows,
     for (size_t c = 0; c < columns.size() && c < values[r].size(); ++c)
       out += formatv("<rect class=\"cell\" x=\"{0}\" y=\"{1}\" width=\"{2}\" "
                      "height=\"{3}\" fill=\"{4}\" stroke=\"#ccc\">"
-                     "<title>{5}, {6}: {7:F4}</title></rect>",
+                     "<title>{5}, {6}: {7}</title></rect>",
                      kLabelWidth + int(c) * cell, y, cell, kRowHeight - 1,
                      shade(values[r][c] / max), escape(rows[r]),
-                     escape(columns[c]), values[r][c]);
+                     escape(columns[c]), formatv(format.data(), values[r][c]));
   }
   // The scale: what the darkest cell means.
   int lx = kLabelWidth + cell * int(columns.size()) + 16;
-  for (int i = 0; i <= 4; ++i)
+  for (int i = 0; i < kLegendSteps; ++i) {
+    double fraction = double(i) / (kLegendSteps - 1);
     out += formatv("<rect x=\"{0}\" y=\"{1}\" width=\"14\" height=\"14\" "
                    "fill=\"{2}\"/><text x=\"{3}\" y=\"{4}\" "
-                   "class=\"legend\">{5:F3}</text>",
-                   lx, top + i * 16, shade(i / 4.0), lx + 18, top + i * 16 + 11,
-                   max * i / 4.0);
+                   "class=\"legend\">{5}</text>",
+                   lx, top + i * kLegendStep, shade(fraction), lx + 18,
+                   top + i * kLegendStep + 11,
+                   formatv(format.data(), max * fraction));
+  }
   return out + "</svg>\n";
 }
 
@@ -203,10 +212,12 @@ std::string svg::raster(StringRef title, const RasterLayer &layer) {
   int column =
       std::clamp(kPlotWidth / std::max<int>(1, int(layer.steps)), 16, 80);
   int row = layer.shown > 200 ? 1 : layer.shown > 60 ? 2 : 4;
-  int top = 30, left = 60;
+  int top = 30, left = 100;
   int plotHeight = std::max<int>(row * int(layer.shown), 20);
   std::string out =
-      open(title, left + column * int(layer.steps) + 40, top + plotHeight + 36);
+      // Wide enough for the line below that says which neurons are shown.
+      open(title, std::max(left + column * int(layer.steps) + 40, 680),
+           top + plotHeight + 36);
   out += formatv("<rect x=\"{0}\" y=\"{1}\" width=\"{2}\" height=\"{3}\" "
                  "fill=\"#fafafa\" stroke=\"#999\"/>",
                  left, top, column * layer.steps, plotHeight);
@@ -215,12 +226,16 @@ std::string svg::raster(StringRef title, const RasterLayer &layer) {
         formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"middle\" "
                 "class=\"label\">t={2}</text>",
                 left + int(t) * column + column / 2, top + plotHeight + 14, t);
-  out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
-                 "class=\"label\">{2}</text>",
-                 left - 4, top + 10, "neuron 0");
-  out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
-                 "class=\"label\">{2}</text>",
-                 left - 4, top + plotHeight, layer.shown - 1);
+  // The first and last row's neuron (their index in the layer).
+  if (!layer.rows.empty()) {
+    out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
+                   "class=\"label\">neuron {2}</text>",
+                   left - 4, top + 10, layer.rows.front());
+    if (layer.rows.size() > 1)
+      out += formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\" "
+                     "class=\"label\">neuron {2}</text>",
+                     left - 4, top + plotHeight, layer.rows.back());
+  }
   // One path for all spikes: thousands of marks stay a small file.
   std::string path;
   for (auto [neuron, step] : layer.spikes)
@@ -230,8 +245,8 @@ std::string svg::raster(StringRef title, const RasterLayer &layer) {
   if (!path.empty())
     out += "<path class=\"spikes\" fill=\"#08306b\" d=\"" + path + "\"/>";
   out += formatv("<text x=\"{0}\" y=\"{1}\" class=\"legend\">{2} spikes; "
-                 "{3} of {4} neurons shown</text>",
-                 left, top + plotHeight + 30, layer.spikes.size(), layer.shown,
-                 layer.neurons);
+                 "{3} of {4} neurons shown: {5}</text>",
+                 4, top + plotHeight + 30, layer.spikes.size(), layer.shown,
+                 layer.neurons, escape(layer.selection));
   return out + "</svg>\n";
 }

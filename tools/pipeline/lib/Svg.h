@@ -40,17 +40,21 @@ std::string barChart(llvm::StringRef title,
                      llvm::ArrayRef<std::string> rowLabels,
                      llvm::ArrayRef<Series> series, llvm::StringRef format);
 
-/// A heat map: rows x columns of values in [0, max], darker is higher.
+/// A heat map: rows x columns of values in [0, max], darker is higher,
+/// with its scale beside it (values and scale formatted with `format`).
 std::string heatMap(llvm::StringRef title,
                     llvm::ArrayRef<std::string> rowLabels,
                     llvm::ArrayRef<std::string> columnLabels,
-                    const std::vector<std::vector<double>> &values);
+                    const std::vector<std::vector<double>> &values,
+                    llvm::StringRef format = "{0:F3}");
 
-/// A spike raster of one layer: `neurons` rows (the neurons shown),
-/// `steps` columns; each spike a mark at (step, row).
+/// A spike raster of one layer: one row per neuron shown, `steps`
+/// columns; each spike a mark at (step, row).  `rows` holds the layer's
+/// index of each row's neuron; `selection` says how they were chosen.
 struct RasterLayer {
-  std::string name;
+  std::string name, selection;
   int64_t neurons = 0, shown = 0, steps = 0;
+  std::vector<int64_t> rows;
   std::vector<std::pair<int64_t, int64_t>> spikes; // (row, step)
 };
 std::string raster(llvm::StringRef title, const RasterLayer &layer);

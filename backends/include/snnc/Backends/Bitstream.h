@@ -21,7 +21,40 @@ struct BitstreamOptions {
   std::string dir;    // written: sources, logs, snn.json/.asc/.bin, report
   std::string origin; // the model, for the generated files' headers
   int64_t seed = 1;   // nextpnr's placement seed
+  /// The core's clock: 0 for the board's oscillator, else the closest the
+  /// board's PLL makes (Pll.h), refused where it has none.
+  double clockHz = 0;
+  /// Instead: the PLL's highest setting that place and route meets with
+  /// kTimingMargin (a first run on the oscillator measures the Fmax).
+  bool autoClock = false;
 };
+
+/// The margin `--clock-mhz auto` keeps: Fmax at least 5 % above the clock.
+constexpr double kTimingMargin = 1.05;
+
+/// The clock a bitstream runs at: the oscillator's, or a PLL's output.
+struct CoreClock {
+  double hz = 0;
+  std::optional<Ice40Pll> pll;
+};
+
+/// What `options.clockHz` gives on `board` (the PLL's closest frequency),
+/// or why it cannot.
+llvm::Expected<CoreClock> planCoreClock(const BoardDescription &board,
+                                        double clockHz);
+
+/// The PLL's highest output from `board`'s oscillator that a design
+/// reaching `fmaxHz` runs at with kTimingMargin (icepll's settings for
+/// it); nothing without a PLL or below the PLL's 16 MHz.
+std::optional<CoreClock> clockWithMargin(const BoardDescription &board,
+                                         double fmaxHz);
+
+/// Clocks per bit of the host link's UART at `clockHz`: the fastest line
+/// up to 3 Mbaud (the FT2232H's rate the runtime uses), at least 4.
+int64_t linkClocksPerBit(double clockHz);
+
+/// "16.5" for 16.5 MHz: frequencies as people write them, for messages.
+std::string mhzText(double hz);
 
 /// Runs the flow; returns report.json's contents (also written to DIR).
 /// DIR is an OutputDirectory (VerilogEmitter.h): refused, before

@@ -11,6 +11,7 @@
 #define SNNC_BACKENDS_BOARDS_H
 
 #include "snnc/Backends/CoreMemories.h"
+#include "snnc/Backends/Pll.h"
 #include "snnc/Runtime/CoreImage.h"
 
 #include "llvm/Support/Error.h"
@@ -42,6 +43,9 @@ struct BoardDescription {
   /// entry.
   int64_t stateBits = 24;
   DeviceResources resources;
+  /// The PLL the clock pin feeds ("SB_PLL40_PAD"), for a core clock other
+  /// than the oscillator's (snnc bitstream --clock-mhz); empty: none.
+  std::string pll;
 
   bool hasButton() const { return pins.count("button_n") != 0; }
   static llvm::Expected<BoardDescription> fromJson(const llvm::json::Value &v,
@@ -98,8 +102,11 @@ std::vector<std::string> boardNames();
 /// The board's pin constraints for the wrapper `board_top` (.pcf).
 std::string emitPinConstraints(const BoardDescription &board);
 
-/// `board_top`: snn_board with the board's pins, LED polarity and button.
-std::string emitBoardWrapper(const BoardDescription &board);
+/// `board_top`: snn_board with the board's pins, LED polarity and button;
+/// with `pll`, the core runs on the PLL's clock and stays in reset until
+/// the PLL locks.
+std::string emitBoardWrapper(const BoardDescription &board,
+                             const std::optional<Ice40Pll> &pll = {});
 
 } // namespace snnc
 

@@ -364,7 +364,10 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
                        // Checked by hand: `snnc compile --weight-bits 2
                        // --state-bits 3` reaches the verifier, and its
                        // message is the CLI's.
-                       I64Attr:$state_bits);
+                       I64Attr:$state_bits,
+                       // The source model's float threshold, kept for
+                       // reports (thresholds in the model's own units).
+                       OptionalAttr<F32Attr>:$v_threshold);
   let results = (outs SNN_EventTensor:$output);
   let extraClassDeclaration = [{
     /// The decay of every channel (one value when the layer shares it).

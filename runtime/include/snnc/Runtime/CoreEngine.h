@@ -38,6 +38,11 @@ public:
   /// word after `slices` slices.  Transports with round trips batch it.
   virtual llvm::Expected<std::vector<uint32_t>>
   readBurst(uint32_t address, uint32_t slices, uint32_t count);
+  /// Writes input event words from word `firstWord` of the event memory
+  /// on, `slices` slices each (encodeEventWord).  Default: whole-word
+  /// writes; a serial link sends them compactly where the board can.
+  virtual llvm::Error writeEvents(uint32_t firstWord, uint32_t slices,
+                                  llvm::ArrayRef<uint32_t> words);
   /// Writes `command` and waits until the core is idle again; fails once
   /// `cycleBudget` cycles pass without it finishing.
   virtual llvm::Expected<CommandResult> command(uint32_t command,

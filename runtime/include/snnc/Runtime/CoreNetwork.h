@@ -33,6 +33,9 @@ struct CorePopulation {
   numerics::Reset reset = numerics::Reset::Hard;
   bool fireGe = false;
   std::vector<float> unit; // Readout: real value of one accumulator unit
+  /// LIF: the source model's float threshold (for reports: one state unit
+  /// of channel c is vThreshold / threshold[c]); none in older packages.
+  std::optional<double> vThreshold;
 
   int64_t channels() const { return shape.empty() ? 0 : shape[0]; }
   int64_t size() const { return NDArray::product(shape); }
@@ -51,16 +54,35 @@ struct CoreProjection {
   std::vector<int64_t> inputPool;                // [py, px] or empty
 };
 
+/// The raw input values a model was compiled for (--input-range).
+struct InputRange {
+  double lo = 0.0, hi = 1.0;
+};
+
 struct CoreInput {
   std::vector<double> gain, offset; // per input channel
   float scale = 1.0f;
   int64_t bits = 8;
+  /// None in a package written before the range was recorded.
+  std::optional<InputRange> range;
 };
 
 /// Where the mapper put a population's state or a projection's weights.
 struct CorePlacement {
   std::string object, memory;
   int64_t offsetBits = 0, sizeBits = 0;
+};
+
+/// Where `snnc compile --chips` put a population, or a slice of it (a
+/// range of its output channels and of its rows), in a network split
+/// across several chips.  A slice keeps the weights of its channels and
+/// its own state and currents; the slices of a population tile its
+/// channels x rows (validateNetwork checks they are disjoint and cover).
+struct CoreChipSlice {
+  int population = -1;
+  int64_t chip = 0;
+  int64_t firstChannel = 0, channels = 0;
+  int64_t firstRow = 0, rows = 0; // rows of [C, H, W]; [C]: 0, 1
 };
 
 /// The most time steps a sample runs: what a package, --timesteps and an
@@ -73,6 +95,10 @@ struct CoreNetwork {
   std::string target; // the core description it was mapped to ("" if none)
   int64_t lanes = 1;  // synaptic operations per cycle on that core
   std::vector<CorePlacement> placements;
+  /// Chips the network is split across (0: not partitioned, one core) and
+  /// every LIF or readout population's slices on them.
+  int64_t chips = 0;
+  std::vector<CoreChipSlice> partition;
   InputEncoding encoding = InputEncoding::Direct;
   std::optional<int64_t> timesteps;
   CoreInput input;

@@ -18,6 +18,7 @@
 #include "snnc/Runtime/SerialPort.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace snnc {
@@ -55,13 +56,18 @@ public:
   SerialBus(std::unique_ptr<SerialPort> port, LinkOptions options);
   ~SerialBus() override;
 
-  /// Asks the board who it is; refuses another protocol version.
+  /// Asks the board who it is; refuses a protocol version it cannot speak
+  /// (LinkMinVersion to LinkVersion).
   llvm::Expected<BoardIdentity> identify();
   /// Resets the board's core and starts a new session: from now on a reply
   /// from a board that was reset (its session cleared) is a BusResetError.
   llvm::Error resetBoard();
 
   llvm::Error write(uint32_t address, uint32_t data) override;
+  /// With a version-3 board, in WriteEvents frames of 2 or 3 bytes an event
+  /// where every word fits one mode; else whole words.
+  llvm::Error writeEvents(uint32_t firstWord, uint32_t slices,
+                          llvm::ArrayRef<uint32_t> words) override;
   llvm::Expected<uint32_t> read(uint32_t address) override;
   llvm::Expected<std::vector<uint32_t>>
   readBurst(uint32_t address, uint32_t slices, uint32_t count) override;
@@ -86,6 +92,12 @@ private:
                                                 int64_t attempts = 0);
   llvm::Error sendWrite(uint32_t address, uint32_t slices,
                         llvm::ArrayRef<uint32_t> words);
+  /// The WriteEvents mode every word fits (LinkEventsOnes, then
+  /// LinkEventsValued), or none: the board is older or a word does not fit.
+  std::optional<uint8_t> eventsMode(uint32_t slices,
+                                    llvm::ArrayRef<uint32_t> words) const;
+  llvm::Error sendEvents(uint32_t firstWord, uint8_t mode,
+                         llvm::ArrayRef<uint32_t> words);
   /// Reads bytes until a whole frame (up to its 0x00) or the deadline.
   enum class Receive { Frame, Timeout, Gone };
   Receive receiveFrame(std::vector<uint8_t> &frame, int64_t deadlineMs);

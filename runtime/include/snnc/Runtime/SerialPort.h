@@ -48,7 +48,8 @@ public:
 /// translation, non-blocking, at a fixed baud rate.
 class FdSerialPort : public SerialPort {
 public:
-  /// Whether termios has a speed for `baud`.
+  /// Whether the line can run at `baud`: termios's named rates, and on
+  /// Linux any rate in 50..12,000,000 (termios2, BOTHER).
   static bool supportsBaud(int64_t baud);
   /// Opens `path` and configures the line; the input and output queues
   /// start empty.

@@ -95,6 +95,21 @@ struct Accuracy {
   double percent() const { return total ? 100.0 * correct / total : 0.0; }
 };
 
+/// The input values outside a model's input range: the integer engines'
+/// encoder clamps what it cannot represent (docs/numerics.md), so inputs
+/// on another scale (0..255 for a model compiled for 0..1) lose accuracy
+/// silently unless counted.
+struct OutOfRange {
+  int64_t outside = 0, total = 0;
+  InputRange range;
+  /// "61.2% of the input values are outside the model's input range
+  /// [0, 1] ...", the same words from the CLI and from Python.
+  std::string message() const;
+};
+
+/// Counts the values of `input` outside `range` (infer() refuses NaN).
+OutOfRange countOutOfRange(const NDArray &input, const InputRange &range);
+
 class Session {
 public:
   /// Loads a package (validated as it is read) onto a device.
@@ -118,6 +133,13 @@ public:
                                 std::optional<int64_t> timesteps = std::nullopt,
                                 llvm::StringRef inputName = "input",
                                 int64_t firstSample = 0);
+  /// The raw input range the model was compiled for: the package's (none
+  /// for a package written before it was recorded), or what the float
+  /// reference's creator sets.
+  const std::optional<InputRange> &inputRange() const { return range; }
+  void setInputRange(std::optional<InputRange> r) { range = r; }
+  /// The values of `input` outside inputRange(); none without a range.
+  std::optional<OutOfRange> checkInputRange(const NDArray &input) const;
   /// Argmax of each row of infer()'s result.
   static std::vector<int64_t> classes(const NDArray &scores);
   /// How many of infer()'s classes match `labels` (each a class of the
@@ -159,6 +181,7 @@ private:
                                                const Device &device);
   CoreNetwork net;
   FloatGraph inputs;
+  std::optional<InputRange> range;
   std::string kind, device;
   std::unique_ptr<Engine> engine;
 };

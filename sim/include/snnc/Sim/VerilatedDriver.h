@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,12 @@ struct MonitorSpike {
 template <class Top> class VerilatedDriver {
 public:
   /// `vcdPath` non-empty: dump every signal (needs a model built with
-  /// --trace).
-  explicit VerilatedDriver(const std::string &vcdPath = {})
+  /// --trace).  `abortOnAssertion` false: a failed assertion (--assert)
+  /// does not abort the process; failed() says so and commands stop.
+  explicit VerilatedDriver(const std::string &vcdPath = {},
+                           bool abortOnAssertion = true)
       : context(std::make_unique<VerilatedContext>()) {
+    context->fatalOnError(abortOnAssertion);
 #if VM_TRACE
     if (!vcdPath.empty())
       context->traceEverOn(true);
@@ -55,6 +59,7 @@ public:
     dump();
     top->rst_ni = 1;
     top->eval();
+    noteFailure(); // the parameter checks run in the first eval
   }
   ~VerilatedDriver() {
     top->final();
@@ -89,7 +94,7 @@ public:
                std::vector<MonitorSpike> &spikes, uint64_t &cycles) {
     write(commandRegister, command);
     cycles = 0;
-    while (top->busy_o) {
+    while (top->busy_o && !failed()) {
       if (cycles >= budget)
         return false;
       if (top->spike_valid_o)
@@ -103,11 +108,16 @@ public:
   }
 
   uint64_t totalCycles() const { return ticks; }
+  /// Whether an assertion failed (a model built with --assert), and in
+  /// which cycle the first did.
+  bool failed() const { return failedAt.has_value(); }
+  uint64_t failedCycle() const { return failedAt.value_or(0); }
 
 private:
   void tick() {
     top->clk_i = 1;
     top->eval();
+    noteFailure();
     context->timeInc(1);
     dump();
     top->clk_i = 0;
@@ -115,6 +125,10 @@ private:
     context->timeInc(1);
     dump();
     ++ticks;
+  }
+  void noteFailure() {
+    if (!failedAt && context->gotError())
+      failedAt = ticks;
   }
   void dump() {
 #if VM_TRACE
@@ -129,6 +143,7 @@ private:
   std::unique_ptr<VerilatedVcdC> vcd;
 #endif
   uint64_t ticks = 0;
+  std::optional<uint64_t> failedAt;
 };
 
 } // namespace snnc::sim

@@ -46,6 +46,8 @@ struct Comparison {
   int64_t argmaxAgreements = 0;
   /// The golden engine's activity over the inputs (as `snnc run --stats`).
   RunStats golden;
+  /// Both engines' [N, K] scores (the report's accuracy).
+  NDArray floatScores, goldenScores;
 };
 
 /// Compares the float and golden engines on `input` ([N, ...] direct or

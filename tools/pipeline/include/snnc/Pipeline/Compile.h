@@ -28,16 +28,29 @@ struct CompiledPackage {
   /// One line per memory of the core: its size (sim), or its use against
   /// the board's resources.
   std::string memories;
+  /// The same lines for a network partitioned across chips (--chips): the
+  /// plan, per chip (empty when not partitioned).
+  std::string partition;
+};
+
+/// --chips: how many chips of the target's board a network may take
+/// (Auto: the fewest the partitioner finds).
+struct ChipsRequest {
+  static constexpr int64_t Auto = 0;
+  int64_t chips = Auto;
 };
 
 /// Compiles a loaded model for `options.target`.  With `calibration`
 /// (inputs for the golden engine) the report's SOPs and cycles are
 /// measured, otherwise upper bounds.  Refuses a network whose memories do
-/// not fit the target's device, naming `modelPath`.
-llvm::Expected<CompiledPackage> compilePackage(mlir::ModuleOp module,
-                                               llvm::StringRef modelPath,
-                                               const CompileOptions &options,
-                                               const NDArray *calibration);
+/// not fit the target's device, naming `modelPath`.  With `chips`, the
+/// network is partitioned across chips of the target's board instead
+/// (backends/ Partition.h), the placement stored in the package; more
+/// chips than `chips` allows are refused.
+llvm::Expected<CompiledPackage>
+compilePackage(mlir::ModuleOp module, llvm::StringRef modelPath,
+               const CompileOptions &options, const NDArray *calibration,
+               std::optional<ChipsRequest> chips = std::nullopt);
 
 } // namespace snnc::pipeline
 

@@ -24,10 +24,27 @@ struct HtmlReportOptions {
   /// (empty: every spiking layer).
   int64_t rasterSample = 0;
   std::vector<std::string> rasterLayers;
+  /// The raster's neurons, [first, last) of each layer (none: the layer's
+  /// most active neurons, at most kMaxRasterRows).
+  std::optional<std::pair<int64_t, int64_t>> rasterNeurons;
+  /// The class of each input sample (empty: none): accuracy, a confusion
+  /// matrix, per-class accuracy and the most confused pairs.
+  std::vector<int64_t> labels;
+  /// A board of backends/boards (empty: none): latency in milliseconds at
+  /// its clock.
+  std::string board;
   /// report.json of `snnc bitstream`: the FPGA resources it used.
   std::string bitstreamReport;
   std::optional<int64_t> timesteps;
 };
+
+/// The most neurons a raster shows per layer.
+constexpr int64_t kMaxRasterRows = 400;
+
+/// Parses --raster-neurons "A:B" (neurons A to B - 1, at most
+/// kMaxRasterRows of them).
+llvm::Expected<std::pair<int64_t, int64_t>>
+parseRasterNeurons(llvm::StringRef text);
 
 /// Published energy per synaptic operation of neuromorphic chips, which
 /// the report multiplies by the measured SOPs (labelled as estimates).

@@ -17,6 +17,8 @@ struct LayerReport {
   std::string name, kind;
   int64_t neurons = 0, storedSynapses = 0, weightBits = 0;
   int64_t thresholdMin = 0, thresholdMax = 0; // 0, 0 for the readout
+  /// The source model's float threshold (LIF), where the package keeps it.
+  std::optional<double> vThreshold;
   std::string decay;       // "x64>>8", or ">>2" for an exact shift
   int64_t synapticOps = 0; // per inference: measured, or the upper bound
   int64_t cycles = 0;      // ceil(SOPs / lanes) + lane words swept per step

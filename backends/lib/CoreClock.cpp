@@ -1,0 +1,90 @@
+//===- CoreClock.cpp - the clock a bitstream's core runs at ---------------===//
+//
+// The board's oscillator, or its PLL (Pll.h): at a frequency the user asks
+// for (--clock-mhz F), or the highest that meets timing with margin
+// (--clock-mhz auto, Bitstream.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "snnc/Backends/Bitstream.h"
+#include "snnc/Runtime/Errors.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+#include <cstdio>
+
+using namespace snnc;
+using llvm::formatv;
+
+namespace {
+llvm::Error clockError(const llvm::Twine &what) {
+  return plainError("bitstream: " + what);
+}
+} // namespace
+
+std::string snnc::mhzText(double hz) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", hz / 1e6);
+  return text;
+}
+
+llvm::Expected<CoreClock> snnc::planCoreClock(const BoardDescription &board,
+                                              double clockHz) {
+  CoreClock clock;
+  clock.hz = double(board.clockHz);
+  if (clockHz == 0 || clockHz == clock.hz)
+    return clock;
+  std::string mhz = mhzText(clockHz);
+  std::string oscillator = mhzText(double(board.clockHz));
+  if (board.pll.empty())
+    return clockError(formatv("--clock-mhz {0}: {1} has no PLL in its "
+                              "description; its clock is the {2} MHz "
+                              "oscillator",
+                              mhz, board.name, oscillator));
+  clock.pll = ice40Pll(double(board.clockHz), clockHz);
+  if (!clock.pll)
+    return clockError(formatv("--clock-mhz {0}: {1}'s PLL makes 16..275 MHz "
+                              "from its {2} MHz oscillator",
+                              mhz, board.name, oscillator));
+  // The closest setting may miss a request between two of them; a core
+  // clock more than 1 % off is not what was asked for.
+  if (std::fabs(clock.pll->outHz - clockHz) > 0.01 * clockHz)
+    return clockError(formatv("--clock-mhz {0}: the PLL's closest frequency "
+                              "is {1:F3} MHz; ask for that",
+                              mhz, clock.pll->outHz / 1e6));
+  clock.hz = clock.pll->outHz;
+  return clock;
+}
+
+std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
+                                               double fmaxHz) {
+  if (board.pll.empty())
+    return std::nullopt;
+  double limit = fmaxHz / kTimingMargin;
+  // Every output the PLL makes from the oscillator, highest first within
+  // the limit; its settings are then icepll's for that exact frequency.
+  std::optional<double> best;
+  double in = double(board.clockHz);
+  for (int divr = 0; divr <= 15; ++divr)
+    for (int divf = 0; divf <= 127; ++divf)
+      for (int divq = 1; divq <= 6; ++divq) {
+        Ice40Pll candidate{divr, divf, divq, 0, in, 0};
+        double pfd = in / (divr + 1), vco = candidate.vcoHz();
+        double out = vco / double(1 << divq);
+        if (pfd < 10e6 || pfd > 133e6 || vco < 533e6 || vco > 1066e6 ||
+            out < kIce40PllMinHz || out > limit)
+          continue;
+        if (!best || out > *best)
+          best = out;
+      }
+  if (!best)
+    return std::nullopt;
+  std::optional<Ice40Pll> pll = ice40Pll(in, *best);
+  if (!pll)
+    return std::nullopt;
+  return CoreClock{pll->outHz, pll};
+}
+
+int64_t snnc::linkClocksPerBit(double clockHz) {
+  return std::max<int64_t>(4, int64_t(std::ceil(clockHz / 3e6 - 1e-9)));
+}

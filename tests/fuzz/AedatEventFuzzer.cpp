@@ -1,0 +1,6 @@
+//===- AedatEventFuzzer.cpp - libFuzzer: the Aedat event reader -----------===//
+#include "EventFuzzing.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return snnc::fuzz::readEventsAsFile(data, size, snnc::EventFormat::Aedat);
+}

@@ -1,0 +1,6 @@
+//===- NpyEventFuzzer.cpp - libFuzzer: the Npy event reader -----------===//
+#include "EventFuzzing.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return snnc::fuzz::readEventsAsFile(data, size, snnc::EventFormat::Npy);
+}
