@@ -494,6 +494,21 @@ flowAtBestClock(const CoreParams &params, const CoreImage &image,
   double chosenFromHz = 0; // the Fmax the clock was chosen for
   for (int attempt = 0;; ++attempt) {
     auto run = flowAt(params, image, board, options, clock, out);
+    if (!run && clock.pll && attempt < 2) {
+      // nextpnr refuses a PLL clock its placement cannot meet (the
+      // placement differs from the probe's): a setting a margin lower, or
+      // the oscillator. A failure of another kind fails there again.
+      stages.push_back(llvm::json::Object{
+          {"stage", formatv("probe at {0} MHz: place and route missed it ({1})",
+                            mhzText(clock.hz), llvm::toString(run.takeError()))
+                        .str()},
+          {"seconds", 0.0}});
+      // The Fmax is below this clock: the next is chosen for that.
+      chosenFromHz = clock.hz / kTimingMargin;
+      std::optional<CoreClock> lower = clockWithMargin(board, chosenFromHz);
+      clock = lower && lower->hz < clock.hz ? *lower : oscillator;
+      continue;
+    }
     if (!run)
       return run.takeError();
     llvm::json::Object &report = *run->first.getAsObject();

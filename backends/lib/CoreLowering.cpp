@@ -2,12 +2,14 @@
 #include "snnc/Backends/CoreLowering.h"
 #include "LoweringUtils.h"
 #include "snnc/IR/SNNOps.h"
+#include "snnc/Runtime/CoreImage.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace snnc;
@@ -74,12 +76,14 @@ llvm::Error Lowering::addProjection(Value current, int target) {
     p.dilations = toVector(conv.getDilations());
     if (auto pool = conv.getInputPool())
       p.inputPool = toVector(*pool);
+    p.inputPoolMax = conv.getInputPoolMax();
     p.weightBits = conv.getWeightBits();
   } else if (auto dense = dyn_cast_or_null<snn::QDenseOp>(op)) {
     p.kind = ProjectionKind::Dense;
     input = dense.getInput(), weight = dense.getWeight();
     if (auto pool = dense.getInputPool())
       p.inputPool = toVector(*pool);
+    p.inputPoolMax = dense.getInputPoolMax();
     p.weightBits = dense.getWeightBits();
   } else if (auto one = dyn_cast_or_null<snn::QOneToOneOp>(op)) {
     p.kind = ProjectionKind::OneToOne;
@@ -203,6 +207,19 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
   if (llvm::Error err = validateNetwork(net))
     return opError(main, "the integer network is inconsistent: " +
                              llvm::toString(std::move(err)));
+  // The numerics sum currents in 32 bits, wrapping: a network whose sums
+  // could wrap would silently compute another network.
+  std::vector<uint64_t> bounds = currentBounds(net);
+  for (size_t i = 0; i < bounds.size(); ++i)
+    if (bounds[i] >= (uint64_t(1) << 31))
+      return opError(
+          main,
+          llvm::formatv("population '{0}': its current can reach {1} (fan-in "
+                        "sums of |weight| times the largest input value), past "
+                        "the 32-bit accumulator; lower --weight-bits or "
+                        "--input-bits, or the layer's fan-in",
+                        net.populations[i].name, bounds[i])
+              .str());
   return std::move(net);
 }
 

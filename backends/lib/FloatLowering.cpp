@@ -81,12 +81,14 @@ llvm::Error Lowering::lowerOp(Operation *op) {
         out.dilations = toVector(conv.getDilations());
         if (auto pool = conv.getInputPool())
           out.inputPool = toVector(*pool);
+        out.inputPoolMax = conv.getInputPoolMax();
         return llvm::Error::success();
       })
       .Case([&](snn::DenseOp dense) -> llvm::Error {
         FloatOp &out = addOp(op, FloatOpKind::Dense);
         if (auto pool = dense.getInputPool())
           out.inputPool = toVector(*pool);
+        out.inputPoolMax = dense.getInputPoolMax();
         return llvm::Error::success();
       })
       .Case([&](snn::TdBatchNormOp norm) -> llvm::Error {
@@ -122,6 +124,13 @@ llvm::Error Lowering::lowerOp(Operation *op) {
         out.strides = toVector(pool.getStrides());
         out.pads = toVector(pool.getPads());
         out.countIncludePad = pool.getCountIncludePad();
+        return llvm::Error::success();
+      })
+      .Case([&](snn::MaxPoolOp pool) -> llvm::Error {
+        FloatOp &out = addOp(op, FloatOpKind::MaxPool);
+        out.kernel = toVector(pool.getKernel());
+        out.strides = toVector(pool.getStrides());
+        out.pads = toVector(pool.getPads());
         return llvm::Error::success();
       })
       .Case([&](snn::FlattenOp) -> llvm::Error {

@@ -494,8 +494,6 @@ llvm::Error Translator::scale(const nir::Node &node, const Value &in) {
 }
 
 llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
-  if (in.gain != 1.0)
-    return nodeError(node, "a neuron cannot read a pooled value directly");
   if (in.shape.empty())
     return nodeError(node, "the input has no shape");
   bool threshold = node.type == "Threshold", lif = node.type == "LIF";
@@ -551,7 +549,8 @@ llvm::Error Translator::neuron(const nir::Node &node, const Value &in) {
   std::vector<float> k(channels);
   bool identity = true;
   for (size_t c = 0; c < channels; ++c) {
-    k[c] = float(gain[c] * vth / (*thresholds)[c]);
+    // A sum pool's window size (in.gain) scales the pooled current.
+    k[c] = float(gain[c] * in.gain * vth / (*thresholds)[c]);
     identity = identity && k[c] == 1.0f;
   }
   std::string current = in.name;
@@ -593,8 +592,20 @@ llvm::Error Translator::translate(const nir::Node &node) {
         return nodeError(node, "'shape' must hold integers in [1, 65536]");
       dims.push_back(int64_t(d));
     }
+    // snnTorch's export_to_nir (through nirtorch) keeps the sample data's
+    // batch dimension in the Input's shape: [1, C] or [1, C, H, W]. NIR's
+    // other nodes exclude it, so it is dropped here.
+    if (dims.size() == 2 || dims.size() == 4) {
+      if (dims.front() != 1)
+        return nodeError(node, formatv("the input has a leading batch "
+                                       "dimension of {0}; it must be 1 "
+                                       "([1, C] or [1, C, H, W])",
+                                       dims.front()));
+      dims.erase(dims.begin());
+    }
     if (dims.size() != 1 && dims.size() != 3)
-      return nodeError(node, "the input must be [C] or [C, H, W]");
+      return nodeError(node, "the input must be [C] or [C, H, W], or either "
+                             "with a leading batch dimension of 1");
     onnx::ValueInfoProto *in = model.mutable_graph()->add_input();
     // The graph input is named after the Input node: a node the user named
     // "input" is then no second definition of it.

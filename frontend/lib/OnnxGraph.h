@@ -87,6 +87,11 @@ public:
   /// Converts one node; errors say what is wrong without the node prefix.
   llvm::Error convertNode(const onnx::NodeProto &node);
 
+  /// The readout of a network that ends in a spiking layer: its firing
+  /// rate, a gain of 1 on its [N, K] spikes (the mean over T is then the
+  /// spike count / T).
+  mlir::Value rateReadout(mlir::Value spikes, llvm::StringRef outputName);
+
 private:
   // Operand access.
   llvm::Expected<const GraphValue *> input(const onnx::NodeProto &node,
@@ -96,6 +101,8 @@ private:
   llvm::Expected<const HostTensor *> constant(const onnx::NodeProto &node,
                                               int index);
   mlir::Value materialize(const HostTensor &tensor);
+  mlir::Value buildResidualAdd(mlir::Location loc, const GraphValue &lhs,
+                               const GraphValue &rhs);
   llvm::Error defineOutput(const onnx::NodeProto &node, mlir::Value value,
                            ValueKind kind);
   llvm::Error checkProjectionInput(const GraphValue &value);
@@ -109,6 +116,7 @@ private:
   llvm::Error convertLIF(const onnx::NodeProto &node);
   llvm::Error convertBinary(const onnx::NodeProto &node);
   llvm::Error convertPool(const onnx::NodeProto &node, bool global);
+  llvm::Error convertMaxPool(const onnx::NodeProto &node);
   llvm::Error convertFlatten(const onnx::NodeProto &node);
   llvm::Error convertReshape(const onnx::NodeProto &node);
   llvm::Error convertPad(const onnx::NodeProto &node);

@@ -2,6 +2,7 @@
 #include "snnc/Frontend/OnnxImporter.h"
 #include "OnnxGraph.h"
 #include "snnc/IR/Diagnostics.h"
+#include "snnc/IR/SNNOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -195,15 +196,34 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
   if (!out)
     return fail(
         formatv("graph output '{0}' is not produced by any node", outName));
-  if (out->isConstant() || out->kind != ValueKind::Current ||
-      out->value.getType().cast<RankedTensorType>().getRank() != 2)
+  mlir::Value readout = out->isConstant() ? mlir::Value() : out->value;
+  int64_t rank = out->isConstant()
+                     ? 0
+                     : out->value.getType().cast<RankedTensorType>().getRank();
+  if (out->kind == ValueKind::Spikes && !out->isConstant()) {
+    // A network that ends in a spiking layer reads out its firing rate:
+    // the mean over T of its spikes, through a one-to-one gain of 1 (a
+    // spike count is T times it; snnTorch's ce_rate_loss and
+    // accuracy_rate take the argmax of the counts).
+    if (rank != 2 || !out->value.getDefiningOp<snn::LIFOp>())
+      return fail(formatv("graph output '{0}' reads spikes {1}; a spiking "
+                          "output layer is read out from the [N, K] spikes "
+                          "of a LIF (end the net with a Linear layer and a "
+                          "LIF, or with the Linear layer)",
+                          outName,
+                          rank != 2 ? formatv("of rank {0}", rank).str()
+                                    : std::string("through a reshape")));
+    readout = importer.rateReadout(out->value, outName);
+  } else if (out->isConstant() || out->kind != ValueKind::Current ||
+             rank != 2) {
     return fail(formatv(
         "graph output '{0}' must be the readout, a non-spiking "
-        "[N, K] current; it is {1}",
+        "[N, K] current or the [N, K] spikes of a LIF; it is {1}",
         outName, out->isConstant() ? "a constant" : kindName(out->kind)));
-  builder.create<func::ReturnOp>(builder.getUnknownLoc(), out->value);
+  }
+  builder.create<func::ReturnOp>(builder.getUnknownLoc(), readout);
   func.setFunctionType(
-      builder.getFunctionType({*inTypeOrErr}, {out->value.getType()}));
+      builder.getFunctionType({*inTypeOrErr}, {readout.getType()}));
 
   // The importer checks everything it builds; the verifier is the backstop
   // and its diagnostics, notes included, become the error.

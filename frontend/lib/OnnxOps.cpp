@@ -1,5 +1,6 @@
 //===- OnnxOps.cpp - converting ONNX nodes to snn ops ---------------------===//
 #include "OnnxGraph.h"
+#include "OnnxOpsCommon.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -16,13 +17,6 @@ using llvm::Expected;
 using llvm::formatv;
 using llvm::StringRef;
 
-/// Propagates an error out of the enclosing function returning llvm::Error.
-#define SNNC_TRY(decl, expr)                                                   \
-  auto decl##OrErr = (expr);                                                   \
-  if (!decl##OrErr)                                                            \
-    return decl##OrErr.takeError();                                            \
-  auto &decl = *decl##OrErr;
-
 /// A float as people write it: 0.5, -1, 1e-05.
 static std::string num(float value) {
   char text[32];
@@ -30,11 +24,12 @@ static std::string num(float value) {
   return text;
 }
 
-static RankedTensorType activationType(Value value) {
+RankedTensorType frontend::activationType(Value value) {
   return value.getType().cast<RankedTensorType>();
 }
 
-static RankedTensorType f32Tensor(OpBuilder &builder, ArrayRef<int64_t> shape) {
+RankedTensorType frontend::f32Tensor(OpBuilder &builder,
+                                     ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 
@@ -133,16 +128,9 @@ static Error checkFloat(const HostTensor &tensor, StringRef what) {
 // Window geometry shared by Conv and AveragePool
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct Window {
-  std::vector<int64_t> kernel, strides, pads, dilations;
-};
-} // namespace
-
-/// Reads strides, pads, dilations and auto_pad; computes SAME padding.
-static Expected<Window> readWindow(const NodeAttrs &attrs,
-                                   RankedTensorType input,
-                                   std::vector<int64_t> kernel) {
+Expected<Window> frontend::readWindow(const NodeAttrs &attrs,
+                                      RankedTensorType input,
+                                      std::vector<int64_t> kernel) {
   Window window;
   window.kernel = std::move(kernel);
   SNNC_TRY(strides, attrs.getInts("strides", {1, 1}));
@@ -185,11 +173,10 @@ static Expected<Window> readWindow(const NodeAttrs &attrs,
   return window;
 }
 
-/// The NCHW output type of a window op, or an error saying why there is none.
-static Expected<RankedTensorType> windowResult(OpBuilder &builder,
-                                               RankedTensorType input,
-                                               const Window &window,
-                                               int64_t channels) {
+Expected<RankedTensorType> frontend::windowResult(OpBuilder &builder,
+                                                  RankedTensorType input,
+                                                  const Window &window,
+                                                  int64_t channels) {
   SmallVector<int64_t, 4> shape = {input.getDimSize(0), channels};
   for (int axis = 0; axis < 2; ++axis) {
     std::string why;
@@ -205,8 +192,8 @@ static Expected<RankedTensorType> windowResult(OpBuilder &builder,
   return f32Tensor(builder, shape);
 }
 
-static Error requireRank(const GraphValue &value, int64_t rank,
-                         StringRef what) {
+Error frontend::requireRank(const GraphValue &value, int64_t rank,
+                            StringRef what) {
   if (activationType(value.value).getRank() != rank)
     return fail(formatv("{0} must have rank {1}, it has rank {2}", what, rank,
                         activationType(value.value).getRank()));
@@ -260,7 +247,7 @@ Error GraphImporter::convertConv(const onnx::NodeProto &node) {
       builder.getDenseI64ArrayAttr(window.strides),
       builder.getDenseI64ArrayAttr(window.pads),
       builder.getDenseI64ArrayAttr(window.dilations),
-      /*input_pool=*/nullptr);
+      /*input_pool=*/nullptr, /*input_pool_max=*/nullptr);
   return defineOutput(node, op, ValueKind::Current);
 }
 
@@ -270,7 +257,8 @@ static Value buildDense(OpBuilder &builder, Location loc, Value input,
   auto type =
       f32Tensor(builder, {activationType(input).getDimSize(0), outputs});
   return builder.create<snn::DenseOp>(loc, type, input, weight, bias,
-                                      /*input_pool=*/nullptr);
+                                      /*input_pool=*/nullptr,
+                                      /*input_pool_max=*/nullptr);
 }
 
 static HostTensor transpose2d(const HostTensor &in) {
@@ -477,6 +465,53 @@ static bool broadcastsInto(ArrayRef<int64_t> small, ArrayRef<int64_t> big) {
   return true;
 }
 
+/// What a residual Add of two activations gives:
+/// - two currents: their sum (a basic block's branches before one LIF);
+/// - a current and spikes: a current (the identity shortcut of a spiking
+///   ResNet adds the block's input spikes to the branch's current: a
+///   one-to-one projection of weight 1, see buildResidualAdd);
+/// - spikes or graded events on both sides: graded events (SEW ResNet's ADD
+///   of spikes: an event of value 2 where both fire; the next projection
+///   reads each operand with the same weights, snn-distribute-event-sums).
+static Expected<ValueKind> residualKind(const GraphValue &lhs,
+                                        const GraphValue &rhs) {
+  auto isEvents = [](const GraphValue &v) {
+    return v.kind == ValueKind::Spikes || v.kind == ValueKind::Graded;
+  };
+  if (lhs.kind == ValueKind::Current && rhs.kind == ValueKind::Current)
+    return ValueKind::Current;
+  if (isEvents(lhs) && isEvents(rhs))
+    return ValueKind::Graded;
+  const GraphValue &other = lhs.kind == ValueKind::Current ? rhs : lhs;
+  if ((lhs.kind == ValueKind::Current || rhs.kind == ValueKind::Current) &&
+      other.kind == ValueKind::Spikes)
+    return ValueKind::Current;
+  return fail(formatv("a residual Add of {0} and {1} is not supported (it "
+                      "adds two currents, a current and spikes, or spikes "
+                      "and spikes)",
+                      kindName(lhs.kind), kindName(rhs.kind)));
+}
+
+Value GraphImporter::buildResidualAdd(Location loc, const GraphValue &lhs,
+                                      const GraphValue &rhs) {
+  auto current = [&](const GraphValue &v) -> Value {
+    if (v.kind != ValueKind::Spikes ||
+        (lhs.kind != ValueKind::Current && rhs.kind != ValueKind::Current))
+      return v.value;
+    // Spikes added to a current: a gain of 1 (snn-fold-tdbn makes it a
+    // one-to-one projection).
+    auto type = activationType(v.value);
+    HostTensor ones;
+    ones.dims = {type.getDimSize(1)};
+    for (int64_t i = 2; i < type.getRank(); ++i)
+      ones.dims.push_back(1);
+    ones.floats.assign(size_t(type.getDimSize(1)), 1.0f);
+    return builder.create<snn::MulOp>(loc, type, v.value, materialize(ones));
+  };
+  Value a = current(lhs), b = current(rhs);
+  return builder.create<snn::AddOp>(loc, a.getType(), a, b);
+}
+
 template <typename OpTy>
 static Value buildBinary(OpBuilder &builder, Location loc, Type type, Value lhs,
                          Value rhs) {
@@ -496,16 +531,12 @@ Error GraphImporter::convertBinary(const onnx::NodeProto &node) {
   if (!lhs->isConstant() && !rhs->isConstant()) {
     if (op != "Add")
       return fail(formatv("{0} of two activations is not supported (only the "
-                          "residual Add of two currents)",
+                          "Add of currents or spikes of a residual block)",
                           op));
-    for (const GraphValue *operand : {lhs, rhs})
-      if (operand->kind != ValueKind::Current)
-        return fail(formatv("a residual Add needs two currents, one operand "
-                            "is {0}",
-                            kindName(operand->kind)));
+    SNNC_TRY(sumKind, residualKind(*lhs, *rhs));
     if (lhs->value.getType() != rhs->value.getType())
-      return fail("the two currents of a residual Add differ in shape");
-    kind = ValueKind::Current;
+      return fail("the two operands of a residual Add differ in shape");
+    return defineOutput(node, buildResidualAdd(loc(node), *lhs, *rhs), sumKind);
   } else {
     const GraphValue *act = lhs->isConstant() ? rhs : lhs;
     const HostTensor &c = lhs->isConstant() ? *lhs->constant : *rhs->constant;
@@ -546,137 +577,6 @@ Error GraphImporter::convertBinary(const onnx::NodeProto &node) {
   else
     result = buildBinary<snn::DivOp>(builder, location, type, a, b);
   return defineOutput(node, result, kind);
-}
-
-//===----------------------------------------------------------------------===//
-// Pooling and reshaping
-//===----------------------------------------------------------------------===//
-
-Error GraphImporter::convertPool(const onnx::NodeProto &node, bool global) {
-  NodeAttrs attrs(node);
-  if (Error err = global ? attrs.checkKnown({})
-                         : attrs.checkKnown(
-                               {"auto_pad", "ceil_mode", "count_include_pad",
-                                "kernel_shape", "pads", "strides"}))
-    return err;
-  SNNC_TRY(x, activation(node, 0));
-  if (Error err = requireRank(*x, 4, "the input"))
-    return err;
-  if (x->kind == ValueKind::Current)
-    return fail("pooling a current is not supported; pool spikes after a LIF");
-  RankedTensorType inType = activationType(x->value);
-  std::vector<int64_t> kernel = {inType.getDimSize(2), inType.getDimSize(3)};
-  Window window{kernel, {1, 1}, {0, 0, 0, 0}, {1, 1}};
-  int64_t countIncludePad = 0;
-  if (!global) {
-    if (!attrs.has("kernel_shape"))
-      return fail("required attribute 'kernel_shape' is missing");
-    SNNC_TRY(kernelShape, attrs.getInts("kernel_shape", {}));
-    SNNC_TRY(ceilMode, attrs.getInt("ceil_mode", 0));
-    SNNC_TRY(includePad, attrs.getInt("count_include_pad", 0));
-    if (ceilMode != 0 && ceilMode != 1)
-      return fail(formatv("ceil_mode must be 0 or 1, got {0}", ceilMode));
-    if (includePad != 0 && includePad != 1)
-      return fail(
-          formatv("count_include_pad must be 0 or 1, got {0}", includePad));
-    if (ceilMode != 0)
-      return fail("ceil_mode = 1 is not supported");
-    if (attrs.has("dilations"))
-      return fail("dilated pooling is not supported");
-    SNNC_TRY(parsed, readWindow(attrs, inType, kernelShape));
-    window = parsed;
-    countIncludePad = includePad;
-  }
-  SNNC_TRY(resultType,
-           windowResult(builder, inType, window, inType.getDimSize(1)));
-  auto op = builder.create<snn::AvgPoolOp>(
-      loc(node), resultType, x->value,
-      builder.getDenseI64ArrayAttr(window.kernel),
-      builder.getDenseI64ArrayAttr(window.strides),
-      builder.getDenseI64ArrayAttr(window.pads),
-      builder.getBoolAttr(countIncludePad != 0));
-  ValueKind kind =
-      x->kind == ValueKind::Analog ? ValueKind::Analog : ValueKind::Graded;
-  return defineOutput(node, op, kind);
-}
-
-/// Elements per sample: the product of the dims after the batch dim.
-static int64_t featuresOf(RankedTensorType type) {
-  int64_t features = 1;
-  for (int64_t dim : type.getShape().drop_front())
-    features *= dim;
-  return features;
-}
-
-/// [N, d1, ..., dk] -> [N, d1 * ... * dk]; an identity on rank-2 values.
-static Value buildFlatten(OpBuilder &builder, Location loc, Value input) {
-  RankedTensorType type = activationType(input);
-  if (type.getRank() == 2)
-    return input;
-  auto resultType = f32Tensor(builder, {type.getDimSize(0), featuresOf(type)});
-  return builder.create<snn::FlattenOp>(loc, resultType, input);
-}
-
-Error GraphImporter::convertFlatten(const onnx::NodeProto &node) {
-  NodeAttrs attrs(node);
-  if (Error err = attrs.checkKnown({"axis"}))
-    return err;
-  SNNC_TRY(x, activation(node, 0));
-  SNNC_TRY(axis, attrs.getInt("axis", 1));
-  int64_t rank = activationType(x->value).getRank();
-  if (axis != 1 && axis != 1 - rank)
-    return fail(formatv("axis = {0} is not supported (only axis 1, which keeps "
-                        "the batch dim)",
-                        axis));
-  return defineOutput(node, buildFlatten(builder, loc(node), x->value),
-                      x->kind);
-}
-
-Error GraphImporter::convertReshape(const onnx::NodeProto &node) {
-  NodeAttrs attrs(node);
-  if (Error err = attrs.checkKnown({"allowzero"}))
-    return err;
-  SNNC_TRY(x, activation(node, 0));
-  SNNC_TRY(shape, constant(node, 1));
-  if (!shape->isInt || shape->dims.size() != 1)
-    return fail("the shape input must be a 1-D int64 constant");
-  int64_t features = featuresOf(activationType(x->value));
-  const std::vector<int64_t> &target = shape->ints;
-  // Accept exactly the spellings of "flatten to [N, features]" that exporters
-  // produce: [0|-1, features|-1] (the batch dim is dynamic).
-  bool batchOk = target.size() == 2 && (target[0] == 0 || target[0] == -1);
-  bool featOk = target.size() == 2 &&
-                (target[1] == features || (target[1] == -1 && target[0] != -1));
-  if (!batchOk || !featOk) {
-    std::string spelled;
-    for (size_t i = 0; i < target.size(); ++i)
-      spelled += (i ? ", " : "") + std::to_string(target[i]);
-    return fail(formatv("Reshape to [{0}] is not supported; only a flatten to "
-                        "[N, {1}] is",
-                        spelled, features));
-  }
-  return defineOutput(node, buildFlatten(builder, loc(node), x->value),
-                      x->kind);
-}
-
-Error GraphImporter::convertPad(const onnx::NodeProto &node) {
-  NodeAttrs attrs(node);
-  if (Error err = attrs.checkKnown({"mode"}))
-    return err;
-  SNNC_TRY(mode, attrs.getString("mode", "constant"));
-  if (mode != "constant" && mode != "reflect" && mode != "edge")
-    return fail(formatv("mode '{0}' is not a Pad mode (constant, reflect or "
-                        "edge)",
-                        mode));
-  SNNC_TRY(pads, constant(node, 1));
-  if (!pads->isInt || pads->dims.size() != 1)
-    return fail("the pads input must be a 1-D int64 constant");
-  for (int64_t pad : pads->ints)
-    if (pad != 0)
-      return fail("non-zero Pad is not supported; use the pads of Conv or "
-                  "AveragePool");
-  // With every pad zero, each mode is the identity.
-  return alias(node);
 }
 
 Error GraphImporter::convertConstant(const onnx::NodeProto &node) {
@@ -748,6 +648,8 @@ Error GraphImporter::convertNode(const onnx::NodeProto &node) {
     return convertPool(node, /*global=*/false);
   if (op == "GlobalAveragePool")
     return convertPool(node, /*global=*/true);
+  if (op == "MaxPool")
+    return convertMaxPool(node);
   if (op == "Flatten")
     return convertFlatten(node);
   if (op == "Reshape")

@@ -237,8 +237,9 @@ module snn_core #(
         f == snn_pkg::PopEventBase ? EventAW :
         f == snn_pkg::PopProjFirst ? ProjCountW :
         f == snn_pkg::PopProjCount ? ProjCountW :
-        // The subtract-reset flag is stored only where it is built.
-        f == snn_pkg::PopFlags     ? (SubtractReset != 0 ? 5 : 4) :
+        // Flags up to PopFlagMergeMax (the subtract-reset bit is unused
+        // where SubtractReset is 0).
+        f == snn_pkg::PopFlags     ? snn_pkg::PopFlagMergeMax + 1 :
         f == snn_pkg::PopCacheBase ? CacheAW : CoordBits; // sizes, pooling
     localparam int unsigned ProjW =
         f == snn_pkg::ProjKind       ? 2 :
@@ -498,6 +499,7 @@ module snn_core #(
   ) u_merge (
     .clk_i, .rst_ni,
     .merge_i      (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagMerge]),
+    .max_i        (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagMergeMax]),
     .step_tag_i   ({pop_q, step_q}),
     .event_base_i (EventAW'(pop_word[snn_pkg::PopEventBase])),
     .event_count_i(EventAW'(event_count_q[pop_q])),

@@ -6,7 +6,8 @@
 // event (value = their count) at the pooled address, so each window is
 // delivered once instead of once per spike; the currents are the same sum.
 // Spikes past the last whole window are dropped.  Otherwise each spike is
-// one event, as it is.
+// one event, as it is.  With max_i (the consumers max-pool the spikes) a
+// window's event is worth 1 however many of its neurons fire: their OR.
 //
 // Spikes arrive in sweep order (row-major, channels inner), so a window's
 // spikes all arrive while the sweep is in that window's pooled row: a slot
@@ -39,6 +40,7 @@ module snn_merge #(
   input  logic                  clk_i,
   input  logic                  rst_ni,
   input  logic                  merge_i,
+  input  logic                  max_i,
   input  logic [StepTagW-1:0]   step_tag_i,
   input  logic [EventAW-1:0]    event_base_i,
   input  logic [EventAW-1:0]    event_count_i,
@@ -111,7 +113,8 @@ module snn_merge #(
   assign tag = {step_tag_i, m1_prow_q};
   assign hit = SlotDepth > 0 && merge_i && (entry[EntryW-1-:TagW] == tag);
   assign index = hit ? entry[ValueBits+:EventAW] : event_count_i;
-  assign count = hit ? entry[ValueBits-1:0] + ValueBits'(1) : ValueBits'(1);
+  assign count = (hit && !max_i) ? entry[ValueBits-1:0] + ValueBits'(1)
+                                 : ValueBits'(1);
   assign new_event_o = m1_valid_q && !hit;
 
   always_comb begin

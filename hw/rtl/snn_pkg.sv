@@ -61,6 +61,7 @@ package snn_pkg;
   parameter int unsigned PopFlagCached    = 2; // bit: add the cached input current
   parameter int unsigned PopFlagMerge     = 3; // bit: merge spikes per pooling window
   parameter int unsigned PopFlagSubtractReset = 4; // bit: subtract after the decay
+  parameter int unsigned PopFlagMergeMax  = 5; // bit: a merged event is worth 1 (max pool)
 
   parameter int unsigned PopKindInput   = 0;
   parameter int unsigned PopKindLif     = 1;

@@ -95,6 +95,8 @@ static FailureOr<int64_t> denseFeatures(Operation *op, Value input,
 }
 
 LogicalResult Conv2dOp::verify() {
+  if (getInputPoolMax() && !getInputPool())
+    return emitOpError("input_pool_max needs an input_pool window");
   auto pooled = pooledInput(
       *this, getInput().getType().cast<RankedTensorType>(), getInputPool());
   if (failed(pooled))
@@ -115,6 +117,8 @@ LogicalResult Conv2dOp::verify() {
 }
 
 LogicalResult DenseOp::verify() {
+  if (getInputPoolMax() && !getInputPool())
+    return emitOpError("input_pool_max needs an input_pool window");
   FailureOr<int64_t> features =
       denseFeatures(*this, getInput(), getInputPool());
   if (failed(features))
@@ -174,6 +178,14 @@ LogicalResult ChannelAffineOp::verify() {
 }
 
 LogicalResult AvgPoolOp::verify() {
+  auto input = getInput().getType().cast<RankedTensorType>();
+  int64_t dilations[2] = {1, 1};
+  return verifyWindow(
+      *this, input, getOutput().getType().cast<RankedTensorType>(), getKernel(),
+      getStrides(), getPads(), dilations, input.getDimSize(1));
+}
+
+LogicalResult MaxPoolOp::verify() {
   auto input = getInput().getType().cast<RankedTensorType>();
   int64_t dilations[2] = {1, 1};
   return verifyWindow(
@@ -246,6 +258,8 @@ LogicalResult EncodeOp::verify() {
 // ODS checks weight_bits of every integer projection (SNN_WeightBits).
 
 LogicalResult QConv2dOp::verify() {
+  if (getInputPoolMax() && !getInputPool())
+    return emitOpError("input_pool_max needs an input_pool window");
   auto pooled = pooledInput(
       *this, getInput().getType().cast<RankedTensorType>(), getInputPool());
   if (failed(pooled))
@@ -262,6 +276,8 @@ LogicalResult QConv2dOp::verify() {
 }
 
 LogicalResult QDenseOp::verify() {
+  if (getInputPoolMax() && !getInputPool())
+    return emitOpError("input_pool_max needs an input_pool window");
   FailureOr<int64_t> features =
       denseFeatures(*this, getInput(), getInputPool());
   if (failed(features))

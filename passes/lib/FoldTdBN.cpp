@@ -130,15 +130,16 @@ Value foldInto(Value value, const ChannelAffine &affine, OpBuilder &builder) {
               return builder.create<snn::Conv2dOp>(
                   loc, conv.getType(), conv.getInput(), w, b,
                   conv.getStridesAttr(), conv.getPadsAttr(),
-                  conv.getDilationsAttr(), conv.getInputPoolAttr());
+                  conv.getDilationsAttr(), conv.getInputPoolAttr(),
+                  conv.getInputPoolMaxAttr());
             });
       })
       .Case([&](snn::DenseOp dense) {
         return foldProjection(
             dense.getWeight(), dense.getBias(), [&](Value w, Value b) -> Value {
-              return builder.create<snn::DenseOp>(loc, dense.getType(),
-                                                  dense.getInput(), w, b,
-                                                  dense.getInputPoolAttr());
+              return builder.create<snn::DenseOp>(
+                  loc, dense.getType(), dense.getInput(), w, b,
+                  dense.getInputPoolAttr(), dense.getInputPoolMaxAttr());
             });
       })
       .Case([&](snn::ChannelAffineOp prior) {
@@ -153,6 +154,83 @@ Value foldInto(Value value, const ChannelAffine &affine, OpBuilder &builder) {
             makeConstant(builder, loc, {c}, *bias)));
       })
       .Default([](Operation *) { return Value(); });
+}
+
+/// `avg_pool(conv2d(x, K))` as one convolution: the pool's mean over a
+/// window of conv outputs is a convolution of x with the kernel box-filtered
+/// through the window, at stride `conv stride * pool stride`:
+///   K'[o][c][u][v] = sum over (a, b) in the window, (ky, kx) with
+///   s_y a + d_y ky = u and s_x b + d_x kx = v, of K[o][c][ky][kx] / (p_y p_x)
+/// (size s (p - 1) + d (k - 1) + 1, dilation 1, the conv's pads). The bias
+/// is unchanged: the mean of a constant is that constant. This is exact in
+/// real arithmetic, and the output sizes agree (floor((H_c - p) / q) + 1
+/// either way). A padded pool (its border windows see no conv output) or a
+/// conv read by anything else does not fold.
+Value foldPoolIntoConv(snn::AvgPoolOp pool, OpBuilder &builder) {
+  auto conv = pool.getInput().getDefiningOp<snn::Conv2dOp>();
+  if (!conv || !conv.getResult().hasOneUse() || conv.getInputPool() ||
+      llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; }))
+    return Value();
+  auto weight = constantValues(conv.getWeight());
+  if (!weight)
+    return Value();
+  ArrayRef<int64_t> shape =
+      conv.getWeight().getType().cast<RankedTensorType>().getShape();
+  ArrayRef<int64_t> stride = conv.getStrides(), dilation = conv.getDilations();
+  ArrayRef<int64_t> window = pool.getKernel(), poolStride = pool.getStrides();
+  int64_t outC = shape[0], inC = shape[1], kh = shape[2], kw = shape[3];
+  int64_t nh = stride[0] * (window[0] - 1) + dilation[0] * (kh - 1) + 1;
+  int64_t nw = stride[1] * (window[1] - 1) + dilation[1] * (kw - 1) + 1;
+  std::vector<double> folded(size_t(outC * inC * nh * nw), 0.0);
+  double share = 1.0 / double(window[0] * window[1]);
+  for (int64_t oc = 0; oc < outC * inC; ++oc)
+    for (int64_t a = 0; a < window[0]; ++a)
+      for (int64_t b = 0; b < window[1]; ++b)
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            int64_t u = stride[0] * a + dilation[0] * ky;
+            int64_t v = stride[1] * b + dilation[1] * kx;
+            folded[size_t((oc * nh + u) * nw + v)] +=
+                (*weight)[size_t((oc * kh + ky) * kw + kx)] * share;
+          }
+  // The sizes agree for every pool the verifier accepts; checked all the
+  // same, since a mismatch would be a wrong network, not a refusal.
+  auto inType = conv.getInput().getType().cast<RankedTensorType>();
+  auto outType = pool.getType().cast<RankedTensorType>();
+  ArrayRef<int64_t> pads = conv.getPads();
+  int64_t newStride[2] = {stride[0] * poolStride[0], stride[1] * poolStride[1]};
+  int64_t kernel[2] = {nh, nw};
+  for (int axis = 0; axis < 2; ++axis) {
+    int64_t span = inType.getDimSize(2 + axis) + pads[axis] + pads[axis + 2] -
+                   kernel[axis];
+    if (span < 0 || span / newStride[axis] + 1 != outType.getDimSize(2 + axis))
+      return Value();
+  }
+  builder.setInsertionPoint(pool);
+  Location loc = pool.getLoc();
+  Value newWeight = makeConstant(builder, loc, {outC, inC, nh, nw}, folded);
+  auto newConv = builder.create<snn::Conv2dOp>(
+      loc, pool.getType(), conv.getInput(), newWeight, conv.getBias(),
+      builder.getDenseI64ArrayAttr(newStride), conv.getPadsAttr(),
+      builder.getDenseI64ArrayAttr({1, 1}), DenseI64ArrayAttr(), UnitAttr());
+  return newConv;
+}
+
+/// True when `value` is a current: what a projection (or a residual sum of
+/// them) produces, through affine maps and pools; not spikes, not the input.
+bool isCurrent(Value value) {
+  Operation *op = value.getDefiningOp();
+  while (op && isa<snn::AvgPoolOp, snn::TdBatchNormOp, snn::MulOp, snn::AddOp,
+                   snn::SubOp, snn::DivOp, snn::ChannelAffineOp>(op)) {
+    bool binary = isa<snn::MulOp, snn::AddOp, snn::SubOp, snn::DivOp>(op);
+    bool constantLhs = binary && matchPattern(op->getOperand(0), m_Constant());
+    bool constantRhs = binary && matchPattern(op->getOperand(1), m_Constant());
+    if (binary && !constantLhs && !constantRhs) // a residual sum: of two
+      return isCurrent(op->getOperand(0)) ||    // currents, or of a current
+             isCurrent(op->getOperand(1));      // and spikes, not of spikes
+    op = op->getOperand(constantLhs ? 1 : 0).getDefiningOp();
+  }
+  return op && isa<snn::Conv2dOp, snn::DenseOp>(op);
 }
 
 /// The affine map `op` applies to its activation, or std::nullopt when it
@@ -192,6 +270,18 @@ void eraseDeadProducers(RewriterBase &rewriter, ArrayRef<Value> values) {
   }
 }
 
+/// Replaces `op` by `folded` (failure when there is none) and erases what
+/// only `op` read.
+LogicalResult replaceWithFolded(Operation *op, Value folded,
+                                RewriterBase &rewriter) {
+  if (!folded)
+    return failure();
+  SmallVector<Value> operands(op->getOperands());
+  rewriter.replaceOp(op, folded);
+  eraseDeadProducers(rewriter, operands);
+  return success();
+}
+
 bool isAffineMap(Operation *op) {
   return isa<snn::TdBatchNormOp, snn::MulOp, snn::AddOp, snn::SubOp,
              snn::DivOp>(op);
@@ -206,9 +296,16 @@ LogicalResult foldMap(Operation *op, RewriterBase &rewriter) {
   if (!affine)
     return failure();
   Value folded = foldInto(input, *affine, rewriter);
-  if (!folded && isa<snn::TdBatchNormOp>(op)) {
+  // A map after a pooled current folds once the pool has folded into its
+  // convolution (the pool comes first in program order).
+  if (!folded && input.getDefiningOp<snn::AvgPoolOp>() && isCurrent(input))
+    return failure();
+  if (!folded &&
+      (isa<snn::TdBatchNormOp>(op) || input.getDefiningOp<snn::LIFOp>())) {
     // Nothing to fold into (spikes, or the analog input): keep the map as
-    // a plain per-channel affine.
+    // a plain per-channel affine. A constant map of spikes is one too (a
+    // one-to-one projection): a gain on a spiking layer's output makes its
+    // spike counts the readout.
     rewriter.setInsertionPoint(op);
     int64_t c = int64_t(affine->g.size());
     folded = rewriter.create<snn::ChannelAffineOp>(
@@ -216,12 +313,7 @@ LogicalResult foldMap(Operation *op, RewriterBase &rewriter) {
         makeConstant(rewriter, op->getLoc(), {c}, affine->g),
         makeConstant(rewriter, op->getLoc(), {c}, affine->h));
   }
-  if (!folded)
-    return failure();
-  SmallVector<Value> operands(op->getOperands());
-  rewriter.replaceOp(op, folded);
-  eraseDeadProducers(rewriter, operands);
-  return success();
+  return replaceWithFolded(op, folded, rewriter);
 }
 
 struct FoldAffineMap : RewritePattern {
@@ -231,6 +323,16 @@ struct FoldAffineMap : RewritePattern {
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
     return isAffineMap(op) ? foldMap(op, rewriter) : failure();
+  }
+};
+
+/// A pooled current becomes one strided convolution (foldPoolIntoConv).
+struct FoldPooledCurrent : OpRewritePattern<snn::AvgPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(snn::AvgPoolOp pool,
+                                PatternRewriter &rewriter) const override {
+    return replaceWithFolded(pool, foldPoolIntoConv(pool, rewriter), rewriter);
   }
 };
 
@@ -247,6 +349,8 @@ void FoldTdBNPass::runOnOperation() {
   getOperation().walk([&](Operation *op) {
     if (isAffineMap(op))
       (op->use_empty() ? unreadMaps : roots).push_back(op);
+    else if (isa<snn::AvgPoolOp>(op))
+      roots.push_back(op);
     else if (isa<arith::ConstantOp>(op) && op->use_empty())
       roots.push_back(op);
   });
@@ -254,7 +358,7 @@ void FoldTdBNPass::runOnOperation() {
   // program order, so the next map in a chain sees the folded projection.
   std::reverse(roots.begin(), roots.end());
   RewritePatternSet patterns(&getContext());
-  patterns.add<FoldAffineMap>(&getContext());
+  patterns.add<FoldAffineMap, FoldPooledCurrent>(&getContext());
   (void)applyOpPatternsAndFold(roots, std::move(patterns),
                                GreedyRewriteStrictness::ExistingOps);
   // The driver would erase a map nothing reads instead of folding it; the
@@ -263,6 +367,33 @@ void FoldTdBNPass::runOnOperation() {
   IRRewriter rewriter(&getContext());
   for (Operation *op : unreadMaps)
     (void)foldMap(op, rewriter);
+  // A pool whose convolution was also read by a map nothing reads folds
+  // now that the map has folded (or become an unread channel_affine).
+  SmallVector<snn::AvgPoolOp> pools;
+  getOperation().walk([&](snn::AvgPoolOp pool) { pools.push_back(pool); });
+  for (snn::AvgPoolOp pool : pools) {
+    // What else reads the pool's convolution and is read by nothing (a map
+    // nothing reads, kept as a channel_affine) goes first.
+    if (Operation *conv = pool.getInput().getDefiningOp())
+      for (Operation *user : llvm::make_early_inc_range(conv->getUsers()))
+        if (user != pool.getOperation() && user->use_empty() &&
+            isa<snn::ChannelAffineOp>(user))
+          rewriter.eraseOp(user);
+    rewriter.setInsertionPoint(pool);
+    (void)replaceWithFolded(pool, foldPoolIntoConv(pool, rewriter), rewriter);
+  }
+  // A pooled current that no convolution absorbed has no event-driven form
+  // (a pool of a residual sum, of a dense layer, or a padded pool).
+  WalkResult walk = getOperation().walk([&](snn::AvgPoolOp pool) {
+    if (!isCurrent(pool.getInput()))
+      return WalkResult::advance();
+    pool.emitOpError("pools a current that no convolution absorbs: only an "
+                     "unpadded pool directly after a convolution (and its "
+                     "norms) folds into it; pool spikes after a LIF instead");
+    return WalkResult::interrupt();
+  });
+  if (walk.wasInterrupted())
+    signalPassFailure();
 }
 
 } // namespace

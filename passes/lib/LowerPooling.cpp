@@ -6,6 +6,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <type_traits>
+
 namespace snnc {
 #define GEN_PASS_DEF_LOWERPOOLING
 #include "snnc/Passes/Passes.h.inc"
@@ -31,9 +33,10 @@ Value scaledWeight(OpBuilder &builder, Location loc, Value weight,
 
 /// The window a pool becomes as an address transform, or failure when its
 /// windows overlap or are padded.
-FailureOr<SmallVector<int64_t, 2>> addressWindow(snn::AvgPoolOp pool) {
+template <typename PoolOp>
+FailureOr<SmallVector<int64_t, 2>> addressWindow(PoolOp pool) {
   ArrayRef<int64_t> kernel = pool.getKernel(), strides = pool.getStrides();
-  auto outType = pool.getOutput().getType().cast<RankedTensorType>();
+  auto outType = pool.getOutput().getType().template cast<RankedTensorType>();
   bool global = outType.getDimSize(2) == 1 && outType.getDimSize(3) == 1;
   bool padded = llvm::any_of(pool.getPads(), [](int64_t p) { return p != 0; });
   if (padded || (!global && kernel != strides))
@@ -56,23 +59,27 @@ bool hasConstantWeight(Value weight) {
   return matchPattern(weight, m_Constant(&attr));
 }
 
-/// Rebuilds `dense` to read `source` (NCHW) directly, through `pool`.
+/// Rebuilds `dense` to read `source` (NCHW) directly, through `pool` (a
+/// max pool of spikes with `max`: the weights stay, an event counts once).
 void rewireDense(PatternRewriter &rewriter, snn::DenseOp dense, Value source,
-                 ArrayRef<int64_t> pool) {
+                 ArrayRef<int64_t> pool, bool max = false) {
   rewriter.setInsertionPoint(dense);
   Value weight =
-      pooledWeight(rewriter, dense.getLoc(), dense.getWeight(), pool);
+      max ? dense.getWeight()
+          : pooledWeight(rewriter, dense.getLoc(), dense.getWeight(), pool);
   DenseI64ArrayAttr poolAttr;
   if (!pool.empty())
     poolAttr = rewriter.getDenseI64ArrayAttr(pool);
-  rewriter.replaceOpWithNewOp<snn::DenseOp>(dense, dense.getType(), source,
-                                            weight, dense.getBias(), poolAttr);
+  rewriter.replaceOpWithNewOp<snn::DenseOp>(
+      dense, dense.getType(), source, weight, dense.getBias(), poolAttr,
+      max ? rewriter.getUnitAttr() : UnitAttr());
 }
 
 /// Reports the first reason, in the order the pool's users are rewritten,
 /// why `pool` cannot become an address transform; checked before any
 /// rewrite so that a failing pattern leaves the IR as it was.
-LogicalResult checkPool(snn::AvgPoolOp pool, ArrayRef<Operation *> users) {
+template <typename PoolOp>
+LogicalResult checkPool(PoolOp pool, ArrayRef<Operation *> users) {
   if (failed(addressWindow(pool)))
     return pool.emitOpError("cannot become an event address transform: its "
                             "windows overlap or are padded");
@@ -115,14 +122,16 @@ struct LoweringState {
   bool failed = false;
 };
 
-/// avg_pool followed by conv2d, or by flatten and dense: the projections
-/// read the pool's input through `input_pool`.
-struct LowerAvgPool : OpRewritePattern<snn::AvgPoolOp> {
-  LowerAvgPool(MLIRContext *context, LoweringState &state)
-      : OpRewritePattern(context), state(state) {}
+/// avg_pool or max_pool followed by conv2d, or by flatten and dense: the
+/// projections read the pool's input through `input_pool` (a max pool with
+/// `input_pool_max`, its weights unscaled).
+template <typename PoolOp> struct LowerPool : OpRewritePattern<PoolOp> {
+  LowerPool(MLIRContext *context, LoweringState &state)
+      : OpRewritePattern<PoolOp>(context), state(state) {}
 
-  LogicalResult matchAndRewrite(snn::AvgPoolOp pool,
+  LogicalResult matchAndRewrite(PoolOp pool,
                                 PatternRewriter &rewriter) const override {
+    constexpr bool max = std::is_same_v<PoolOp, snn::MaxPoolOp>;
     if (state.failed)
       return failure();
     SmallVector<Operation *> users(pool->getUsers());
@@ -134,14 +143,17 @@ struct LowerAvgPool : OpRewritePattern<snn::AvgPoolOp> {
     for (Operation *user : users) {
       if (auto conv = dyn_cast<snn::Conv2dOp>(user)) {
         rewriter.setInsertionPoint(conv);
-        Value weight =
-            pooledWeight(rewriter, conv.getLoc(), conv.getWeight(), window);
+        Value weight = max ? conv.getWeight()
+                           : pooledWeight(rewriter, conv.getLoc(),
+                                          conv.getWeight(), window);
         Value oldWeight = conv.getWeight();
         rewriter.replaceOpWithNewOp<snn::Conv2dOp>(
             conv, conv.getType(), pool.getInput(), weight, conv.getBias(),
             conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-            rewriter.getDenseI64ArrayAttr(window));
-        eraseDeadConstants(rewriter, oldWeight);
+            rewriter.getDenseI64ArrayAttr(window),
+            max ? rewriter.getUnitAttr() : UnitAttr());
+        if (!max)
+          eraseDeadConstants(rewriter, oldWeight);
         continue;
       }
       auto flatten = cast<snn::FlattenOp>(user);
@@ -149,8 +161,9 @@ struct LowerAvgPool : OpRewritePattern<snn::AvgPoolOp> {
            llvm::make_early_inc_range(flatten->getUsers())) {
         auto dense = cast<snn::DenseOp>(flatUser);
         Value oldWeight = dense.getWeight();
-        rewireDense(rewriter, dense, pool.getInput(), window);
-        eraseDeadConstants(rewriter, oldWeight);
+        rewireDense(rewriter, dense, pool.getInput(), window, max);
+        if (!max)
+          eraseDeadConstants(rewriter, oldWeight);
       }
       rewriter.eraseOp(flatten);
     }
@@ -172,8 +185,9 @@ struct LowerFlatten : OpRewritePattern<snn::FlattenOp> {
 
   LogicalResult matchAndRewrite(snn::FlattenOp flatten,
                                 PatternRewriter &rewriter) const override {
-    // A pool's flatten is lowered with the pool (LowerAvgPool).
+    // A pool's flatten is lowered with the pool (LowerPool).
     if (state.failed || flatten.getInput().getDefiningOp<snn::AvgPoolOp>() ||
+        flatten.getInput().getDefiningOp<snn::MaxPoolOp>() ||
         !isNCHW(flatten.getInput()) ||
         !llvm::all_of(flatten->getUsers(),
                       [](Operation *op) { return isa<snn::DenseOp>(op); }))
@@ -199,7 +213,7 @@ void LowerPoolingPass::runOnOperation() {
   // and merges the weights and changes the printed IR.
   SmallVector<Operation *> pools, flattens, deadConstants;
   getOperation().walk([&](Operation *op) {
-    if (isa<snn::AvgPoolOp>(op))
+    if (isa<snn::AvgPoolOp, snn::MaxPoolOp>(op))
       pools.push_back(op);
     else if (isa<snn::FlattenOp>(op) && isNCHW(op->getOperand(0)))
       flattens.push_back(op);
@@ -208,16 +222,23 @@ void LowerPoolingPass::runOnOperation() {
   });
   // The driver erases a dead pool before any pattern sees it; its window
   // is still checked, as every pool's is.
-  for (Operation *op : pools)
-    if (op->use_empty() && failed(checkPool(cast<snn::AvgPoolOp>(op), {})))
+  for (Operation *op : pools) {
+    if (!op->use_empty())
+      continue;
+    auto avg = dyn_cast<snn::AvgPoolOp>(op);
+    if (avg ? failed(checkPool(avg, {}))
+            : failed(checkPool(cast<snn::MaxPoolOp>(op), {})))
       return signalPassFailure();
+  }
   // The driver pops its worklist from the back.
   SmallVector<Operation *> roots(deadConstants.rbegin(), deadConstants.rend());
   roots.append(flattens.rbegin(), flattens.rend());
   roots.append(pools.rbegin(), pools.rend());
   LoweringState state;
   RewritePatternSet patterns(&getContext());
-  patterns.add<LowerAvgPool, LowerFlatten>(&getContext(), state);
+  patterns
+      .add<LowerPool<snn::AvgPoolOp>, LowerPool<snn::MaxPoolOp>, LowerFlatten>(
+          &getContext(), state);
   (void)applyOpPatternsAndFold(roots, std::move(patterns),
                                GreedyRewriteStrictness::ExistingOps);
   if (state.failed)

@@ -46,6 +46,7 @@ struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
 void snnc::buildCompilePipeline(OpPassManager &pm,
                                 const CompilePipelineOptions &options) {
   pm.addPass(createFoldTdBN());
+  pm.addPass(createDistributeEventSums());
   pm.addPass(createLowerPooling());
   pm.addPass(createQuantize(static_cast<const QuantizeOptions &>(options)));
   pm.addPass(createMap(static_cast<const MapOptions &>(options)));
@@ -54,8 +55,8 @@ void snnc::buildCompilePipeline(OpPassManager &pm,
 void snnc::registerCompilePipeline() {
   PassPipelineRegistration<PipelineOptions>(
       "snn-compile-pipeline",
-      "The passes of snnc compile: snn-fold-tdbn, snn-lower-pooling, "
-      "snn-quantize, snn-map",
+      "The passes of snnc compile: snn-fold-tdbn, snn-distribute-event-sums, "
+      "snn-lower-pooling, snn-quantize, snn-map",
       [](OpPassManager &pm, const PipelineOptions &o) {
         CompilePipelineOptions options;
         options.weightBits = o.weightBits;

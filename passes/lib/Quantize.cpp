@@ -249,6 +249,7 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
   SmallVector<Value> currents;
   for (const Projection &p : projections) {
     SmallVector<int8_t> q;
+    bool anyWeight = false, anyLeft = false;
     for (size_t c = 0; c < unit.size(); ++c)
       for (size_t i = 0; i < p.rowSize; ++i) {
         double v = roundAway(p.weights[c * p.rowSize + i] * p.worth / unit[c]);
@@ -258,8 +259,19 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
                  << "layer '" << snn::layerName(p.op) << "': weights of "
                  << "channel " << c << " scale beyond the float range";
         v = std::clamp(v, double(-maxWeight()), double(maxWeight()));
+        anyWeight = anyWeight || p.weights[c * p.rowSize + i] != 0.0;
+        anyLeft = anyLeft || v != 0.0;
         q.push_back(int8_t(v));
       }
+    // The state's range puts a floor under the unit (the threshold takes at
+    // most 2^(B-2) of them): weights far below the threshold can all round
+    // to 0, which would silently cut the projection.
+    if (anyWeight && !anyLeft)
+      return p.op->emitOpError()
+             << "layer '" << snn::layerName(p.op) << "': every weight rounds "
+             << "to 0 at " << stateBits << "-bit state (the weights are under "
+             << "half a unit of the threshold's scale); raise --state-bits or "
+             << "the weights' share of the threshold";
     Operation *op = p.op;
     builder.setInsertionPoint(op);
     Type i8 = builder.getIntegerType(8), i32 = builder.getI32Type();
@@ -277,12 +289,13 @@ FailureOr<SmallVector<Value>> Quantizer::emit(ArrayRef<Projection> projections,
                   conv.getLoc(), resultType, p.events,
                   weightOf(conv.getWeight()), conv.getStridesAttr(),
                   conv.getPadsAttr(), conv.getDilationsAttr(),
-                  conv.getInputPoolAttr(), bits);
+                  conv.getInputPoolAttr(), conv.getInputPoolMaxAttr(), bits);
             })
             .Case([&](snn::DenseOp dense) {
               return builder.create<snn::QDenseOp>(
                   dense.getLoc(), resultType, p.events,
-                  weightOf(dense.getWeight()), dense.getInputPoolAttr(), bits);
+                  weightOf(dense.getWeight()), dense.getInputPoolAttr(),
+                  dense.getInputPoolMaxAttr(), bits);
             })
             .Case([&](snn::ChannelAffineOp affine) {
               return builder.create<snn::QOneToOneOp>(

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .capture import capture
 from .layers import LIF, Scale, TdBatchNorm1d, TdBatchNorm2d, run
 
 if TYPE_CHECKING:  # for type checkers only: nothing more is imported
@@ -35,6 +36,10 @@ TOLERANCE = 1e-5
 
 class ConversionError(ValueError):
     """A module the snn convention cannot express, or a failed proof."""
+
+
+class _OwnForward(Exception):
+    """The walk met a module with its own forward(): capture the graph."""
 
 
 def _fail(path, module, why):
@@ -102,6 +107,19 @@ def _avg_pool(path, m):
                         count_include_pad=m.count_include_pad)
 
 
+def _max_pool(path, m):
+    """MaxPool2d of spikes: their OR (checked to follow a spiking layer by
+    _check_pools)."""
+    if m.ceil_mode:
+        _fail(path, m, "ceil_mode=True is not supported")
+    if m.return_indices:
+        _fail(path, m, "return_indices=True is not supported")
+    dilation = m.dilation if isinstance(m.dilation, tuple) else (m.dilation,) * 2
+    if any(d != 1 for d in dilation):
+        _fail(path, m, f"dilation={m.dilation}: dilated pooling is not supported")
+    return nn.MaxPool2d(m.kernel_size, m.stride, m.padding)
+
+
 def _flatten(path, m):
     if m.start_dim != 1 or m.end_dim != -1:
         _fail(path, m, f"start_dim={m.start_dim}, end_dim={m.end_dim}: only (1, -1) "
@@ -131,9 +149,10 @@ def _torch_layer(path, m):
         return [_flatten(path, m)]
     if isinstance(m, (nn.Dropout, nn.Dropout2d, nn.Identity)):
         return []  # the identity at inference
-    if isinstance(m, (nn.MaxPool1d, nn.MaxPool2d, nn.AdaptiveMaxPool2d)):
-        _fail(path, m, "max pooling has no event-driven form on the core; "
-              "use AvgPool2d (pooled spikes become graded events)")
+    if isinstance(m, nn.MaxPool2d):
+        return [_max_pool(path, m)]
+    if isinstance(m, (nn.MaxPool1d, nn.AdaptiveMaxPool2d)):
+        _fail(path, m, "only MaxPool2d (of spikes) is supported")
     return None
 
 
@@ -180,7 +199,7 @@ def _sj_neuron(path, m):
     return ([Scale(gain)] if gain is not None else []) + [lif]
 
 
-def _sj_leaf(path, m):
+def _sj_leaf(path, m, state_passed=False):
     name = type(m).__name__
     if name in ("LIFNode", "IFNode", "ParametricLIFNode"):
         return _sj_neuron(path, m)
@@ -202,19 +221,17 @@ _SNNTORCH_STATEFUL = ("Synaptic", "Alpha", "Lapicque", "RLeaky", "RSynaptic", "S
                       "SConv2dLSTM", "LeakyParallel", "SpikingNeuron", "LIF")
 
 
-def _snntorch_leaky(path, m):
+def _snntorch_leaky(path, m, state_passed=False):
     """Leaky with init_hidden=True, reset_delay=True:
       reset_t = [mem_{t-1} > threshold]
       subtract: mem_t = clamp(beta, 0, 1) * mem_{t-1} + x_t - reset_t * threshold
       zero:     mem_t = clamp(beta, 0, 1) * ((1 - reset_t) * mem_{t-1}) + x_t
       spk_t = [mem_t - threshold > 0]
     """
-    if not getattr(m, "init_hidden", False):
-        _fail(path, m, "init_hidden=False keeps the membrane in your forward(); build the "
-              "net as an nn.Sequential with init_hidden=True to convert it")
-    if getattr(m, "output", False):
-        _fail(path, m, "output=True returns the membrane too; only the last layer of a "
-              "snnTorch net may do that, and snnc's readout is a Linear layer")
+    if not getattr(m, "init_hidden", False) and not state_passed:
+        _fail(path, m, "init_hidden=False keeps the membrane in your forward(), which "
+              "does not pass it here; use init_hidden=True, or a forward() that loops "
+              "over the steps passing each membrane (snnTorch tutorial 5)")
     if not getattr(m, "reset_delay", True):
         _fail(path, m, "reset_delay=False (reset in the same step) is not supported")
     if getattr(m, "state_quant", False):
@@ -248,10 +265,10 @@ def _snntorch_leaky(path, m):
     return [LIF(threshold, decay, reset=reset, fire="gt")]
 
 
-def _snntorch_leaf(path, m):
+def _snntorch_leaf(path, m, state_passed=False):
     name = type(m).__name__
     if name == "Leaky":
-        return _snntorch_leaky(path, m)
+        return _snntorch_leaky(path, m, state_passed)
     if name in _SNNTORCH_STATEFUL:
         _fail(path, m, "this neuron model is not supported by from_snntorch "
               "(supported: Leaky with reset_mechanism 'subtract' or 'zero')")
@@ -280,24 +297,73 @@ def _walk(module, path, leaf_fn, containers, out):
     if isinstance(module, (nn.RNNBase, nn.RNNCellBase)):
         _fail(path, module, "recurrent layers are not supported")
     if any(True for _ in module.children()):
-        _fail(path, module, "it has its own forward(), so its data flow is unknown; pass the "
-              "nn.Sequential it runs (e.g. net.features) or rebuild it as one")
+        raise _OwnForward()
     _fail(path, module, "this layer is not supported (see docs/interop.md)")
+
+
+_NEURONS = ("Leaky",) + _SNNTORCH_STATEFUL
+_SJ_NORMS = ("ThresholdDependentBatchNorm1d", "ThresholdDependentBatchNorm2d")
+
+
+def _is_leaf(module, containers):
+    """Where graph capture stops: the frameworks' neurons and norms (whose
+    forward() is their dynamics) and modules without children."""
+    name = type(module).__name__
+    if isinstance(module, nn.Sequential) or name in containers:
+        return False
+    if name.endswith("Node") or name in _NEURONS or name in _SJ_NORMS:
+        return True
+    return not any(True for _ in module.children())
+
+
+def _check_pools(layers):
+    """What snnc compile accepts of pools, checked where the converter can
+    name the module: a pool of a current (after a convolution and its norms,
+    before the neuron) folds into that convolution at compile time (a
+    strided, box-filtered kernel: docs/interop.md), unless it is padded; a
+    max pool reads spikes (their OR), not a current or the input."""
+    source = "input"  # what the current layer reads: input, current, spikes
+    for path, module, converted in layers:
+        for m in converted:
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                source = "current"
+            elif isinstance(m, LIF):
+                source = "spikes"
+            elif isinstance(m, nn.MaxPool2d) and source != "spikes":
+                _fail(path, module, "max pooling of a current (before the neuron) is not "
+                      "supported; max-pool the spikes after the neuron, or average-pool "
+                      "the current" if source == "current" else
+                      "max pooling reads spikes; this one reads the network input")
+            elif isinstance(m, nn.AvgPool2d) and source == "current":
+                padding = m.padding if isinstance(m.padding, tuple) else (m.padding,) * 2
+                if any(padding):
+                    _fail(path, module, f"padding={m.padding}: a pool of a convolution's "
+                          "current folds into the convolution only without padding")
 
 
 def _convert(net, leaf_fn, containers, framework):
     layers = []
-    _walk(net, "", leaf_fn, containers, layers)
+    model = None
+    try:
+        _walk(net, "", leaf_fn, containers, layers)
+    except _OwnForward:
+        # A module has its own forward(): trace the whole net instead.
+        model, layers = capture(net, leaf_fn, lambda m: _is_leaf(m, containers), _fail)
     if not layers:
         raise ConversionError(f"{framework}: the network has no layers")
     spiking = [p for p, _, conv in layers if conv and isinstance(conv[-1], LIF)]
-    last_path, last_module, last = next((e for e in reversed(layers) if e[2]), layers[-1])
-    if last and isinstance(last[-1], LIF):
-        _fail(last_path, last_module, "the network ends in a spiking layer; snnc's output is "
-              "the mean over T of a non-spiking readout: end the net with its Linear layer")
+    last_module = next((m for _, m, conv in reversed(layers) if conv), None)
+    for path, module, _ in layers:
+        # snnTorch's Leaky(output=True) returns (spk, mem): only the net's
+        # last layer may, and its readout is then its spike rate.
+        if getattr(module, "output", False) and module is not last_module:
+            _fail(path, module, "output=True returns the membrane too; only the last "
+                  "layer of a snnTorch net may do that")
+    _check_pools(layers)
     if not spiking:
         raise ConversionError(f"{framework}: the network has no spiking neurons")
-    model = nn.Sequential(*[m for _, _, conv in layers for m in conv])
+    if model is None:
+        model = nn.Sequential(*[m for _, _, conv in layers for m in conv])
     model.eval()
     return model, layers
 
@@ -428,9 +494,24 @@ def _run_snntorch(net, x, timesteps, encoding):
             if type(m).__name__ == "Leaky":
                 m.mem = torch.zeros(0)
 
+    def step(x_t):
+        out = net(x_t)  # a last Leaky(output=True) returns (spk, mem)
+        return out[0] if isinstance(out, tuple) else out
+
     reset()
-    out = torch.stack([net(seq[t]) for t in range(timesteps)])
+    out = torch.stack([step(seq[t]) for t in range(timesteps)])
     reset()
+    return out.mean(0)
+
+
+def _run_time_loop(net, x, timesteps, encoding):
+    """A net whose forward() loops over the steps itself, returning its
+    per-step record (stacked) first: the record's mean over T."""
+    for m in net.modules():
+        if hasattr(m, "reset_mem"):
+            m.reset_mem()
+    out = net(x)
+    out = out[0] if isinstance(out, (tuple, list)) else out
     return out.mean(0)
 
 
@@ -439,6 +520,16 @@ def _convert_and_prove(net, framework, name, timesteps, sample, input_shape, enc
     """framework: (leaf mapping, container names, the way to run a source)."""
     leaf_fn, containers, runner = framework
     model, layers = _convert(net, leaf_fn, containers, name)
+    looped = getattr(model, "source_time_steps", None)
+    if looped is not None:
+        # forward() runs the time loop itself (snnTorch tutorial 5).
+        if looped != int(timesteps):
+            raise ConversionError(f"{name}: forward() loops over {looped} steps; pass "
+                                  f"timesteps={looped}")
+        if encoding != "direct":
+            raise ConversionError(f"{name}: a forward() with its own time loop reads the "
+                                  "same input every step: only encoding='direct'")
+        runner = _run_time_loop
     model.conversion_check = None
     if not check:
         return model
@@ -470,13 +561,14 @@ def from_spikingjelly(net: nn.Module, timesteps: int,
                       sample: torch.Tensor | npt.ArrayLike | None = None,
                       input_shape: Sequence[int] | None = None, encoding: str = "direct",
                       input_range: tuple[float, float] = (0.0, 1.0),
-                      check: bool = True) -> nn.Sequential:
+                      check: bool = True) -> nn.Module:
     """Converts a SpikingJelly ``activation_based`` network.
 
     net: an nn.Sequential (or SpikingJelly container) of layers, single- or
     multi-step.  timesteps: T for the check.  sample: an input for the check
     ([N, ...] direct, [T, N, ...] events); otherwise input_shape ([N, ...])
-    draws one uniformly in input_range.  Returns an nn.Sequential in eval
+    draws one uniformly in input_range.  Returns an nn.Sequential (an
+    fx.GraphModule where modules have their own forward()) in eval
     mode whose ``conversion_check`` holds the check's figures (per layer:
     firing rate, largest difference); raises ConversionError for what cannot
     be expressed or does not match.
@@ -490,7 +582,7 @@ def from_snntorch(net: nn.Module, timesteps: int,
                   sample: torch.Tensor | npt.ArrayLike | None = None,
                   input_shape: Sequence[int] | None = None, encoding: str = "direct",
                   input_range: tuple[float, float] = (0.0, 1.0),
-                  check: bool = True) -> nn.Sequential:
+                  check: bool = True) -> nn.Module:
     """Converts a snnTorch network of ``init_hidden=True`` Leaky layers in an
     nn.Sequential (the arguments are those of :func:`from_spikingjelly`)."""
     return _convert_and_prove(net, (_snntorch_leaf, (), _run_snntorch), "from_snntorch",

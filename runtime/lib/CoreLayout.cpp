@@ -121,34 +121,66 @@ void planWeights(const CoreProjection &p, int64_t lanes, int64_t groups,
 }
 
 /// The pooling window a population's events may be merged over: the one
-/// every consumer uses, if they all pool the same way; none otherwise.
-/// LIF populations merge in snn_merge, the input on the host.
-std::vector<std::vector<int64_t>> mergeWindows(const CoreNetwork &net) {
+/// every consumer uses, if they all pool the same way (window, and sum or
+/// max); none otherwise. LIF populations merge in snn_merge, the input on
+/// the host. `maxes[i]`: population i's window is a max pool.
+std::vector<std::vector<int64_t>> mergeWindows(const CoreNetwork &net,
+                                               std::vector<bool> &maxes) {
   std::vector<std::vector<int64_t>> windows(net.populations.size());
+  maxes.assign(net.populations.size(), false);
   for (size_t i = 0; i < net.populations.size(); ++i) {
     if (net.populations[i].kind == PopulationKind::Readout)
       continue;
-    std::optional<std::vector<int64_t>> common;
+    std::optional<std::pair<std::vector<int64_t>, bool>> common;
     bool same = true;
     for (const CoreProjection &p : net.projections) {
       if (p.source != int(i))
         continue;
-      if (common && *common != p.inputPool)
+      std::pair<std::vector<int64_t>, bool> pool{p.inputPool, p.inputPoolMax};
+      if (common && *common != pool)
         same = false;
-      common = p.inputPool;
+      common = pool;
     }
-    if (same && common && !common->empty() && (*common)[0] * (*common)[1] > 1)
-      windows[i] = *common;
+    if (same && common && !common->first.empty() &&
+        common->first[0] * common->first[1] > 1) {
+      windows[i] = common->first;
+      maxes[i] = common->second;
+    }
   }
   return windows;
+}
+
+/// A max pool of spikes is exact only as one event per window: the core
+/// must merge every population a max-pooled projection reads.
+Error checkMaxPoolsMerge(const CoreNetwork &net,
+                         const std::vector<std::vector<int64_t>> &windows,
+                         bool merge) {
+  for (const CoreProjection &p : net.projections) {
+    if (!p.inputPoolMax || p.inputPool[0] * p.inputPool[1] == 1)
+      continue;
+    const CorePopulation &src = net.populations[p.source];
+    if (src.kind == PopulationKind::Input)
+      return refuse(formatv("projection '{0}' max-pools the network input; "
+                            "the core max-pools spikes only",
+                            p.name));
+    if (windows[p.source].empty())
+      return refuse(formatv(
+          "projection '{0}' max-pools the spikes of '{1}', which the core "
+          "cannot merge into one event per window: {2}",
+          p.name, src.name,
+          merge ? "its consumers pool it differently"
+                : "the core has no merge slots for it (SlotDepth)"));
+  }
+  return Error::success();
 }
 
 /// A bound on every current of the network: per target population, the
 /// sum over its projections of the largest fan-in sum of |weight| times the
 /// largest event value times the events one address can receive per step
 /// (a pooling window: merged, one event worth up to the window; unmerged,
-/// the window's events).  Saturates at 2^40, far past the 32-bit limit.
-uint64_t currentBound(const CoreNetwork &net) {
+/// the window's events; a max pool: one).  Saturates at 2^40, far past
+/// the 32-bit limit.
+std::vector<uint64_t> boundsPerPopulation(const CoreNetwork &net) {
   const uint64_t cap = uint64_t(1) << 40;
   auto mul = [&](uint64_t a, uint64_t b) {
     return (a && b > cap / a) ? cap : std::min(cap, a * b);
@@ -172,12 +204,16 @@ uint64_t currentBound(const CoreNetwork &net) {
                          ? uint64_t(1)
                                << (std::max<int64_t>(1, net.input.bits) - 1)
                          : 1;
-    uint64_t window = 1;
-    for (int64_t w : p.inputPool)
-      window = mul(window, uint64_t(std::max<int64_t>(1, w)));
+    uint64_t window = uint64_t(std::max<int64_t>(1, p.pooledEventBound()));
     uint64_t &total = perPop[p.target];
     total = std::min(cap, total + mul(mul(fanIn, value), window));
   }
+  return perPop;
+}
+
+/// The largest current of the network.
+uint64_t currentBound(const CoreNetwork &net) {
+  std::vector<uint64_t> perPop = boundsPerPopulation(net);
   return *std::max_element(perPop.begin(), perPop.end());
 }
 
@@ -193,13 +229,20 @@ int64_t currentBitsFor(const CoreNetwork &net) {
 
 } // namespace
 
+std::vector<uint64_t> snnc::currentBounds(const CoreNetwork &network) {
+  return boundsPerPopulation(network);
+}
+
 Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
   Plan plan;
   plan.lanes = lanes;
   plan.valueBits = std::max<int64_t>(2, net.input.bits);
   std::vector<std::vector<int64_t>> windows(net.populations.size());
+  std::vector<bool> maxes(net.populations.size(), false);
   if (merge)
-    windows = mergeWindows(net);
+    windows = mergeWindows(net, maxes);
+  if (Error err = checkMaxPoolsMerge(net, windows, merge))
+    return std::move(err);
   uint64_t worst = 0;
   for (size_t i = 0; i < net.populations.size(); ++i) {
     const CorePopulation &pop = net.populations[i];
@@ -236,9 +279,12 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
       plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
     } else if (!window.empty()) {
       desc[bus::PopFlags] |= 1u << bus::PopFlagMerge;
+      // A max-pooled window's event is worth 1 (the OR of its spikes).
+      desc[bus::PopFlags] |= uint32_t(maxes[i]) << bus::PopFlagMergeMax;
       plan.merges = true;
       plan.slotWords = std::max(plan.slotWords, (g.w / wx) * groups);
-      plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx) + 1);
+      if (!maxes[i])
+        plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx) + 1);
     }
     if (pop.kind != PopulationKind::Readout) {
       desc[bus::PopEventBase] = uint32_t(plan.eventWords);

@@ -70,6 +70,8 @@ torch::Tensor avgPool(const FloatOp &op, const torch::Tensor &x) {
 torch::Tensor projectionInput(const FloatOp &op, const torch::Tensor &x) {
   if (op.inputPool.empty())
     return x;
+  if (op.inputPoolMax)
+    return torch::max_pool2d(x, op.inputPool, op.inputPool);
   return torch::avg_pool2d(x, op.inputPool, op.inputPool) *
          double(op.inputPool[0] * op.inputPool[1]);
 }
@@ -177,6 +179,10 @@ torch::Tensor FloatEngine::apply(const FloatOp &op,
     return arg(0) / arg(1);
   case FloatOpKind::AvgPool:
     return avgPool(op, arg(0));
+  case FloatOpKind::MaxPool:
+    // Of spikes (>= 0): a padded position is no spike, 0.
+    return torch::max_pool2d(padSpatial(arg(0), op.pads, 0.0), op.kernel,
+                             op.strides);
   case FloatOpKind::Flatten:
     return arg(0).flatten(1);
   case FloatOpKind::LIF:

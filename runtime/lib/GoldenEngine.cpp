@@ -225,7 +225,7 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
     for (int8_t weight : p.weights)
       taps.maxWeight = std::max<int64_t>(taps.maxWeight, std::abs(weight));
     if (p.source != 0 && p.kind != ProjectionKind::OneToOne) {
-      taps.maxValue = int64_t(py) * px;
+      taps.maxValue = p.pooledEventBound();
       spikeInputBound[p.target] += taps.maxValue * largestFanInSum(p);
     }
     convTaps.push_back(std::move(taps));
@@ -343,9 +343,13 @@ void GoldenEngine::deliver(size_t index, const Events &events, Accumulator &acc,
   const CoreProjection &p = net.projections[index];
   // Input pooling is a sum: events that land on one pooled address are
   // merged into one graded event first (the same integers, fewer SOPs).
+  // A max pool of spikes is their OR: the merged event is worth 1.
   const Events *input = &events;
   if (!p.inputPool.empty() && p.inputPool[0] * p.inputPool[1] > 1) {
     golden::poolEvents(events, convTaps[index].pooling, poolPlane, pooled);
+    if (p.inputPoolMax)
+      for (Event &e : pooled)
+        e.value = 1;
     input = &pooled;
   }
   switch (net.populations[p.target].channels()) {

@@ -92,6 +92,7 @@ pkg::Package toProto(const CoreNetwork &net) {
     toRepeated(p.pads, q->mutable_pads());
     toRepeated(p.dilations, q->mutable_dilations());
     toRepeated(p.inputPool, q->mutable_input_pool());
+    q->set_input_pool_max(p.inputPoolMax);
   }
   out.set_readout(net.readout);
   for (const CorePlacement &p : net.placements) {
@@ -165,6 +166,7 @@ CoreNetwork fromProto(const pkg::Package &in) {
     p.pads = fromRepeated(q.pads());
     p.dilations = fromRepeated(q.dilations());
     p.inputPool = fromRepeated(q.input_pool());
+    p.inputPoolMax = q.input_pool_max();
     net.projections.push_back(std::move(p));
   }
   net.readout = in.readout();

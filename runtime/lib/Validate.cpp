@@ -151,6 +151,10 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
     src[1] /= p.inputPool[0];
     src[2] /= p.inputPool[1];
   }
+  if (p.inputPoolMax && p.inputPool.empty())
+    return invalid(formatv("projection '{0}' max-pools its input without a "
+                           "pooling window",
+                           p.name));
   switch (p.kind) {
   case ProjectionKind::Conv:
     return checkConv(p, src, dst);

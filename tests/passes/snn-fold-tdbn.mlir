@@ -128,3 +128,71 @@ func.func @analog_input(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
        : tensor<?x2xf32>, tensor<2xf32>
   return %n : tensor<?x2xf32>
 }
+
+// -----
+
+// A pooled current (conv, then a 2x2 average pool, then a constant Mul):
+// the pool folds into the conv as one convolution with the kernel
+// box-filtered through the window (3 + 2 - 1 = 4 taps a side; each tap
+// counts the (window, kernel) pairs that reach it, over 4), at stride
+// 1 * 2; then the Mul folds into that conv.
+// CHECK-LABEL: func.func @pooled_current
+// CHECK-DAG:   %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}5.000000e-01, 1.000000e+00, 1.000000e+00, 5.000000e-01], [1.000000e+00, 2.000000e+00, 2.000000e+00, 1.000000e+00], [1.000000e+00, 2.000000e+00, 2.000000e+00, 1.000000e+00], [5.000000e-01, 1.000000e+00, 1.000000e+00, 5.000000e-01]]]]> : tensor<1x1x4x4xf32>
+// CHECK-DAG:   %[[B:.*]] = arith.constant dense<2.000000e+00> : tensor<1xf32>
+// CHECK:       %[[C:.*]] = snn.conv2d %arg0, %[[W]], %[[B]] {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+// CHECK-SAME:    -> tensor<?x1x2x2xf32>
+// CHECK-NOT:   snn.avg_pool
+// CHECK:       snn.lif %[[C]]
+func.func @pooled_current(%x: tensor<?x1x6x6xf32>) -> tensor<?x1x2x2xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1x3x3xf32>
+  %b = arith.constant dense<1.0> : tensor<1xf32>
+  %two = arith.constant dense<2.0> : tensor<1x1x1xf32>
+  %c = snn.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x1x6x6xf32>, tensor<1x1x3x3xf32>, tensor<1xf32>) -> tensor<?x1x4x4xf32>
+  %p = snn.avg_pool %c {count_include_pad = false, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x1x4x4xf32> -> tensor<?x1x2x2xf32>
+  %m = snn.mul %p, %two : (tensor<?x1x2x2xf32>, tensor<1x1x1xf32>) -> tensor<?x1x2x2xf32>
+  %s = snn.lif %m, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x1x2x2xf32>
+  return %s : tensor<?x1x2x2xf32>
+}
+
+// -----
+
+// A strided conv under the pool: the taps of the folded kernel are the
+// conv's stride apart (u = 2 a), and its stride is 2 * 2.
+// CHECK-LABEL: func.func @pooled_strided_current
+// CHECK-DAG:   %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}7.500000e-01, 0.000000e+00, 7.500000e-01], [0.000000e+00, 0.000000e+00, 0.000000e+00], [7.500000e-01, 0.000000e+00, 7.500000e-01]]]]> : tensor<1x1x3x3xf32>
+// CHECK:       snn.conv2d %arg0, %[[W]] {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 4, 4>}
+// CHECK-NOT:   snn.avg_pool
+func.func @pooled_strided_current(%x: tensor<?x1x8x8xf32>) -> tensor<?x1x2x2xf32> {
+  %w = arith.constant dense<3.0> : tensor<1x1x1x1xf32>
+  %c = snn.conv2d %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : (tensor<?x1x8x8xf32>, tensor<1x1x1x1xf32>) -> tensor<?x1x4x4xf32>
+  %p = snn.avg_pool %c {count_include_pad = false, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x1x4x4xf32> -> tensor<?x1x2x2xf32>
+  %s = snn.lif %p, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x1x2x2xf32>
+  return %s : tensor<?x1x2x2xf32>
+}
+
+// -----
+
+// A conv read by a pool and by a norm nothing reads: the norm folds into a
+// copy of the conv (and goes, unread), then the pool folds into the conv.
+// CHECK-LABEL: func.func @pool_beside_unread_norm
+// CHECK:       snn.conv2d %arg0, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+// CHECK-NOT:   snn.avg_pool
+// CHECK-NOT:   snn.tdbn
+func.func @pool_beside_unread_norm(%x: tensor<?x1x4x4xf32>) -> tensor<?x1x2x2xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %b = arith.constant dense<0.5> : tensor<1xf32>
+  %one = arith.constant dense<1.0> : tensor<1xf32>
+  %zero = arith.constant dense<0.0> : tensor<1xf32>
+  %c = snn.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x1x4x4xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>) -> tensor<?x1x4x4xf32>
+  %n = snn.tdbn %c, %one, %zero, %zero, %one {alpha = 1.0 : f32, epsilon = 0.0 : f32, v_threshold = 1.0 : f32}
+       : tensor<?x1x4x4xf32>, tensor<1xf32>
+  %p = snn.avg_pool %c {count_include_pad = false, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x1x4x4xf32> -> tensor<?x1x2x2xf32>
+  %s = snn.lif %p, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x1x2x2xf32>
+  return %s : tensor<?x1x2x2xf32>
+}

@@ -63,3 +63,39 @@ func.func @pool_into_lif(%s: tensor<?x2x4x4xf32>) -> tensor<?x2x2x2xf32> {
   %o = snn.lif %p, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x2x2x2xf32>
   return %o : tensor<?x2x2x2xf32>
 }
+
+// -----
+
+// A max pool of spikes before a conv, and (flattened) before a dense
+// layer: the projections read the spikes through input_pool with
+// input_pool_max, their weights unscaled (a window's spikes count once).
+// CHECK-LABEL: func.func @max_pool
+// CHECK-DAG:   %[[W:.*]] = arith.constant dense<2.000000e+00> : tensor<3x2x1x1xf32>
+// CHECK-DAG:   %[[D:.*]] = arith.constant dense<1.000000e+00> : tensor<4x8xf32>
+// CHECK:       snn.conv2d %arg0, %[[W]] {dilations = array<i64: 1, 1>, input_pool = array<i64: 2, 2>, input_pool_max, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+// CHECK:       snn.dense %arg0, %[[D]] {input_pool = array<i64: 2, 2>, input_pool_max} : (tensor<?x2x5x4xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
+// CHECK-NOT:   snn.max_pool
+func.func @max_pool(%s: tensor<?x2x5x4xf32>) -> (tensor<?x3x2x2xf32>, tensor<?x4xf32>) {
+  %w = arith.constant dense<2.0> : tensor<3x2x1x1xf32>
+  %d = arith.constant dense<1.0> : tensor<4x8xf32>
+  %p = snn.max_pool %s {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x2x5x4xf32> -> tensor<?x2x2x2xf32>
+  %c = snn.conv2d %p, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x2x2x2xf32>, tensor<3x2x1x1xf32>) -> tensor<?x3x2x2xf32>
+  %f = snn.flatten %p : tensor<?x2x2x2xf32> -> tensor<?x8xf32>
+  %y = snn.dense %f, %d : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
+  return %c, %y : tensor<?x3x2x2xf32>, tensor<?x4xf32>
+}
+
+// -----
+
+// An overlapping max pool is no address transform.
+func.func @overlapping_max_pool(%s: tensor<?x2x4x4xf32>) -> tensor<?x3x3x3xf32> {
+  %w = arith.constant dense<2.0> : tensor<3x2x1x1xf32>
+  // expected-error @+1 {{cannot become an event address transform: its windows overlap or are padded}}
+  %p = snn.max_pool %s {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : tensor<?x2x4x4xf32> -> tensor<?x2x3x3xf32>
+  %c = snn.conv2d %p, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x2x3x3xf32>, tensor<3x2x1x1xf32>) -> tensor<?x3x3x3xf32>
+  return %c : tensor<?x3x3x3xf32>
+}

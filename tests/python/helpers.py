@@ -39,3 +39,24 @@ def model_input(name, samples, rng, event_rate=0.3):
     if encoding == "events":
         return (rng.random((steps, samples) + shape) < event_rate).astype(np.float32)
     return rng.random((samples,) + shape, dtype=np.float32)
+
+
+def exported_runs(model, x, timesteps, tmp):
+    """A snnc_torch model run by PyTorch, and its export (tmp/m.onnx) run by
+    snnc's float engine: (torch's [N, K], snnc's [N, K], the ONNX path)."""
+    import snnc_torch
+    with torch.no_grad():
+        expected = snnc_torch.run(model, x, timesteps).numpy()
+    path = os.path.join(tmp, "m.onnx")
+    snnc_torch.export(model, x[:1], path, timesteps)
+    return expected, snnc_run(path, x.numpy()), path
+
+
+def assert_rtl_bit_exact(test, model_path, x, tmp):
+    """`snnc sim` on x: the RTL core's outputs and spikes equal golden's."""
+    x_path = os.path.join(tmp, "x_rtl.npy")
+    np.save(x_path, np.ascontiguousarray(x, dtype=np.float32))
+    proc = subprocess.run([SNNC, "sim", model_path, "--input", x_path],
+                          capture_output=True, text=True)
+    test.assertEqual(proc.returncode, 0, proc.stderr)
+    test.assertIn("bit-exact with golden", proc.stdout)

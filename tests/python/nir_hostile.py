@@ -108,7 +108,8 @@ def input_output_names(path):
 
 
 def spiking_readout(path):
-    """The Output (named "out") reads the LIF's spikes."""
+    """The Output (named "out") reads the LIF's spikes: a firing-rate
+    readout."""
     def drop_fc2(nodes, edges):
         del nodes["fc2"]
         return [(a, b) for a, b in edges if "fc2" not in (a, b)] + [("lif1", "out")]

@@ -207,7 +207,16 @@ class Leaky(nn.Module):
         self.state_quant, self.inhibition = state_quant, inhibition
         self.mem = torch.zeros(0)
 
-    def forward(self, x):
+    def reset_mem(self):
+        """leaky.py 188-194: a fresh membrane (init_leaky is its old name)."""
+        self.mem = torch.zeros_like(self.mem)
+        return self.mem
+
+    init_leaky = reset_mem
+
+    def forward(self, x, mem=None):
+        if mem is not None:  # leaky.py 196-207: an explicit membrane
+            self.mem = mem
         if self.mem.shape != x.shape:
             self.mem = torch.zeros_like(x)
         reset = _heaviside_gt(self.mem - self.threshold).detach()
@@ -216,7 +225,10 @@ class Leaky(nn.Module):
         else:
             self.mem = (1 - reset) * self.mem
             self.mem = self.beta.clamp(0, 1) * self.mem + x
-        return _heaviside_gt(self.mem - self.threshold) * self.graded_spikes_factor
+        spk = _heaviside_gt(self.mem - self.threshold) * self.graded_spikes_factor
+        # leaky.py 230-235: the membrane too, with output=True or when the
+        # caller keeps the state (init_hidden=False).
+        return (spk, self.mem) if self.output or not self.init_hidden else spk
 
 
 class Synaptic(Leaky):

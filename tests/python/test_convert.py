@@ -2,6 +2,7 @@
 (tests/python/standins.py): every mapping, the refusals, and the check."""
 
 import os
+import subprocess
 import tempfile
 import unittest
 import warnings
@@ -10,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from helpers import snnc_run  # noqa: F401  (sets sys.path and threads)
+from helpers import SNNC, assert_rtl_bit_exact, exported_runs, snnc_run  # sets sys.path
 import snnc_torch
 import snnc_torch.convert as convert
 import standins as sj
@@ -62,13 +63,8 @@ def expect_refusals(test, cases, convert_fn):
 
 def assert_runs_identically_in_snnc(test, model):
     """The exported model in snnc's float engine against PyTorch."""
-    x = torch.rand(SHAPE) * 2
-    with torch.no_grad():
-        expected = snnc_torch.run(model, x, T).numpy()
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "m.onnx")
-        snnc_torch.export(model, x[:1], path, T)
-        got = snnc_run(path, x.numpy())
+        expected, got, _ = exported_runs(model, torch.rand(SHAPE) * 2, T, tmp)
     test.assertLess(np.abs(got - expected).max(), 1e-4)
 
 
@@ -164,8 +160,8 @@ class SpikingJellyTest(unittest.TestCase):
         }
         expect_refusals(self, cases, snnc_torch.from_spikingjelly)
 
-    def test_refuses_custom_forward_trailing_neuron_and_missing_input(self):
-        class Net(nn.Module):
+    def test_custom_forward_trailing_neuron_and_missing_input(self):
+        class Net(nn.Module):  # captured (test_capture.py), but no neuron
             def __init__(self):
                 super().__init__()
                 self.a, self.b = nn.Linear(4, 4), nn.Linear(4, 4)
@@ -173,11 +169,11 @@ class SpikingJellyTest(unittest.TestCase):
             def forward(self, x):
                 return self.a(x) + self.b(x)
 
-        with self.assertRaisesRegex(snnc_torch.ConversionError, "own forward"):
+        with self.assertRaisesRegex(snnc_torch.ConversionError, "no spiking neurons"):
             snnc_torch.from_spikingjelly(Net(), 2, input_shape=(3, 4))
         trailing = nn.Sequential(nn.Linear(4, 4), sj.LIFNode(2.0, False, 0.5, 0.0))
-        with self.assertRaisesRegex(snnc_torch.ConversionError, "ends in a spiking layer"):
-            snnc_torch.from_spikingjelly(trailing, 2, input_shape=(3, 4))
+        model = snnc_torch.from_spikingjelly(trailing, 2, input_shape=(3, 4))
+        self.assertIsInstance(model[-1], snnc_torch.LIF)  # read out as its rate
         net = nn.Sequential(nn.Linear(4, 4), sj.LIFNode(2.0, False, 0.5, 0.0), nn.Linear(4, 2))
         with self.assertRaisesRegex(snnc_torch.ConversionError, "sample= or input_shape="):
             snnc_torch.from_spikingjelly(net, 2)
@@ -242,6 +238,59 @@ class SnnTorchTest(unittest.TestCase):
         self.assertEqual(len(model[6].decay), 32)
         self.assertGreater(min(spike_rates(model)), 0.005)
         assert_runs_identically_in_snnc(self, model)
+
+    def test_a_spiking_output_layer_reads_out_its_spike_counts(self):
+        """snnTorch tutorial 6's shape: Conv -> pool -> Leaky, twice, then
+        Linear -> Leaky(output=True), trained on output spike counts. The
+        readout is the last layer's firing rate (count / T): snnc float's
+        counts equal the source's, golden's argmax follows, the RTL is
+        bit-exact."""
+        def leaky(output=False):
+            return snt.Leaky(0.8, 0.5, init_hidden=True, output=output)
+        torch.manual_seed(4)
+        net = randomize_statistics(nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1), nn.AvgPool2d(2), leaky(),
+            nn.Conv2d(8, 8, 3, padding=1), nn.AvgPool2d(2), leaky(),
+            nn.Flatten(), nn.Linear(32, 10), leaky(output=True)))
+        with torch.no_grad():
+            net[7].weight.mul_(3)
+        model = snnc_torch.from_snntorch(net, T, input_shape=SHAPE, input_range=(0, 2))
+        self.assertGreater(min(spike_rates(model)), 0.005)
+        x = torch.rand(SHAPE) * 2
+        with torch.no_grad():
+            counts = convert._run_snntorch(net, x, T, "direct") * T
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.onnx")
+            snnc_torch.export(model, x[:1], path, T)
+            got = snnc_run(path, x.numpy()) * T
+            np.testing.assert_array_equal(got, counts.numpy())
+            self.assertGreater(counts.sum(), 0)
+            assert_rtl_bit_exact(self, path, x.numpy()[:4], tmp)
+
+    def test_pool_before_the_neuron(self):
+        """Conv -> AvgPool -> Leaky pools the current: the converter and
+        snnc compile both accept it (the pool folds into the convolution),
+        and a padded pool, which cannot fold, is refused by both."""
+        def net(pool):
+            leaky = snt.Leaky(0.8, 0.7, init_hidden=True, reset_mechanism="subtract")
+            return randomize_statistics(nn.Sequential(
+                nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), pool, leaky,
+                nn.Flatten(), nn.Linear(128, 10)))
+        model = snnc_torch.from_snntorch(net(nn.AvgPool2d(2)), T, input_shape=SHAPE,
+                                         input_range=(0, 2))
+        self.assertGreater(min(spike_rates(model)), 0.005)
+        assert_runs_identically_in_snnc(self, model)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.onnx")
+            snnc_torch.export(model, torch.rand(1, 1, 8, 8), path, T)
+            proc = subprocess.run([SNNC, "compile", path, "-o", os.path.join(tmp, "m.snnpkg")],
+                                  capture_output=True, text=True)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+        with self.assertRaisesRegex(snnc_torch.ConversionError,
+                                    r"module '2' \(AvgPool2d\): padding=1: a pool of a "
+                                    "convolution's current folds"):
+            snnc_torch.from_snntorch(net(nn.AvgPool2d(3, 2, padding=1)), T,
+                                     input_shape=SHAPE, input_range=(0, 2))
 
     def test_exported_model_runs_identically_in_snnc(self):
         """Subtract reset end to end: source, converted model, snnc float."""

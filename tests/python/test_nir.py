@@ -109,6 +109,33 @@ class NirFloatTest(unittest.TestCase):
         self.check(nodes, edges, rng.uniform(0, 1, (32, 1, 8, 8)), fixed_strings=True,
                    compression=None)
 
+    def test_a_leading_batch_dimension_of_one_is_dropped(self):
+        """snnTorch's export_to_nir writes the sample data's batch
+        dimension into the Input's shape: [1, C] and [1, C, H, W]."""
+        rng = np.random.default_rng(12)
+        nodes, edges = mlp(rng)
+        nodes["input"]["shape"] = np.array([1, 12])
+        self.check(nodes, edges, rng.uniform(0, 1, (16, 12)))
+        nodes, edges = convnet(rng)
+        nodes["input"]["shape"] = np.array([1, 1, 8, 8])
+        self.check(nodes, edges, rng.uniform(0, 1, (16, 1, 8, 8)))
+
+    def test_a_pool_before_the_neuron(self):
+        """Conv2d -> SumPool2d/AvgPool2d -> IF: the pooled current feeds the
+        neuron (the pool folds into the convolution at compile)."""
+        for pool in ("SumPool2d", "AvgPool2d"):
+            with self.subTest(pool=pool):
+                rng = np.random.default_rng(13)
+                nodes, edges = convnet(rng, pool=pool)
+                order = ["input", "conv", "pool", "if1", "flat", "fc", "thr", "out_fc",
+                         "output"]
+                nodes["if1"]["r"] = np.ones((4, 4, 4))
+                nodes["if1"]["v_threshold"] = np.repeat(
+                    np.array([0.6, 0.9, 1.2, 0.8])[:, None, None], 16, axis=1).reshape(4, 4, 4)
+                nodes["fc"]["weight"] = rng.normal(0, 0.4, (6, 64)).astype(np.float32)
+                edges = list(zip(order, order[1:]))
+                self.check(nodes, edges, rng.uniform(0, 1, (32, 1, 8, 8)))
+
     def test_summed_edges_are_a_residual(self):
         rng = np.random.default_rng(4)
         nodes, edges = mlp(rng)
@@ -209,6 +236,12 @@ def refusal_cases(rng):
             "node 'conv' (Conv2d): only groups = 1", base=convnet)
     variant("flatten", lambda n, e: n["flat"].update(start_dim=np.array(1)),
             "node 'flat' (Flatten): only a flatten of the whole sample", base=convnet)
+    variant("batch-of-two", lambda n, e: n["input"].update(shape=np.array([2, 12])),
+            "node 'input' (Input): the input has a leading batch dimension of 2; it must "
+            "be 1")
+    variant("rank-5-input", lambda n, e: n["input"].update(shape=np.array([1, 1, 1, 3, 4])),
+            "node 'input' (Input): the input must be [C] or [C, H, W], or either with a "
+            "leading batch dimension of 1")
     variant("nan", lambda n, e: n["fc1"]["weight"].__setitem__((0, 0), np.nan),
             "node 'fc1' (Affine): 'weight' holds NaN or Inf")
     return cases
@@ -430,8 +463,14 @@ class NirHostileTest(unittest.TestCase):
                 results.append(np.load(y))
         np.testing.assert_array_equal(results[0], results[2])
         np.testing.assert_array_equal(results[1], results[3])
+        # An Output that reads a LIF's spikes: the firing rate is the
+        # readout (docs/onnx-convention.md), spike counts over T.
         model = nir_hostile.spiking_readout(self.path("spikes.nir"))
-        self.expect_refusal(model, "graph output 'out' must be the readout")
+        for engine in ("float", "golden"):
+            rc, _, err, _, _, y = self.run_model(model, engine=engine)
+            self.assertEqual(rc, 0, err)
+            counts = np.load(y) * T
+            np.testing.assert_allclose(counts, np.round(counts), atol=1e-4)
 
     def test_control_characters_in_names_are_escaped(self):
         model = nir_hostile.control_names(self.path("ctrl.nir"))

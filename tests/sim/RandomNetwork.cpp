@@ -28,6 +28,8 @@ private:
   bool addConv(CoreNetwork &net, int source, int64_t outChannels,
                CoreProjection &p, std::vector<int64_t> &shape);
   void fillWeights(CoreProjection &p, std::vector<int64_t> shape);
+  void drawMaxPools(CoreNetwork &network);
+  void drawRateReadout(CoreNetwork &network);
   std::vector<int64_t> pooledShape(const CorePopulation &src,
                                    const std::vector<int64_t> &pool) {
     std::vector<int64_t> s = src.shape;
@@ -109,6 +111,46 @@ bool Generator::addConv(CoreNetwork &net, int source, int64_t outChannels,
   shape = {outChannels, out[0], out[1]};
   fillWeights(p, {outChannels, src[0], kh, kw});
   return true;
+}
+
+/// Some pooled reads of spikes become max pools (their OR), where every
+/// reader of the population pools it the same way: the core merges a
+/// max-pooled population's window into one event, which only one way of
+/// pooling allows.
+void Generator::drawMaxPools(CoreNetwork &network) {
+  for (size_t i = 1; i < network.populations.size(); ++i) {
+    std::vector<CoreProjection *> readers;
+    for (CoreProjection &p : network.projections)
+      if (p.source == int(i))
+        readers.push_back(&p);
+    bool pooledAlike =
+        !readers.empty() && !readers.front()->inputPool.empty() &&
+        readers.front()->inputPool[0] * readers.front()->inputPool[1] > 1 &&
+        llvm::all_of(readers, [&](const CoreProjection *p) {
+          return p->inputPool == readers.front()->inputPool;
+        });
+    if (pooledAlike && chance(0.5))
+      for (CoreProjection *p : readers)
+        p->inputPoolMax = true;
+  }
+}
+
+/// Some networks end in a spiking layer read out as its firing rate (a
+/// spiking output layer, docs/onnx-convention.md): a one-to-one projection
+/// from the last LIF population into the readout, without biases.
+void Generator::drawRateReadout(CoreNetwork &network) {
+  CoreProjection &p = network.projections.back();
+  const CorePopulation &last = network.populations[p.source];
+  if (last.shape.size() != 1 || last.shape[0] > 10 || !chance(0.3))
+    return;
+  CorePopulation &readout = network.populations[p.target];
+  readout.shape = last.shape;
+  readout.bias.assign(size_t(last.shape[0]), 0);
+  readout.unit.assign(size_t(last.shape[0]), float(real(0.001, 0.1)));
+  p.kind = ProjectionKind::OneToOne;
+  p.inputPool.clear();
+  p.inputPoolMax = false;
+  fillWeights(p, {last.shape[0]});
 }
 
 CoreNetwork Generator::build() {
@@ -230,6 +272,8 @@ CoreNetwork Generator::build() {
   net.projections.push_back(p);
   net.populations.push_back(readout);
   net.readout = int(net.populations.size()) - 1;
+  drawMaxPools(net);
+  drawRateReadout(net);
   return net;
 }
 } // namespace
@@ -293,7 +337,7 @@ std::string randomnet::describe(const CoreNetwork &net) {
     llvm::interleaveComma(p.dilations, os);
     os << "] pool [";
     llvm::interleaveComma(p.inputPool, os);
-    os << "]\n";
+    os << (p.inputPoolMax ? "] max\n" : "]\n");
   }
   return os.str();
 }

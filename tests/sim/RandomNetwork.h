@@ -12,7 +12,8 @@ namespace snnc::randomnet {
 
 /// A random network that passes validateNetwork and fits `core`: conv
 /// (kernels, strides, pads, dilations), dense and one-to-one projections,
-/// input pooling (including windows that do not divide the input),
+/// input pooling (including windows that do not divide the input; sums,
+/// and max pools of spikes where a population's readers pool alike),
 /// residual projections into one population, direct or events encoding,
 /// 2..8-bit weights and inputs, random thresholds, biases, decays, resets
 /// and firing modes.  The same seed gives the same network.

@@ -42,7 +42,7 @@ static Expected<std::string>
 memoryLines(const CoreNetwork &network, StringRef modelPath, StringRef target) {
   auto params = coreParamsFor(network, network.lanes);
   if (!params)
-    return params.takeError();
+    return prependToError(modelPath + ": compile: ", params.takeError());
   // A target without a board (sim) has no device to fit.
   std::optional<targets::TargetDescription> t = describe(target);
   if (t && !t->board) {

@@ -36,7 +36,9 @@ def SNN_Conv2dOp : SNN_Op<"conv2d", [Pure]> {
     reads the input through non-overlapping `ky x kx` sum pooling: an event
     at `(c, y, x)` arrives at `(c, y / ky, x / kx)`, rows and columns past the
     last whole window are dropped, and the weights carry the `1 / (ky * kx)`
-    of the average.
+    of the average.  With `input_pool_max` as well, the window is a max
+    pool of spikes: the events that land on one pooled address count once
+    (their OR).
 
     Example:
     ```mlir
@@ -50,7 +52,8 @@ def SNN_Conv2dOp : SNN_Op<"conv2d", [Pure]> {
                        Optional<1DTensorOf<[F32]>>:$bias,
                        SNN_AxisPair:$strides, SNN_Pads:$pads,
                        SNN_AxisPair:$dilations,
-                       OptionalAttr<SNN_PoolWindow>:$input_pool);
+                       OptionalAttr<SNN_PoolWindow>:$input_pool,
+                       UnitAttr:$input_pool_max);
   let results = (outs 4DTensorOf<[F32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -66,7 +69,8 @@ def SNN_DenseOp : SNN_Op<"dense", [Pure]> {
 
     After `snn-lower-pooling` the input may also be `[N, C, H, W]`, read in
     row-major (flattened) order, optionally through `input_pool` sum pooling
-    as for `snn.conv2d`; then `K = C * (H / ky) * (W / kx)`.
+    (or, with `input_pool_max`, max pooling of spikes) as for `snn.conv2d`;
+    then `K = C * (H / ky) * (W / kx)`.
 
     Example:
     ```mlir
@@ -76,7 +80,8 @@ def SNN_DenseOp : SNN_Op<"dense", [Pure]> {
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, 2DTensorOf<[F32]>:$weight,
                        Optional<1DTensorOf<[F32]>>:$bias,
-                       OptionalAttr<SNN_PoolWindow>:$input_pool);
+                       OptionalAttr<SNN_PoolWindow>:$input_pool,
+                       UnitAttr:$input_pool_max);
   let results = (outs 2DTensorOf<[F32]>:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -199,6 +204,28 @@ def SNN_AvgPoolOp : SNN_Op<"avg_pool", [Pure]> {
   let hasVerifier = 1;
 }
 
+def SNN_MaxPoolOp : SNN_Op<"max_pool", [Pure]> {
+  let summary = "2-D max pooling of spikes";
+  let description = [{
+    NCHW max pooling of spike tensors: the max of binary spikes is their OR,
+    one event per window and step.  `pads` is `[top, left, bottom, right]`;
+    padding counts as no spike.  `snn-lower-pooling` turns a non-overlapping,
+    unpadded one into its consumers' `input_pool` with `input_pool_max`.
+
+    Example:
+    ```mlir
+    %y = snn.max_pool %s {kernel = array<i64: 2, 2>,
+           pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+         : tensor<?x16x28x28xf32> -> tensor<?x16x14x14xf32>
+    ```
+  }];
+  let arguments = (ins 4DTensorOf<[F32]>:$input, SNN_AxisPair:$kernel,
+                       SNN_AxisPair:$strides, SNN_Pads:$pads);
+  let results = (outs 4DTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
 def SNN_FlattenOp : SNN_Op<"flatten", [Pure]> {
   let summary = "flattens all dims after the batch dim";
   let description = [{
@@ -294,7 +321,9 @@ class SNN_QProjection<string mnemonic, string what, list<Trait> traits = []>
     Every event of `input` (a non-zero entry: 1 for a spike, the graded value
     for input events) adds `value * weight` to the current of each target it
     reaches.  Weights are integers of `weight_bits` bits (stored as i8).
-    The geometry and `input_pool` are as for the float projection.
+    The geometry, `input_pool` and `input_pool_max` are as for the float
+    projection: through a max pool, the events of one window add
+    `weight` once (their OR).
   }];
 }
 
@@ -303,6 +332,7 @@ def SNN_QConv2dOp : SNN_QProjection<"qconv2d", "convolution"> {
                        SNN_AxisPair:$strides, SNN_Pads:$pads,
                        SNN_AxisPair:$dilations,
                        OptionalAttr<SNN_PoolWindow>:$input_pool,
+                       UnitAttr:$input_pool_max,
                        SNN_WeightBits:$weight_bits);
   let results = (outs 4DTensorOf<[I32]>:$output);
   let assemblyFormat = [{
@@ -314,6 +344,7 @@ def SNN_QConv2dOp : SNN_QProjection<"qconv2d", "convolution"> {
 def SNN_QDenseOp : SNN_QProjection<"qdense", "fully connected"> {
   let arguments = (ins SNN_EventTensor:$input, 2DTensorOf<[I8]>:$weight,
                        OptionalAttr<SNN_PoolWindow>:$input_pool,
+                       UnitAttr:$input_pool_max,
                        SNN_WeightBits:$weight_bits);
   let results = (outs 2DTensorOf<[I32]>:$output);
   let assemblyFormat = [{

@@ -26,7 +26,7 @@ namespace snnc {
 struct CompilePipelineOptions : QuantizeOptions, MapOptions {};
 
 /// Adds the passes of `snnc compile`, in order: snn-fold-tdbn,
-/// snn-lower-pooling, snn-quantize, snn-map.
+/// snn-distribute-event-sums, snn-lower-pooling, snn-quantize, snn-map.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);
 

@@ -5,7 +5,7 @@
 include "mlir/Pass/PassBase.td"
 
 def FoldTdBN : Pass<"snn-fold-tdbn", "::mlir::ModuleOp"> {
-  let summary = "Fold tdBN, BatchNormalization and constant affine ops into projections";
+  let summary = "Fold tdBN, BatchNormalization, constant affine ops and pooled currents into projections";
   let description = [{
     At inference a tdBN layer is a per-channel affine map
     `y = g[c] * x + h[c]` with
@@ -26,6 +26,16 @@ def FoldTdBN : Pass<"snn-fold-tdbn", "::mlir::ModuleOp"> {
       `snn.channel_affine`, which later stages treat as a one-to-one
       projection.
 
+    * An average pool of a current (`snn.avg_pool` of a `snn.conv2d`, the
+      pool before the neuron) folds into the convolution: one convolution
+      whose kernel is box-filtered through the window,
+      `K'[u][v] = sum K[ky][kx] / (py * px)` over the window offsets
+      `(a, b)` with `u = sy * a + dy * ky`, `v = sx * b + dx * kx`, at
+      stride `conv stride * pool stride`, dilation 1, the same pads and
+      bias.  An affine map after the pool folds into that convolution in
+      turn.  A pooled current no convolution absorbs (a padded pool, a pool
+      of a residual sum or of a dense layer) is an error.
+
     LIF ops, their reset and firing modes and thresholds are untouched:
     every fold is exact in real arithmetic, so the float semantics are
     preserved up to float32 rounding.  Arithmetic is done in double and
@@ -44,6 +54,37 @@ def FoldTdBN : Pass<"snn-fold-tdbn", "::mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["::snnc::snn::SNNDialect", "::mlir::arith::ArithDialect"];
+}
+
+def DistributeEventSums : Pass<"snn-distribute-event-sums", "::mlir::ModuleOp"> {
+  let summary = "Read a sum of spike tensors through one projection per operand";
+  let description = [{
+    SEW ResNet adds the spikes of two layers (`snn.add` of two event
+    tensors): where both fire, the sum is an event of value 2.  A core
+    population holds one layer's spikes, so the sum is never stored: every
+    projection that reads it becomes one projection per operand with the
+    same weights (the bias on the first only), and their currents are
+    added, which is exact: `W (a + b) + c = (W a + c) + W b`.
+
+    A pool or flatten of a sum becomes the sum of the pooled or flattened
+    operands first (both are linear), so the sum reaches the projection.
+    Runs after `snn-fold-tdbn` (a norm after the projection has folded into
+    it already) and before `snn-lower-pooling`.  A sum read by anything
+    else (a neuron, the readout) is an error.
+
+    Example:
+    ```mlir
+    %sum = snn.add %a, %b : ...
+    %c = snn.conv2d %sum, %w, %bias ...
+    ```
+    becomes
+    ```mlir
+    %ca = snn.conv2d %a, %w, %bias ...
+    %cb = snn.conv2d %b, %w ...
+    %c = snn.add %ca, %cb : ...
+    ```
+  }];
+  let dependentDialects = ["::snnc::snn::SNNDialect"];
 }
 
 def LowerPooling : Pass<"snn-lower-pooling", "::mlir::ModuleOp"> {

@@ -21,6 +21,12 @@
 
 namespace snnc {
 
+/// Per population, a bound on the magnitude of its current in any step:
+/// the sum over its projections of the largest fan-in sum of |weight|
+/// times the largest event value an address receives (saturating at
+/// 2^40). Below 2^31 the numerics' 32-bit sums never wrap.
+std::vector<uint64_t> currentBounds(const CoreNetwork &network);
+
 /// The smallest core that runs `network` with `lanes` lanes.
 llvm::Expected<CoreParams> coreParamsFor(const CoreNetwork &network,
                                          int64_t lanes);

@@ -52,6 +52,15 @@ struct CoreProjection {
   std::vector<int8_t> weights;
   std::vector<int64_t> strides, pads, dilations; // Conv; pads t, l, b, r
   std::vector<int64_t> inputPool;                // [py, px] or empty
+  /// The input pool is a max pool of spikes: a window's events count once.
+  bool inputPoolMax = false;
+  /// The value a pooled address delivers at most: 1 for a max pool, the
+  /// window's size for a sum.
+  int64_t pooledEventBound() const {
+    if (inputPool.empty() || inputPoolMax)
+      return 1;
+    return inputPool[0] * inputPool[1];
+  }
 };
 
 /// The raw input values a model was compiled for (--input-range).

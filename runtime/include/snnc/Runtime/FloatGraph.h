@@ -30,6 +30,7 @@ enum class FloatOpKind {
   Mul,
   Div,
   AvgPool, // operands: input
+  MaxPool, // operands: input (spikes: padding is no spike)
   Flatten, // operands: input
   LIF      // operands: input
 };
@@ -42,6 +43,7 @@ struct FloatOp {
   int64_t resultElements = 0; // of the result, per sample and step
   std::vector<int64_t> kernel, strides, pads, dilations; // pads: t, l, b, r
   std::vector<int64_t> inputPool; // Conv2d/Dense: sum-pool the input first
+  bool inputPoolMax = false;      // ... or max-pool it (spikes)
   bool countIncludePad = false;
   float alpha = 1.0f, vThreshold = 1.0f, epsilon = 0.0f;
   std::vector<float> decay; // LIF: one, or one per channel

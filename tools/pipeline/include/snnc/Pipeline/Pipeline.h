@@ -36,8 +36,8 @@ struct CompileOptions : CompilePipelineOptions {
   NirOptions nir;
 };
 
-/// Runs the compiler passes (snn-fold-tdbn, snn-lower-pooling,
-/// snn-quantize, snn-map) on a loaded model, in place.
+/// Runs the compiler passes (snn-fold-tdbn, snn-distribute-event-sums,
+/// snn-lower-pooling, snn-quantize, snn-map) on a loaded model, in place.
 llvm::Error compileModule(mlir::ModuleOp module, const CompileOptions &options);
 
 /// Compiles a loaded model into the integer network of the core.
