@@ -40,6 +40,14 @@ bool isEvents(Value value) {
   return false;
 }
 
+/// Whether `user` reads `sum` as the input it can apply to each operand (a
+/// projection, pool or flatten; not as a weight, not another op).
+bool distributes(Operation *user, Value sum) {
+  return isa<snn::Conv2dOp, snn::DenseOp, snn::AvgPoolOp, snn::FlattenOp>(
+             user) &&
+         user->getOperand(0) == sum;
+}
+
 /// The op `user` applied to `input` in its place (same attributes); for a
 /// projection, `withBias` keeps or drops its bias.
 Value rebuildOn(PatternRewriter &rewriter, Operation *user, Value input,
@@ -82,9 +90,7 @@ struct DistributeSum : OpRewritePattern<snn::AddOp> {
     if (!isEvents(sum.getResult()))
       return failure();
     for (Operation *user : sum->getUsers())
-      if (!isa<snn::Conv2dOp, snn::DenseOp, snn::AvgPoolOp, snn::FlattenOp>(
-              user) ||
-          user->getOperand(0) != sum.getResult())
+      if (!distributes(user, sum.getResult()))
         return failure(); // reported by the pass, after the driver
     for (Operation *user : llvm::make_early_inc_range(sum->getUsers())) {
       rewriter.setInsertionPoint(user);
@@ -141,9 +147,7 @@ struct DistributeEventSumsPass
       if (!isEvents(sum.getResult()))
         return WalkResult::advance();
       for (Operation *user : sum->getUsers())
-        if (!isa<snn::Conv2dOp, snn::DenseOp, snn::AvgPoolOp, snn::FlattenOp>(
-                user) ||
-            user->getOperand(0) != sum.getResult()) {
+        if (!distributes(user, sum.getResult())) {
           user->emitOpError("reads a sum of spike tensors (events of value "
                             "2 where both fire); only a projection, a pool "
                             "or a flatten may");

@@ -181,18 +181,6 @@ Value foldPoolIntoConv(snn::AvgPoolOp pool, OpBuilder &builder) {
   int64_t outC = shape[0], inC = shape[1], kh = shape[2], kw = shape[3];
   int64_t nh = stride[0] * (window[0] - 1) + dilation[0] * (kh - 1) + 1;
   int64_t nw = stride[1] * (window[1] - 1) + dilation[1] * (kw - 1) + 1;
-  std::vector<double> folded(size_t(outC * inC * nh * nw), 0.0);
-  double share = 1.0 / double(window[0] * window[1]);
-  for (int64_t oc = 0; oc < outC * inC; ++oc)
-    for (int64_t a = 0; a < window[0]; ++a)
-      for (int64_t b = 0; b < window[1]; ++b)
-        for (int64_t ky = 0; ky < kh; ++ky)
-          for (int64_t kx = 0; kx < kw; ++kx) {
-            int64_t u = stride[0] * a + dilation[0] * ky;
-            int64_t v = stride[1] * b + dilation[1] * kx;
-            folded[size_t((oc * nh + u) * nw + v)] +=
-                (*weight)[size_t((oc * kh + ky) * kw + kx)] * share;
-          }
   // The sizes agree for every pool the verifier accepts; checked all the
   // same, since a mismatch would be a wrong network, not a refusal.
   auto inType = conv.getInput().getType().cast<RankedTensorType>();
@@ -206,6 +194,18 @@ Value foldPoolIntoConv(snn::AvgPoolOp pool, OpBuilder &builder) {
     if (span < 0 || span / newStride[axis] + 1 != outType.getDimSize(2 + axis))
       return Value();
   }
+  std::vector<double> folded(size_t(outC * inC * nh * nw), 0.0);
+  double share = 1.0 / double(window[0] * window[1]);
+  for (int64_t oc = 0; oc < outC * inC; ++oc)
+    for (int64_t a = 0; a < window[0]; ++a)
+      for (int64_t b = 0; b < window[1]; ++b)
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            int64_t u = stride[0] * a + dilation[0] * ky;
+            int64_t v = stride[1] * b + dilation[1] * kx;
+            folded[size_t((oc * nh + u) * nw + v)] +=
+                (*weight)[size_t((oc * kh + ky) * kw + kx)] * share;
+          }
   builder.setInsertionPoint(pool);
   Location loc = pool.getLoc();
   Value newWeight = makeConstant(builder, loc, {outC, inC, nh, nw}, folded);
@@ -379,7 +379,6 @@ void FoldTdBNPass::runOnOperation() {
         if (user != pool.getOperation() && user->use_empty() &&
             isa<snn::ChannelAffineOp>(user))
           rewriter.eraseOp(user);
-    rewriter.setInsertionPoint(pool);
     (void)replaceWithFolded(pool, foldPoolIntoConv(pool, rewriter), rewriter);
   }
   // A pooled current that no convolution absorbed has no event-driven form
