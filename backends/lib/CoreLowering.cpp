@@ -173,6 +173,8 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
               p.fireGe = lif.getFire() == snn::FireMode::ge;
               if (std::optional<llvm::APFloat> v = lif.getVThreshold())
                 p.vThreshold = v->convertToDouble();
+              if (std::optional<ArrayRef<int64_t>> w = lif.getCurrentPool())
+                p.currentPool.assign(w->begin(), w->end());
               return addPopulation(&op, std::move(p), lif.getCurrents());
             })
             .Case([&](snn::QReadoutOp readout) -> llvm::Error {

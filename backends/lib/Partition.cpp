@@ -447,6 +447,14 @@ Expected<PartitionPlan> snnc::partitionNetwork(const CoreNetwork &net,
                                                const BoardDescription &board,
                                                StringRef target,
                                                int64_t maxChips) {
+  // A slice of such a population would need its rows' windows of currents
+  // (qy rows each) from the chips before it: not planned yet.
+  for (const CorePopulation &p : net.populations)
+    if (!p.currentPool.empty())
+      return makeError<LimitError>(
+          formatv("population '{0}' max-pools its currents before the neuron; "
+                  "--chips cannot split such a network yet",
+                  p.name));
   Partitioner partitioner(net, board, target);
   for (size_t pop = 1; pop < net.populations.size(); ++pop)
     if (Error err = partitioner.place(int(pop)))

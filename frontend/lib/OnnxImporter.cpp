@@ -123,6 +123,34 @@ std::string nodeTitle(const onnx::NodeProto &node, int index) {
   return formatv("node '{0}' ({1})", name, node.op_type());
 }
 
+/// A declared output shape (when the graph gives one) must be what the
+/// graph computes: a mismatch means the file is not the network its
+/// author described. Symbolic or absent dims match anything.
+Error checkDeclaredOutput(const onnx::ValueInfoProto &info, Value readout) {
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return Error::success();
+  const onnx::TensorShapeProto &declared = info.type().tensor_type().shape();
+  auto computed = readout.getType().cast<RankedTensorType>();
+  auto text = [&] {
+    std::string out;
+    for (int i = 0; i < declared.dim_size(); ++i)
+      out +=
+          (i ? ", " : "") + (declared.dim(i).has_dim_value()
+                                 ? std::to_string(declared.dim(i).dim_value())
+                                 : std::string("?"));
+    return out;
+  };
+  bool same = declared.dim_size() == computed.getRank();
+  for (int i = 1; same && i < declared.dim_size(); ++i)
+    same = !declared.dim(i).has_dim_value() ||
+           declared.dim(i).dim_value() == computed.getDimSize(i);
+  if (same)
+    return Error::success();
+  return fail(formatv("graph output '{0}' is declared [{1}], but the graph "
+                      "computes [N, {2}]",
+                      info.name(), text(), computed.getDimSize(1)));
+}
+
 Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
                                             MLIRContext &context) {
   context.loadDialect<snn::SNNDialect>();
@@ -221,6 +249,8 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
         "[N, K] current or the [N, K] spikes of a LIF; it is {1}",
         outName, out->isConstant() ? "a constant" : kindName(out->kind)));
   }
+  if (Error err = checkDeclaredOutput(graph.output(0), readout))
+    return std::move(err);
   builder.create<func::ReturnOp>(builder.getUnknownLoc(), readout);
   func.setFunctionType(
       builder.getFunctionType({*inTypeOrErr}, {readout.getType()}));

@@ -149,6 +149,15 @@ Expected<Window> frontend::readWindow(const NodeAttrs &attrs,
         return fail(formatv("window parameter {0} is out of range (kernel, "
                             "strides, pads and dilations are at most {1})",
                             term, snn::kMaxWindowParam));
+  // The ONNX spec: "explicit padding ... cannot be used simultaneously
+  // with auto_pad". Which of the two an exporter meant is unknowable.
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return fail(formatv("auto_pad '{0}' is not supported", autoPad));
+  if (autoPad != "NOTSET" && attrs.has("pads"))
+    return fail(formatv("auto_pad '{0}' and explicit pads are both given; "
+                        "ONNX allows one or the other",
+                        autoPad));
   if (autoPad == "VALID") {
     pads.assign(4, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
@@ -164,8 +173,6 @@ Expected<Window> frontend::readWindow(const NodeAttrs &attrs,
       pads[axis] = autoPad == "SAME_UPPER" ? small : large;
       pads[axis + 2] = autoPad == "SAME_UPPER" ? large : small;
     }
-  } else if (autoPad != "NOTSET") {
-    return fail(formatv("auto_pad '{0}' is not supported", autoPad));
   }
   window.strides = strides;
   window.pads = pads;

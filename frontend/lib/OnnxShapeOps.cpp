@@ -81,8 +81,12 @@ mlir::Value GraphImporter::rateReadout(Value spikes, StringRef outputName) {
 }
 
 /// Max pooling of spikes: their OR, one event per window (graded events
-/// for what reads it, as a sum pool's are). The max of currents (before the
-/// neuron) or of graded values has no event-driven form here.
+/// for what reads it, as a sum pool's are). Max pooling of a current (before
+/// the neuron, snnTorch tutorial 6) stays a current: each neuron of the LIF
+/// that reads it takes the max of its window's currents (snn-quantize puts
+/// the window on the population). That needs windows that tile the plane:
+/// no padding, stride equal to the kernel. The max of graded values has no
+/// event-driven form.
 Error GraphImporter::convertMaxPool(const onnx::NodeProto &node) {
   NodeAttrs attrs(node);
   if (Error err = attrs.checkKnown({"auto_pad", "ceil_mode", "dilations",
@@ -92,19 +96,25 @@ Error GraphImporter::convertMaxPool(const onnx::NodeProto &node) {
   SNNC_TRY(x, activation(node, 0));
   if (Error err = requireRank(*x, 4, "the input"))
     return err;
-  if (x->kind == ValueKind::Current)
-    return fail("max pooling a current (before the neuron) is not supported; "
-                "max-pool the spikes after the LIF, or average-pool the "
-                "current (it folds into the convolution)");
-  if (x->kind != ValueKind::Spikes)
-    return fail(formatv("max pooling reads spikes (their max is their OR); "
-                        "its input is {0}",
+  if (x->kind != ValueKind::Spikes && x->kind != ValueKind::Current)
+    return fail(formatv("max pooling reads spikes (their max is their OR) or "
+                        "a convolution's current; its input is {0}",
                         kindName(x->kind)));
   SNNC_TRY(storageOrder, attrs.getInt("storage_order", 0));
   if (storageOrder != 0 && storageOrder != 1)
     return fail(formatv("storage_order must be 0 or 1, got {0}", storageOrder));
   RankedTensorType inType = activationType(x->value);
   SNNC_TRY(window, readPoolWindow(attrs, inType));
+  if (x->kind == ValueKind::Current &&
+      (window.kernel != window.strides ||
+       llvm::any_of(window.pads, [](int64_t p) { return p != 0; })))
+    return fail(formatv(
+        "max pooling a current needs windows that tile the plane (no "
+        "padding, strides equal to kernel_shape); got kernel [{0}], strides "
+        "[{1}], pads [{2}]",
+        llvm::make_range(window.kernel.begin(), window.kernel.end()),
+        llvm::make_range(window.strides.begin(), window.strides.end()),
+        llvm::make_range(window.pads.begin(), window.pads.end())));
   SNNC_TRY(resultType,
            windowResult(builder, inType, window, inType.getDimSize(1)));
   auto op = builder.create<snn::MaxPoolOp>(
@@ -112,7 +122,9 @@ Error GraphImporter::convertMaxPool(const onnx::NodeProto &node) {
       builder.getDenseI64ArrayAttr(window.kernel),
       builder.getDenseI64ArrayAttr(window.strides),
       builder.getDenseI64ArrayAttr(window.pads));
-  return defineOutput(node, op, ValueKind::Graded);
+  return defineOutput(node, op,
+                      x->kind == ValueKind::Current ? ValueKind::Current
+                                                    : ValueKind::Graded);
 }
 
 /// Elements per sample: the product of the dims after the batch dim.

@@ -11,6 +11,14 @@
 // thresholds, biases, decays, input events) is written through the host
 // bus; the address map is snn_pkg.  The same interface serves the
 // simulator and a board.  Spikes leave on an AER monitor port.
+//
+// A population may pool its currents (PopFlagPoolCurrents, in cores built
+// with PoolCurrents; snnTorch's Conv -> MaxPool2d -> Leaky): its
+// projections deliver into a grid of pool_y x pool_x times its neurons,
+// and during its sweep snn_pool_max owns the current memory's ports (and
+// the cache's read port), reads each neuron's window of currents, hands
+// the maximum to snn_sweep and clears what it read.  CtrlSweepWords then
+// counts the fine words read.
 
 module snn_core #(
   parameter int unsigned Lanes        = 1,
@@ -39,6 +47,9 @@ module snn_core #(
   // 1: the neurons implement the subtract reset (a subtractor per lane);
   // set only for networks that use it.
   parameter int unsigned SubtractReset = 0,
+  // 1: populations may pool their currents (snn_pool_max); set only for
+  // networks that do, so other cores (the UP5K's) build none of it.
+  parameter int unsigned PoolCurrents = 0,
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it (yosys chparam) on devices with SPRAM.
@@ -185,7 +196,11 @@ module snn_core #(
   localparam int unsigned FieldW7 = FieldW6 > CoordBits ? FieldW6 : CoordBits;
   localparam int unsigned FieldW8 = FieldW7 > ProjCountW ? FieldW7 : ProjCountW;
   localparam int unsigned FieldW9 = FieldW8 > LaneCountW ? FieldW8 : LaneCountW;
-  localparam int unsigned FieldW = FieldW9 > 4 ? FieldW9 : 4;
+  localparam int unsigned FieldW10 = FieldW9 > 4 ? FieldW9 : 4;
+  // PopFlags with a pooling window (bits up to PopFlagPoolXShift + PopFlagPoolBits).
+  localparam int unsigned PoolFlagsW = snn_pkg::PopFlagPoolXShift + snn_pkg::PopFlagPoolBits;
+  localparam int unsigned FieldW = PoolCurrents != 0 && FieldW10 < PoolFlagsW ? PoolFlagsW
+                                                                              : FieldW10;
 
   logic desc_we;
   logic [DescAW-1:0] desc_waddr, desc_raddr;
@@ -238,8 +253,9 @@ module snn_core #(
         f == snn_pkg::PopProjFirst ? ProjCountW :
         f == snn_pkg::PopProjCount ? ProjCountW :
         // Flags up to PopFlagMergeMax (the subtract-reset bit is unused
-        // where SubtractReset is 0).
-        f == snn_pkg::PopFlags     ? snn_pkg::PopFlagMergeMax + 1 :
+        // where SubtractReset is 0), and the pooling window where pooled.
+        f == snn_pkg::PopFlags     ? (PoolCurrents != 0 ? PoolFlagsW
+                                                        : snn_pkg::PopFlagMergeMax + 1) :
         f == snn_pkg::PopCacheBase ? CacheAW : CoordBits; // sizes, pooling
     localparam int unsigned ProjW =
         f == snn_pkg::ProjKind       ? 2 :
@@ -402,6 +418,14 @@ module snn_core #(
   logic [EventW-1:0] merge_event_wdata;
   logic [ChanBits-1:0] sweep_chan;
   logic [CoordBits-1:0] sweep_y, sweep_x;
+  // Pooled currents (PoolCurrents): the pooler's side of the sweep.
+  logic pooled, pool_valid, pool_ready, pool_busy;
+  logic [32*Lanes-1:0] pool_current;
+  // The sweep's side of the current and cache ports, and its swept words:
+  // the pooler's while it serves a pooled population.
+  logic swept_current_we, swept_word;
+  logic [CurrentAW-1:0] swept_current_raddr, swept_current_waddr;
+  logic [CacheAW-1:0] swept_cache_raddr;
 
   snn_deliver #(
     .Lanes(Lanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
@@ -445,13 +469,14 @@ module snn_core #(
     .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
     .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram == 2 ? 1 : 0),
-    .SubtractReset(SubtractReset)
+    .SubtractReset(SubtractReset), .PoolCurrents(PoolCurrents)
   ) u_sweep (
     .clk_i, .rst_ni,
     .start_i        (state_q == StSweepStart),
     .done_o         (sweep_done),
     .readout_i      (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout),
     .cached_i       (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagCached]),
+    .pooled_i       (pooled),
     .soft_reset_i   (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSoftReset]),
     .subtract_reset_i(pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSubtractReset]),
     .fire_ge_i      (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagFireGe]),
@@ -479,6 +504,9 @@ module snn_core #(
     .param_rdata_i  (param_rdata),
     .cache_raddr_o  (sweep_cache_raddr),
     .cache_rdata_i  (cache_rdata),
+    .pool_valid_i   (pool_valid),
+    .pool_ready_o   (pool_ready),
+    .pool_current_i (pool_current),
     .readout_we_o   (readout_we),
     .readout_word_o (readout_word),
     .readout_add_o  (readout_add),
@@ -492,6 +520,57 @@ module snn_core #(
     .spike_drop_o   (sweep_drop),
     .word_o         (sweep_word)
   );
+
+  if (PoolCurrents != 0) begin : g_pool
+    logic [31:0] flags;
+    logic pool_current_we, pool_word;
+    logic [CurrentAW-1:0] pool_current_raddr, pool_current_waddr;
+    logic [CacheAW-1:0] pool_cache_raddr;
+    assign flags = pop_word[snn_pkg::PopFlags];
+    assign pooled = flags[snn_pkg::PopFlagPoolCurrents];
+    snn_pool_max #(
+      .Lanes(Lanes), .CurrentBits(CurrentBits), .CurrentAW(CurrentAW), .CacheAW(CacheAW),
+      .CoordBits(CoordBits)
+    ) u_pool (
+      .clk_i, .rst_ni,
+      .start_i        (state_q == StSweepStart && pooled),
+      .busy_o         (pool_busy),
+      .cached_i       (flags[snn_pkg::PopFlagCached]),
+      .groups_i       (CurrentAW'(pop_word[snn_pkg::PopGroups])),
+      .height_i       (CoordBits'(pop_word[snn_pkg::PopHeight])),
+      .width_i        (CoordBits'(pop_word[snn_pkg::PopWidth])),
+      .pool_y_i       (flags[snn_pkg::PopFlagPoolYShift+:snn_pkg::PopFlagPoolBits]),
+      .pool_x_i       (flags[snn_pkg::PopFlagPoolXShift+:snn_pkg::PopFlagPoolBits]),
+      .cache_base_i   (cache_base),
+      .current_raddr_o(pool_current_raddr),
+      .current_rdata_i(current_rdata),
+      .current_we_o   (pool_current_we),
+      .current_waddr_o(pool_current_waddr),
+      .cache_raddr_o  (pool_cache_raddr),
+      .cache_rdata_i  (cache_rdata),
+      .max_valid_o    (pool_valid),
+      .max_ready_i    (pool_ready),
+      .max_o          (pool_current),
+      .word_o         (pool_word)
+    );
+    assign swept_current_raddr = pooled ? pool_current_raddr : sweep_current_raddr;
+    assign swept_current_we = pooled ? pool_current_we : sweep_current_we;
+    assign swept_current_waddr = pooled ? pool_current_waddr : sweep_current_waddr;
+    assign swept_cache_raddr = pooled ? pool_cache_raddr : sweep_cache_raddr;
+    assign swept_word = pooled ? pool_word : sweep_word;
+  end else begin : g_no_pool
+    logic unused_pool_ready; // never taken: nothing is pooled
+    assign unused_pool_ready = pool_ready;
+    assign pooled = 1'b0;
+    assign pool_busy = 1'b0;
+    assign pool_valid = 1'b0;
+    assign pool_current = '0;
+    assign swept_current_raddr = sweep_current_raddr;
+    assign swept_current_we = sweep_current_we;
+    assign swept_current_waddr = sweep_current_waddr;
+    assign swept_cache_raddr = sweep_cache_raddr;
+    assign swept_word = sweep_word;
+  end
 
   snn_merge #(
     .Lanes(Lanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
@@ -524,8 +603,8 @@ module snn_core #(
   assign sweeping = state_q == StSweep || state_q == StSweepDrain;
   assign event_raddr = deliver_event_raddr;
   assign clearing = state_q == StClear;
-  assign current_raddr = sweeping ? sweep_current_raddr : deliver_current_raddr;
-  assign cache_raddr = sweeping ? sweep_cache_raddr
+  assign current_raddr = sweeping ? swept_current_raddr : deliver_current_raddr;
+  assign cache_raddr = sweeping ? swept_cache_raddr
                                 : CacheAW'(32'(cache_base) + 32'(deliver_current_raddr));
   always_comb begin
     cache_we = deliver_current_we && proj_cached;
@@ -546,8 +625,8 @@ module snn_core #(
       current_waddr = CurrentAW'(clear_q);
       current_wdata = '0;
     end else if (sweeping) begin
-      current_we = sweep_current_we;
-      current_waddr = sweep_current_waddr;
+      current_we = swept_current_we;
+      current_waddr = swept_current_waddr;
       current_wdata = '0;
     end
   end
@@ -709,7 +788,8 @@ module snn_core #(
   // Counters and statistics: written by the host while idle, and by the
   // controller while busy.  The staging register collects the slices of a
   // wide host write (the word is committed by its last slice); the sweep
-  // counts the words it visits in a step (CtrlSweepWords).
+  // counts the words it visits in a step (CtrlSweepWords; for a pooled
+  // population, the fine words snn_pool_max reads).
   always_comb begin : host_state
     stage_d = host_write ? wide : stage_q;
     num_pops_d = num_pops_q;
@@ -721,7 +801,7 @@ module snn_core #(
     if (command_step || command_replay) begin
       sweep_words_d = '0;
     end
-    if (sweep_word) begin
+    if (swept_word) begin
       sweep_words_d = sweep_words_q + 32'd1;
     end
   end
@@ -802,6 +882,8 @@ module snn_core #(
     assert (StateBits >= 4 && StateBits <= 32 && DecayBits <= 16 &&
             CurrentBits >= 2 && CurrentBits <= 32)
       else $fatal(1, "snn_core: StateBits and CurrentBits must be 4..32 and 2..32, DecayBits at most 16");
+    assert (PoolCurrents <= 1)
+      else $fatal(1, "snn_core: PoolCurrents is 0 or 1");
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
       else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
   end
@@ -842,6 +924,20 @@ module snn_core #(
                                  merge_new |-> new_event_addr < EventDepth)
     else $error("snn_core: population %0d's new event at %0d, past the event memory's %0d words",
                 pop_q, new_event_addr, EventDepth);
+  // A population that pools its currents needs the pooler (the flags
+  // register of a core without it drops the bit); the pooler is done with
+  // a population when its sweep is.  (The bus inputs themselves: a
+  // simulator may sample nets computed from them before they settle.)
+  PoolCurrentsBuilt: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                      !(PoolCurrents == 0 && bus_req_i && bus_we_i && !busy_o &&
+                                        bus_addr_i[31:24] == 8'(snn_pkg::RegionPop) &&
+                                        32'(bus_addr_i[23:4]) % DescW == snn_pkg::PopFlags &&
+                                        bus_wdata_i[snn_pkg::PopFlagPoolCurrents]))
+    else $error("snn_core: population %0d pools its currents: the core is built without PoolCurrents",
+                32'(bus_addr_i[23:4]) / DescW);
+  PoolDoneWithSweep: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                      sweep_done |-> !pool_busy)
+    else $error("snn_core: the sweep is done before the pooled currents");
   // Counters never wrap.  step_q counts from the last CmdClear; the
   // merge's slot tags ({population, step}) assume it does not wrap.
   StepNoWrap: assert property (@(posedge clk_i) disable iff (!rst_ni)
@@ -851,7 +947,7 @@ module snn_core #(
                                  busy_o |-> cycles_q != '1)
     else $error("snn_core: cycle counter wrapped");
   SweepWordsNoWrap: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                     sweep_word |-> sweep_words_q != '1)
+                                     swept_word |-> sweep_words_q != '1)
     else $error("snn_core: swept-word counter wrapped");
   `endif
 

@@ -62,6 +62,14 @@ package snn_pkg;
   parameter int unsigned PopFlagMerge     = 3; // bit: merge spikes per pooling window
   parameter int unsigned PopFlagSubtractReset = 4; // bit: subtract after the decay
   parameter int unsigned PopFlagMergeMax  = 5; // bit: a merged event is worth 1 (max pool)
+  parameter int unsigned PopFlagPoolCurrents = 6; // bit: each neuron reads the max of a window of currents
+  // With PopFlagPoolCurrents, PopFlags also holds that window: its rows in
+  // bits PopFlagPoolYShift.. and its columns in bits PopFlagPoolXShift..
+  // (PopFlagPoolBits each).  The currents then form a grid of
+  // (PopHeight * rows) x (PopWidth * columns) positions.
+  parameter int unsigned PopFlagPoolYShift = 8;
+  parameter int unsigned PopFlagPoolXShift = 16;
+  parameter int unsigned PopFlagPoolBits = 8;
 
   parameter int unsigned PopKindInput   = 0;
   parameter int unsigned PopKindLif     = 1;

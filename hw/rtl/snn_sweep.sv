@@ -4,7 +4,11 @@
 // accumulation (step 3) of one population, Lanes neurons per cycle.
 //
 // A population fed by the direct-encoded input may also add its cached
-// input current (delivered once per sample, see snn_core).
+// input current (delivered once per sample, see snn_core).  A population
+// that pools its currents (PoolCurrents cores only) takes each word's
+// current from snn_pool_max instead, which has added the cache and clears
+// the current memory itself: the sweep then issues a word only when its
+// pooled current is there (pool_valid_i), and reads it in S1.
 //
 // Neurons are stored channel-last: word n = position * groups + g holds
 // channels g*Lanes .. g*Lanes+Lanes-1 of one position.  Each word's
@@ -36,6 +40,8 @@ module snn_sweep #(
   parameter int unsigned StatePhased = 0,
   // Build the subtract reset (snn_lif_decay).
   parameter int unsigned SubtractReset = 0,
+  // Build the input of pooled currents (snn_pool_max).
+  parameter int unsigned PoolCurrents = 0,
   localparam int unsigned StateW   = StateBits + 1,
   localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
 ) (
@@ -46,6 +52,7 @@ module snn_sweep #(
   // The population (stable from start_i to done_o).
   input  logic                       readout_i,
   input  logic                       cached_i,
+  input  logic                       pooled_i,
   input  logic                       soft_reset_i,
   input  logic                       subtract_reset_i,
   input  logic                       fire_ge_i,
@@ -76,6 +83,11 @@ module snn_sweep #(
   // Direct encoding: the input's currents, delivered once per sample.
   output logic [CacheAW-1:0]         cache_raddr_o,
   input  logic [CurrentBits*Lanes-1:0] cache_rdata_i,
+  // Pooled currents (snn_pool_max): taken when a word issues (pool_ready_o),
+  // read in S1, the cycle after.
+  input  logic                       pool_valid_i,
+  output logic                       pool_ready_o,
+  input  logic [32*Lanes-1:0]        pool_current_i,
   // Readout: add readout_add_o to the accumulators of word readout_word_o.
   output logic                       readout_we_o,
   output logic [CurrentAW-1:0]       readout_word_o,
@@ -122,7 +134,7 @@ module snn_sweep #(
   logic [Lanes-1:0] s2_lane_valid_q;
 
   // ---- S0: walk the words ---------------------------------------------------
-  logic last_g, last_x, last_y, issue;
+  logic last_g, last_x, last_y, issue, issue_room;
   logic [2:0] queue_count_q;
   assign last_g = g_q == groups_i - CurrentAW'(1);
   assign last_x = at_q.w.x == width_i - CoordBits'(1);
@@ -170,9 +182,25 @@ module snn_sweep #(
   // Every word in flight may need a queue entry (registered terms only:
   // the fire decision is not on this path).
   // A phased state memory writes back S2's word instead of reading.
-  assign issue = running_q && !all_issued_q &&
-                 (3'(queue_count_q) + 3'(s1_valid_q) + 3'(s2_valid_q) < 3'(QueueDepth)) &&
-                 !(StatePhased != 0 && state_we_o);
+  assign issue_room = running_q && !all_issued_q &&
+                      (3'(queue_count_q) + 3'(s1_valid_q) + 3'(s2_valid_q) < 3'(QueueDepth)) &&
+                      !(StatePhased != 0 && state_we_o);
+  // A pooled word also waits for its current.  (Generated apart, so that a
+  // core without PoolCurrents elaborates exactly the logic it had before.)
+  if (PoolCurrents != 0) begin : g_pool
+    assign issue = issue_room && (!pooled_i || pool_valid_i);
+    assign pool_ready_o = issue && pooled_i;
+    // The current word is consumed: cleared for the next population (a
+    // pooled population's by snn_pool_max).
+    assign current_we_o = s1_valid_q && !pooled_i;
+  end else begin : g_no_pool
+    logic unused_pool;
+    assign unused_pool = ^{pooled_i, pool_valid_i, pool_current_i};
+    assign issue = issue_room;
+    assign pool_ready_o = 1'b0;
+    // The current word is consumed: cleared for the next population.
+    assign current_we_o = s1_valid_q;
+  end
   assign current_raddr_o = n_q;
   assign state_raddr_o = state_base_i + StateAW'(n_q);
   assign param_raddr_o = param_base_i + ParamAW'(g_q);
@@ -193,16 +221,22 @@ module snn_sweep #(
     logic signed [StateBits-1:0] u, threshold, bias;
     logic fired;
     logic [DecayBits:0] decay;
-    logic signed [31:0] current;
+    logic signed [31:0] current, summed;
     assign u = state_rdata_i[StateW*l+:StateBits];
     assign fired = state_rdata_i[StateW*l+StateBits];
     assign threshold = param_rdata_i[ParamW*l+:StateBits];
     assign bias = param_rdata_i[ParamW*l+StateBits+:StateBits];
     assign decay = param_rdata_i[ParamW*l+2*StateBits+:DecayBits+1];
-    // The same 32-bit wrapping sum as one accumulator over all projections.
-    assign current = 32'(signed'(current_rdata_i[CurrentBits*l+:CurrentBits])) +
-                     (cached_i ? 32'(signed'(cache_rdata_i[CurrentBits*l+:CurrentBits]))
-                               : 32'd0);
+    // The same 32-bit wrapping sum as one accumulator over all projections
+    // (snn_pool_max has summed a pooled word's).
+    assign summed = 32'(signed'(current_rdata_i[CurrentBits*l+:CurrentBits])) +
+                    (cached_i ? 32'(signed'(cache_rdata_i[CurrentBits*l+:CurrentBits]))
+                              : 32'd0);
+    if (PoolCurrents != 0) begin : g_pooled
+      assign current = pooled_i ? pool_current_i[32*l+:32] : summed;
+    end else begin : g_summed
+      assign current = summed;
+    end
 
     snn_lif_decay #(
       .StateBits(StateBits),
@@ -220,8 +254,6 @@ module snn_sweep #(
     assign s1_input[InputBits*l+:InputBits] = InputBits'(current) + InputBits'(bias);
     assign s1_threshold[StateBits*l+:StateBits] = threshold;
   end
-  // The current word is consumed: cleared for the next population.
-  assign current_we_o = s1_valid_q;
   assign current_waddr_o = s1_n_q;
 
   // ---- S2: fire; write back or accumulate the readout ------------------------

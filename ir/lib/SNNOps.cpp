@@ -317,8 +317,40 @@ static FailureOr<int64_t> verifyCurrents(Operation *op, ValueRange currents,
   return shape[1];
 }
 
+/// The shape the currents of a population with `current_pool` have: the
+/// result's, each pooled axis scaled by its window (the currents may also
+/// have up to `window - 1` more rows or columns, which no window reads).
+static LogicalResult verifyPooledCurrents(Operation *op, ValueRange currents,
+                                          RankedTensorType result,
+                                          ArrayRef<int64_t> window) {
+  if (currents.empty())
+    return op->emitOpError("needs at least one current");
+  if (result.getRank() != 4)
+    return op->emitOpError("pools currents only of NCHW populations");
+  if (window[0] < 1 || window[1] < 1 || window[0] > 255 || window[1] > 255)
+    return op->emitOpError("current_pool windows must be in [1, 255]");
+  for (Value current : currents) {
+    auto shape = current.getType().cast<RankedTensorType>().getShape();
+    if (shape.size() != 4 || shape[0] != result.getDimSize(0) ||
+        shape[1] != result.getDimSize(1) ||
+        shape[2] / window[0] != result.getDimSize(2) ||
+        shape[3] / window[1] != result.getDimSize(3))
+      return op->emitOpError("every current must be the result's shape "
+                             "before its current_pool");
+  }
+  return success();
+}
+
 LogicalResult QLIFOp::verify() {
-  auto channels = verifyCurrents(*this, getCurrents(), getOutput().getType());
+  FailureOr<int64_t> channels;
+  if (auto window = getCurrentPool()) {
+    auto type = getOutput().getType().cast<RankedTensorType>();
+    if (failed(verifyPooledCurrents(*this, getCurrents(), type, *window)))
+      return failure();
+    channels = type.getDimSize(1);
+  } else {
+    channels = verifyCurrents(*this, getCurrents(), getOutput().getType());
+  }
   if (failed(channels))
     return failure();
   // ODS checks decay_bits (SNN_I64Range); state_bits stays here, since

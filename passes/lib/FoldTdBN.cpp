@@ -220,8 +220,9 @@ Value foldPoolIntoConv(snn::AvgPoolOp pool, OpBuilder &builder) {
 /// them) produces, through affine maps and pools; not spikes, not the input.
 bool isCurrent(Value value) {
   Operation *op = value.getDefiningOp();
-  while (op && isa<snn::AvgPoolOp, snn::TdBatchNormOp, snn::MulOp, snn::AddOp,
-                   snn::SubOp, snn::DivOp, snn::ChannelAffineOp>(op)) {
+  while (op &&
+         isa<snn::AvgPoolOp, snn::MaxPoolOp, snn::TdBatchNormOp, snn::MulOp,
+             snn::AddOp, snn::SubOp, snn::DivOp, snn::ChannelAffineOp>(op)) {
     bool binary = isa<snn::MulOp, snn::AddOp, snn::SubOp, snn::DivOp>(op);
     bool constantLhs = binary && matchPattern(op->getOperand(0), m_Constant());
     bool constantRhs = binary && matchPattern(op->getOperand(1), m_Constant());
@@ -282,6 +283,42 @@ LogicalResult replaceWithFolded(Operation *op, Value folded,
   return success();
 }
 
+/// A max pool of a current, read by an affine map.
+snn::MaxPoolOp currentMaxPool(Value value) {
+  auto pool = value.getDefiningOp<snn::MaxPoolOp>();
+  return pool && isCurrent(pool.getInput()) ? pool : snn::MaxPoolOp();
+}
+
+/// `g * max(x) + h` is `max(g * x + h)` for g >= 0 (per channel), so a map
+/// after a max pool of a current folds into the projection before the
+/// pool, and the pool reads the folded current. A negative g would turn
+/// the max into a min: that map stays, and the pass reports it.
+LogicalResult foldThroughMaxPool(Operation *op, snn::MaxPoolOp pool,
+                                 const ChannelAffine &affine,
+                                 RewriterBase &rewriter) {
+  if (!pool->hasOneUse() ||
+      llvm::any_of(affine.g, [](double g) { return g < 0.0; }))
+    return failure();
+  Value folded = foldInto(pool.getInput(), affine, rewriter);
+  if (!folded)
+    return failure();
+  rewriter.setInsertionPoint(op);
+  Value pooled = rewriter.create<snn::MaxPoolOp>(
+      pool.getLoc(), pool.getType(), folded, pool.getKernelAttr(),
+      pool.getStridesAttr(), pool.getPadsAttr());
+  // What only the map and the old pool read (the map's constants, the old
+  // projection): gathered without the pool's result, which is erased here.
+  SmallVector<Value> operands;
+  for (Value operand : op->getOperands())
+    if (operand != pool.getResult())
+      operands.push_back(operand);
+  operands.push_back(pool.getInput());
+  rewriter.replaceOp(op, pooled);
+  rewriter.eraseOp(pool);
+  eraseDeadProducers(rewriter, operands);
+  return success();
+}
+
 bool isAffineMap(Operation *op) {
   return isa<snn::TdBatchNormOp, snn::MulOp, snn::AddOp, snn::SubOp,
              snn::DivOp>(op);
@@ -295,6 +332,8 @@ LogicalResult foldMap(Operation *op, RewriterBase &rewriter) {
   std::optional<ChannelAffine> affine = affineOf(op, input);
   if (!affine)
     return failure();
+  if (snn::MaxPoolOp pool = currentMaxPool(input))
+    return foldThroughMaxPool(op, pool, *affine, rewriter);
   Value folded = foldInto(input, *affine, rewriter);
   // A map after a pooled current folds once the pool has folded into its
   // convolution (the pool comes first in program order).
@@ -389,6 +428,27 @@ void FoldTdBNPass::runOnOperation() {
     pool.emitOpError("pools a current that no convolution absorbs: only an "
                      "unpadded pool directly after a convolution (and its "
                      "norms) folds into it; pool spikes after a LIF instead");
+    return WalkResult::interrupt();
+  });
+  if (walk.wasInterrupted())
+    return signalPassFailure();
+  // A map after a max-pooled current that could not fold through the pool.
+  walk = getOperation().walk([&](Operation *op) {
+    Value input;
+    std::optional<ChannelAffine> affine;
+    if (!isAffineMap(op) || !(affine = affineOf(op, input)) ||
+        !currentMaxPool(input))
+      return WalkResult::advance();
+    auto negative = llvm::find_if(affine->g, [](double g) { return g < 0.0; });
+    if (negative != affine->g.end())
+      op->emitOpError() << "scales channel " << (negative - affine->g.begin())
+                        << " of a max-pooled current by " << *negative
+                        << ": after a negative scale the max would be a "
+                           "min; apply the norm before the pool";
+    else
+      op->emitOpError("follows a max-pooled current that is not one "
+                      "convolution's or dense layer's output; it cannot "
+                      "fold before the pool");
     return WalkResult::interrupt();
   });
   if (walk.wasInterrupted())

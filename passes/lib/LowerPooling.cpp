@@ -106,6 +106,31 @@ LogicalResult checkPool(PoolOp pool, ArrayRef<Operation *> users) {
   return success();
 }
 
+/// A max pool of a current (a projection's output, or a residual sum of
+/// them) before the neuron, not of spikes.
+bool poolsCurrent(Operation *pool) {
+  Operation *def = pool->getOperand(0).getDefiningOp();
+  return isa<snn::MaxPoolOp>(pool) && def &&
+         isa<snn::Conv2dOp, snn::DenseOp, snn::ChannelAffineOp, snn::AddOp>(
+             def);
+}
+
+/// A max pool of a current stays for snn-quantize, which makes it the
+/// window of the LIF population that reads it: the windows must tile the
+/// plane, and only neurons may read it.
+LogicalResult checkCurrentPool(snn::MaxPoolOp pool) {
+  if (failed(addressWindow(pool)))
+    return pool.emitOpError("max-pools a current with windows that overlap "
+                            "or are padded; the neurons' windows must tile "
+                            "the plane");
+  for (Operation *user : pool->getUsers())
+    if (!isa<snn::LIFOp>(user))
+      return user->emitOpError("reads a max-pooled current; only a neuron "
+                               "population can (each neuron takes the max "
+                               "of its window)");
+  return success();
+}
+
 /// Erases the constants in `values` that nothing reads any more (the
 /// weights the rewrite scaled).  The driver works only on the pools and
 /// flattens (see runOnOperation), so this is left to the pattern.
@@ -134,6 +159,8 @@ template <typename PoolOp> struct LowerPool : OpRewritePattern<PoolOp> {
     constexpr bool max = std::is_same_v<PoolOp, snn::MaxPoolOp>;
     if (state.failed)
       return failure();
+    if (max && poolsCurrent(pool))
+      return failure(); // checked before the driver; snn-quantize reads it
     SmallVector<Operation *> users(pool->getUsers());
     if (failed(checkPool(pool, users))) {
       state.failed = true;
@@ -228,6 +255,12 @@ void LowerPoolingPass::runOnOperation() {
     auto avg = dyn_cast<snn::AvgPoolOp>(op);
     if (avg ? failed(checkPool(avg, {}))
             : failed(checkPool(cast<snn::MaxPoolOp>(op), {})))
+      return signalPassFailure();
+  }
+  // Max pools of currents stay (LowerPool keeps them), checked here.
+  for (Operation *op : pools) {
+    if (!op->use_empty() && poolsCurrent(op) &&
+        failed(checkCurrentPool(cast<snn::MaxPoolOp>(op))))
       return signalPassFailure();
   }
   // The driver pops its worklist from the back.

@@ -326,8 +326,18 @@ std::vector<double> totalBias(ArrayRef<Projection> projections,
 }
 
 LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
+  // A max pool of the current before the neuron becomes the population's
+  // current_pool: the neurons take the max of a window of the summed
+  // currents (the bias is per channel, so adding it after the max is the
+  // same). snn-lower-pooling checked the pool's windows tile the plane.
+  Value input = lif.getInput();
+  DenseI64ArrayAttr currentPool;
+  if (auto pool = input.getDefiningOp<snn::MaxPoolOp>()) {
+    currentPool = pool.getKernelAttr();
+    input = pool.getInput();
+  }
   SmallVector<Projection> projections;
-  if (failed(collect(lif.getInput(), projections)))
+  if (failed(collect(input, projections)))
     return failure();
   auto type = lif.getType().cast<RankedTensorType>();
   size_t channels = type.getDimSize(1);
@@ -372,7 +382,8 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
       builder.getDenseI64ArrayAttr(thresholdQ),
       builder.getDenseI64ArrayAttr(biasQ), decayAttr,
       builder.getI64IntegerAttr(decayBits),
-      builder.getI64IntegerAttr(stateBits), lif.getVThresholdAttr());
+      builder.getI64IntegerAttr(stateBits), lif.getVThresholdAttr(),
+      currentPool);
   events[lif.getResult()] = {q.getResult(), 1.0};
   return success();
 }

@@ -108,8 +108,9 @@ def _avg_pool(path, m):
 
 
 def _max_pool(path, m):
-    """MaxPool2d of spikes: their OR (checked to follow a spiking layer by
-    _check_pools)."""
+    """MaxPool2d of spikes (their OR) or of a convolution's current before
+    the neuron (each neuron takes its window's max): _check_pools checks
+    which."""
     if m.ceil_mode:
         _fail(path, m, "ceil_mode=True is not supported")
     if m.return_indices:
@@ -321,19 +322,41 @@ def _check_pools(layers):
     name the module: a pool of a current (after a convolution and its norms,
     before the neuron) folds into that convolution at compile time (a
     strided, box-filtered kernel: docs/interop.md), unless it is padded; a
-    max pool reads spikes (their OR), not a current or the input."""
+    max pool reads spikes (their OR) or, before the neuron, a current whose
+    windows tile the plane (each neuron takes its window's max); not the
+    input."""
     source = "input"  # what the current layer reads: input, current, spikes
     for path, module, converted in layers:
         for m in converted:
-            if isinstance(m, (nn.Conv2d, nn.Linear)):
+            if isinstance(m, nn.Conv2d):
                 source = "current"
+            elif isinstance(m, nn.Linear):
+                source = "dense current"
+            elif isinstance(m, nn.MaxPool2d) and source == "dense current":
+                _fail(path, module, "max pooling reads spikes or a convolution's current; "
+                      "this one reads a Linear layer's output")
             elif isinstance(m, LIF):
                 source = "spikes"
+            elif isinstance(m, nn.MaxPool2d) and source == "current":
+                pair = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+                if pair(m.stride) != pair(m.kernel_size) or any(pair(m.padding)):
+                    _fail(path, module, f"kernel_size={m.kernel_size}, stride={m.stride}, "
+                          f"padding={m.padding}: max pooling a current needs windows that "
+                          "tile the plane (stride equal to kernel_size, no padding)")
+                source = "pooled current"
             elif isinstance(m, nn.MaxPool2d) and source != "spikes":
-                _fail(path, module, "max pooling of a current (before the neuron) is not "
-                      "supported; max-pool the spikes after the neuron, or average-pool "
-                      "the current" if source == "current" else
-                      "max pooling reads spikes; this one reads the network input")
+                _fail(path, module, "max pooling reads spikes or a convolution's current; "
+                      + ("this one reads an already max-pooled current"
+                         if source == "pooled current" else
+                         "this one reads the network input"))
+            elif isinstance(m, nn.AvgPool2d) and source == "pooled current":
+                _fail(path, module, "average pooling of a max-pooled current has no "
+                      "event-driven form; pool once before the neuron")
+            elif source == "pooled current" and hasattr(m, "running_var"):
+                scale = getattr(m, "weight", None)
+                if scale is not None and bool((scale.detach() < 0).any()):
+                    _fail(path, module, "a norm with a negative scale after max pooling "
+                          "a current turns the max into a min; apply it before the pool")
             elif isinstance(m, nn.AvgPool2d) and source == "current":
                 padding = m.padding if isinstance(m.padding, tuple) else (m.padding,) * 2
                 if any(padding):

@@ -81,6 +81,8 @@ static Error checkPlan(const Plan &p, const CoreNetwork &net,
       {"bits of stored current", p.currentBits, c.currentBits},
       {"subtract-reset neurons (SubtractReset)", p.subtractReset,
        c.subtractReset},
+      {"max pooling of currents (PoolCurrents)", p.poolCurrents,
+       c.poolCurrents},
   };
   for (const Limit &limit : limits)
     if (limit.need > limit.have)

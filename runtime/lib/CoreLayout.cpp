@@ -263,6 +263,18 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
                           uint32_t(pop.fireGe) << bus::PopFlagFireGe;
     if (pop.reset == numerics::Reset::Subtract)
       plan.subtractReset = 1;
+    // Each neuron reads the max of a window of a finer grid of currents
+    // (snn_pool_max), which its projections deliver to.
+    Geometry grid(pop.currentShape());
+    int64_t gridWords = grid.h * grid.w * groups;
+    if (!pop.currentPool.empty()) {
+      desc[bus::PopFlags] |=
+          1u << bus::PopFlagPoolCurrents |
+          uint32_t(pop.currentPool[0]) << bus::PopFlagPoolYShift |
+          uint32_t(pop.currentPool[1]) << bus::PopFlagPoolXShift;
+      plan.poolCurrents = 1;
+      plan.maxCoord = std::max({plan.maxCoord, grid.h, grid.w});
+    }
     // Spikes in one window of the consumers' pooling become one event.
     const std::vector<int64_t> &window = windows[i];
     int64_t wy = window.empty() ? 1 : window[0];
@@ -291,7 +303,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
       plan.eventWords += g.c * g.h * g.w;
     }
     if (pop.kind != PopulationKind::Input) {
-      plan.currentWords = std::max(plan.currentWords, words);
+      plan.currentWords = std::max(plan.currentWords, gridWords);
       desc[bus::PopParamBase] = uint32_t(plan.params.size());
       for (int64_t gi = 0; gi < groups; ++gi) {
         std::vector<ParamLane> word(lanes);
@@ -306,7 +318,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
         }
         plan.params.push_back(std::move(word));
       }
-      worst += uint64_t(words) * uint64_t(lanes + 1) + 64;
+      worst += uint64_t(gridWords + words) * uint64_t(lanes + 1) + 64;
     }
     if (pop.kind == PopulationKind::LIF) {
       desc[bus::PopStateBase] = uint32_t(plan.stateWords);
@@ -326,7 +338,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
   for (size_t j = 0; j < net.projections.size(); ++j) {
     const CoreProjection &p = net.projections[j];
     Geometry src(net.populations[p.source].shape);
-    Geometry dst(net.populations[p.target].shape);
+    Geometry dst(net.populations[p.target].currentShape());
     int64_t groups = groupsOf(dst.c, lanes);
     int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
     int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
@@ -421,6 +433,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.slotDepth = p->slotWords == 0 ? 0 : depth(size_t(p->slotWords));
   params.currentBits = p->currentBits;
   params.subtractReset = p->subtractReset;
+  params.poolCurrents = p->poolCurrents;
   if (Error err = checkParams(params, /*regions=*/false))
     return std::move(err);
   return params;

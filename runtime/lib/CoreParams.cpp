@@ -51,7 +51,7 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
   for (auto &[name, unused] : CoreParams().verilogParameters()) {
     std::optional<int64_t> v = object->getInteger(name);
     // Descriptions written before the subtract reset existed lack it.
-    if (!v && name == "SubtractReset")
+    if (!v && (name == "SubtractReset" || name == "PoolCurrents"))
       v = 0;
     if (!v)
       return refuse(
@@ -140,10 +140,16 @@ Error layout::checkParams(const CoreParams &p, bool regions) {
                   "16-bit channels and coordinates");
   if (p.subtractReset != 0 && p.subtractReset != 1)
     return refuse("core parameter SubtractReset is 0 or 1");
+  if (p.poolCurrents != 0 && p.poolCurrents != 1)
+    return refuse("core parameter PoolCurrents is 0 or 1");
   for (auto &[name, value] : p.verilogParameters()) {
     // SlotDepth 0: a core without merge slots (no population's spikes
-    // merge); SubtractReset 0: a core without the subtract reset.
-    int64_t low = name == "SlotDepth" || name == "SubtractReset" ? 0 : 1;
+    // merge); SubtractReset and PoolCurrents 0: a core without the
+    // subtract reset or the current pooler.
+    int64_t low =
+        name == "SlotDepth" || name == "SubtractReset" || name == "PoolCurrents"
+            ? 0
+            : 1;
     auto [high, why] = parameterBound(name, p.lanes, regions);
     if (value < low || value > high)
       return refuse(formatv("core parameter {0} = {1} is out of range: "

@@ -200,7 +200,7 @@ GoldenEngine::GoldenEngine(CoreNetwork network) : net(std::move(network)) {
     if (p.source != 0 && p.kind != ProjectionKind::OneToOne)
       fanOutWeights16.back().assign(fanOutWeights.back().begin(),
                                     fanOutWeights.back().end());
-    Geometry dst(net.populations[p.target].shape);
+    Geometry dst(net.populations[p.target].currentShape());
     int64_t py = p.inputPool.empty() ? 1 : p.inputPool[0];
     int64_t px = p.inputPool.empty() ? 1 : p.inputPool[1];
     Taps taps{
@@ -253,7 +253,7 @@ void snnc::encodeInputFrame(const CoreNetwork &net, const float *x,
 GoldenEngine::Accumulator GoldenEngine::accumulatorFor(size_t population,
                                                        bool narrow) const {
   Accumulator acc;
-  Geometry shape(net.populations[population].shape);
+  Geometry shape(net.populations[population].currentShape());
   acc.wide.assign(size_t(shape.c * shape.h * shape.w), 0u);
   acc.rowSize = shape.w * shape.c;
   if (narrow && spikeInputBound[population] > 0)
@@ -276,7 +276,7 @@ GoldenEngine::deliverTo(size_t index, const Events &input, Accumulator &acc,
   const CoreProjection &p = net.projections[index];
   const int8_t *weights = fanOutWeights[index].data();
   const int16_t *weights16 = fanOutWeights16[index].data();
-  Geometry dst(net.populations[p.target].shape);
+  Geometry dst(net.populations[p.target].currentShape());
   int64_t channels = Channels ? Channels : dst.c;
   const Taps &taps = convTaps[index];
   int64_t sh = taps.pooling.height, sw = taps.pooling.width; // pooled source
@@ -384,7 +384,8 @@ struct GoldenEngine::Tally {
   std::vector<Accumulator> current, inputCurrent;
   std::vector<Events> events;
   Events pooled; // a projection's input pooling merges events here
-  std::vector<int32_t> poolPlane; // ... through this plane of sums
+  std::vector<int32_t> poolPlane;      // ... through this plane of sums
+  std::vector<uint32_t> pooledCurrent; // a current pool's windows' max
 
   Tally(const GoldenEngine &engine, int64_t steps)
       : eventsPerStep(engine.net.populations.size(),
@@ -457,6 +458,11 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
         for (int64_t j = 0; j < pop.size(); ++j)
           tally.readout[j] += int64_t(int32_t(in[j])) + pop.bias[j % channels];
         continue;
+      }
+      // A population that max-pools its currents reads its windows' max.
+      if (!pop.currentPool.empty()) {
+        golden::maxPoolCurrents(pop, in, tally.pooledCurrent);
+        in = tally.pooledCurrent.data();
       }
       // Neuron update, step 2, then the spikes as events in neuron order
       // (row, column, channel).

@@ -228,3 +228,25 @@ void golden::poolEvents(const std::vector<GoldenEngine::Event> &events,
     }
   pooled.resize(count);
 }
+
+void golden::maxPoolCurrents(const CorePopulation &pop, const uint32_t *current,
+                             std::vector<uint32_t> &pooled) {
+  int64_t c = pop.shape[0], h = pop.shape[1], w = pop.shape[2];
+  int64_t qy = pop.currentPool[0], qx = pop.currentPool[1];
+  int64_t gridRow = w * qx * c; // currents of one row of the finer grid
+  pooled.resize(size_t(pop.size()));
+  for (int64_t y = 0; y < h; ++y)
+    for (int64_t x = 0; x < w; ++x) {
+      uint32_t *out = pooled.data() + (y * w + x) * c;
+      const uint32_t *first = current + (y * qy) * gridRow + (x * qx) * c;
+      for (int64_t k = 0; k < c; ++k)
+        out[k] = first[k];
+      for (int64_t i = 0; i < qy; ++i)
+        for (int64_t j = 0; j < qx; ++j) {
+          const uint32_t *at = first + i * gridRow + j * c;
+          for (int64_t k = 0; k < c; ++k)
+            if (int32_t(at[k]) > int32_t(out[k]))
+              out[k] = at[k];
+        }
+    }
+}

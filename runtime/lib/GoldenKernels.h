@@ -166,6 +166,12 @@ void updateLIF(const CorePopulation &pop, const LIFLanes &lanes,
 /// column, channel).  The sums go through `plane`, a channel-last pooled
 /// plane that is all zeros before and after (it grows as needed), so the
 /// work is one add per event and a scan of the plane, with no search.
+/// The max, per channel, of each qy x qx window of `current` (the
+/// population's currentShape(), channel-last, as 32-bit two's complement)
+/// into `pooled` (its shape): a max pool of the currents before the neuron.
+void maxPoolCurrents(const CorePopulation &pop, const uint32_t *current,
+                     std::vector<uint32_t> &pooled);
+
 void poolEvents(const std::vector<GoldenEngine::Event> &events,
                 const addressing::Pooling &pooling, std::vector<int32_t> &plane,
                 std::vector<GoldenEngine::Event> &pooled);

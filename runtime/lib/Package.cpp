@@ -77,6 +77,7 @@ pkg::Package toProto(const CoreNetwork &net) {
     toRepeated(p.unit, q->mutable_unit());
     if (p.vThreshold)
       q->set_v_threshold(*p.vThreshold);
+    toRepeated(p.currentPool, q->mutable_current_pool());
   }
   for (const CoreProjection &p : net.projections) {
     pkg::Projection *q = out.add_projections();
@@ -151,6 +152,7 @@ CoreNetwork fromProto(const pkg::Package &in) {
     p.unit = fromRepeated(q.unit());
     if (q.has_v_threshold())
       p.vThreshold = q.v_threshold();
+    p.currentPool = fromRepeated(q.current_pool());
     net.populations.push_back(std::move(p));
   }
   for (const pkg::Projection &q : in.projections()) {

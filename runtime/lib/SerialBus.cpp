@@ -282,21 +282,32 @@ Error SerialBus::sendWrite(uint32_t address, uint32_t slices,
   // between words: a request of whole words is idempotent, so whether the
   // lost one ran does not matter (docs/host-link.md).
   size_t wholeWords = words.size() / slices;
-  bool splittable = wholeWords > 1 && words.size() > kMinBurst;
-  auto reply = transact(LinkCmdWrite, payload, 0, splittable ? 3 : 0);
-  if (reply) {
-    adaptBurst();
+  auto sent = sendOrSplit(LinkCmdWrite, payload,
+                          wholeWords > 1 && words.size() > kMinBurst);
+  if (!sent)
+    return sent.takeError();
+  if (*sent)
     return Error::success();
-  }
-  if (!splittable || !lastNoReply)
-    return reply.takeError();
-  llvm::consumeError(reply.takeError());
   size_t half = (wholeWords / 2) * slices;
   burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half));
   if (Error err = sendWrite(address, slices, words.take_front(half)))
     return err;
   return sendWrite(bus::advance(address, slices, uint32_t(half)), slices,
                    words.drop_front(half));
+}
+
+Expected<bool> SerialBus::sendOrSplit(uint8_t cmd,
+                                      llvm::ArrayRef<uint8_t> payload,
+                                      bool splittable) {
+  auto reply = transact(cmd, payload, 0, splittable ? 3 : 0);
+  if (reply) {
+    adaptBurst();
+    return true;
+  }
+  if (!splittable || !lastNoReply)
+    return reply.takeError();
+  llvm::consumeError(reply.takeError());
+  return false;
 }
 
 void SerialBus::adaptBurst() {
@@ -401,15 +412,12 @@ Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
   }
   // Whole event words, so idempotent: a frame that does not get through
   // is sent again in halves, like a burst (sendWrite).
-  bool splittable = words.size() > kMinBurst;
-  auto reply = transact(LinkCmdWriteEvents, payload, 0, splittable ? 3 : 0);
-  if (reply) {
-    adaptBurst();
+  auto sent =
+      sendOrSplit(LinkCmdWriteEvents, payload, words.size() > kMinBurst);
+  if (!sent)
+    return sent.takeError();
+  if (*sent)
     return Error::success();
-  }
-  if (!splittable || !lastNoReply)
-    return reply.takeError();
-  llvm::consumeError(reply.takeError());
   size_t half = words.size() / 2;
   size_t entry = mode == LinkEventsOnes ? 2 : 3;
   burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half * entry / 4));

@@ -55,6 +55,17 @@ Error checkLIF(const CorePopulation &p) {
       return invalid(formatv("population '{0}' channel {1}: threshold or bias "
                              "outside the {2}-bit state",
                              p.name, c, p.stateBits));
+  if (!p.currentPool.empty() &&
+      (p.currentPool.size() != 2 || p.shape.size() != 3 ||
+       llvm::any_of(p.currentPool,
+                    [](int64_t q) { return q < 1 || q > 255; }) ||
+       p.shape[1] * p.currentPool[0] > kMaxNeurons ||
+       p.shape[2] * p.currentPool[1] > kMaxNeurons ||
+       p.size() * p.currentPool[0] * p.currentPool[1] > kMaxNeurons))
+    return invalid(formatv("population '{0}' has an invalid current pool "
+                           "(two windows in [1, 255] of a [C, H, W] "
+                           "population)",
+                           p.name));
   // Only reports read it, but a report must not print NaN.
   if (p.vThreshold && !(std::isfinite(*p.vThreshold) && *p.vThreshold > 0))
     return invalid(
@@ -63,6 +74,8 @@ Error checkLIF(const CorePopulation &p) {
 }
 
 Error checkReadout(const CorePopulation &p) {
+  if (!p.currentPool.empty())
+    return invalid(formatv("readout '{0}' cannot pool its currents", p.name));
   if (int64_t(p.bias.size()) != p.channels() ||
       int64_t(p.unit.size()) != p.channels())
     return invalid(
@@ -87,8 +100,12 @@ std::vector<int64_t> chw(const CorePopulation &p) {
           p.shape.size() > 2 ? p.shape[2] : 1};
 }
 
+/// `slack`: how many more rows and columns than the target's grid the
+/// convolution may produce (a target that max-pools its currents reads
+/// whole windows only, so up to window - 1 outputs go unread).
 Error checkConv(const CoreProjection &p, std::vector<int64_t> src,
-                const std::vector<int64_t> &dst) {
+                const std::vector<int64_t> &dst,
+                const std::vector<int64_t> &slack) {
   if (p.weightShape.size() != 4 || p.strides.size() != 2 ||
       p.pads.size() != 4 || p.dilations.size() != 2)
     return invalid(formatv("conv '{0}' needs a 4-D weight, 2 strides, 4 pads "
@@ -109,7 +126,7 @@ Error checkConv(const CoreProjection &p, std::vector<int64_t> src,
                              "dilations",
                              p.name));
     int64_t out = size.size;
-    if (out != dst[1 + axis])
+    if (out < dst[1 + axis] || out > dst[1 + axis] + slack[axis])
       return invalid(formatv("conv '{0}' geometry gives {1} on axis {2}, the "
                              "target has {3}",
                              p.name, out, axis, dst[1 + axis]));
@@ -142,7 +159,13 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
       return invalid(formatv("projection '{0}' has a weight beyond {1} bits",
                              p.name, p.weightBits));
   std::vector<int64_t> src = chw(net.populations[p.source]);
-  std::vector<int64_t> dst = chw(net.populations[p.target]);
+  const CorePopulation &target = net.populations[p.target];
+  std::vector<int64_t> dst = chw(target), slack = {0, 0};
+  if (!target.currentPool.empty()) {
+    dst = {target.shape[0], target.shape[1] * target.currentPool[0],
+           target.shape[2] * target.currentPool[1]};
+    slack = {target.currentPool[0] - 1, target.currentPool[1] - 1};
+  }
   if (!p.inputPool.empty()) {
     if (p.inputPool.size() != 2 || p.inputPool[0] < 1 || p.inputPool[1] < 1 ||
         src[1] / p.inputPool[0] < 1 || src[2] / p.inputPool[1] < 1)
@@ -157,7 +180,7 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
                            p.name));
   switch (p.kind) {
   case ProjectionKind::Conv:
-    return checkConv(p, src, dst);
+    return checkConv(p, src, dst, slack);
   case ProjectionKind::Dense:
     if (p.weightShape.size() != 2 || p.weightShape[0] != dst[0] ||
         dst[1] * dst[2] != 1 || p.weightShape[1] != src[0] * src[1] * src[2])
@@ -253,6 +276,8 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
       return invalid(formatv("population '{0}' is of the wrong kind for its "
                              "place",
                              p.name));
+    if (p.kind == PopulationKind::Input && !p.currentPool.empty())
+      return invalid("the input population cannot pool currents");
     if (p.kind == PopulationKind::LIF)
       if (Error err = checkLIF(p))
         return err;

@@ -2,6 +2,7 @@
 #include "snnc/Sim/BoardProcess.h"
 #include "snnc/Runtime/Errors.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -149,6 +150,41 @@ llvm::Expected<std::string> BoardProcess::readLine(int fd, std::string &pending,
     }
     pending.append(buffer, size_t(std::max<ssize_t>(n, 0)));
   }
+}
+
+llvm::Error BoardProcess::explain(llvm::Error err) {
+  if (!err || pid <= 0)
+    return err;
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) != pid) {
+    // Still running, or just about to end: give it a moment, since the
+    // host often sees the line close before the exit is reaped.
+    ::usleep(200000);
+    if (::waitpid(pid, &status, WNOHANG) != pid)
+      return err;
+  }
+  pid = -1;
+  // What it wrote before it ended (its stderr is never blocked on: the
+  // pipe holds far more than an assertion's lines).
+  char buffer[4096];
+  ssize_t n;
+  while (errFd >= 0 && (n = ::read(errFd, buffer, sizeof buffer)) > 0)
+    pendingErr.append(buffer, size_t(n));
+  // Its first error line (an assertion's message), else its last line.
+  llvm::SmallVector<llvm::StringRef> lines;
+  llvm::StringRef(pendingErr).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  llvm::StringRef last = lines.empty() ? "" : lines.back().trim();
+  for (llvm::StringRef line : lines)
+    if (line.contains("Error") || line.contains("error")) {
+      last = line.trim();
+      break;
+    }
+  std::string why = WIFSIGNALED(status)
+                        ? formatv("signal {0}", WTERMSIG(status)).str()
+                        : formatv("exit status {0}", WEXITSTATUS(status)).str();
+  std::string host = llvm::toString(std::move(err));
+  return processError(formatv("it stopped ({0}){1}; the host saw: {2}", why,
+                              last.empty() ? "" : ": " + last.str(), host));
 }
 
 llvm::Expected<BoardCounters> BoardProcess::counters() {

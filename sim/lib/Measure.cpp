@@ -57,7 +57,7 @@ llvm::Expected<NDArray> inferEach(Session &session, const NDArray &input,
     auto part = session.infer(sliceSamples(input, axis, i, 1),
                               options.timesteps, options.inputName, i);
     if (!part)
-      return part.takeError();
+      return process.explain(part.takeError());
     if (i == 0) {
       scores.shape = part->shape;
       scores.shape[0] = samples;
@@ -117,7 +117,7 @@ sim::measureBoard(const CoreNetwork &network, const NDArray &input,
   link.timeoutMs = options.gateLevel ? 120000 : 20000;
   auto session = Session::create(network, Device::board(link));
   if (!session)
-    return session.takeError();
+    return process->explain(session.takeError());
   // The first inference pays for the network's load and warms the link.
   auto signature = session->signature();
   size_t axis = signature.encoding == InputEncoding::Events ? 1 : 0;
@@ -127,7 +127,7 @@ sim::measureBoard(const CoreNetwork &network, const NDArray &input,
   auto warm = session->infer(sliceSamples(input, axis, 0, 1), options.timesteps,
                              options.inputName);
   if (!warm)
-    return warm.takeError();
+    return process->explain(warm.takeError());
   auto start = snapshot(*process, *session);
   if (!start)
     return start.takeError();

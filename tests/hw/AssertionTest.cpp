@@ -12,6 +12,7 @@
 #include "Vcore_assert___024root.h"
 #include "Vlink_assert.h"
 #include "Vlink_assert___024root.h"
+#include "Vpool_max1.h"
 #include "Vreadout_assert.h"
 #include "snnc/Runtime/CoreParams.h"
 #include "snnc/Sim/VerilatorOutput.h"
@@ -137,6 +138,44 @@ TEST(Assertions, AnIllegalControllerStateFiresStateValid) {
   });
   EXPECT_EQ(fired, "assertion snn_core.StateValid failed at cycle 1: "
                    "snn_core: controller state 15 is not a state");
+}
+
+TEST(Assertions, APooledPopulationOnACoreWithoutPoolingFiresPoolCurrentsBuilt) {
+  std::string fired = firedBy<Vcore_assert>([](auto &bench) {
+    bench.tick();
+    write(bench,
+          bus::address(bus::RegionPop, 2 * bus::DescWords + bus::PopFlags),
+          1u << bus::PopFlagPoolCurrents | 2u << bus::PopFlagPoolYShift |
+              2u << bus::PopFlagPoolXShift);
+  });
+  EXPECT_EQ(fired, "assertion snn_core.PoolCurrentsBuilt failed at cycle 1: "
+                   "snn_core: population 2 pools its currents: the core is "
+                   "built without PoolCurrents");
+}
+
+TEST(Assertions, AnEmptyPoolingWindowFiresWindowLegal) {
+  std::string fired = firedBy<Vpool_max1>([](auto &bench) {
+    bench.tick();
+    bench.top->start_i = 1;
+    bench.top->groups_i = 1;
+    bench.top->height_i = 1;
+    bench.top->width_i = 1;
+    bench.top->pool_y_i = 0;
+    bench.top->pool_x_i = 2;
+    bench.tick();
+  });
+  EXPECT_EQ(fired, "assertion snn_pool_max.WindowLegal failed at cycle 1: "
+                   "snn_pool_max: a 0 x 2 pooling window");
+}
+
+TEST(Assertions, TakingAMaximumThatIsNotThereFiresTakenWhenValid) {
+  std::string fired = firedBy<Vpool_max1>([](auto &bench) {
+    bench.tick();
+    bench.top->max_ready_i = 1;
+    bench.tick();
+  });
+  EXPECT_EQ(fired, "assertion snn_pool_max.TakenWhenValid failed at cycle 1: "
+                   "snn_pool_max: the sweep took a maximum that is not there");
 }
 
 TEST(Assertions, AnIllegalBridgeStateFiresStateValid) {

@@ -337,3 +337,19 @@ func.func @qreadout_bias(%a: tensor<?x2xi32>) -> tensor<?x2xf32> {
   %0 = snn.qreadout %a {bias = array<i64: 0, 0>, unit = array<f32: 1.0>} : (tensor<?x2xi32>) -> tensor<?x2xf32>
   return %0 : tensor<?x2xf32>
 }
+
+// -----
+
+func.func @qlif_current_pool_shapes(%a: tensor<?x2x4x4xi32>) -> tensor<?x2x3x2xi32> {
+  // expected-error @+1 {{every current must be the result's shape before its current_pool}}
+  %0 = snn.qlif %a hard, gt {bias = array<i64: 0, 0>, current_pool = array<i64: 2, 2>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2x4x4xi32>) -> tensor<?x2x3x2xi32>
+  return %0 : tensor<?x2x3x2xi32>
+}
+
+// -----
+
+// A finer grid with rows and columns no window reads is valid.
+func.func @qlif_current_pool_floor(%a: tensor<?x2x5x5xi32>) -> tensor<?x2x2x2xi32> {
+  %0 = snn.qlif %a hard, gt {bias = array<i64: 0, 0>, current_pool = array<i64: 2, 2>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2x5x5xi32>) -> tensor<?x2x2x2xi32>
+  return %0 : tensor<?x2x2x2xi32>
+}

@@ -99,3 +99,51 @@ func.func @overlapping_max_pool(%s: tensor<?x2x4x4xf32>) -> tensor<?x3x3x3xf32> 
        : (tensor<?x2x3x3xf32>, tensor<3x2x1x1xf32>) -> tensor<?x3x3x3xf32>
   return %c : tensor<?x3x3x3xf32>
 }
+
+// -----
+
+// A max pool of a current (before the neuron) is no address transform: it
+// stays for snn-quantize, which makes it the LIF population's current_pool.
+// CHECK-LABEL: func.func @max_pool_of_current
+// CHECK:       %[[C:.*]] = snn.conv2d
+// CHECK:       %[[P:.*]] = snn.max_pool %[[C]]
+// CHECK:       snn.lif %[[P]]
+func.func @max_pool_of_current(%x: tensor<?x2x4x4xf32>) -> tensor<?x3x2x2xf32> {
+  %w = arith.constant dense<2.0> : tensor<3x2x1x1xf32>
+  %c = snn.conv2d %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<?x3x4x4xf32>
+  %p = snn.max_pool %c {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x3x4x4xf32> -> tensor<?x3x2x2xf32>
+  %s = snn.lif %p, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x3x2x2xf32>
+  return %s : tensor<?x3x2x2xf32>
+}
+
+// -----
+
+// Only neurons can read a max-pooled current.
+func.func @max_pool_of_current_into_conv(%x: tensor<?x2x4x4xf32>) -> tensor<?x3x2x2xf32> {
+  %w = arith.constant dense<2.0> : tensor<3x2x1x1xf32>
+  %v = arith.constant dense<1.0> : tensor<3x3x1x1xf32>
+  %c = snn.conv2d %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<?x3x4x4xf32>
+  %p = snn.max_pool %c {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x3x4x4xf32> -> tensor<?x3x2x2xf32>
+  // expected-error @+1 {{reads a max-pooled current; only a neuron population can (each neuron takes the max of its window)}}
+  %d = snn.conv2d %p, %v {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x3x2x2xf32>, tensor<3x3x1x1xf32>) -> tensor<?x3x2x2xf32>
+  return %d : tensor<?x3x2x2xf32>
+}
+
+// -----
+
+// The neurons' windows must tile the plane.
+func.func @overlapping_max_pool_of_current(%x: tensor<?x2x4x4xf32>) -> tensor<?x3x3x3xf32> {
+  %w = arith.constant dense<2.0> : tensor<3x2x1x1xf32>
+  %c = snn.conv2d %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<?x3x4x4xf32>
+  // expected-error @+1 {{max-pools a current with windows that overlap or are padded; the neurons' windows must tile the plane}}
+  %p = snn.max_pool %c {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : tensor<?x3x4x4xf32> -> tensor<?x3x3x3xf32>
+  %s = snn.lif %p, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x3x3x3xf32>
+  return %s : tensor<?x3x3x3xf32>
+}

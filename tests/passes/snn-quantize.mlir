@@ -113,3 +113,25 @@ func.func @main(%x: tensor<?x1x2x2xf32>) -> tensor<?x1xf32> {
   return %d : tensor<?x1xf32>
 }
 }
+
+// -----
+
+// A max pool of the current before the neuron becomes the population's
+// current_pool: the projection keeps the finer 4x4 grid, the neurons are
+// 2x2 (the fifth row and column go unread).
+// CHECK-LABEL: func.func @main
+// CHECK:       %[[C:.*]] = snn.qconv2d {{.*}} -> tensor<?x1x5x5xi32>
+// CHECK:       snn.qlif %[[C]] hard, gt {{{.*}}current_pool = array<i64: 2, 2>{{.*}}} : (tensor<?x1x5x5xi32>) -> tensor<?x1x2x2xi32>
+module attributes {snn.timesteps = 2 : i64} {
+func.func @main(%x: tensor<?x1x5x5xf32>) -> tensor<?x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %w2 = arith.constant dense<1.0> : tensor<1x4xf32>
+  %c = snn.conv2d %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<?x1x5x5xf32>, tensor<1x1x1x1xf32>) -> tensor<?x1x5x5xf32>
+  %p = snn.max_pool %c {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+       : tensor<?x1x5x5xf32> -> tensor<?x1x2x2xf32>
+  %s = snn.lif %p, hard, gt {decay = 0.5 : f32, v_threshold = 1.0 : f32} : tensor<?x1x2x2xf32>
+  %y = snn.dense %s, %w2 : (tensor<?x1x2x2xf32>, tensor<1x4xf32>) -> tensor<?x1xf32>
+  return %y : tensor<?x1xf32>
+}
+}

@@ -1,7 +1,9 @@
 """Max pooling of spikes (after the neuron): the max of binary spikes is their
 OR, one event per window and step.  Exact in float, and in golden and the
 RTL through the core's merge of a window's spikes into one event worth 1
-(snn_merge with PopFlagMergeMax); what cannot be exact is refused."""
+(snn_merge with PopFlagMergeMax); what cannot be exact is refused.  Max
+pooling of a current (before the neuron): each neuron takes the max of its
+window's currents (snn.qlif current_pool, snn_pool_max in the core)."""
 
 import os
 import subprocess
@@ -94,14 +96,56 @@ class MaxPoolTest(unittest.TestCase):
             expected, got, _ = exported_runs(model, torch.rand(16, 1, 8, 8) * 2, T, tmp)
         self.assertLess(np.abs(got - expected).max(), 1e-4)
 
-    def test_max_pool_of_a_current_is_refused_by_the_converter(self):
-        """snnTorch tutorial 6 pools the current: Conv -> MaxPool -> Leaky."""
-        net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2),
-                            snt.Leaky(0.8, 0.5, init_hidden=True), nn.Flatten(),
-                            nn.Linear(8 * 4 * 4, 10))
+    def test_max_pool_of_a_current_float_golden_and_rtl(self):
+        """snnTorch tutorial 6 pools the current: Conv -> MaxPool -> Leaky,
+        each neuron the max of its window's currents (odd sizes: the last
+        row and column of the convolution go unread)."""
+        torch.manual_seed(3)
+        net = nn.Sequential(
+            nn.Conv2d(1, 6, 3), nn.MaxPool2d(2), snt.Leaky(0.5, 0.6, init_hidden=True),
+            nn.Conv2d(6, 8, 2), nn.BatchNorm2d(8), nn.MaxPool2d(2),
+            snt.Leaky(0.5, 0.6, init_hidden=True), nn.Flatten(),
+            nn.Linear(8, 10), snt.Leaky(0.5, 0.6, init_hidden=True, output=True))
+        with torch.no_grad():  # a positive norm after the pool folds before it
+            net[4].weight.uniform_(0.5, 1.5)
+            net[4].running_var.uniform_(0.5, 2.0)
+            net[0].weight.mul_(3.0)
+            net[8].weight.mul_(4.0)
+        net.eval()
+        model = snnc_torch.from_snntorch(net, T, input_shape=(16, 1, 9, 9))
+        rates = [r["firing_rate"] for r in model.conversion_check["layers"]
+                 if "firing_rate" in r]
+        self.assertGreater(min(rates), 0.01)
+        x = torch.rand(16, 1, 9, 9)
+        with tempfile.TemporaryDirectory() as tmp:
+            expected, got, path = exported_runs(model, x, T, tmp)
+            np.testing.assert_allclose(got, expected, atol=1e-5)
+            report = run_cli("compile", path, "-o", os.path.join(tmp, "m.snnpkg"))
+            self.assertEqual(report.returncode, 0, report.stderr)
+            golden = snnc_run(path, x.numpy(), "--engine", "golden")
+            self.assertGreaterEqual((golden.argmax(1) == expected.argmax(1)).mean(), 0.8)
+            assert_rtl_bit_exact(self, path, x.numpy()[:4], tmp)
+
+    def test_max_pool_of_a_current_refusals(self):
+        """Overlapping windows, and a negative norm after the pool (the max
+        would become a min): one line naming the module."""
+        overlap = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(3, stride=2),
+                                snt.Leaky(0.8, 0.5, init_hidden=True), nn.Flatten(),
+                                nn.Linear(8 * 3 * 3, 10))
         with self.assertRaisesRegex(snnc_torch.ConversionError,
-                                    r"module '1' \(MaxPool2d\): max pooling of a current"):
-            snnc_torch.from_snntorch(net, T, input_shape=(4, 1, 8, 8))
+                                    r"module '1' \(MaxPool2d\): kernel_size=3, stride=2, "
+                                    r"padding=0: max pooling a current needs windows that "
+                                    r"tile the plane"):
+            snnc_torch.from_snntorch(overlap, T, input_shape=(4, 1, 8, 8))
+        negative = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2),
+                                 nn.BatchNorm2d(8), snt.Leaky(0.8, 0.5, init_hidden=True),
+                                 nn.Flatten(), nn.Linear(8 * 4 * 4, 10))
+        with torch.no_grad():
+            negative[2].weight[3] = -1.0
+        with self.assertRaisesRegex(snnc_torch.ConversionError,
+                                    r"module '2' \(BatchNorm2d\): a norm with a negative "
+                                    r"scale after max pooling a current"):
+            snnc_torch.from_snntorch(negative.eval(), T, input_shape=(4, 1, 8, 8))
 
 
 if __name__ == "__main__":

@@ -65,7 +65,8 @@ const std::vector<TestCore> &testCores() {
 struct Coverage {
   int64_t networks = 0, silent = 0, outputs = 0, spikes = 0, residual = 0,
           pooled = 0, events = 0, cached = 0, merged = 0, subtract = 0,
-          channelDecays = 0, maxPooled = 0, maxRefused = 0, rateReadouts = 0;
+          channelDecays = 0, maxPooled = 0, maxRefused = 0, rateReadouts = 0,
+          currentPools = 0;
   /// The 8-lane core's efficiency (lower bound / cycles) on each network
   /// with activity: what bench/efficiency.sh reports (issue 23's target).
   std::vector<double> efficiency8;
@@ -162,6 +163,8 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
         p.kind == PopulationKind::LIF && p.reset == numerics::Reset::Subtract;
   for (const CorePopulation &p : net.populations)
     coverage.channelDecays += !llvm::all_equal(p.decay);
+  for (const CorePopulation &p : net.populations)
+    coverage.currentPools += !p.currentPool.empty();
   return {};
 }
 
@@ -212,6 +215,7 @@ TEST(RtlDifferential, RandomNetworks) {
             << " with max pools of spikes (" << coverage.maxRefused
             << " more refused by a core without merge slots), "
             << coverage.rateReadouts << " reading out a LIF layer's rate, "
+            << coverage.currentPools << " populations max-pooling currents, "
             << coverage.residual << " residual and " << coverage.pooled
             << " pooled projections, " << coverage.subtract
             << " subtract-reset populations, " << coverage.channelDecays
@@ -237,6 +241,7 @@ TEST(RtlDifferential, RandomNetworks) {
   EXPECT_GT(coverage.channelDecays, coverage.networks / 10);
   EXPECT_GT(coverage.maxPooled, coverage.networks / 20);
   EXPECT_GT(coverage.rateReadouts, coverage.networks / 50);
+  EXPECT_GT(coverage.currentPools, coverage.networks / 10);
 }
 
 TEST(RtlEngine, CycleBudgetStopsAStuckRun) {

@@ -238,7 +238,19 @@ CoreNetwork Generator::build() {
             }
       }
     }
+    // Some spatial populations max-pool their currents before the neuron
+    // (where the core builds the pooler): the projections above deliver
+    // to the finer grid, whose last rows and columns may go unread.
+    std::vector<int64_t> pool;
+    if (core.poolCurrents && shape.size() == 3 && shape[1] * shape[2] > 1 &&
+        chance(0.35)) {
+      pool = {pick(1, std::min<int64_t>(3, shape[1])),
+              pick(1, std::min<int64_t>(3, shape[2]))};
+      shape[1] /= pool[0];
+      shape[2] /= pool[1];
+    }
     CorePopulation pop = lif(shape, scale);
+    pop.currentPool = pool;
     pop.name = llvm::formatv("lif{0}", layer).str();
     net.populations.push_back(pop);
   }
@@ -322,7 +334,11 @@ std::string randomnet::describe(const CoreNetwork &net) {
     llvm::interleaveComma(p.shape, os);
     os << "] decay [";
     llvm::interleaveComma(p.decay, os);
-    os << llvm::formatv("] reset {0} ge {1}\n", int(p.reset), p.fireGe);
+    os << llvm::formatv("] reset {0} ge {1}", int(p.reset), p.fireGe);
+    if (!p.currentPool.empty())
+      os << llvm::formatv(" current pool [{0}, {1}]", p.currentPool[0],
+                          p.currentPool[1]);
+    os << "\n";
   }
   for (const CoreProjection &p : net.projections) {
     const char *kinds[] = {"conv", "dense", "one-to-one"};

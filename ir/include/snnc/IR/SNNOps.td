@@ -205,12 +205,15 @@ def SNN_AvgPoolOp : SNN_Op<"avg_pool", [Pure]> {
 }
 
 def SNN_MaxPoolOp : SNN_Op<"max_pool", [Pure]> {
-  let summary = "2-D max pooling of spikes";
+  let summary = "2-D max pooling of spikes or of a current";
   let description = [{
-    NCHW max pooling of spike tensors: the max of binary spikes is their OR,
-    one event per window and step.  `pads` is `[top, left, bottom, right]`;
-    padding counts as no spike.  `snn-lower-pooling` turns a non-overlapping,
-    unpadded one into its consumers' `input_pool` with `input_pool_max`.
+    NCHW max pooling.  Of spike tensors: the max of binary spikes is their
+    OR, one event per window and step.  `pads` is `[top, left, bottom,
+    right]`; padding counts as no spike.  `snn-lower-pooling` turns a
+    non-overlapping, unpadded one into its consumers' `input_pool` with
+    `input_pool_max`.  Of a current (a projection's output, before the
+    neuron): windows must tile the plane, and `snn-quantize` makes it the
+    `current_pool` of the `snn.qlif` that reads it.
 
     Example:
     ```mlir
@@ -380,6 +383,12 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
     `>>` is an arithmetic shift (floor); a power-of-two decay is an exact
     shift.  `decay` is one integer, or an array of one per channel.  See docs/numerics.md.  Stateful across steps, hence not `Pure`.
 
+    With `current_pool = [qy, qx]` (a max pool before the neuron, as in
+    snnTorch's tutorial 6) the currents are a finer `[N, C, H', W']` grid
+    and `current` above is the max, per channel, of the summed currents
+    of a window of `qy x qx` of them (windows tile the grid from its
+    origin: the output is `[N, C, H' / qy, W' / qx]`, rounded down).
+
     Example:
     ```mlir
     %s = snn.qlif %a, %b hard, gt {bias = array<i64: 3, -1>, decay = 64 : i64,
@@ -398,7 +407,8 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
                        I64Attr:$state_bits,
                        // The source model's float threshold, kept for
                        // reports (thresholds in the model's own units).
-                       OptionalAttr<F32Attr>:$v_threshold);
+                       OptionalAttr<F32Attr>:$v_threshold,
+                       OptionalAttr<SNN_PoolWindow>:$current_pool);
   let results = (outs SNN_EventTensor:$output);
   let extraClassDeclaration = [{
     /// The decay of every channel (one value when the layer shares it).

@@ -36,9 +36,22 @@ struct CorePopulation {
   /// LIF: the source model's float threshold (for reports: one state unit
   /// of channel c is vThreshold / threshold[c]); none in older packages.
   std::optional<double> vThreshold;
+  /// LIF [C, H, W]: [qy, qx] when each neuron's current is the max of a
+  /// qy x qx window of a finer grid of currents (a max pool before the
+  /// neuron); empty otherwise.  Projections into it deliver to that grid.
+  std::vector<int64_t> currentPool;
 
   int64_t channels() const { return shape.empty() ? 0 : shape[0]; }
   int64_t size() const { return NDArray::product(shape); }
+  /// The grid its projections deliver currents to: the shape, or with
+  /// currentPool [C, H * qy, W * qx].
+  std::vector<int64_t> currentShape() const {
+    if (currentPool.size() != 2 || shape.size() != 3)
+      return shape;
+    return {shape[0], shape[1] * currentPool[0], shape[2] * currentPool[1]};
+  }
+  /// Currents per sample (the size of currentShape()).
+  int64_t currentSize() const { return NDArray::product(currentShape()); }
   /// Neurons per channel (H * W; 1 for dense populations).
   int64_t plane() const { return channels() ? size() / channels() : 0; }
 };

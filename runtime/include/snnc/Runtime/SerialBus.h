@@ -90,6 +90,11 @@ private:
                                                 llvm::ArrayRef<uint8_t> payload,
                                                 int64_t extraMs = 0,
                                                 int64_t attempts = 0);
+  /// Sends one idempotent request of whole words: true when it got
+  /// through, false when it got no reply and `splittable` (the caller then
+  /// sends it again in halves); any other failure is the error.
+  llvm::Expected<bool> sendOrSplit(uint8_t cmd, llvm::ArrayRef<uint8_t> payload,
+                                   bool splittable);
   llvm::Error sendWrite(uint32_t address, uint32_t slices,
                         llvm::ArrayRef<uint32_t> words);
   /// The WriteEvents mode every word fits (LinkEventsOnes, then

@@ -43,6 +43,10 @@ public:
   llvm::Expected<BoardCounters> counters();
   /// Stops the simulator (also done on destruction).
   void stop();
+  /// `err` as the user should see it: when the simulator has ended (an
+  /// assertion, a crash), the host's view of that ("the device
+  /// disappeared") becomes the simulator's own last words.
+  llvm::Error explain(llvm::Error err);
 
 private:
   BoardProcess() = default;
