@@ -95,9 +95,9 @@ Error checkReadout(const CorePopulation &p) {
 }
 
 /// [C, H, W] of a population, with H = W = 1 for [C].
-std::vector<int64_t> chw(const CorePopulation &p) {
-  return {p.shape[0], p.shape.size() > 1 ? p.shape[1] : 1,
-          p.shape.size() > 2 ? p.shape[2] : 1};
+std::vector<int64_t> chw(const std::vector<int64_t> &shape) {
+  return {shape[0], shape.size() > 1 ? shape[1] : 1,
+          shape.size() > 2 ? shape[2] : 1};
 }
 
 /// `slack`: how many more rows and columns than the target's grid the
@@ -158,14 +158,12 @@ Error checkProjection(const CoreNetwork &net, const CoreProjection &p) {
     if (std::abs(int(w)) > limit)
       return invalid(formatv("projection '{0}' has a weight beyond {1} bits",
                              p.name, p.weightBits));
-  std::vector<int64_t> src = chw(net.populations[p.source]);
+  std::vector<int64_t> src = chw(net.populations[p.source].shape);
+  // A target that max-pools its currents receives them on its finer grid.
   const CorePopulation &target = net.populations[p.target];
-  std::vector<int64_t> dst = chw(target), slack = {0, 0};
-  if (!target.currentPool.empty()) {
-    dst = {target.shape[0], target.shape[1] * target.currentPool[0],
-           target.shape[2] * target.currentPool[1]};
+  std::vector<int64_t> dst = chw(target.currentShape()), slack = {0, 0};
+  if (!target.currentPool.empty())
     slack = {target.currentPool[0] - 1, target.currentPool[1] - 1};
-  }
   if (!p.inputPool.empty()) {
     if (p.inputPool.size() != 2 || p.inputPool[0] < 1 || p.inputPool[1] < 1 ||
         src[1] / p.inputPool[0] < 1 || src[2] / p.inputPool[1] < 1)
