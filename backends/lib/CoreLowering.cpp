@@ -141,6 +141,7 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
           snn::SNNDialect::kInputEncodingAttr))
     net.encoding = rules::parseEncoding(encoding.getValue())
                        .value_or(InputEncoding::Direct);
+  net.readoutLast = snn::readsLastStep(module);
   for (Operation &op : main.getBody().front()) {
     llvm::Error err =
         llvm::TypeSwitch<Operation *, llvm::Error>(&op)
@@ -175,6 +176,12 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
                 p.vThreshold = v->convertToDouble();
               if (std::optional<ArrayRef<int64_t>> w = lif.getCurrentPool())
                 p.currentPool.assign(w->begin(), w->end());
+              // A LIF read out by its membranes is the readout.
+              if (std::optional<ArrayRef<float>> u = lif.getMembraneUnit()) {
+                p.membraneReadout = true;
+                p.unit.assign(u->begin(), u->end());
+                net.readout = int(net.populations.size());
+              }
               return addPopulation(&op, std::move(p), lif.getCurrents());
             })
             .Case([&](snn::QReadoutOp readout) -> llvm::Error {
@@ -189,9 +196,12 @@ Expected<CoreNetwork> Lowering::run(ModuleOp module) {
                   arith::ConstantOp>(
                 [](Operation *) { return llvm::Error::success(); })
             .Case([&](func::ReturnOp ret) -> llvm::Error {
-              if (ret.getNumOperands() != 1 ||
-                  !isa_and_nonnull<snn::QReadoutOp>(
-                      ret.getOperand(0).getDefiningOp()))
+              Operation *readout = ret.getNumOperands() == 1
+                                       ? ret.getOperand(0).getDefiningOp()
+                                       : nullptr;
+              auto lif = dyn_cast_or_null<snn::QLIFOp>(readout);
+              if (!isa_and_nonnull<snn::QReadoutOp>(readout) &&
+                  !(lif && lif.getMembraneUnit()))
                 return opError(&op, "@main must return the readout");
               return llvm::Error::success();
             })

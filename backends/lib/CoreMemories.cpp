@@ -16,13 +16,15 @@ std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
   // snn_core's descriptor RAM holds its widest field.
   auto bits = [](int64_t depth) { return CoreParams::addressBits(depth); };
   int64_t fieldBits = std::max<int64_t>(
-      {4, p.currentAW(), bits(p.stateDepth), bits(p.paramDepth), eventAW,
-       bits(p.cacheDepth), p.weightAW(), bits(p.rowIdxDepth),
-       bits(p.colIdxDepth), p.coordBits, bits(p.maxProjs) + 1,
-       bits(p.lanes + 1),
+      {int64_t(bus::PopFlagMergeMax + 1), p.currentAW(), bits(p.stateDepth),
+       bits(p.paramDepth), eventAW, bits(p.cacheDepth), p.weightAW(),
+       bits(p.rowIdxDepth), bits(p.colIdxDepth), p.coordBits,
+       bits(p.maxProjs) + 1, bits(p.lanes + 1),
        // PopFlags with the current pool's window (snn_pkg)
        p.poolCurrents ? int64_t(bus::PopFlagPoolXShift + bus::PopFlagPoolBits)
-                      : 0});
+                      : 0,
+       // ... and the readout's last-step flag
+       p.readoutModes ? int64_t(bus::PopFlagReadoutLast + 1) : 0});
   using SinglePort = CoreMemory::SinglePort;
   std::vector<CoreMemory> memories{
       {"weights", 8 * p.lanes, p.weightDepth, SinglePort::AsIs, "WeightSpram"},

@@ -144,6 +144,7 @@ llvm::Error Lowering::lowerOp(Operation *op) {
         out.decay.assign(decays.begin(), decays.end());
         out.reset = resetOf(neuron.getReset());
         out.fireGe = neuron.getFire() == snn::FireMode::ge;
+        out.membrane = neuron.getMembraneReadout();
         return llvm::Error::success();
       })
       .Case([&](func::ReturnOp ret) -> llvm::Error {
@@ -172,6 +173,7 @@ Expected<FloatGraph> Lowering::run(ModuleOp module) {
   if (auto steps =
           module->getAttrOfType<IntegerAttr>(snn::SNNDialect::kTimestepsAttr))
     graph.timesteps = steps.getInt();
+  graph.readoutLast = snn::readsLastStep(module);
   if (auto encoding = module->getAttrOfType<StringAttr>(
           snn::SNNDialect::kInputEncodingAttr))
     graph.encoding = rules::parseEncoding(encoding.getValue())

@@ -27,6 +27,8 @@ StringRef snnc::frontend::kindName(ValueKind kind) {
     return "spikes";
   case ValueKind::Graded:
     return "pooled (graded) spikes";
+  case ValueKind::Membrane:
+    return "a LIF's membranes";
   }
   return "unknown";
 }

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
 
 #include <onnx/onnx_pb.h>
@@ -24,7 +25,8 @@ namespace snnc::frontend {
 /// What a value carries, which decides where it may flow.  The network input
 /// is Analog; projections and the affine maps after them make Currents; LIF
 /// makes Spikes; pooling spikes makes Graded events.
-enum class ValueKind { Analog, Current, Spikes, Graded };
+// Membrane: a LIF's membranes, which only the graph's output may be.
+enum class ValueKind { Analog, Current, Spikes, Graded, Membrane };
 llvm::StringRef kindName(ValueKind kind);
 
 /// A constant tensor kept on the host until an op needs it as an operand.
@@ -84,6 +86,10 @@ public:
   llvm::Error define(llvm::StringRef name, GraphValue value);
   const GraphValue *lookup(llvm::StringRef name) const;
 
+  /// Records what the graph's nodes read and what it returns (a LIF's
+  /// membrane output is accepted only as the graph's output).
+  void setGraph(const onnx::GraphProto &graph);
+
   /// Converts one node; errors say what is wrong without the node prefix.
   llvm::Error convertNode(const onnx::NodeProto &node);
 
@@ -114,6 +120,11 @@ private:
   llvm::Error convertMatMul(const onnx::NodeProto &node);
   llvm::Error convertNorm(const onnx::NodeProto &node, bool thresholdDependent);
   llvm::Error convertLIF(const onnx::NodeProto &node);
+  /// Whether a LIF node's membrane output is the readout (its second
+  /// output is the graph's output); fails where the membrane or the
+  /// spikes are read in a way snnc cannot run.
+  llvm::Expected<bool> readsMembrane(const onnx::NodeProto &node,
+                                     int64_t rank) const;
   llvm::Error convertBinary(const onnx::NodeProto &node);
   llvm::Error convertPool(const onnx::NodeProto &node, bool global);
   llvm::Error convertMaxPool(const onnx::NodeProto &node);
@@ -125,6 +136,8 @@ private:
 
   mlir::OpBuilder &builder;
   llvm::StringMap<GraphValue> values;
+  llvm::StringSet<> consumed; // every name a node reads
+  std::string graphOutput;
 };
 
 /// An llvm::Error carrying `message`.

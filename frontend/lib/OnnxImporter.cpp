@@ -53,6 +53,7 @@ Error checkOpsets(const onnx::ModelProto &model) {
 struct Metadata {
   std::optional<int64_t> timesteps;
   std::string encoding = "direct";
+  std::optional<std::string> readout; // "mean" or "last"
 };
 
 Expected<Metadata> readMetadata(const onnx::ModelProto &model) {
@@ -72,6 +73,13 @@ Expected<Metadata> readMetadata(const onnx::ModelProto &model) {
                             "'direct' or 'events'",
                             entry.value()));
       meta.encoding = entry.value();
+    } else if (entry.key() == "snn.readout") {
+      if (!snn::isValidReadout(entry.value()))
+        return fail(formatv("metadata snn.readout = '{0}' must be 'mean' "
+                            "(over the time steps) or 'last' (the last "
+                            "step's value)",
+                            entry.value()));
+      meta.readout = entry.value();
     }
   }
   return meta;
@@ -170,8 +178,12 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
                        builder.getI64IntegerAttr(*metaOrErr->timesteps));
   (*module)->setAttr(snn::SNNDialect::kInputEncodingAttr,
                      builder.getStringAttr(metaOrErr->encoding));
+  if (metaOrErr->readout)
+    (*module)->setAttr(snn::SNNDialect::kReadoutAttr,
+                       builder.getStringAttr(*metaOrErr->readout));
 
   GraphImporter importer(builder);
+  importer.setGraph(graph);
   builder.setInsertionPointToEnd(module->getBody());
   for (const onnx::TensorProto &init : graph.initializer()) {
     auto tensor = decodeTensor(init, "initializer '" + init.name() + "'");
@@ -242,11 +254,14 @@ Expected<OwningOpRef<ModuleOp>> importModel(const onnx::ModelProto &model,
                           rank != 2 ? formatv("of rank {0}", rank).str()
                                     : std::string("through a reshape")));
     readout = importer.rateReadout(out->value, outName);
+  } else if (out->kind == ValueKind::Membrane && !out->isConstant()) {
+    // A LIF read out by its membranes (checked [N, K] by convertLIF).
   } else if (out->isConstant() || out->kind != ValueKind::Current ||
              rank != 2) {
     return fail(formatv(
         "graph output '{0}' must be the readout, a non-spiking "
-        "[N, K] current or the [N, K] spikes of a LIF; it is {1}",
+        "[N, K] current, the [N, K] spikes of a LIF or its membranes; it "
+        "is {1}",
         outName, out->isConstant() ? "a constant" : kindName(out->kind)));
   }
   if (Error err = checkDeclaredOutput(graph.output(0), readout))

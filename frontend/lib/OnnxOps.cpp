@@ -448,12 +448,61 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
       decays.size() == 1
           ? mlir::Attribute(builder.getF32FloatAttr(decays[0]))
           : mlir::Attribute(builder.getDenseF32ArrayAttr(decays));
+  SNNC_TRY(membrane, readsMembrane(node, activationType(x->value).getRank()));
   auto op = builder.create<snn::LIFOp>(
       loc(node), x->value.getType(), x->value,
       snn::ResetModeAttr::get(builder.getContext(), *resetMode),
       snn::FireModeAttr::get(builder.getContext(), *fireMode),
-      builder.getF32FloatAttr(threshold), decay);
-  return defineOutput(node, op, ValueKind::Spikes);
+      builder.getF32FloatAttr(threshold), decay,
+      membrane ? builder.getUnitAttr() : nullptr);
+  if (!membrane) {
+    GraphValue spikes;
+    spikes.value = op;
+    spikes.kind = ValueKind::Spikes;
+    return define(node.output(0), std::move(spikes));
+  }
+  GraphValue membranes;
+  membranes.value = op;
+  membranes.kind = ValueKind::Membrane;
+  return define(node.output(1), std::move(membranes));
+}
+
+void GraphImporter::setGraph(const onnx::GraphProto &graph) {
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &name : node.input())
+      consumed.insert(name);
+  if (graph.output_size() > 0)
+    graphOutput = graph.output(0).name();
+}
+
+Expected<bool> GraphImporter::readsMembrane(const onnx::NodeProto &node,
+                                            int64_t rank) const {
+  if (node.output_size() < 1 || node.output(0).empty())
+    return fail("the node has no output Y");
+  if (node.output_size() > 2)
+    return fail(formatv("it has {0} outputs; a LIF has Y (spikes) and "
+                        "optionally U (membranes)",
+                        node.output_size()));
+  const std::string membrane = node.output_size() == 2 ? node.output(1) : "";
+  if (membrane.empty() ||
+      (!consumed.count(membrane) && membrane != graphOutput))
+    return false; // U unused: a plain LIF
+  if (consumed.count(membrane))
+    return fail(formatv("its membranes '{0}' are read by another node; snnc "
+                        "reads a LIF's membranes only as the graph's output "
+                        "(the readout)",
+                        membrane));
+  if (consumed.count(node.output(0)) || node.output(0) == graphOutput)
+    return fail(formatv("its spikes '{0}' are read while its membranes '{1}' "
+                        "are the readout; a LIF read out by its membranes "
+                        "ends the network",
+                        node.output(0), membrane));
+  if (rank != 2)
+    return fail(formatv("its membranes '{0}' are the readout but have rank "
+                        "{1}; a membrane readout is [N, K] (a LIF after "
+                        "Gemm/MatMul)",
+                        membrane, rank));
+  return true;
 }
 
 //===----------------------------------------------------------------------===//

@@ -19,6 +19,12 @@
 // the cache's read port), reads each neuron's window of currents, hands
 // the maximum to snn_sweep and clears what it read.  CtrlSweepWords then
 // counts the fine words read.
+//
+// Cores built with ReadoutModes have two more readouts: a LIF population
+// read out by its membranes (PopKindMembrane: swept as any LIF population,
+// its new membranes also go to the readout accumulators), and a readout
+// that keeps the last step's value instead of the sum over steps
+// (PopFlagReadoutLast, in snn_readout).
 
 module snn_core #(
   parameter int unsigned Lanes        = 1,
@@ -50,6 +56,10 @@ module snn_core #(
   // 1: populations may pool their currents (snn_pool_max); set only for
   // networks that do, so other cores (the UP5K's) build none of it.
   parameter int unsigned PoolCurrents = 0,
+  // 1: the readout may be a LIF population's membranes (PopKindMembrane)
+  // and may keep the last step's value instead of the sum over steps
+  // (PopFlagReadoutLast); set only for networks that do.
+  parameter int unsigned ReadoutModes = 0,
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it (yosys chparam) on devices with SPRAM.
@@ -196,11 +206,18 @@ module snn_core #(
   localparam int unsigned FieldW7 = FieldW6 > CoordBits ? FieldW6 : CoordBits;
   localparam int unsigned FieldW8 = FieldW7 > ProjCountW ? FieldW7 : ProjCountW;
   localparam int unsigned FieldW9 = FieldW8 > LaneCountW ? FieldW8 : LaneCountW;
-  localparam int unsigned FieldW10 = FieldW9 > 4 ? FieldW9 : 4;
-  // PopFlags with a pooling window (bits up to PopFlagPoolXShift + PopFlagPoolBits).
+  // At least the flags up to PopFlagMergeMax (a core whose every address
+  // is narrower would not hold them).
+  localparam int unsigned FlagsW = snn_pkg::PopFlagMergeMax + 1;
+  localparam int unsigned FieldW10 = FieldW9 > FlagsW ? FieldW9 : FlagsW;
+  // PopFlags with the last-step readout (bits up to PopFlagReadoutLast), and
+  // with a pooling window (up to PopFlagPoolXShift + PopFlagPoolBits).
+  localparam int unsigned ReadoutFlagsW = snn_pkg::PopFlagReadoutLast + 1;
   localparam int unsigned PoolFlagsW = snn_pkg::PopFlagPoolXShift + snn_pkg::PopFlagPoolBits;
-  localparam int unsigned FieldW = PoolCurrents != 0 && FieldW10 < PoolFlagsW ? PoolFlagsW
-                                                                              : FieldW10;
+  localparam int unsigned FieldW11 = ReadoutModes != 0 && FieldW10 < ReadoutFlagsW ? ReadoutFlagsW
+                                                                                 : FieldW10;
+  localparam int unsigned FieldW = PoolCurrents != 0 && FieldW11 < PoolFlagsW ? PoolFlagsW
+                                                                              : FieldW11;
 
   logic desc_we;
   logic [DescAW-1:0] desc_waddr, desc_raddr;
@@ -253,8 +270,10 @@ module snn_core #(
         f == snn_pkg::PopProjFirst ? ProjCountW :
         f == snn_pkg::PopProjCount ? ProjCountW :
         // Flags up to PopFlagMergeMax (the subtract-reset bit is unused
-        // where SubtractReset is 0), and the pooling window where pooled.
-        f == snn_pkg::PopFlags     ? (PoolCurrents != 0 ? PoolFlagsW
+        // where SubtractReset is 0), PopFlagReadoutLast where ReadoutModes,
+        // and the pooling window where pooled.
+        f == snn_pkg::PopFlags     ? (PoolCurrents != 0 ? PoolFlagsW :
+                                      ReadoutModes != 0 ? ReadoutFlagsW
                                                         : snn_pkg::PopFlagMergeMax + 1) :
         f == snn_pkg::PopCacheBase ? CacheAW : CoordBits; // sizes, pooling
     localparam int unsigned ProjW =
@@ -464,17 +483,31 @@ module snn_core #(
     .sops_o         (deliver_sops)
   );
 
+  // The population's readout: a readout population's current + bias, or
+  // (ReadoutModes) a LIF population's membranes; summed over the steps, or
+  // (ReadoutModes) the last step's.
+  logic readout, membrane, readout_last;
+  assign readout = pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout;
+  if (ReadoutModes != 0) begin : g_readout_modes
+    assign membrane = pop_word[snn_pkg::PopKind] == snn_pkg::PopKindMembrane;
+    assign readout_last = pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagReadoutLast];
+  end else begin : g_no_readout_modes
+    assign membrane = 1'b0;
+    assign readout_last = 1'b0;
+  end
+
   snn_sweep #(
     .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
     .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
     .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram == 2 ? 1 : 0),
-    .SubtractReset(SubtractReset), .PoolCurrents(PoolCurrents)
+    .SubtractReset(SubtractReset), .PoolCurrents(PoolCurrents), .ReadoutModes(ReadoutModes)
   ) u_sweep (
     .clk_i, .rst_ni,
     .start_i        (state_q == StSweepStart),
     .done_o         (sweep_done),
-    .readout_i      (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindReadout),
+    .readout_i      (readout),
+    .membrane_i     (membrane),
     .cached_i       (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagCached]),
     .pooled_i       (pooled),
     .soft_reset_i   (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSoftReset]),
@@ -859,7 +892,8 @@ module snn_core #(
   // Readout accumulators (docs/numerics.md, step 3): snn_readout.
   logic [ReadoutBits*Lanes-1:0] readout_rdata;
   snn_readout #(
-    .Lanes(Lanes), .Words(ReadoutWords), .CurrentAW(CurrentAW), .ClearAW(ClearAW)
+    .Lanes(Lanes), .Words(ReadoutWords), .CurrentAW(CurrentAW), .ClearAW(ClearAW),
+    .ReadoutModes(ReadoutModes)
   ) u_readout (
     .clk_i, .rst_ni,
     .clear_i     (clearing),
@@ -868,6 +902,7 @@ module snn_core #(
     .add_we_i    (readout_we),
     .word_i      (readout_word),
     .add_i       (readout_add),
+    .last_i      (readout_last),
     .host_word_i (word),
     .rdata_o     (readout_rdata)
   );
@@ -884,6 +919,8 @@ module snn_core #(
       else $fatal(1, "snn_core: StateBits and CurrentBits must be 4..32 and 2..32, DecayBits at most 16");
     assert (PoolCurrents <= 1)
       else $fatal(1, "snn_core: PoolCurrents is 0 or 1");
+    assert (ReadoutModes <= 1)
+      else $fatal(1, "snn_core: ReadoutModes is 0 or 1");
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
       else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
   end
@@ -935,6 +972,30 @@ module snn_core #(
                                         bus_wdata_i[snn_pkg::PopFlagPoolCurrents]))
     else $error("snn_core: population %0d pools its currents: the core is built without PoolCurrents",
                 32'(bus_addr_i[23:4]) / DescW);
+  // The membrane readout and the last-step readout need ReadoutModes (a
+  // core without it sweeps the kind as a LIF population and ignores the
+  // flag).
+  MembraneReadoutBuilt: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                         !(ReadoutModes == 0 && bus_req_i && bus_we_i &&
+                                           !busy_o &&
+                                           bus_addr_i[31:24] == 8'(snn_pkg::RegionPop) &&
+                                           32'(bus_addr_i[23:4]) % DescW == snn_pkg::PopKind &&
+                                           2'(bus_wdata_i) == 2'(snn_pkg::PopKindMembrane)))
+    else $error("snn_core: population %0d reads out its membranes: the core is built without ReadoutModes",
+                32'(bus_addr_i[23:4]) / DescW);
+  ReadoutLastBuilt: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     !(ReadoutModes == 0 && bus_req_i && bus_we_i && !busy_o &&
+                                       bus_addr_i[31:24] == 8'(snn_pkg::RegionPop) &&
+                                       32'(bus_addr_i[23:4]) % DescW == snn_pkg::PopFlags &&
+                                       bus_wdata_i[snn_pkg::PopFlagReadoutLast]))
+    else $error("snn_core: population %0d keeps the last step's readout: the core is built without ReadoutModes",
+                32'(bus_addr_i[23:4]) / DescW);
+  // Only a readout keeps its last step (elsewhere the flag would be lost).
+  ReadoutLastOnReadout: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                         state_q == StSweepStart && readout_last |->
+                                         readout || membrane)
+    else $error("snn_core: population %0d keeps the last step's readout but is no readout",
+                pop_q);
   PoolDoneWithSweep: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                       sweep_done |-> !pool_busy)
     else $error("snn_core: the sweep is done before the pooled currents");

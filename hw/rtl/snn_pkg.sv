@@ -63,6 +63,7 @@ package snn_pkg;
   parameter int unsigned PopFlagSubtractReset = 4; // bit: subtract after the decay
   parameter int unsigned PopFlagMergeMax  = 5; // bit: a merged event is worth 1 (max pool)
   parameter int unsigned PopFlagPoolCurrents = 6; // bit: each neuron reads the max of a window of currents
+  parameter int unsigned PopFlagReadoutLast = 7; // bit, readout: a step's value replaces the accumulator
   // With PopFlagPoolCurrents, PopFlags also holds that window: its rows in
   // bits PopFlagPoolYShift.. and its columns in bits PopFlagPoolXShift..
   // (PopFlagPoolBits each).  The currents then form a grid of
@@ -74,6 +75,10 @@ package snn_pkg;
   parameter int unsigned PopKindInput   = 0;
   parameter int unsigned PopKindLif     = 1;
   parameter int unsigned PopKindReadout = 2;
+  // A LIF population whose membranes are also the readout: each step adds
+  // every neuron's new u_t (sign-extended) to its readout accumulator
+  // (ReadoutModes cores only).
+  parameter int unsigned PopKindMembrane = 3;
 
   // Projection descriptor words.
   parameter int unsigned ProjKind       = 0; // ProjKind*

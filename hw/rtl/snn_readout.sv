@@ -10,12 +10,18 @@
 // written (A1).  The sweep visits each readout word once per step, so a
 // word is never read while its own sum is still being written (asserted).
 // While the sweep is not adding, the read port serves the host bus.
+//
+// On cores built with ReadoutModes, a readout may keep the last step's
+// value instead of the sum over steps (snn_pkg::PopFlagReadoutLast,
+// last_i): the value then replaces the word's sum.
 
 module snn_readout #(
   parameter int unsigned Lanes     = 1,
   parameter int unsigned Words     = 2,
   parameter int unsigned CurrentAW = 8,
   parameter int unsigned ClearAW   = 8,
+  // Build the last-step readout (last_i).
+  parameter int unsigned ReadoutModes = 0,
   localparam int unsigned Bits     = snn_pkg::ReadoutBits,
   localparam int unsigned AW       = $clog2(Words > 1 ? Words : 2)
 ) (
@@ -29,6 +35,7 @@ module snn_readout #(
   input  logic                  add_we_i,
   input  logic [CurrentAW-1:0]  word_i,
   input  logic [64*Lanes-1:0]   add_i,
+  input  logic                  last_i, // replace the sum instead of adding to it
   // The host bus: word w * Lanes + l is lane l of readout word w.
   input  logic [19:0]           host_word_i,
   output logic [Bits*Lanes-1:0] rdata_o
@@ -38,6 +45,8 @@ module snn_readout #(
   logic [AW-1:0] acc_word_q, raddr, waddr;
   logic [Bits*Lanes-1:0] acc_add_q, wdata;
   logic we;
+  // The sums the new values add to: the words read, or none (last_i).
+  logic [Bits*Lanes-1:0] acc_base;
   snn_ram #(.Width(Bits * Lanes), .Depth(Words)) u_ram (
     .clk_i, .we_i(we), .waddr_i(waddr), .wdata_i(wdata), .raddr_i(raddr), .rdata_o(rdata_o));
 
@@ -46,7 +55,7 @@ module snn_readout #(
     we = acc_valid_q;
     waddr = acc_word_q;
     for (int unsigned l = 0; l < Lanes; l++) begin
-      wdata[Bits*l+:Bits] = rdata_o[Bits*l+:Bits] + acc_add_q[Bits*l+:Bits];
+      wdata[Bits*l+:Bits] = acc_base[Bits*l+:Bits] + acc_add_q[Bits*l+:Bits];
     end
     if (clear_i) begin
       we = 32'(clear_addr_i) < Words;
@@ -66,6 +75,23 @@ module snn_readout #(
         acc_add_q[Bits*l+:Bits] <= Bits'(add_i[64*l+:64]);
       end
     end
+  end
+  // (Generated apart, so that a core without ReadoutModes elaborates
+  // exactly the logic it had before.)
+  if (ReadoutModes != 0) begin : g_last
+    logic acc_last_q; // last_i of the word being written, as acc_add_q
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        acc_last_q <= 1'b0;
+      end else begin
+        acc_last_q <= last_i;
+      end
+    end
+    assign acc_base = acc_last_q ? '0 : rdata_o;
+  end else begin : g_sum
+    logic unused_last;
+    assign unused_last = last_i;
+    assign acc_base = rdata_o;
   end
 
   `ifndef SYNTHESIS

@@ -10,6 +10,12 @@
 // the current memory itself: the sweep then issues a word only when its
 // pooled current is there (pool_valid_i), and reads it in S1.
 //
+// On cores built with ReadoutModes, a LIF population may also be the
+// readout (membrane_i, snn_pkg::PopKindMembrane): it is swept exactly as
+// any LIF population, and each word's new membranes (u_next, as written
+// to the state memory) also go to the readout accumulators, as a readout
+// population's current + bias would.
+//
 // Neurons are stored channel-last: word n = position * groups + g holds
 // channels g*Lanes .. g*Lanes+Lanes-1 of one position.  Each word's
 // current is consumed and cleared in the same pass, so the current memory
@@ -42,6 +48,8 @@ module snn_sweep #(
   parameter int unsigned SubtractReset = 0,
   // Build the input of pooled currents (snn_pool_max).
   parameter int unsigned PoolCurrents = 0,
+  // Build the membrane readout (membrane_i).
+  parameter int unsigned ReadoutModes = 0,
   localparam int unsigned StateW   = StateBits + 1,
   localparam int unsigned ParamW   = 2 * StateBits + DecayBits + 1
 ) (
@@ -51,6 +59,7 @@ module snn_sweep #(
   output logic                       done_o,
   // The population (stable from start_i to done_o).
   input  logic                       readout_i,
+  input  logic                       membrane_i, // a LIF read out by its membranes
   input  logic                       cached_i,
   input  logic                       pooled_i,
   input  logic                       soft_reset_i,
@@ -88,7 +97,8 @@ module snn_sweep #(
   input  logic                       pool_valid_i,
   output logic                       pool_ready_o,
   input  logic [32*Lanes-1:0]        pool_current_i,
-  // Readout: add readout_add_o to the accumulators of word readout_word_o.
+  // Readout: add readout_add_o to the accumulators of word readout_word_o
+  // (a readout population's current + bias, or a membrane readout's u_next).
   output logic                       readout_we_o,
   output logic [CurrentAW-1:0]       readout_word_o,
   output logic [64*Lanes-1:0]        readout_add_o,
@@ -273,12 +283,28 @@ module snn_sweep #(
     );
     assign s2_spikes[l] = s2_valid_q && !readout_i && s2_lane_valid_q[l] && spike;
     assign state_wdata_o[StateW*l+:StateW] = {s2_spikes[l], u_next};
-    assign readout_add_o[64*l+:64] =
-        s2_lane_valid_q[l] ? 64'(signed'(s2_input_q[InputBits*l+:InputBits])) : 64'(0);
+    // (Generated apart, so that a core without ReadoutModes elaborates
+    // exactly the logic it had before.)
+    if (ReadoutModes != 0) begin : g_modes
+      logic signed [InputBits-1:0] value;
+      assign value = membrane_i ? InputBits'(u_next)
+                                : signed'(s2_input_q[InputBits*l+:InputBits]);
+      assign readout_add_o[64*l+:64] = s2_lane_valid_q[l] ? 64'(value) : 64'(0);
+    end else begin : g_sums
+      assign readout_add_o[64*l+:64] =
+          s2_lane_valid_q[l] ? 64'(signed'(s2_input_q[InputBits*l+:InputBits])) : 64'(0);
+    end
   end
   assign state_we_o = s2_valid_q && !readout_i;
   assign state_waddr_o = state_base_i + StateAW'(s2_n_q);
-  assign readout_we_o = s2_valid_q && readout_i;
+  if (ReadoutModes != 0) begin : g_membrane
+    // A membrane readout writes its state back and also accumulates.
+    assign readout_we_o = s2_valid_q && (readout_i || membrane_i);
+  end else begin : g_no_membrane
+    logic unused_membrane;
+    assign unused_membrane = membrane_i;
+    assign readout_we_o = s2_valid_q && readout_i;
+  end
   assign readout_word_o = s2_n_q;
 
   // ---- E: the spike queue, one spike per cycle, lowest lane first ------------

@@ -23,6 +23,15 @@ bool snnc::snn::isValidInputEncoding(llvm::StringRef encoding) {
   return rules::parseEncoding(encoding).has_value();
 }
 
+bool snnc::snn::isValidReadout(llvm::StringRef readout) {
+  return readout == "mean" || readout == "last";
+}
+
+bool snnc::snn::readsLastStep(Operation *module) {
+  auto readout = module->getAttrOfType<StringAttr>(SNNDialect::kReadoutAttr);
+  return readout && readout.getValue() == "last";
+}
+
 LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   if (attr.getName() == kPlacementAttr) {
@@ -49,6 +58,13 @@ LogicalResult SNNDialect::verifyOperationAttribute(Operation *op,
     if (!encoding || !isValidInputEncoding(encoding.getValue()))
       return op->emitError() << "'" << kInputEncodingAttr
                              << "' must be \"direct\" or \"events\"";
+    return success();
+  }
+  if (attr.getName() == kReadoutAttr) {
+    auto readout = attr.getValue().dyn_cast<StringAttr>();
+    if (!readout || !isValidReadout(readout.getValue()))
+      return op->emitError()
+             << "'" << kReadoutAttr << "' must be \"mean\" or \"last\"";
     return success();
   }
   if (attr.getName() == kTargetAttr) {

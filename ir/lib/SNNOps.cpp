@@ -1,6 +1,7 @@
 //===- SNNOps.cpp - snn dialect operations --------------------------------===//
 #include "snnc/IR/SNNOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
@@ -224,6 +225,18 @@ static int64_t channelsOf(Type type) {
   return shaped.getRank() >= 2 ? shaped.getDimSize(1) : 1;
 }
 
+/// A layer read out by its membranes: [N, K], read by func.return alone.
+static LogicalResult verifyMembraneReadout(Operation *op) {
+  if (op->getResult(0).getType().cast<RankedTensorType>().getRank() != 2)
+    return op->emitOpError("a membrane readout is an [N, K] layer");
+  for (Operation *user : op->getUsers())
+    if (!isa<func::ReturnOp>(user))
+      return op->emitOpError() << "its membranes are the network's readout; "
+                                  "'"
+                               << user->getName() << "' cannot read them";
+  return success();
+}
+
 LogicalResult LIFOp::verify() {
   if (failed(verifyThreshold(*this, getVThreshold().convertToFloat())))
     return failure();
@@ -236,6 +249,8 @@ LogicalResult LIFOp::verify() {
   for (float decay : decays)
     if (!(decay >= 0.0f && decay <= 1.0f))
       return emitOpError() << "decay must be in [0, 1], got " << decay;
+  if (getMembraneReadout())
+    return verifyMembraneReadout(*this);
   return success();
 }
 
@@ -381,7 +396,23 @@ LogicalResult QLIFOp::verify() {
     if (decay < 0 || decay > (int64_t(1) << decayBits))
       return emitOpError(
           "decay must be in [0, 2^decay_bits], decay_bits <= 16");
-  return success();
+  return verifyOutputKind(*channels);
+}
+
+LogicalResult QLIFOp::verifyOutputKind(int64_t channels) {
+  auto element =
+      getOutput().getType().cast<RankedTensorType>().getElementType();
+  std::optional<ArrayRef<float>> unit = getMembraneUnit();
+  if (!unit) {
+    if (!element.isInteger(32))
+      return emitOpError("spikes are i32 events");
+    return success();
+  }
+  if (!element.isF32() || getCurrentPool())
+    return emitOpError("a membrane readout is f32 and pools no currents");
+  if (int64_t(unit->size()) != channels)
+    return emitOpError() << "membrane_unit needs " << channels << " entries";
+  return verifyMembraneReadout(*this);
 }
 
 SmallVector<int64_t> QLIFOp::getDecays() {

@@ -31,8 +31,8 @@ bool isEvents(Value value) {
   Operation *op = value.getDefiningOp();
   if (!op)
     return false;
-  if (isa<snn::LIFOp>(op))
-    return true;
+  if (auto lif = dyn_cast<snn::LIFOp>(op))
+    return !lif.getMembraneReadout(); // a membrane readout holds membranes
   if (isa<snn::AvgPoolOp, snn::FlattenOp>(op))
     return isEvents(op->getOperand(0));
   if (isa<snn::AddOp>(op))

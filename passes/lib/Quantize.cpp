@@ -376,19 +376,33 @@ LogicalResult Quantizer::quantizeLIF(snn::LIFOp lif) {
   Attribute decayAttr = lif.getDecay().isa<FloatAttr>()
                             ? Attribute(builder.getI64IntegerAttr(decayQ[0]))
                             : Attribute(builder.getDenseI64ArrayAttr(decayQ));
+  // A layer read out by its membranes yields them as the readout: one
+  // state unit of channel c is worth unit[c].
+  DenseF32ArrayAttr membraneUnit;
+  Type element = builder.getI32Type();
+  if (lif.getMembraneReadout()) {
+    SmallVector<float> unitF(unit.begin(), unit.end());
+    membraneUnit = builder.getDenseF32ArrayAttr(unitF);
+    element = builder.getF32Type();
+  }
   auto q = builder.create<snn::QLIFOp>(
-      lif.getLoc(), withElement(type, builder.getI32Type()), *currents,
-      lif.getResetAttr(), lif.getFireAttr(),
-      builder.getDenseI64ArrayAttr(thresholdQ),
+      lif.getLoc(), withElement(type, element), *currents, lif.getResetAttr(),
+      lif.getFireAttr(), builder.getDenseI64ArrayAttr(thresholdQ),
       builder.getDenseI64ArrayAttr(biasQ), decayAttr,
       builder.getI64IntegerAttr(decayBits),
       builder.getI64IntegerAttr(stateBits), lif.getVThresholdAttr(),
-      currentPool);
+      currentPool, membraneUnit);
   events[lif.getResult()] = {q.getResult(), 1.0};
   return success();
 }
 
 LogicalResult Quantizer::quantizeReadout(func::ReturnOp ret) {
+  // A LIF read out by its membranes is its own readout (quantizeLIF).
+  if (auto lif = ret.getOperand(0).getDefiningOp<snn::LIFOp>();
+      lif && lif.getMembraneReadout()) {
+    ret->setOperand(0, events[lif.getResult()].first);
+    return success();
+  }
   SmallVector<Projection> projections;
   if (failed(collect(ret.getOperand(0), projections)))
     return failure();

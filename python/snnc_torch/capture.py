@@ -14,13 +14,16 @@ ONNX convention can express:
   events, docs/onnx-convention.md);
 - ``torch.flatten(x, 1)`` and ``x.flatten(1)``;
 - a last ``Leaky(output=True)`` whose ``(spk, mem)`` is unpacked and only
-  ``spk`` used;
+  ``spk`` used; or, for a membrane readout (``membrane``), only ``mem``,
+  which forward() returns (alone, or beside ``spk``);
 - a time loop (snnTorch tutorial 5): ``for step in range(num_steps)`` calling
   every layer once a step, passing each neuron its membrane
   (``spk, mem = self.lif(cur, mem)``) and returning the stacked per-step
   records.  fx unrolls it; every step must repeat step 0 (the same layers on
   the same inputs, the previous step's membranes), and step 0 becomes the
-  converted graph, whose neurons keep their membranes themselves.
+  converted graph, whose neurons keep their membranes themselves.  The
+  first stacked record is the output; for a membrane readout, the one
+  stacked record of the last neuron's membranes.
 
 Anything else is refused naming the module whose forward() does it and the
 Python construct (``module 'layer1.0' (BasicBlock): forward() calls
@@ -35,6 +38,8 @@ from typing import TYPE_CHECKING
 import torch
 import torch.fx as fx
 import torch.nn as nn
+
+from .layers import LIF, TdBatchNorm1d
 
 if TYPE_CHECKING:  # for type checkers only: nothing more is imported
     from collections.abc import Callable
@@ -133,10 +138,59 @@ def _check_between_leaves(node, fail):
                "layers is not supported")
 
 
-def _unpack_membrane_outputs(graph, node, module, path, fail):
+def _getitem_of(node, index):
+    """Whether node is `call[index]` of a layer call: (spk, mem)[index]."""
+    return isinstance(node, fx.Node) and node.op == "call_function" and \
+        node.target is operator.getitem and node.args[0].op == "call_module" and \
+        node.args[1] == index
+
+
+def _return_membrane(graph, root, membrane, fail):
+    """A membrane readout without a time loop: forward() returns the `mem`
+    of `spk, mem = self.lif(x)`, alone or with other values (`return spk,
+    mem`); the converted graph returns that membrane only.  Returns the
+    readout neuron's call node."""
+    out = next(n for n in graph.nodes if n.op == "output")
+    result = out.args[0]
+    results = list(result) if isinstance(result, (tuple, list)) else [result]
+    mems = [r for r in results if _getitem_of(r, 1)]
+    if len(mems) != 1:
+        fail("", root, f"readout='{membrane}' reads the membrane of the last Leaky(output="
+             "True), but forward() returns " + ("none" if not mems else
+                                                f"{len(mems)} membranes"))
+    call = mems[0].args[0]
+    others = [r for r in results if r is not mems[0] and not (
+        _getitem_of(r, 0) and r.args[0] is call)]
+    if others:
+        fail("", root, f"readout='{membrane}' reads the membrane of the last Leaky(output="
+             "True), but forward() also returns " + ", ".join(
+                 f"'{r.name}'" if isinstance(r, fx.Node) else repr(r) for r in others)
+             + "; return its membrane alone, or with its spikes")
+    out.args = (mems[0],)
+    for r in results:  # the neuron's spikes beside its membrane, now unused
+        if r is not mems[0] and not r.users:
+            graph.erase_node(r)
+    return call
+
+
+def _unpack_membrane_outputs(graph, node, module, path, fail, readout=False,
+                             membrane=None):
     """A Leaky(output=True) returns (spk, mem): its converted LIF returns
-    spk, so `out[0]` becomes the node itself; the membrane is refused."""
+    spk, so `out[0]` becomes the node itself; the membrane is refused.  The
+    membrane readout's (`readout`) returns mem instead: `out[1]` becomes
+    the node, and its spikes must be unused."""
     if not getattr(module, "output", False):
+        return
+    if readout:
+        for user in list(node.users):
+            if _getitem_of(user, 1):
+                user.replace_all_uses_with(node)
+                graph.erase_node(user)
+            elif _getitem_of(user, 0) and not user.users:
+                graph.erase_node(user)
+            else:
+                fail(path, module, f"forward() uses the spikes of the Leaky whose membrane "
+                     f"is the readout (readout='{membrane}'); it must be the last layer")
         return
     for user in list(node.users):
         index = user.args[1] if user.op == "call_function" and \
@@ -148,7 +202,8 @@ def _unpack_membrane_outputs(graph, node, module, path, fail):
             graph.erase_node(user)  # `spk, mem = ...` with mem unused
         else:
             fail(path, module, "forward() uses the membrane that output=True returns; "
-                 "snnc reads out a last spiking layer's spikes (its spike count)")
+                 "snnc reads out a last spiking layer's spikes (its spike count), or "
+                 "its membrane with readout='membrane_mean' or 'membrane_last'")
 
 
 def _step_of(graph):
@@ -177,11 +232,34 @@ def _stacked(node):
     return list(items) if dim == 0 and isinstance(items, (list, tuple)) else None
 
 
-def _one_step(graph, root, fail):
+def _membrane_record(result, steps, root, membrane, fail):
+    """The stacked record of one neuron's membranes that forward() returns
+    (alone or among its results), for a membrane readout."""
+    results = list(result) if isinstance(result, (tuple, list)) else [result]
+    records = [r for r in (_stacked(x) if isinstance(x, fx.Node) else None
+                           for x in results)
+               if r and all(_is_membrane(n) for n in r)]
+    if len(records) != 1:
+        fail("", root, f"readout='{membrane}' reads the last neuron's membrane record, but "
+             "forward() returns " + (f"{len(records)} membrane records" if records else
+                                     "none stacked (torch.stack(mem_rec, dim=0))"))
+    record = records[0]
+    if len({n.args[0].target for n in record}) != 1:
+        fail("", root, "forward()'s membrane record mixes neurons; it must record one")
+    if len(record) != steps:
+        fail("", root, f"forward()'s membrane record has {len(record)} values for "
+             f"{steps} steps")
+    return record
+
+
+def _one_step(graph, root, fail, membrane=None):
     """A forward() that loops over time (snnTorch tutorial 5: every layer
     called once a step, membranes passed from step to step, records
     stacked) as the graph of one step whose neurons keep their own state;
-    None when forward() has no time loop. Returns (graph, steps)."""
+    None when forward() has no time loop. Returns (graph, steps).  With
+    `membrane` (a membrane readout) the step returns the neuron whose
+    membrane record forward() returns (its converted LIF passes on its
+    membrane)."""
     step, calls = _step_of(graph)
     counts = set(calls.values())
     if counts <= {1}:
@@ -195,11 +273,14 @@ def _one_step(graph, root, fail):
     steps = counts.pop()
     out = next(n for n in graph.nodes if n.op == "output")
     result = out.args[0]
-    first = result[0] if isinstance(result, (tuple, list)) else result
-    record = _stacked(first) if isinstance(first, fx.Node) else None
-    if record is None or len(record) != steps:
-        fail("", root, "forward() loops over time but does not return its per-step "
-             "outputs stacked (torch.stack(records, dim=0)) as its first result")
+    if membrane:
+        record = _membrane_record(result, steps, root, membrane, fail)
+    else:
+        first = result[0] if isinstance(result, (tuple, list)) else result
+        record = _stacked(first) if isinstance(first, fx.Node) else None
+        if record is None or len(record) != steps:
+            fail("", root, "forward() loops over time but does not return its per-step "
+                 "outputs stacked (torch.stack(records, dim=0)) as its first result")
     body = [n for n in graph.nodes if step.get(n) == 0 and _stacked(n) is None]
     # Every step repeats step 0: the same ops on the step's own values, the
     # same outside values (the input), and the previous step's membrane
@@ -220,9 +301,10 @@ def _one_step(graph, root, fail):
                 step.get(u) == 0 or u.op == "output" for u in node.users):
             fail("", root, "forward() computes with a neuron's membrane within a step; "
                  "snnc's neurons pass on their spikes only")
-    if _is_membrane(record[0]):
+    if _is_membrane(record[0]) and not membrane:
         fail("", root, "forward() returns the membrane record first; snnc reads out a "
-             "spiking layer's spikes (their count) or a Linear layer's current")
+             "spiking layer's spikes (their count) or a Linear layer's current, or with "
+             "readout='membrane_mean' or 'membrane_last' the last layer's membrane")
     one = fx.Graph()
     env = {}
     for node in graph.nodes:
@@ -292,10 +374,39 @@ def _copy_step_node(one, node, env):
     return one.node_copy(node, lambda n: env[n])
 
 
+def membrane_source(previous: list[nn.Module]) -> str | None:
+    """What a membrane readout's LIF reads, given the converted modules
+    before it in data-flow order: None for a Linear layer's current
+    (through 1-d norms), a [N, K] membrane; else what it reads, for the
+    refusal ("" when `previous` holds nothing but norms)."""
+    for m in reversed(previous):
+        if isinstance(m, TdBatchNorm1d):
+            continue
+        return None if isinstance(m, nn.Linear) else f"a {type(m).__name__}'s output"
+    return ""
+
+
+def _membrane_input(node, root):
+    """membrane_source of the graph's neuron `node`: what it reads through
+    layer calls (a dropped layer, a norm), up to the first that is none."""
+    chain = []
+    arg = node.args[0] if node.args else None
+    while isinstance(arg, fx.Node) and arg.op == "call_module":
+        chain[:0] = list(root.get_submodule(arg.target).children())
+        found = membrane_source(chain)
+        if found != "":
+            return found
+        arg = arg.args[0] if arg.args else None
+    if not isinstance(arg, fx.Node) or arg.op == "placeholder":
+        return "the network input"
+    return f"the result of {_name(arg.target)}"
+
+
 def capture(net: nn.Module,
             leaf_fn: Callable[..., list[nn.Module] | None],
             is_leaf: Callable[[nn.Module], bool],
-            fail: Callable[[str, nn.Module | None, str], NoReturn]
+            fail: Callable[[str, nn.Module | None, str], NoReturn],
+            membrane: str | None = None
             ) -> tuple[fx.GraphModule, Layers]:
     """(an fx.GraphModule of snnc_torch layers, [(path, source, converted)])
     for `net`, whose data flow lives in forward() methods.
@@ -303,7 +414,10 @@ def capture(net: nn.Module,
     leaf_fn(path, module, state_passed=...): the converted modules of a
     leaf, or None when it is no layer (state_passed: forward() passes the
     neuron its membrane); is_leaf(module): whether tracing stops at the module;
-    fail(path, module, why): raises the converter's error."""
+    fail(path, module, why): raises the converter's error; membrane: the
+    converter's readout name for a membrane readout (the graph returns the
+    membrane of its last neuron, whose converted LIF gets
+    ``output="membrane"``), None otherwise."""
     tracer = _Tracer(is_leaf)
     try:
         graph = tracer.trace(net)
@@ -315,14 +429,26 @@ def capture(net: nn.Module,
     # the converted neuron keeps itself.
     passed_state = {n.target for n in graph.nodes
                     if n.op == "call_module" and len(n.args) > 1}
-    looped = _one_step(graph, net, fail)
+    looped = _one_step(graph, net, fail, membrane)
     steps = None
     if looped is not None:
         graph, steps = looped
+    readout = None  # the membrane readout's neuron
+    if membrane and steps is None:
+        readout = _return_membrane(graph, net, membrane, fail)
     for node in list(graph.nodes):
         if node.op == "call_module" and steps is None:
             _unpack_membrane_outputs(graph, node, net.get_submodule(node.target),
-                                     node.target, fail)
+                                     node.target, fail, node is readout, membrane)
+    if membrane:
+        out = next(n for n in graph.nodes if n.op == "output")
+        readout = out.args[0]
+        path = readout.target
+        module = net.get_submodule(path)
+        others = [u for u in readout.users if u is not out]
+        if others:
+            fail(path, module, f"its spikes feed other layers, but its membrane is the "
+                 f"readout (readout='{membrane}'); the readout must be the last layer")
     root = nn.Module()
     layers = []
     for node in list(graph.nodes):
@@ -334,6 +460,15 @@ def capture(net: nn.Module,
         converted = leaf_fn(path, module, state_passed=path in passed_state)
         if converted is None:
             fail(path, module, "this layer is not supported (see docs/interop.md)")
+        if node is readout:
+            if not converted or not isinstance(converted[-1], LIF):
+                fail(path, module, f"readout='{membrane}' reads a neuron's membrane; this "
+                     "layer is no neuron")
+            source = _membrane_input(node, root)
+            if source is not None:
+                fail(path, module, f"readout='{membrane}' needs a [N, K] membrane, a last "
+                     f"neuron after a Linear layer; this one reads {source}")
+            converted[-1].output = "membrane"
         layers.append((path, module, converted))
         name = f"l{len(layers) - 1}_" + path.replace(".", "_")
         root.add_module(name, nn.Sequential(*converted) if converted else nn.Identity())

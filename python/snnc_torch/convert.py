@@ -23,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .capture import capture
+from .capture import capture, membrane_source
 from .layers import LIF, Scale, TdBatchNorm1d, TdBatchNorm2d, run
 
 if TYPE_CHECKING:  # for type checkers only: nothing more is imported
@@ -32,6 +32,11 @@ if TYPE_CHECKING:  # for type checkers only: nothing more is imported
     import numpy.typing as npt
 
 TOLERANCE = 1e-5
+
+# How a net ending in snnTorch's Leaky(output=True) is read: its spikes
+# (spike count / T), its membrane's mean over T, or its membrane's value at
+# the last step.  Every other net is read as its last layer gives it.
+READOUTS = ("spikes", "membrane_mean", "membrane_last")
 
 
 class ConversionError(ValueError):
@@ -364,16 +369,39 @@ def _check_pools(layers):
                           "current folds into the convolution only without padding")
 
 
-def _convert(net, leaf_fn, containers, framework):
+def _membrane_readout(layers, readout):
+    """A membrane readout of an nn.Sequential: its last layer must be a
+    Leaky(output=True) after a Linear layer (a [N, K] membrane); its LIF
+    then passes on its membrane."""
+    index = max(i for i, (_, _, conv) in enumerate(layers) if conv)
+    path, module, conv = layers[index]
+    if type(module).__name__ != "Leaky" or not isinstance(conv[-1], LIF):
+        _fail(path, module, f"readout='{readout}' reads the membrane of a last snnTorch "
+              "Leaky(output=True); the network ends in this layer")
+    if not getattr(module, "output", False):
+        _fail(path, module, f"readout='{readout}' reads the membrane that output=True "
+              "returns; this last Leaky has output=False")
+    source = membrane_source([m for _, _, c in layers[:index] for m in c] + conv[:-1])
+    if source is not None:
+        _fail(path, module, f"readout='{readout}' needs a [N, K] membrane, a last neuron "
+              f"after a Linear layer; this one reads {source or 'the network input'}")
+    conv[-1].output = "membrane"
+
+
+def _convert(net, leaf_fn, containers, framework, readout="spikes"):
     layers = []
     model = None
+    membrane = readout if readout != "spikes" else None
     try:
         _walk(net, "", leaf_fn, containers, layers)
     except _OwnForward:
         # A module has its own forward(): trace the whole net instead.
-        model, layers = capture(net, leaf_fn, lambda m: _is_leaf(m, containers), _fail)
+        model, layers = capture(net, leaf_fn, lambda m: _is_leaf(m, containers), _fail,
+                                membrane)
     if not layers:
         raise ConversionError(f"{framework}: the network has no layers")
+    if membrane and model is None:
+        _membrane_readout(layers, readout)
     spiking = [p for p, _, conv in layers if conv and isinstance(conv[-1], LIF)]
     last_module = next((m for _, m, conv in reversed(layers) if conv), None)
     for path, module, _ in layers:
@@ -404,12 +432,15 @@ def _sample_input(sample, input_shape, input_range, timesteps, encoding):
     return lo + (hi - lo) * torch.rand(shape, generator=gen)
 
 
-def _record(modules):
-    """Forward hooks that collect each module's outputs, call by call."""
+def _record(modules, membranes=()):
+    """Forward hooks that collect each module's outputs, call by call: the
+    spikes of a neuron that returns (spk, mem), its membrane for the
+    modules in `membranes` (a membrane readout)."""
     records = {id(m): [] for m in modules}
+    pick = {id(m): 1 if any(m is r for r in membranes) else 0 for m in modules}
     handles = [m.register_forward_hook(
         lambda mod, _inp, out: records[id(mod)].append(
-            (out[0] if isinstance(out, tuple) else out).detach().clone()))
+            (out[pick[id(mod)]] if isinstance(out, tuple) else out).detach().clone()))
         for m in modules]
     return records, handles
 
@@ -437,7 +468,21 @@ def _compare(layers, source_records, converted_records):
         if ref.numel() != got.numel():
             raise ConversionError(f"{where} gives {ref.numel()} values, the converted "
                                   f"model {got.numel()}")
-        if isinstance(conv[-1], LIF):
+        lif = conv[-1]
+        if isinstance(lif, LIF) and lif.is_membrane_readout:
+            # The readout's membrane: values, and how often it crossed the
+            # threshold (the spikes that reset it).
+            scale = max(1.0, float(ref.abs().max()))
+            err = float((ref - got).abs().max())
+            if not err <= TOLERANCE * scale:
+                raise ConversionError(f"{where}: its membrane differs from the source "
+                                      f"model's by {err:.3g} (tolerance "
+                                      f"{TOLERANCE * scale:.3g})")
+            fired = ref >= lif.v_threshold if lif.fire == "ge" else ref > lif.v_threshold
+            report.append({"layer": path, "type": type(module).__name__,
+                           "readout": "membrane", "firing_rate": float(fired.float().mean()),
+                           "max_error": err})
+        elif isinstance(conv[-1], LIF):
             differ = int((ref != got).sum())
             if differ:
                 raise ConversionError(f"{where}: {differ} of {ref.numel()} spikes differ "
@@ -458,10 +503,14 @@ def _compare(layers, source_records, converted_records):
 
 
 def _prove(net, model, layers, x, timesteps, encoding, run_source):
-    """Runs both models on x and compares layer by layer, then the output."""
+    """Runs both models on x and compares layer by layer, then the output
+    (for a membrane readout: the source's last neuron's membranes, over
+    T as the model reads them)."""
     src_modules = [m for _, m, conv in layers if conv]
     conv_modules = [conv[-1] for _, _, conv in layers if conv]
-    src_rec, src_handles = _record(src_modules)
+    membrane = [m for _, m, conv in layers
+                if conv and isinstance(conv[-1], LIF) and conv[-1].is_membrane_readout]
+    src_rec, src_handles = _record(src_modules, membrane)
     conv_rec, conv_handles = _record(conv_modules)
     try:
         with torch.no_grad():
@@ -473,7 +522,13 @@ def _prove(net, model, layers, x, timesteps, encoding, run_source):
     finally:
         for h in src_handles + conv_handles:
             h.remove()
+    if membrane:
+        seq = torch.stack(src_rec[id(membrane[0])])  # [T, N, K]: one call a step
+        src_out = seq[-1] if getattr(model, "snnc_readout", "mean") == "last" else seq.mean(0)
     report = _compare(layers, src_rec, conv_rec)
+    if src_out.shape != got.shape:
+        raise ConversionError(f"check: the output has shape {list(src_out.shape)}, the "
+                              f"converted model's {list(got.shape)}")
     scale = max(1.0, float(src_out.abs().max()))
     err = float((src_out - got).abs().max())
     if not err <= TOLERANCE * scale:
@@ -539,10 +594,15 @@ def _run_time_loop(net, x, timesteps, encoding):
 
 
 def _convert_and_prove(net, framework, name, timesteps, sample, input_shape, encoding,
-                       input_range, check):
+                       input_range, check, readout="spikes"):
     """framework: (leaf mapping, container names, the way to run a source)."""
     leaf_fn, containers, runner = framework
-    model, layers = _convert(net, leaf_fn, containers, name)
+    if readout not in READOUTS:
+        raise ConversionError(f"{name}: readout={readout!r} must be one of "
+                              + ", ".join(repr(r) for r in READOUTS))
+    model, layers = _convert(net, leaf_fn, containers, name, readout)
+    # How snnc_torch.run and export read the model over T.
+    model.snnc_readout = "last" if readout == "membrane_last" else "mean"
     looped = getattr(model, "source_time_steps", None)
     if looped is not None:
         # forward() runs the time loop itself (snnTorch tutorial 5).
@@ -584,7 +644,7 @@ def from_spikingjelly(net: nn.Module, timesteps: int,
                       sample: torch.Tensor | npt.ArrayLike | None = None,
                       input_shape: Sequence[int] | None = None, encoding: str = "direct",
                       input_range: tuple[float, float] = (0.0, 1.0),
-                      check: bool = True) -> nn.Module:
+                      check: bool = True, readout: str = "spikes") -> nn.Module:
     """Converts a SpikingJelly ``activation_based`` network.
 
     net: an nn.Sequential (or SpikingJelly container) of layers, single- or
@@ -594,8 +654,15 @@ def from_spikingjelly(net: nn.Module, timesteps: int,
     fx.GraphModule where modules have their own forward()) in eval
     mode whose ``conversion_check`` holds the check's figures (per layer:
     firing rate, largest difference); raises ConversionError for what cannot
-    be expressed or does not match.
+    be expressed or does not match.  readout: only "spikes" (SpikingJelly's
+    neurons return their spikes; a membrane readout is snnTorch's
+    ``Leaky(output=True)``, see :func:`from_snntorch`).
     """
+    if readout != "spikes":
+        raise ConversionError(
+            f"from_spikingjelly: readout={readout!r}: SpikingJelly's neurons return their "
+            "spikes only, so a net is read by its spikes or its last Linear layer; a "
+            "membrane readout is snnTorch's Leaky(output=True) (from_snntorch)")
     return _convert_and_prove(net, (_sj_leaf, _SJ_CONTAINERS, _run_spikingjelly),
                               "from_spikingjelly", timesteps, sample, input_shape,
                               encoding, input_range, check)
@@ -605,11 +672,24 @@ def from_snntorch(net: nn.Module, timesteps: int,
                   sample: torch.Tensor | npt.ArrayLike | None = None,
                   input_shape: Sequence[int] | None = None, encoding: str = "direct",
                   input_range: tuple[float, float] = (0.0, 1.0),
-                  check: bool = True) -> nn.Module:
+                  check: bool = True, readout: str = "spikes") -> nn.Module:
     """Converts a snnTorch network of ``init_hidden=True`` Leaky layers in an
-    nn.Sequential (the arguments are those of :func:`from_spikingjelly`)."""
+    nn.Sequential (the arguments are those of :func:`from_spikingjelly`).
+
+    readout: how a net ending in ``Leaky(output=True)`` after a Linear layer
+    is read: "spikes" (the default: spike count / T; a net that ends
+    otherwise is read as its last layer gives it), "membrane_mean" (its
+    membrane's mean over T) or "membrane_last" (its membrane at the last
+    step).  A membrane readout's last LIF passes on its membrane
+    (``output="membrane"``), the check compares it with the membrane the
+    Leaky returns, and ``model.snnc_readout`` ("mean" or "last") tells
+    :func:`snnc_torch.run` and :func:`snnc_torch.export` how to read it.
+    In a forward() with its own time loop (snnTorch tutorial 5) the
+    membrane record forward() returns (``torch.stack(mem_rec)``) is read.
+    """
     return _convert_and_prove(net, (_snntorch_leaf, (), _run_snntorch), "from_snntorch",
-                              timesteps, sample, input_shape, encoding, input_range, check)
+                              timesteps, sample, input_shape, encoding, input_range, check,
+                              readout)
 
 
 __all__ = ["ConversionError", "from_snntorch", "from_spikingjelly"]

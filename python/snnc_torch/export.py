@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 import onnx
 import torch
 
-from .layers import LIF, _TdBatchNorm, set_timesteps
+from .layers import LIF, _TdBatchNorm, model_readout, set_timesteps
 
 if TYPE_CHECKING:  # for type checkers only: nothing more is imported
     import os
@@ -32,13 +32,19 @@ def _set_exporting(model: torch.nn.Module, on: bool) -> None:
 
 def export(model: torch.nn.Module, example_step_input: torch.Tensor,
            path: str | os.PathLike[str] | IO[bytes], timesteps: int,
-           encoding: str = "direct") -> onnx.ModelProto:
+           encoding: str = "direct", readout: str | None = None) -> onnx.ModelProto:
     """Exports ``model`` for snnc.
 
     example_step_input: one step's input, [N, ...] (the batch dim is dynamic).
     timesteps: the default T stored in the graph metadata.
     encoding: "direct" (same analog frame every step) or "events".
+    readout: "mean" (the readout's mean over T) or "last" (its value at the
+    last step), stored as metadata ``snn.readout`` when "last" (absent means
+    "mean"); by default the model's ``snnc_readout`` (which the converters
+    set), else "mean".  A last ``LIF(output="membrane")`` exports as a
+    two-output ``snn.LIF`` whose membrane U is the graph's output.
     """
+    readout = model_readout(model, readout)
     if encoding not in ("direct", "events"):
         raise ValueError(f"unknown encoding {encoding!r}")
     if int(timesteps) < 1:
@@ -67,6 +73,8 @@ def export(model: torch.nn.Module, example_step_input: torch.Tensor,
         model.train(was_training)
     proto = onnx.load_from_string(buffer.getvalue())
     meta = {"snn.timesteps": str(int(timesteps)), "snn.input_encoding": encoding}
+    if readout == "last":
+        meta["snn.readout"] = "last"
     for key, value in meta.items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value

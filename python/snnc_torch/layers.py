@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # for type checkers only: nothing more is imported
 
 RESET_MODES = ("hard", "soft", "subtract")
 FIRE_MODES = ("gt", "ge")
+OUTPUTS = ("spikes", "membrane")
+READOUTS = ("mean", "last")
 
 
 def _f32(value: float) -> float:
@@ -53,18 +55,26 @@ class _SpikeFn(torch.autograd.Function):
 
 
 class _LIFExport(torch.autograd.Function):
-    """Emits one `snn.LIF` node when the module is traced for ONNX export."""
+    """Emits one `snn.LIF` node when the module is traced for ONNX export:
+    `LIF(X) -> Y`, or with ``membrane`` `LIF(X) -> (Y, U)`, whose U (the
+    membrane of this step, compared with v_threshold) is then the value the
+    module passes on: the network's membrane readout
+    (docs/onnx-convention.md)."""
 
     @staticmethod
-    def forward(ctx, x, v_threshold, decay, reset, fire):
-        return (x >= v_threshold).to(x.dtype) if fire == "ge" else (x > v_threshold).to(x.dtype)
+    def forward(ctx, x, v_threshold, decay, reset, fire, membrane):
+        spikes = (x >= v_threshold).to(x.dtype) if fire == "ge" else \
+            (x > v_threshold).to(x.dtype)
+        # One step from u_0 = 0: u_1 = x.
+        return (spikes, x.clone()) if membrane else spikes
 
     @staticmethod
-    def symbolic(g, x, v_threshold, decay, reset, fire):
-        out = g.op("snn::LIF", x, v_threshold_f=v_threshold, decay_f=decay,
-                   reset_s=reset, fire_s=fire)
-        out.setType(x.type())
-        return out
+    def symbolic(g, x, v_threshold, decay, reset, fire, membrane):
+        outs = g.op("snn::LIF", x, v_threshold_f=v_threshold, decay_f=decay,
+                    reset_s=reset, fire_s=fire, outputs=2 if membrane else 1)
+        for out in (outs if membrane else (outs,)):
+            out.setType(x.type())
+        return outs
 
 
 class LIF(nn.Module):
@@ -78,6 +88,12 @@ class LIF(nn.Module):
     ``decay`` is one number, or a list of one per channel (dim 1), e.g. a
     snnTorch ``Leaky`` with a learned beta per neuron after a Linear layer.
 
+    ``output="membrane"`` makes the layer the network's membrane readout
+    (snnTorch's last ``Leaky(output=True)`` read by its membrane): it passes
+    on u_t instead of o_t (it still fires and resets internally), and it
+    exports as ``snn.LIF`` with its second output U as the graph's output.
+    Only a last layer after a Linear one (a [N, K] membrane) can be one.
+
     Soft reset removes the threshold before the decay (SpikingJelly's
     ``v_reset=None``); subtract removes it after, undecayed (snnTorch's
     ``reset_mechanism="subtract"``).  Each expression is evaluated in exactly
@@ -86,7 +102,8 @@ class LIF(nn.Module):
 
     def __init__(self, v_threshold: float = 0.5,
                  decay: float | Sequence[float] = 0.25, reset: str = "hard",
-                 fire: str = "gt", surrogate_width: float = 1.0) -> None:
+                 fire: str = "gt", surrogate_width: float = 1.0,
+                 output: str = "spikes") -> None:
         super().__init__()
         if not v_threshold > 0:
             raise ValueError(f"LIF v_threshold must be > 0, got {v_threshold}")
@@ -97,22 +114,35 @@ class LIF(nn.Module):
             raise ValueError(f"LIF reset must be one of {RESET_MODES}, got {reset!r}")
         if fire not in FIRE_MODES:
             raise ValueError(f"LIF fire must be one of {FIRE_MODES}, got {fire!r}")
+        if output not in OUTPUTS:
+            raise ValueError(f"LIF output must be one of {OUTPUTS}, got {output!r}")
         self.v_threshold = _f32(v_threshold)
         self.decay = ([_f32(d) for d in decays] if isinstance(decay, (list, tuple))
                       else _f32(decay))
         self.reset = reset
         self.fire = fire
         self.surrogate_width = surrogate_width
+        self.output = output
         self.timesteps = 1
         self.exporting = False
 
     def extra_repr(self) -> str:
         return (f"v_threshold={self.v_threshold}, decay={self.decay}, "
-                f"reset={self.reset}, fire={self.fire}")
+                f"reset={self.reset}, fire={self.fire}"
+                + (", output=membrane" if self.is_membrane_readout else ""))
+
+    @property
+    def is_membrane_readout(self) -> bool:
+        """Whether the layer passes on its membrane (``output="membrane"``)."""
+        # getattr: a module pickled before the attribute existed.
+        return getattr(self, "output", "spikes") == "membrane"
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        membrane = self.is_membrane_readout
         if self.exporting:
-            return _LIFExport.apply(x, self.v_threshold, self.decay, self.reset, self.fire)
+            out = _LIFExport.apply(x, self.v_threshold, self.decay, self.reset, self.fire,
+                                   membrane)
+            return out[1] if membrane else out
         steps = self.timesteps
         if x.shape[0] % steps != 0:
             raise ValueError(f"leading dim {x.shape[0]} is not a multiple of T={steps}")
@@ -132,7 +162,7 @@ class LIF(nn.Module):
             else:
                 u = decay * u + seq[t] - self.v_threshold * o
             o = _SpikeFn.apply(u, self.v_threshold, self.fire == "ge", self.surrogate_width)
-            out.append(o)
+            out.append(u if membrane else o)
         return torch.stack(out).reshape(x.shape)
 
 
@@ -271,16 +301,35 @@ def _check_not_training(model: nn.Module) -> None:
                 "export carries; call model.eval() first, or pass allow_training=True")
 
 
+def model_readout(model: nn.Module, readout: str | None = None) -> str:
+    """``readout`` if given, else the model's own (``snnc_readout``, which
+    the converters set), else "mean"; checked."""
+    if readout is None:
+        readout = getattr(model, "snnc_readout", None) or "mean"
+    if readout not in READOUTS:
+        raise ValueError(f"readout must be one of {READOUTS}, got {readout!r}")
+    return readout
+
+
 def run(model: nn.Module, x: torch.Tensor, timesteps: int, encoding: str = "direct",
-        allow_training: bool = False) -> torch.Tensor:
-    """Multi-step evaluation: the readout's mean over T, shape [N, K].
+        allow_training: bool = False, readout: str | None = None) -> torch.Tensor:
+    """Multi-step evaluation: the readout's mean over T, or with
+    ``readout="last"`` its value at the last step T-1; shape [N, K].
+
+    ``readout`` defaults to the model's ``snnc_readout`` attribute (a
+    converter sets it for a membrane readout read at its last step), else
+    "mean".  The readout is what the model returns: a Linear layer's
+    current, a last LIF's spikes, or a last ``LIF(output="membrane")``'s
+    membrane.
 
     Under ``torch.no_grad()`` a model whose batch norms are in training mode
     is refused unless ``allow_training=True``: such a run looks like
     inference but updates the running statistics.
     """
+    readout = model_readout(model, readout)
     if not allow_training:
         _check_not_training(model)
     set_timesteps(model, timesteps)
     out = model(encode(x, timesteps, encoding))
-    return out.reshape(timesteps, -1, *out.shape[1:]).mean(0)
+    seq = out.reshape(timesteps, -1, *out.shape[1:])
+    return seq[-1] if readout == "last" else seq.mean(0)

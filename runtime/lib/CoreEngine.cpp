@@ -239,10 +239,12 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
         trace.push_back(s);
       }
   }
-  // Readout, step 3 of docs/numerics.md.
+  // Readout, step 3 of docs/numerics.md: the mean over the steps, or the
+  // last step's value (the core replaced the accumulators every step).
   const CorePopulation &readout = net.populations[net.readout];
   int64_t channels = readout.channels(), plane = readout.plane();
   int64_t groups = (channels + lanes - 1) / lanes;
+  double divisor = net.readoutLast ? 1.0 : double(steps);
   // Every accumulator in one burst: two slices each.
   auto words = bus->readBurst(bus::address(bus::RegionReadout, 0), 2,
                               uint32_t(2 * plane * groups * lanes));
@@ -254,7 +256,7 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
       int64_t accumulator =
           int64_t(uint64_t((*words)[2 * word + 1]) << 32 | (*words)[2 * word]);
       out[c * plane + pos] =
-          float(double(readout.unit[c]) * double(accumulator) / double(steps));
+          float(double(readout.unit[c]) * double(accumulator) / divisor);
     }
   return Error::success();
 }

@@ -83,6 +83,8 @@ static Error checkPlan(const Plan &p, const CoreNetwork &net,
        c.subtractReset},
       {"max pooling of currents (PoolCurrents)", p.poolCurrents,
        c.poolCurrents},
+      {"membrane or last-step readouts (ReadoutModes)", p.readoutModes,
+       c.readoutModes},
   };
   for (const Limit &limit : limits)
     if (limit.need > limit.have)

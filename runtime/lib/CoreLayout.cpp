@@ -252,15 +252,23 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     int64_t groups = groupsOf(g.c, lanes), words = g.h * g.w * groups;
     std::vector<uint32_t> desc(bus::DescWords, 0);
     desc[bus::PopKind] = uint32_t(pop.kind);
+    // A readout by membranes, and one that keeps the last step, need a
+    // core built with ReadoutModes.
+    if (pop.membraneReadout)
+      desc[bus::PopKind] = bus::PopKindMembrane;
+    if (int(i) == net.readout && net.readoutLast)
+      desc[bus::PopFlags] |= 1u << bus::PopFlagReadoutLast;
+    if (pop.membraneReadout || (int(i) == net.readout && net.readoutLast))
+      plan.readoutModes = 1;
     desc[bus::PopGroups] = uint32_t(groups);
     desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * lanes);
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
-    desc[bus::PopFlags] = uint32_t(pop.reset == numerics::Reset::Soft)
-                              << bus::PopFlagSoftReset |
-                          uint32_t(pop.reset == numerics::Reset::Subtract)
-                              << bus::PopFlagSubtractReset |
-                          uint32_t(pop.fireGe) << bus::PopFlagFireGe;
+    desc[bus::PopFlags] |= uint32_t(pop.reset == numerics::Reset::Soft)
+                               << bus::PopFlagSoftReset |
+                           uint32_t(pop.reset == numerics::Reset::Subtract)
+                               << bus::PopFlagSubtractReset |
+                           uint32_t(pop.fireGe) << bus::PopFlagFireGe;
     if (pop.reset == numerics::Reset::Subtract)
       plan.subtractReset = 1;
     // Each neuron reads the max of a window of a finer grid of currents
@@ -331,7 +339,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
       plan.stateBits = pop.stateBits;
       plan.decayBits = pop.decayBits;
     }
-    if (pop.kind == PopulationKind::Readout)
+    if (int(i) == net.readout)
       plan.readoutWords = words;
     plan.pops.push_back(std::move(desc));
   }
@@ -434,6 +442,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.currentBits = p->currentBits;
   params.subtractReset = p->subtractReset;
   params.poolCurrents = p->poolCurrents;
+  params.readoutModes = p->readoutModes;
   if (Error err = checkParams(params, /*regions=*/false))
     return std::move(err);
   return params;

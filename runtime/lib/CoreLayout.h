@@ -54,6 +54,7 @@ struct Plan {
   int64_t currentBits = 2;   // stored current width the network needs
   int64_t subtractReset = 0; // 1: a population resets by subtract
   int64_t poolCurrents = 0;  // 1: a population max-pools its currents
+  int64_t readoutModes = 0;  // 1: a membrane or a last-step readout
   int64_t stateBits = 0, decayBits = 0;
   int64_t maxReadoutBias = 0;
   uint64_t worstCase = 0;

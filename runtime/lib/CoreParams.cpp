@@ -51,7 +51,8 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
   for (auto &[name, unused] : CoreParams().verilogParameters()) {
     std::optional<int64_t> v = object->getInteger(name);
     // Descriptions written before the subtract reset existed lack it.
-    if (!v && (name == "SubtractReset" || name == "PoolCurrents"))
+    if (!v && (name == "SubtractReset" || name == "PoolCurrents" ||
+               name == "ReadoutModes"))
       v = 0;
     if (!v)
       return refuse(
@@ -138,18 +139,20 @@ Error layout::checkParams(const CoreParams &p, bool regions) {
       p.coordBits > 16)
     return refuse("the core's event fields are at most 24-bit values and "
                   "16-bit channels and coordinates");
-  if (p.subtractReset != 0 && p.subtractReset != 1)
-    return refuse("core parameter SubtractReset is 0 or 1");
-  if (p.poolCurrents != 0 && p.poolCurrents != 1)
-    return refuse("core parameter PoolCurrents is 0 or 1");
+  // Features a core builds or not.
+  for (auto [name, value] : {std::pair{"SubtractReset", p.subtractReset},
+                             std::pair{"PoolCurrents", p.poolCurrents},
+                             std::pair{"ReadoutModes", p.readoutModes}})
+    if (value != 0 && value != 1)
+      return refuse(formatv("core parameter {0} is 0 or 1", name));
   for (auto &[name, value] : p.verilogParameters()) {
     // SlotDepth 0: a core without merge slots (no population's spikes
-    // merge); SubtractReset and PoolCurrents 0: a core without the
-    // subtract reset or the current pooler.
-    int64_t low =
-        name == "SlotDepth" || name == "SubtractReset" || name == "PoolCurrents"
-            ? 0
-            : 1;
+    // merge); SubtractReset, PoolCurrents and ReadoutModes 0: a core
+    // without the subtract reset, the current pooler or the readout modes.
+    int64_t low = name == "SlotDepth" || name == "SubtractReset" ||
+                          name == "PoolCurrents" || name == "ReadoutModes"
+                      ? 0
+                      : 1;
     auto [high, why] = parameterBound(name, p.lanes, regions);
     if (value < low || value > high)
       return refuse(formatv("core parameter {0} = {1} is out of range: "

@@ -76,8 +76,10 @@ torch::Tensor projectionInput(const FloatOp &op, const torch::Tensor &x) {
          double(op.inputPool[0] * op.inputPool[1]);
 }
 
-/// Runs LIF neurons over the T steps folded into the leading dim.
-torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
+/// Runs LIF neurons over the T steps folded into the leading dim: their
+/// spikes, and with `membranes` their u_t too.
+torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps,
+                  torch::Tensor *membranes = nullptr) {
   std::vector<int64_t> seqShape = {steps, x.size(0) / steps};
   for (int64_t d = 1; d < x.dim(); ++d)
     seqShape.push_back(x.size(d));
@@ -95,7 +97,7 @@ torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
   } else {
     decay = decay.reshape({});
   }
-  std::vector<torch::Tensor> out;
+  std::vector<torch::Tensor> out, us;
   for (int64_t t = 0; t < steps; ++t) {
     // The same expressions, in the same order, as snnc_torch.LIF.
     if (op.reset == numerics::Reset::Soft)
@@ -107,7 +109,11 @@ torch::Tensor lif(const FloatOp &op, const torch::Tensor &x, int64_t steps) {
     o = (op.fireGe ? u.ge(double(op.vThreshold)) : u.gt(double(op.vThreshold)))
             .to(torch::kFloat32);
     out.push_back(o);
+    if (membranes)
+      us.push_back(u);
   }
+  if (membranes)
+    *membranes = torch::stack(us).reshape(x.sizes());
   return torch::stack(out).reshape(x.sizes());
 }
 
@@ -226,15 +232,24 @@ torch::Tensor FloatEngine::runChunk(const torch::Tensor &merged, int64_t steps,
     values[id] = tensor;
   values[graph.input] = merged;
   for (const FloatOp &op : graph.ops) {
-    values[op.result] = apply(op, values, steps);
+    // A membrane readout yields u_t; the observer still sees its spikes.
+    torch::Tensor membranes;
+    if (op.kind == FloatOpKind::LIF && op.membrane)
+      values[op.result] = lif(op, values[op.operands[0]], steps, &membranes);
+    else
+      values[op.result] = apply(op, values, steps);
     if (observer && op.kind == FloatOpKind::LIF) {
       torch::Tensor spikes = values[op.result].contiguous();
       observer(op, firstSample, steps, spikes.size(0) / steps,
                spikes.data_ptr<float>());
     }
+    if (op.membrane)
+      values[op.result] = membranes;
   }
   torch::Tensor out = values[graph.output];
-  return out.reshape({steps, out.size(0) / steps, out.size(1)}).mean(0);
+  torch::Tensor perStep =
+      out.reshape({steps, out.size(0) / steps, out.size(1)});
+  return graph.readoutLast ? perStep[steps - 1] : perStep.mean(0);
 }
 
 llvm::Expected<NDArray> FloatEngine::run(const NDArray &input,

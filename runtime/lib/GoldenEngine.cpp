@@ -456,7 +456,8 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       if (pop.kind == PopulationKind::Readout) {
         int64_t channels = pop.channels();
         for (int64_t j = 0; j < pop.size(); ++j)
-          tally.readout[j] += int64_t(int32_t(in[j])) + pop.bias[j % channels];
+          accumulateReadout(tally.readout[j],
+                            int64_t(int32_t(in[j])) + pop.bias[j % channels]);
         continue;
       }
       // A population that max-pools its currents reads its windows' max.
@@ -467,6 +468,10 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       // Neuron update, step 2, then the spikes as events in neuron order
       // (row, column, channel).
       golden::updateLIF(pop, lanes[i], in, fired[i].data(), membrane[i].data());
+      // A readout by membranes takes each neuron's new u_t.
+      if (pop.membraneReadout)
+        for (int64_t j = 0; j < pop.size(); ++j)
+          accumulateReadout(tally.readout[j], membrane[i][j]);
       events[i].clear();
       Geometry shape(pop.shape);
       golden::collectSpikes(fired[i].data(), shape.h, shape.w, shape.c,
@@ -478,14 +483,21 @@ void GoldenEngine::runSample(const float *frames, int64_t frameSize,
       tally.eventsPerStep[i][t] += int64_t(events[i].size());
     }
   }
-  // Readout, step 3 (channel-last: readout neuron j is channel j % C).
+  // Readout, step 3 (channel-last: readout neuron j is channel j % C):
+  // the mean over the steps, or the last step's value.
   const CorePopulation &readout = net.populations[net.readout];
   int64_t channels = readout.channels(), plane = readout.plane();
+  double divisor = net.readoutLast ? 1.0 : double(steps);
   for (int64_t pos = 0; pos < plane; ++pos)
     for (int64_t c = 0; c < channels; ++c)
       out[c * plane + pos] =
           float(double(readout.unit[c]) *
-                double(tally.readout[pos * channels + c]) / double(steps));
+                double(tally.readout[pos * channels + c]) / divisor);
+}
+
+void GoldenEngine::accumulateReadout(int64_t &accumulator,
+                                     int64_t value) const {
+  accumulator = net.readoutLast ? value : accumulator + value;
 }
 
 uint64_t GoldenEngine::memoryEstimate(const NDArray &input,

@@ -78,6 +78,7 @@ pkg::Package toProto(const CoreNetwork &net) {
     if (p.vThreshold)
       q->set_v_threshold(*p.vThreshold);
     toRepeated(p.currentPool, q->mutable_current_pool());
+    q->set_membrane_readout(p.membraneReadout);
   }
   for (const CoreProjection &p : net.projections) {
     pkg::Projection *q = out.add_projections();
@@ -96,6 +97,7 @@ pkg::Package toProto(const CoreNetwork &net) {
     q->set_input_pool_max(p.inputPoolMax);
   }
   out.set_readout(net.readout);
+  out.set_readout_last(net.readoutLast);
   for (const CorePlacement &p : net.placements) {
     pkg::Placement *q = out.add_placements();
     q->set_object(p.object);
@@ -153,6 +155,7 @@ CoreNetwork fromProto(const pkg::Package &in) {
     if (q.has_v_threshold())
       p.vThreshold = q.v_threshold();
     p.currentPool = fromRepeated(q.current_pool());
+    p.membraneReadout = q.membrane_readout();
     net.populations.push_back(std::move(p));
   }
   for (const pkg::Projection &q : in.projections()) {
@@ -172,6 +175,7 @@ CoreNetwork fromProto(const pkg::Package &in) {
     net.projections.push_back(std::move(p));
   }
   net.readout = in.readout();
+  net.readoutLast = in.readout_last();
   for (const pkg::Placement &q : in.placements())
     net.placements.push_back(
         {q.object(), q.memory(), q.offset_bits(), q.size_bits()});

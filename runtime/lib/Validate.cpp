@@ -73,16 +73,23 @@ Error checkLIF(const CorePopulation &p) {
   return Error::success();
 }
 
-Error checkReadout(const CorePopulation &p) {
-  if (!p.currentPool.empty())
-    return invalid(formatv("readout '{0}' cannot pool its currents", p.name));
-  if (int64_t(p.bias.size()) != p.channels() ||
-      int64_t(p.unit.size()) != p.channels())
-    return invalid(
-        formatv("readout '{0}' needs a bias and a unit per output", p.name));
+/// The readout's units: one finite real value per output.
+Error checkUnits(const CorePopulation &p) {
+  if (int64_t(p.unit.size()) != p.channels())
+    return invalid(formatv("readout '{0}' needs a unit per output", p.name));
   for (float u : p.unit)
     if (!std::isfinite(u))
       return invalid(formatv("readout '{0}' has a non-finite unit", p.name));
+  return Error::success();
+}
+
+Error checkReadout(const CorePopulation &p) {
+  if (!p.currentPool.empty())
+    return invalid(formatv("readout '{0}' cannot pool its currents", p.name));
+  if (int64_t(p.bias.size()) != p.channels())
+    return invalid(formatv("readout '{0}' needs a bias per output", p.name));
+  if (Error err = checkUnits(p))
+    return err;
   // The readout adds current + bias at every step: a bias within 32 bits
   // keeps the sum over kMaxTimesteps steps far inside 64.
   const int64_t limit = (int64_t(1) << 31) - 1;
@@ -92,6 +99,16 @@ Error checkReadout(const CorePopulation &p) {
                              "32 bits",
                              p.name, c, p.bias[c]));
   return Error::success();
+}
+
+/// A LIF read by its membranes: the readout's units, one per channel, of a
+/// dense population (the [N, K] readout).
+Error checkMembraneReadout(const CorePopulation &p) {
+  if (p.shape.size() != 1 || !p.currentPool.empty())
+    return invalid(formatv("readout '{0}': a membrane readout is a [K] "
+                           "population",
+                           p.name));
+  return checkUnits(p);
 }
 
 /// [C, H, W] of a population, with H = W = 1 for [C].
@@ -252,8 +269,12 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
   if (net.populations.size() < 2 ||
       net.populations.front().kind != PopulationKind::Input)
     return invalid("the network needs an input population first");
+  // The readout is the last population: readout neurons, or a LIF read
+  // by its membranes.
+  const CorePopulation &last = net.populations.back();
   if (net.readout != int(net.populations.size()) - 1 ||
-      net.populations.back().kind != PopulationKind::Readout)
+      (last.kind != PopulationKind::Readout &&
+       !(last.kind == PopulationKind::LIF && last.membraneReadout)))
     return invalid("the readout must be the last population");
   if (net.lanes < 1 || net.lanes > 1024)
     return invalid(formatv("{0} lanes", net.lanes));
@@ -270,7 +291,9 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
           formatv("the network has more than {0} neurons", kMaxNeurons));
     bool inner = i > 0 && int(i) != net.readout;
     if ((p.kind == PopulationKind::Input) != (i == 0) ||
-        (p.kind == PopulationKind::LIF) != inner)
+        (p.kind == PopulationKind::LIF) != (inner || p.membraneReadout) ||
+        p.membraneReadout !=
+            (int(i) == net.readout && p.kind == PopulationKind::LIF))
       return invalid(formatv("population '{0}' is of the wrong kind for its "
                              "place",
                              p.name));
@@ -278,6 +301,9 @@ Error snnc::validateNetwork(const CoreNetwork &net) {
       return invalid("the input population cannot pool currents");
     if (p.kind == PopulationKind::LIF)
       if (Error err = checkLIF(p))
+        return err;
+    if (p.membraneReadout)
+      if (Error err = checkMembraneReadout(p))
         return err;
     if (p.kind == PopulationKind::Readout)
       if (Error err = checkReadout(p))

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "Vcore_assert.h"
 #include "Vcore_assert___024root.h"
+#include "Vcore_readout.h"
 #include "Vlink_assert.h"
 #include "Vlink_assert___024root.h"
 #include "Vpool_max1.h"
@@ -90,7 +91,8 @@ void add(Bench<Vreadout_assert> &bench, uint32_t word) {
   bench.top->add_we_i = 0;
 }
 
-void write(Bench<Vcore_assert> &bench, uint32_t address, uint32_t data) {
+template <class Model>
+void write(Bench<Model> &bench, uint32_t address, uint32_t data) {
   bench.top->bus_req_i = 1;
   bench.top->bus_we_i = 1;
   bench.top->bus_addr_i = address;
@@ -151,6 +153,59 @@ TEST(Assertions, APooledPopulationOnACoreWithoutPoolingFiresPoolCurrentsBuilt) {
   EXPECT_EQ(fired, "assertion snn_core.PoolCurrentsBuilt failed at cycle 1: "
                    "snn_core: population 2 pools its currents: the core is "
                    "built without PoolCurrents");
+}
+
+TEST(Assertions, AMembraneReadoutOnACoreWithoutReadoutModesFiresItsBuilt) {
+  std::string fired = firedBy<Vcore_assert>([](auto &bench) {
+    bench.tick();
+    write(bench,
+          bus::address(bus::RegionPop, 3 * bus::DescWords + bus::PopKind),
+          bus::PopKindMembrane);
+  });
+  EXPECT_EQ(fired, "assertion snn_core.MembraneReadoutBuilt failed at cycle 1: "
+                   "snn_core: population 3 reads out its membranes: the core "
+                   "is built without ReadoutModes");
+}
+
+TEST(Assertions, ALastStepReadoutOnACoreWithoutReadoutModesFiresItsBuilt) {
+  std::string fired = firedBy<Vcore_assert>([](auto &bench) {
+    bench.tick();
+    // A readout kind is fine; its flag is not.
+    write(bench,
+          bus::address(bus::RegionPop, 3 * bus::DescWords + bus::PopKind),
+          bus::PopKindReadout);
+    write(bench,
+          bus::address(bus::RegionPop, 3 * bus::DescWords + bus::PopFlags),
+          1u << bus::PopFlagReadoutLast);
+  });
+  EXPECT_EQ(fired, "assertion snn_core.ReadoutLastBuilt failed at cycle 2: "
+                   "snn_core: population 3 keeps the last step's readout: the "
+                   "core is built without ReadoutModes");
+}
+
+TEST(Assertions, ALastStepFlagOnALifPopulationFiresReadoutLastOnReadout) {
+  // Population 1 (one neuron, no projections) is LIF with the flag.
+  std::string fired = firedBy<Vcore_readout>([](auto &bench) {
+    auto pop = [](uint32_t field) {
+      return bus::address(bus::RegionPop, bus::DescWords + field);
+    };
+    write(bench, pop(bus::PopKind), bus::PopKindLif);
+    write(bench, pop(bus::PopGroups), 1);
+    write(bench, pop(bus::PopLastLanes), 1);
+    write(bench, pop(bus::PopHeight), 1);
+    write(bench, pop(bus::PopWidth), 1);
+    write(bench, pop(bus::PopFlags), 1u << bus::PopFlagReadoutLast);
+    write(bench, bus::address(bus::RegionCtrl, bus::CtrlNumPops), 2);
+    // Written in cycle 7, the step copies the descriptor in cycles 8-24
+    // (16 words, one cycle behind their reads), finds no projections in
+    // 25 and starts the sweep in 26.
+    write(bench, kCommand, bus::CmdStep);
+    for (int cycle = 0; cycle < 40 && bench.top->busy_o; ++cycle)
+      bench.tick();
+  });
+  EXPECT_EQ(fired, "assertion snn_core.ReadoutLastOnReadout failed at cycle "
+                   "26: snn_core: population 1 keeps the last step's readout "
+                   "but is no readout");
 }
 
 TEST(Assertions, AnEmptyPoolingWindowFiresWindowLegal) {

@@ -10,62 +10,22 @@
 // plain population after it that must find the currents all zero.
 //
 //===----------------------------------------------------------------------===//
+#include "CoreBench.h"
 #include "Vcore_pool.h"
 #include "Vcore_pool___024root.h"
 #include "Vpool_max1.h"
 #include "Vpool_max4.h"
-#include "snnc/Runtime/CoreParams.h"
-#include "verilated.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
-#include <type_traits>
 #include <vector>
 
 using namespace snnc;
+using namespace snnc::hwtest;
 
 namespace {
-
-uint64_t mask(int width) {
-  return width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
-}
-
-int64_t signExtend(uint64_t bits, int width) {
-  uint64_t sign = uint64_t(1) << (width - 1);
-  bits &= mask(width);
-  return int64_t(bits ^ sign) - int64_t(sign);
-}
-
-// Bit fields of Verilator's port and memory types (up to 64 bits wide, or
-// VlWide).
-template <class T>
-std::enable_if_t<std::is_integral_v<T>, uint64_t> getBits(const T &value,
-                                                          int low, int width) {
-  return (uint64_t(value) >> low) & mask(width);
-}
-template <std::size_t N>
-uint64_t getBits(const VlWide<N> &value, int low, int width) {
-  uint64_t bits = 0;
-  for (int b = 0; b < width; ++b)
-    bits |= uint64_t(value.at((low + b) / 32) >> ((low + b) % 32) & 1) << b;
-  return bits;
-}
-template <class T>
-std::enable_if_t<std::is_integral_v<T>> setBits(T &value, int low, int width,
-                                                uint64_t bits) {
-  uint64_t field = mask(width) << low;
-  value = T((uint64_t(value) & ~field) | (bits << low & field));
-}
-template <std::size_t N>
-void setBits(VlWide<N> &value, int low, int width, uint64_t bits) {
-  for (int b = 0; b < width; ++b) {
-    EData &word = value.at((low + b) / 32);
-    EData bit = EData(1) << ((low + b) % 32);
-    word = (bits >> b & 1) ? word | bit : word & ~bit;
-  }
-}
 
 /// A pooled population: window, pooled extent, lane words, cache.
 struct Pooled {
@@ -287,95 +247,7 @@ TEST(PoolMax, FourLanesOf11Bits) {
 // Vcore_pool's parameters (tests/hw/CMakeLists.txt).
 constexpr int kLanes = 2, kStateBits = 24, kDecayBits = 8, kCurrentBits = 16;
 constexpr int kCurrentDepth = 256, kCacheDepth = 256, kStateDepth = 64;
-constexpr int kParamW = (2 * kStateBits + kDecayBits + 1) * kLanes;
 constexpr int kStateW = kStateBits + 1;
-
-class CoreBench {
-public:
-  CoreBench() {
-    context.fatalOnError(false);
-    top.clk_i = 0;
-    top.rst_ni = 1;
-    top.eval();
-    top.rst_ni = 0;
-    top.eval();
-    top.rst_ni = 1;
-    top.eval();
-  }
-  /// One clock; the AER port's spike of this cycle is recorded.
-  void tick() {
-    if (top.spike_valid_o)
-      spikes.push_back(
-          {top.spike_pop_o, top.spike_chan_o, top.spike_y_o, top.spike_x_o});
-    top.clk_i = 1;
-    top.eval();
-    top.clk_i = 0;
-    top.eval();
-  }
-  void write(uint32_t address, uint32_t data) {
-    top.bus_req_i = 1;
-    top.bus_we_i = 1;
-    top.bus_addr_i = address;
-    top.bus_wdata_i = data;
-    tick();
-    top.bus_req_i = 0;
-    top.bus_we_i = 0;
-  }
-  uint32_t read(uint32_t address) {
-    top.bus_req_i = 1;
-    top.bus_we_i = 0;
-    top.bus_addr_i = address;
-    tick();
-    top.bus_req_i = 0;
-    return top.bus_rdata_o;
-  }
-  /// A command, run to its end; false if it never ends.
-  bool command(uint32_t command) {
-    write(bus::address(bus::RegionCtrl, bus::CtrlCommand), command);
-    for (int cycle = 0; cycle < 100000; ++cycle) {
-      if (!top.busy_o)
-        return true;
-      tick();
-    }
-    return false;
-  }
-  void writePop(int pop,
-                std::initializer_list<std::pair<uint32_t, int64_t>> fields) {
-    for (auto [field, value] : fields)
-      write(bus::address(bus::RegionPop, pop * bus::DescWords + field),
-            uint32_t(value));
-  }
-  /// Parameter word `word`: per lane threshold, bias, decay.
-  void writeParams(int word, const std::vector<int64_t> &threshold,
-                   const std::vector<int64_t> &bias, int64_t decay) {
-    std::vector<uint32_t> slices((kParamW + 31) / 32);
-    auto put = [&](int low, int width, uint64_t bits) {
-      for (int b = 0; b < width; ++b)
-        if (bits >> b & 1)
-          slices[(low + b) / 32] |= uint32_t(1) << ((low + b) % 32);
-    };
-    int laneW = kParamW / kLanes;
-    for (int l = 0; l < kLanes; ++l) {
-      put(laneW * l, kStateBits, uint64_t(threshold[l]) & mask(kStateBits));
-      put(laneW * l + kStateBits, kStateBits,
-          uint64_t(bias[l]) & mask(kStateBits));
-      put(laneW * l + 2 * kStateBits, kDecayBits + 1, uint64_t(decay));
-    }
-    for (size_t s = 0; s < slices.size(); ++s)
-      write(bus::address(bus::RegionParam, word, s), slices[s]);
-  }
-  auto &root() { return *top.rootp; }
-
-  struct Spike {
-    uint32_t pop, chan, y, x;
-    bool operator==(const Spike &o) const {
-      return pop == o.pop && chan == o.chan && y == o.y && x == o.x;
-    }
-  };
-  VerilatedContext context;
-  Vcore_pool top{&context};
-  std::vector<Spike> spikes;
-};
 
 int64_t saturate(int64_t value) {
   int64_t high = (int64_t(1) << (kStateBits - 1)) - 1;
@@ -385,7 +257,7 @@ int64_t saturate(int64_t value) {
 TEST(PoolMaxCore, APooledPopulationThenAPlainOne) {
   std::mt19937_64 rng(7);
   for (int network = 0; network < 40; ++network) {
-    CoreBench bench;
+    CoreBench<Vcore_pool> bench(kLanes, kStateBits, kDecayBits);
     auto &mem = bench.root();
     ASSERT_TRUE(bench.command(bus::CmdClear));
     Pooled p;
@@ -411,38 +283,10 @@ TEST(PoolMaxCore, APooledPopulationThenAPlainOne) {
                      uint32_t(p.qy) << bus::PopFlagPoolYShift |
                      uint32_t(p.qx) << bus::PopFlagPoolXShift |
                      (p.cached ? 1u << bus::PopFlagCached : 0);
-    bench.writePop(1, {{bus::PopKind, bus::PopKindLif},
-                       {bus::PopGroups, p.groups},
-                       {bus::PopLastLanes, lastLanes},
-                       {bus::PopHeight, p.height},
-                       {bus::PopWidth, p.width},
-                       {bus::PopStateBase, 0},
-                       {bus::PopParamBase, 0},
-                       {bus::PopEventBase, 0},
-                       {bus::PopProjFirst, 0},
-                       {bus::PopProjCount, 0},
-                       {bus::PopFlags, flags},
-                       {bus::PopCacheBase, p.cacheBase},
-                       {bus::PopPoolY, 1},
-                       {bus::PopPoolX, 1},
-                       {bus::PopPooledH, p.height},
-                       {bus::PopPooledW, p.width}});
-    bench.writePop(2, {{bus::PopKind, bus::PopKindLif},
-                       {bus::PopGroups, 1},
-                       {bus::PopLastLanes, kLanes},
-                       {bus::PopHeight, 2},
-                       {bus::PopWidth, 2},
-                       {bus::PopStateBase, plainBase},
-                       {bus::PopParamBase, plainParam},
-                       {bus::PopEventBase, 128},
-                       {bus::PopProjFirst, 0},
-                       {bus::PopProjCount, 0},
-                       {bus::PopFlags, 0},
-                       {bus::PopCacheBase, 0},
-                       {bus::PopPoolY, 1},
-                       {bus::PopPoolX, 1},
-                       {bus::PopPooledH, 2},
-                       {bus::PopPooledW, 2}});
+    bench.writeSweptPop(1, {bus::PopKindLif, p.groups, lastLanes, p.height,
+                            p.width, 0, 0, 0, flags, p.cacheBase});
+    bench.writeSweptPop(2, {bus::PopKindLif, 1, kLanes, 2, 2, plainBase,
+                            plainParam, 128, 0, 0});
     bench.write(bus::address(bus::RegionCtrl, bus::CtrlNumPops), 3);
     bench.write(bus::address(bus::RegionCtrl, bus::CtrlInputCount), 0);
     // No decay: a membrane is its input, current plus bias, saturated.
@@ -477,7 +321,7 @@ TEST(PoolMaxCore, APooledPopulationThenAPlainOne) {
       ASSERT_TRUE(bench.command(bus::CmdStep)) << at;
       ASSERT_FALSE(bench.context.gotError()) << at << ": an assertion fired";
 
-      std::vector<CoreBench::Spike> want;
+      std::vector<Spike> want;
       for (int m = 0; m < p.words(); ++m) {
         int g = m % p.groups, position = m / p.groups;
         uint64_t word =

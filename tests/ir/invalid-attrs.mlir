@@ -62,3 +62,9 @@ module {
     return
   }
 }
+
+// -----
+
+// expected-error @+1 {{'snn.readout' must be "mean" or "last"}}
+module attributes {snn.readout = "median"} {
+}

@@ -353,3 +353,35 @@ func.func @qlif_current_pool_floor(%a: tensor<?x2x5x5xi32>) -> tensor<?x2x2x2xi3
   %0 = snn.qlif %a hard, gt {bias = array<i64: 0, 0>, current_pool = array<i64: 2, 2>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2x5x5xi32>) -> tensor<?x2x2x2xi32>
   return %0 : tensor<?x2x2x2xi32>
 }
+
+// -----
+
+func.func @qlif_membrane_unit_count(%a: tensor<?x2xi32>) -> tensor<?x2xf32> {
+  // expected-error @+1 {{membrane_unit needs 2 entries}}
+  %0 = snn.qlif %a hard, gt {bias = array<i64: 0, 0>, decay = 128 : i64, decay_bits = 8 : i64, membrane_unit = array<f32: 0.5>, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2xi32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+
+// -----
+
+func.func @qlif_membrane_unit_type(%a: tensor<?x2xi32>) -> tensor<?x2xi32> {
+  // expected-error @+1 {{a membrane readout is f32 and pools no currents}}
+  %0 = snn.qlif %a hard, gt {bias = array<i64: 0, 0>, decay = 128 : i64, decay_bits = 8 : i64, membrane_unit = array<f32: 0.5, 0.5>, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2xi32>) -> tensor<?x2xi32>
+  return %0 : tensor<?x2xi32>
+}
+
+// -----
+
+func.func @qlif_spikes_type(%a: tensor<?x2xi32>) -> tensor<?x2xf32> {
+  // expected-error @+1 {{spikes are i32 events}}
+  %0 = snn.qlif %a hard, gt {bias = array<i64: 0, 0>, decay = 128 : i64, decay_bits = 8 : i64, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2xi32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+
+// -----
+
+// A membrane readout: the f32 readout that func.return reads.
+func.func @qlif_membrane_readout(%a: tensor<?x2xi32>) -> tensor<?x2xf32> {
+  %0 = snn.qlif %a subtract, gt {bias = array<i64: 0, 0>, decay = 128 : i64, decay_bits = 8 : i64, membrane_unit = array<f32: 0.5, 0.25>, state_bits = 16 : i64, threshold = array<i64: 9, 9>} : (tensor<?x2xi32>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}

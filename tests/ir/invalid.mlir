@@ -184,3 +184,21 @@ func.func @flatten_dynamic(%x: tensor<?x4x?xf32>) -> tensor<?x16xf32> {
   %0 = snn.flatten %x : tensor<?x4x?xf32> -> tensor<?x16xf32>
   return %0 : tensor<?x16xf32>
 }
+
+// -----
+
+// A layer read out by its membranes ends the network.
+func.func @membrane_readout_read(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{its membranes are the network's readout; 'snn.mul' cannot read them}}
+  %0 = snn.lif %x, hard, gt {decay = 0.5 : f32, membrane_readout, v_threshold = 1.0 : f32} : tensor<?x4xf32>
+  %1 = snn.mul %0, %0 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %1 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @membrane_readout_rank(%x: tensor<?x2x3x3xf32>) -> tensor<?x2x3x3xf32> {
+  // expected-error @+1 {{a membrane readout is an [N, K] layer}}
+  %0 = snn.lif %x, hard, gt {decay = 0.5 : f32, membrane_readout, v_threshold = 1.0 : f32} : tensor<?x2x3x3xf32>
+  return %0 : tensor<?x2x3x3xf32>
+}

@@ -135,3 +135,21 @@ func.func @main(%x: tensor<?x1x5x5xf32>) -> tensor<?x1xf32> {
   return %y : tensor<?x1xf32>
 }
 }
+
+// -----
+
+// A layer read out by its membranes becomes the readout itself: an snn.qlif
+// whose f32 result is unit[k] * u (one state unit is worth the dense
+// projection's unit, 1/127 per weight unit here) and which @main returns.
+// CHECK-LABEL: func.func @main
+// CHECK:       %[[D:.*]] = snn.qdense
+// CHECK:       %[[U:.*]] = snn.qlif %[[D]] subtract, gt {{{.*}}membrane_unit = array<f32: {{[^>]*}}>{{.*}}} : (tensor<?x2xi32>) -> tensor<?x2xf32>
+// CHECK-NEXT:  return %[[U]] : tensor<?x2xf32>
+module attributes {snn.timesteps = 2 : i64, snn.readout = "last"} {
+func.func @main(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %w = arith.constant dense<[[0.5, -1.0], [0.25, 0.25]]> : tensor<2x2xf32>
+  %c = snn.dense %x, %w : (tensor<?x2xf32>, tensor<2x2xf32>) -> tensor<?x2xf32>
+  %u = snn.lif %c, subtract, gt {decay = 0.5 : f32, membrane_readout, v_threshold = 1.0 : f32} : tensor<?x2xf32>
+  return %u : tensor<?x2xf32>
+}
+}

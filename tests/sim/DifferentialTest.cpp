@@ -66,7 +66,7 @@ struct Coverage {
   int64_t networks = 0, silent = 0, outputs = 0, spikes = 0, residual = 0,
           pooled = 0, events = 0, cached = 0, merged = 0, subtract = 0,
           channelDecays = 0, maxPooled = 0, maxRefused = 0, rateReadouts = 0,
-          currentPools = 0;
+          currentPools = 0, membraneReadouts = 0, lastStepReadouts = 0;
   /// The 8-lane core's efficiency (lower bound / cycles) on each network
   /// with activity: what bench/efficiency.sh reports (issue 23's target).
   std::vector<double> efficiency8;
@@ -108,6 +108,8 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
   coverage.maxPooled += maxPools;
   coverage.rateReadouts +=
       net.projections.back().kind == ProjectionKind::OneToOne;
+  coverage.membraneReadouts += net.populations[net.readout].membraneReadout;
+  coverage.lastStepReadouts += net.readoutLast;
   coverage.cached += (*engine)->image().cachesInput;
   coverage.merged += (*engine)->image().mergesPooledSpikes;
   (*engine)->recordSpikes(true);
@@ -216,6 +218,8 @@ TEST(RtlDifferential, RandomNetworks) {
             << " more refused by a core without merge slots), "
             << coverage.rateReadouts << " reading out a LIF layer's rate, "
             << coverage.currentPools << " populations max-pooling currents, "
+            << coverage.membraneReadouts << " read out by membranes and "
+            << coverage.lastStepReadouts << " by the last step, "
             << coverage.residual << " residual and " << coverage.pooled
             << " pooled projections, " << coverage.subtract
             << " subtract-reset populations, " << coverage.channelDecays
@@ -242,6 +246,8 @@ TEST(RtlDifferential, RandomNetworks) {
   EXPECT_GT(coverage.maxPooled, coverage.networks / 20);
   EXPECT_GT(coverage.rateReadouts, coverage.networks / 50);
   EXPECT_GT(coverage.currentPools, coverage.networks / 10);
+  EXPECT_GT(coverage.membraneReadouts, coverage.networks / 10);
+  EXPECT_GT(coverage.lastStepReadouts, coverage.networks / 10);
 }
 
 TEST(RtlEngine, CycleBudgetStopsAStuckRun) {

@@ -30,6 +30,7 @@ private:
   void fillWeights(CoreProjection &p, std::vector<int64_t> shape);
   void drawMaxPools(CoreNetwork &network);
   void drawRateReadout(CoreNetwork &network);
+  void drawReadoutModes(CoreNetwork &network);
   std::vector<int64_t> pooledShape(const CorePopulation &src,
                                    const std::vector<int64_t> &pool) {
     std::vector<int64_t> s = src.shape;
@@ -151,6 +152,23 @@ void Generator::drawRateReadout(CoreNetwork &network) {
   p.inputPool.clear();
   p.inputPoolMax = false;
   fillWeights(p, {last.shape[0]});
+}
+
+/// On cores built with ReadoutModes: some networks are read out by the
+/// membranes of their last layer (the readout becomes a LIF population),
+/// some by the last step's value instead of the sum over steps.
+void Generator::drawReadoutModes(CoreNetwork &network) {
+  if (!core.readoutModes)
+    return;
+  CorePopulation &readout = network.populations[network.readout];
+  if (chance(0.3)) {
+    CorePopulation membrane = lif(readout.shape, 200);
+    membrane.name = readout.name;
+    membrane.membraneReadout = true;
+    membrane.unit = readout.unit;
+    readout = std::move(membrane);
+  }
+  network.readoutLast = chance(0.3);
 }
 
 CoreNetwork Generator::build() {
@@ -286,6 +304,7 @@ CoreNetwork Generator::build() {
   net.readout = int(net.populations.size()) - 1;
   drawMaxPools(net);
   drawRateReadout(net);
+  drawReadoutModes(net);
   return net;
 }
 } // namespace
@@ -338,8 +357,10 @@ std::string randomnet::describe(const CoreNetwork &net) {
     if (!p.currentPool.empty())
       os << llvm::formatv(" current pool [{0}, {1}]", p.currentPool[0],
                           p.currentPool[1]);
-    os << "\n";
+    os << (p.membraneReadout ? " membrane readout\n" : "\n");
   }
+  if (net.readoutLast)
+    os << "  readout: the last step\n";
   for (const CoreProjection &p : net.projections) {
     const char *kinds[] = {"conv", "dense", "one-to-one"};
     os << llvm::formatv("  {0}: {1} {2} -> {3}, {4}-bit, w [", p.name,

@@ -16,7 +16,8 @@ namespace snnc::randomnet {
 /// and max pools of spikes where a population's readers pool alike),
 /// residual projections into one population, direct or events encoding,
 /// 2..8-bit weights and inputs, random thresholds, biases, decays, resets
-/// and firing modes.  The same seed gives the same network.
+/// and firing modes; on cores with ReadoutModes, readouts by a LIF layer's
+/// membranes and of the last step.  The same seed gives the same network.
 CoreNetwork randomNetwork(uint64_t seed, const CoreParams &core);
 
 /// `samples` random inputs for `network`: [N, C, H, W] for direct

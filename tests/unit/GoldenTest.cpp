@@ -207,34 +207,41 @@ TEST(GoldenLIF, ResetModesWithFixedPointDecay) {
   EXPECT_EQ(numerics::updateMembrane(-32768, true, 0, p), -32768);
 }
 
+/// Event input into one LIF neuron (threshold 10, decay 0.5) into a
+/// readout neuron of its spikes, worth `unit` each.
+CoreNetwork oneNeuron(numerics::Reset reset, float unit) {
+  CoreNetwork net;
+  net.encoding = InputEncoding::Events;
+  net.input = {{1.0}, {0.0}, 1.0f, 8};
+  CorePopulation input;
+  input.kind = PopulationKind::Input;
+  input.shape = {1};
+  CorePopulation lif;
+  lif.kind = PopulationKind::LIF;
+  lif.shape = {1};
+  lif.threshold = {10};
+  lif.bias = {0};
+  lif.decay = {128}; // 0.5
+  lif.decayBits = 8;
+  lif.stateBits = 16;
+  lif.reset = reset;
+  CorePopulation readout;
+  readout.kind = PopulationKind::Readout;
+  readout.shape = {1};
+  readout.bias = {0};
+  readout.unit = {unit};
+  net.populations = {input, lif, readout};
+  net.readout = 2;
+  CoreProjection in{"in", ProjectionKind::OneToOne, 0, 1, 8, {1}, {1}};
+  CoreProjection out{"out", ProjectionKind::OneToOne, 1, 2, 8, {1}, {1}};
+  net.projections = {in, out};
+  return net;
+}
+
 TEST(GoldenLIF, HardSoftAndSubtractResetInTheEngine) {
   for (numerics::Reset reset : {numerics::Reset::Hard, numerics::Reset::Soft,
                                 numerics::Reset::Subtract}) {
-    CoreNetwork net;
-    net.encoding = InputEncoding::Events;
-    net.input = {{1.0}, {0.0}, 1.0f, 8};
-    CorePopulation input;
-    input.kind = PopulationKind::Input;
-    input.shape = {1};
-    CorePopulation lif;
-    lif.kind = PopulationKind::LIF;
-    lif.shape = {1};
-    lif.threshold = {10};
-    lif.bias = {0};
-    lif.decay = {128}; // 0.5
-    lif.decayBits = 8;
-    lif.stateBits = 16;
-    lif.reset = reset;
-    CorePopulation readout;
-    readout.kind = PopulationKind::Readout;
-    readout.shape = {1};
-    readout.bias = {0};
-    readout.unit = {1.0f};
-    net.populations = {input, lif, readout};
-    net.readout = 2;
-    CoreProjection in{"in", ProjectionKind::OneToOne, 0, 1, 8, {1}, {1}};
-    CoreProjection out{"out", ProjectionKind::OneToOne, 1, 2, 8, {1}, {1}};
-    net.projections = {in, out};
+    CoreNetwork net = oneNeuron(reset, 1.0f);
     // Input 7 each step.  u: 7, 10 (=10, no spike), 12 (spike), then
     // hard: 0 >> 1 + 7 = 7; soft: (12 - 10) >> 1 + 7 = 8; subtract:
     // 12 >> 1 - 10 + 7 = 3.  Spikes: 1 of 4.
@@ -244,6 +251,35 @@ TEST(GoldenLIF, HardSoftAndSubtractResetInTheEngine) {
     ASSERT_TRUE(bool(y));
     EXPECT_FLOAT_EQ(y->data[0], 1.0f / 4.0f) << int(reset);
   }
+}
+
+TEST(GoldenLIF, MembraneAndLastStepReadouts) {
+  // Input 7 each step into one LIF (threshold 10, decay 0.5, hard reset):
+  // u = 7, 10, 12 (spike), 7.  Read by its membranes (unit 0.5), the mean
+  // over 4 steps is 0.5 x 36 / 4, the last step 0.5 x 7; a readout neuron
+  // of its spikes (unit 0.25) reads 0.25 at the third step, 0 at the last.
+  CoreNetwork spikes = oneNeuron(numerics::Reset::Hard, 0.25f);
+  CoreNetwork net = spikes;
+  net.populations.pop_back();
+  net.projections.pop_back();
+  net.populations[1].membraneReadout = true;
+  net.populations[1].unit = {0.5f};
+  net.readout = 1;
+  NDArray x{{4, 1, 1}, {7, 7, 7, 7}};
+  ASSERT_FALSE(bool(validateNetwork(net)));
+  auto mean = GoldenEngine(net).run(x, 4);
+  ASSERT_TRUE(bool(mean));
+  EXPECT_FLOAT_EQ(mean->data[0], 0.5f * 36.0f / 4.0f);
+  net.readoutLast = spikes.readoutLast = true;
+  auto last = GoldenEngine(net).run(x, 4);
+  ASSERT_TRUE(bool(last));
+  EXPECT_FLOAT_EQ(last->data[0], 0.5f * 7.0f);
+  auto third = GoldenEngine(spikes).run(x, 3);
+  ASSERT_TRUE(bool(third));
+  EXPECT_FLOAT_EQ(third->data[0], 0.25f);
+  auto fourth = GoldenEngine(spikes).run(x, 4);
+  ASSERT_TRUE(bool(fourth));
+  EXPECT_FLOAT_EQ(fourth->data[0], 0.0f);
 }
 
 TEST(GoldenThreads, SameOutputsStatsAndSpikesOnAnyThreadCount) {

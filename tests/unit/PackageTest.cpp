@@ -48,6 +48,70 @@ CoreNetwork smallNetwork() {
   return net;
 }
 
+/// smallNetwork read out by the membranes of a LIF [3] instead of readout
+/// neurons, and of the last step.
+CoreNetwork membraneNetwork() {
+  CoreNetwork net = smallNetwork();
+  CorePopulation out{"out",
+                     PopulationKind::LIF,
+                     {3},
+                     {30, 40, 50},
+                     {1, 0, -1},
+                     {200, 200, 200},
+                     8,
+                     16,
+                     numerics::Reset::Hard,
+                     true};
+  out.membraneReadout = true;
+  out.unit = {0.1f, 0.2f, 0.3f};
+  net.populations[2] = out;
+  net.readoutLast = true;
+  return net;
+}
+
+TEST(Package, RoundTripsAMembraneReadout) {
+  CoreNetwork net = membraneNetwork();
+  ASSERT_FALSE(bool(validateNetwork(net)));
+  auto decoded = decodePackage(encodePackage(net));
+  ASSERT_TRUE(bool(decoded)) << llvm::toString(decoded.takeError());
+  EXPECT_TRUE(decoded->populations[2].membraneReadout);
+  EXPECT_TRUE(decoded->readoutLast);
+  EXPECT_EQ(decoded->populations[2].unit, net.populations[2].unit);
+  EXPECT_EQ(encodePackage(*decoded), encodePackage(net));
+}
+
+/// A membrane readout is the last population, [K], with a unit per output.
+TEST(Package, RefusesInconsistentMembraneReadouts) {
+  std::vector<std::pair<const char *, std::function<void(CoreNetwork &)>>>
+      cases = {
+          {"inner",
+           [](CoreNetwork &n) { n.populations[1].membraneReadout = true; }},
+          {"units", [](CoreNetwork &n) { n.populations[2].unit.pop_back(); }},
+          {"unit NaN",
+           [](CoreNetwork &n) {
+             n.populations[2].unit[0] = std::numeric_limits<float>::quiet_NaN();
+           }},
+          {"not membrane",
+           [](CoreNetwork &n) { n.populations[2].membraneReadout = false; }},
+          {"shape",
+           [](CoreNetwork &n) {
+             n.populations[2].shape = {3, 1, 1};
+             n.projections[1].weightShape = {3, 8};
+           }},
+      };
+  for (auto &[what, mutate] : cases) {
+    CoreNetwork net = membraneNetwork();
+    mutate(net);
+    auto decoded = decodePackage(encodePackage(net));
+    EXPECT_FALSE(bool(decoded)) << what;
+    if (!decoded)
+      EXPECT_NE(
+          llvm::toString(decoded.takeError()).find("inconsistent package"),
+          std::string::npos)
+          << what;
+  }
+}
+
 TEST(Package, RoundTripsExactly) {
   CoreNetwork net = smallNetwork();
   ASSERT_FALSE(bool(validateNetwork(net)));

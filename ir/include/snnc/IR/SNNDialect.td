@@ -15,8 +15,10 @@ def SNN_Dialect : Dialect {
     state is implicit: an `snn.lif` op keeps its membrane potential from one
     step to the next, so running the function T times is the network.
 
-    The module carries two attributes: `snn.timesteps` (the default T, > 0)
-    and `snn.input_encoding` (`"direct"` or `"events"`).
+    The module carries `snn.timesteps` (the default T, > 0),
+    `snn.input_encoding` (`"direct"` or `"events"`) and optionally
+    `snn.readout` (`"mean"`, the default: the result is the readout's mean
+    over T; `"last"`: its value at the last step).
   }];
   let cppNamespace = "::snnc::snn";
   let hasOperationAttrVerify = 1;
@@ -25,6 +27,7 @@ def SNN_Dialect : Dialect {
   let extraClassDeclaration = [{
     static constexpr ::llvm::StringLiteral kTimestepsAttr = "snn.timesteps";
     static constexpr ::llvm::StringLiteral kInputEncodingAttr = "snn.input_encoding";
+    static constexpr ::llvm::StringLiteral kReadoutAttr = "snn.readout";
     static constexpr ::llvm::StringLiteral kTargetAttr = "snn.target";
     static constexpr ::llvm::StringLiteral kLanesAttr = "snn.lanes";
     static constexpr ::llvm::StringLiteral kPlacementAttr = "snn.placement";

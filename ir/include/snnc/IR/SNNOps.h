@@ -36,6 +36,13 @@ std::string layerName(mlir::Operation *op);
 /// The input encodings the module attribute `snn.input_encoding` accepts.
 bool isValidInputEncoding(llvm::StringRef encoding);
 
+/// The readouts the module attribute `snn.readout` accepts: "mean" (over
+/// the steps) or "last" (the last step's value).
+bool isValidReadout(llvm::StringRef readout);
+
+/// Whether `module` reads out the last step (snn.readout = "last").
+bool readsLastStep(mlir::Operation *module);
+
 } // namespace snnc::snn
 
 #define GET_OP_CLASSES

@@ -264,7 +264,11 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
     `decay` is one f32 for the layer, or an array of one per channel (axis
     1), e.g. a NIR graph's per-neuron tau or snnTorch's per-neuron beta.
 
-    The result holds 0/1 spikes.  The op keeps state across time steps,
+    The result holds 0/1 spikes.  With `membrane_readout` it holds the
+    membranes `u_t` instead (the value compared with the threshold, before
+    the next step's reset) and is the network's readout: a `[N, K]` layer
+    that only `func.return` reads (snnTorch's `Leaky(output=True)` read by
+    its membrane).  The op keeps state across time steps,
     so it is deliberately not `Pure`: no pass may erase or merge it.
 
     Example:
@@ -275,7 +279,8 @@ def SNN_LIFOp : SNN_Op<"lif", [SameOperandsAndResultType]> {
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, SNN_ResetMode:$reset,
                        SNN_FireMode:$fire, F32Attr:$v_threshold,
-                       AnyAttrOf<[F32Attr, DenseF32ArrayAttr]>:$decay);
+                       AnyAttrOf<[F32Attr, DenseF32ArrayAttr]>:$decay,
+                       UnitAttr:$membrane_readout);
   let results = (outs RankedTensorOf<[F32]>:$output);
   let extraClassDeclaration = [{
     /// The decay of every channel (one value when the layer shares it).
@@ -389,6 +394,10 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
     of a window of `qy x qx` of them (windows tile the grid from its
     origin: the output is `[N, C, H' / qy, W' / qx]`, rounded down).
 
+    With `membrane_unit` (a LIF read out by its membranes, `[N, K]`) the
+    result is not spikes but the readout: f32 `unit[k] * u` per step, which
+    only `func.return` reads.
+
     Example:
     ```mlir
     %s = snn.qlif %a, %b hard, gt {bias = array<i64: 3, -1>, decay = 64 : i64,
@@ -408,11 +417,14 @@ def SNN_QLIFOp : SNN_Op<"qlif", []> {
                        // The source model's float threshold, kept for
                        // reports (thresholds in the model's own units).
                        OptionalAttr<F32Attr>:$v_threshold,
-                       OptionalAttr<SNN_PoolWindow>:$current_pool);
-  let results = (outs SNN_EventTensor:$output);
+                       OptionalAttr<SNN_PoolWindow>:$current_pool,
+                       OptionalAttr<DenseF32ArrayAttr>:$membrane_unit);
+  let results = (outs RankedTensorOf<[I32, F32]>:$output);
   let extraClassDeclaration = [{
     /// The decay of every channel (one value when the layer shares it).
     ::llvm::SmallVector<int64_t> getDecays();
+    /// Spikes (i32), or with membrane_unit the readout (f32).
+    ::mlir::LogicalResult verifyOutputKind(int64_t channels);
   }];
   // functional-type, not type($currents): a type-list parser instantiated
   // here (GCC) would replace the one inside Debian's clang-built MLIR, and

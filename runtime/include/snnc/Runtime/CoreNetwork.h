@@ -32,7 +32,14 @@ struct CorePopulation {
   int64_t decayBits = 0, stateBits = 0;
   numerics::Reset reset = numerics::Reset::Hard;
   bool fireGe = false;
-  std::vector<float> unit; // Readout: real value of one accumulator unit
+  /// Readout, and a LIF read out by its membranes: the real value of one
+  /// accumulator unit per channel.
+  std::vector<float> unit;
+  /// LIF: the network's readout is this population's membranes u_t (the
+  /// value compared with the threshold, before the next step's reset),
+  /// accumulated like a readout's currents (snnTorch's Leaky(output=True)
+  /// read by its membrane).  Only net.readout may be one.
+  bool membraneReadout = false;
   /// LIF: the source model's float threshold (for reports: one state unit
   /// of channel c is vThreshold / threshold[c]); none in older packages.
   std::optional<double> vThreshold;
@@ -127,6 +134,9 @@ struct CoreNetwork {
   std::vector<CorePopulation> populations; // [0] is the input; topological
   std::vector<CoreProjection> projections; // in the order of their targets
   int readout = -1;
+  /// The result is the readout's value at the last step instead of its
+  /// mean over T (ONNX metadata snn.readout = last).
+  bool readoutLast = false;
 };
 
 /// Checks every structural invariant the engines rely on (indices, shapes,

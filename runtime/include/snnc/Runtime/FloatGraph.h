@@ -49,6 +49,7 @@ struct FloatOp {
   std::vector<float> decay; // LIF: one, or one per channel
   numerics::Reset reset = numerics::Reset::Hard;
   bool fireGe = false;
+  bool membrane = false; // LIF: the result is u_t (a membrane readout)
 };
 
 struct FloatGraph {
@@ -56,6 +57,8 @@ struct FloatGraph {
   int64_t numOutputs = 0;          // K of the [N, K] readout
   std::optional<int64_t> timesteps;
   InputEncoding encoding = InputEncoding::Direct;
+  /// The result is the readout's last step, not its mean over T.
+  bool readoutLast = false;
   int numValues = 0;
   int input = -1, output = -1;
   std::map<int, NDArray> constants; // value id -> data

@@ -77,6 +77,9 @@ private:
   Accumulator accumulatorFor(size_t population, bool narrow) const;
   void runSample(const float *frames, int64_t frameSize, int64_t steps,
                  bool perStep, float *out, int64_t sample, Tally &tally) const;
+  /// Adds a step's value to a readout accumulator, or with
+  /// net.readoutLast replaces it (the result is then the last step's).
+  void accumulateReadout(int64_t &accumulator, int64_t value) const;
   template <int64_t Channels>
   void deliverTo(size_t projection, const std::vector<Event> &events,
                  Accumulator &current, int64_t &ops) const;
