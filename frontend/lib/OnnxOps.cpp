@@ -455,16 +455,11 @@ Error GraphImporter::convertLIF(const onnx::NodeProto &node) {
       snn::FireModeAttr::get(builder.getContext(), *fireMode),
       builder.getF32FloatAttr(threshold), decay,
       membrane ? builder.getUnitAttr() : nullptr);
-  if (!membrane) {
-    GraphValue spikes;
-    spikes.value = op;
-    spikes.kind = ValueKind::Spikes;
-    return define(node.output(0), std::move(spikes));
-  }
-  GraphValue membranes;
-  membranes.value = op;
-  membranes.kind = ValueKind::Membrane;
-  return define(node.output(1), std::move(membranes));
+  // Y, or for a membrane readout U (Y then has no reader).
+  GraphValue out;
+  out.value = op;
+  out.kind = membrane ? ValueKind::Membrane : ValueKind::Spikes;
+  return define(node.output(membrane ? 1 : 0), std::move(out));
 }
 
 void GraphImporter::setGraph(const onnx::GraphProto &graph) {

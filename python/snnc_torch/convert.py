@@ -452,6 +452,13 @@ def _calls(records):
     return torch.cat([r.reshape(-1) for r in records]) if records else None
 
 
+def _difference(ref, got):
+    """The largest difference of two value tensors, and what it may be:
+    TOLERANCE relative to the reference's largest value, at least 1."""
+    return (float((ref - got).abs().max()),
+            TOLERANCE * max(1.0, float(ref.abs().max())))
+
+
 def _compare(layers, source_records, converted_records):
     """Raises at the first layer whose outputs differ; returns per layer its
     path, type, firing rate (spiking layers) and largest difference."""
@@ -472,12 +479,10 @@ def _compare(layers, source_records, converted_records):
         if isinstance(lif, LIF) and lif.is_membrane_readout:
             # The readout's membrane: values, and how often it crossed the
             # threshold (the spikes that reset it).
-            scale = max(1.0, float(ref.abs().max()))
-            err = float((ref - got).abs().max())
-            if not err <= TOLERANCE * scale:
+            err, tolerance = _difference(ref, got)
+            if not err <= tolerance:
                 raise ConversionError(f"{where}: its membrane differs from the source "
-                                      f"model's by {err:.3g} (tolerance "
-                                      f"{TOLERANCE * scale:.3g})")
+                                      f"model's by {err:.3g} (tolerance {tolerance:.3g})")
             fired = ref >= lif.v_threshold if lif.fire == "ge" else ref > lif.v_threshold
             report.append({"layer": path, "type": type(module).__name__,
                            "readout": "membrane", "firing_rate": float(fired.float().mean()),
@@ -493,11 +498,10 @@ def _compare(layers, source_records, converted_records):
                 warnings.warn(f"check: layer '{path}' did not spike on the check's input, "
                               "so its dynamics went unchecked; pass a representative sample=")
         else:
-            scale = max(1.0, float(ref.abs().max()))
-            err = float((ref - got).abs().max())
-            if not err <= TOLERANCE * scale:
+            err, tolerance = _difference(ref, got)
+            if not err <= tolerance:
                 raise ConversionError(f"{where} differs from the source model by {err:.3g} "
-                                      f"(tolerance {TOLERANCE * scale:.3g})")
+                                      f"(tolerance {tolerance:.3g})")
             report.append({"layer": path, "type": type(module).__name__, "max_error": err})
     return report
 
@@ -529,9 +533,8 @@ def _prove(net, model, layers, x, timesteps, encoding, run_source):
     if src_out.shape != got.shape:
         raise ConversionError(f"check: the output has shape {list(src_out.shape)}, the "
                               f"converted model's {list(got.shape)}")
-    scale = max(1.0, float(src_out.abs().max()))
-    err = float((src_out - got).abs().max())
-    if not err <= TOLERANCE * scale:
+    err, tolerance = _difference(src_out, got)
+    if not err <= tolerance:
         raise ConversionError(f"check: the output differs from the source model by {err:.3g}")
     return {"layers": report, "output_max_error": err, "samples": int(got.shape[0])}
 

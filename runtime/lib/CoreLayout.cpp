@@ -251,24 +251,23 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     plan.maxCoord = std::max({plan.maxCoord, g.h, g.w});
     int64_t groups = groupsOf(g.c, lanes), words = g.h * g.w * groups;
     std::vector<uint32_t> desc(bus::DescWords, 0);
-    desc[bus::PopKind] = uint32_t(pop.kind);
     // A readout by membranes, and one that keeps the last step, need a
     // core built with ReadoutModes.
-    if (pop.membraneReadout)
-      desc[bus::PopKind] = bus::PopKindMembrane;
-    if (int(i) == net.readout && net.readoutLast)
-      desc[bus::PopFlags] |= 1u << bus::PopFlagReadoutLast;
-    if (pop.membraneReadout || (int(i) == net.readout && net.readoutLast))
+    bool readoutLast = int(i) == net.readout && net.readoutLast;
+    desc[bus::PopKind] =
+        pop.membraneReadout ? bus::PopKindMembrane : uint32_t(pop.kind);
+    if (pop.membraneReadout || readoutLast)
       plan.readoutModes = 1;
     desc[bus::PopGroups] = uint32_t(groups);
     desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * lanes);
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
-    desc[bus::PopFlags] |= uint32_t(pop.reset == numerics::Reset::Soft)
-                               << bus::PopFlagSoftReset |
-                           uint32_t(pop.reset == numerics::Reset::Subtract)
-                               << bus::PopFlagSubtractReset |
-                           uint32_t(pop.fireGe) << bus::PopFlagFireGe;
+    desc[bus::PopFlags] = uint32_t(pop.reset == numerics::Reset::Soft)
+                              << bus::PopFlagSoftReset |
+                          uint32_t(pop.reset == numerics::Reset::Subtract)
+                              << bus::PopFlagSubtractReset |
+                          uint32_t(pop.fireGe) << bus::PopFlagFireGe |
+                          uint32_t(readoutLast) << bus::PopFlagReadoutLast;
     if (pop.reset == numerics::Reset::Subtract)
       plan.subtractReset = 1;
     // Each neuron reads the max of a window of a finer grid of currents
