@@ -8,7 +8,9 @@
 # resources, Fmax, the measured report (cycles, SOP/s, link bytes,
 # end-to-end inferences per second and latency at the board's clock), SOP/s
 # at Fmax, and the flow's stage times.
-#   Usage: bash bench/fpga.sh [MODEL] [BOARD] [IMAGES] [STATE_BITS] [CLOCK]
+#   Usage: bash bench/fpga.sh [MODEL] [BOARD] [IMAGES] [STATE_BITS] [CLOCK] [LANES]
+# (LANES: compile --lanes, default 4: the iCEBreaker's narrow-sweep core;
+# '' for an argument left at its default)
 # (STATE_BITS: default the board's, docs/cli.md; CLOCK: --clock-mhz, default
 # the board's oscillator, `auto` for the PLL's best.)
 set -euo pipefail
@@ -19,6 +21,7 @@ board=${2:-icebreaker}
 images=${3:-20}
 state_bits=${4:-}
 clock=${5:-}
+lanes=${6:-4}
 clock_option=()
 [ -n "$clock" ] && clock_option=(--clock-mhz "$clock")
 state_option=()
@@ -39,12 +42,12 @@ else:
 np.save(out, x.astype(np.float32))
 PY
 # The compile report (its memory figures), then the bitstream, measured.
-"$build/bin/snnc" compile "$model" --target "$board" "${state_option[@]}" \
-  -o "$work/model.snnpkg" > "$work/compile.txt"
+"$build/bin/snnc" compile "$model" --target "$board" --lanes "$lanes" \
+  "${state_option[@]}" -o "$work/model.snnpkg" > "$work/compile.txt"
 "$build/bin/snnc" bitstream "$work/model.snnpkg" --board "$board" \
   "${clock_option[@]}" -o "$work/fpga" --measure "$work/x.npy" > "$work/bitstream.txt"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
-echo "command: bash bench/fpga.sh $(basename "$model") $board $images${state_bits:+ $state_bits}${clock:+ $clock}"
+echo "command: bash bench/fpga.sh $(basename "$model") $board $images ${state_bits:-''} ${clock:-''} $lanes"
 echo "$(grep -E 'EBR|SPRAM' "$work/compile.txt" | sed 's/^ */compile: /')"
 echo
 /usr/bin/python3 - "$work" <<'PY'

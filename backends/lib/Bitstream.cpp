@@ -274,19 +274,14 @@ Error synthesize(const CoreParams &params, const BoardDescription &board,
       sources += pathIn(work, file.name) + " ";
   for (const char *top : {"snn_top.sv", "snn_board.sv", "board_top.sv"})
     sources += pathIn(work, top) + " ";
-  // On devices with SPRAM, the memories placeInSpram chose go there.
+  // snn_top carries the SPRAM choices (flowAt); -spram lets yosys use them.
   SpramPlacement spram = placeInSpram(params, board);
-  std::string chparam = "chparam";
-  for (auto &[name, value] : spram.parameters)
-    chparam += formatv(" -set {0} {1}", name, value).str();
-  chparam += " snn_core; ";
   std::string synth =
-      formatv(
-          "read_verilog -defer -sv {0}; {1}synth_ice40 -top board_top{2}{3} "
-          "-json {4}; tee -q -o {5} stat; write_verilog -noattr {6}",
-          sources, chparam, board.resources.dsp > 0 ? " -dsp" : "",
-          spram.blocks > 0 ? " -spram" : "", pathIn(work, "snn.json"),
-          pathIn(work, "synth_stat.txt"), pathIn(work, "snn_netlist.v"))
+      formatv("read_verilog -defer -sv {0}; synth_ice40 -top board_top{1}{2} "
+              "-json {3}; tee -q -o {4} stat; write_verilog -noattr {5}",
+              sources, board.resources.dsp > 0 ? " -dsp" : "",
+              spram.blocks > 0 ? " -spram" : "", pathIn(work, "snn.json"),
+              pathIn(work, "synth_stat.txt"), pathIn(work, "snn_netlist.v"))
           .str();
   assert(plainPath(work) && "the work directory's name is snnc's");
   return runTool("synthesis", "yosys", {"-q", "-p", synth},
@@ -460,6 +455,11 @@ flowAt(const CoreParams &params, const CoreImage &image,
   link.clockHz = int64_t(std::llround(clock.hz));
   link.clksPerBit = linkClocksPerBit(clock.hz);
   link.bufferBytes = board.linkBufferBytes;
+  // On devices with SPRAM, the memories placeInSpram chose go there; the
+  // choice is written into snn_top, so that synthesis and the directory's
+  // simulations (board-sim, --measure) build the same core.
+  for (auto &[name, value] : placeInSpram(params, board).parameters)
+    link.memoryChoices.push_back({name, value});
   auto sources = renderCore(params, &image, options.origin, link);
   if (!sources)
     return sources.takeError();

@@ -54,6 +54,8 @@ BoardDescription::fromJson(const llvm::json::Value &value,
   if (!target)
     return target.takeError();
   board.stateBits = target->stateBits;
+  board.lanes = target->lanes;
+  board.narrowSweep = target->narrowSweep;
   if (const llvm::json::Object *pins = o->getObject("pins"))
     for (auto &[key, pin] : *pins)
       if (auto name = pin.getAsString())
@@ -208,7 +210,7 @@ bool SpramPlacement::holds(const CoreMemory &memory) const {
 
 bool SpramPlacement::phased() const {
   auto it = parameters.find("StateSpram");
-  return it != parameters.end() && it->second == 2;
+  return it != parameters.end() && (it->second == 2 || it->second == 3);
 }
 
 /// The host link's request and reply buffers.
@@ -263,6 +265,20 @@ SpramPlacement snnc::placeInSpram(const CoreParams &params,
       next.blocks += value == 0 ? 0 : (banked && value == 1 ? 2 : 1) * sprams;
       visit(i + 1, next);
     }
+    // StateSpram 3: the state, phased, past the weights in their SPRAMs
+    // (deliveries read only weights, sweeps only state), each state word in
+    // a word of that memory; it costs the SPRAMs the deeper memory adds.
+    auto weights = llvm::find_if(memories, [](const CoreMemory &w) {
+      return w.spramParameter == "WeightSpram";
+    });
+    if (banked && weights != memories.end() && p.holds(*weights)) {
+      SpramPlacement next = p;
+      next.parameters[m.spramParameter] = 3;
+      next.blocks += spramBlocks(std::max(weights->width, m.width),
+                                 weights->depth + m.depth) -
+                     spramBlocks(weights->width, weights->depth);
+      visit(i + 1, next);
+    }
   };
   visit(0, SpramPlacement());
   return best;
@@ -285,7 +301,10 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
     if (spram.holds(m)) {
       const char *how = "";
       if (m.singlePort == CoreMemory::SinglePort::Banked)
-        how = spram.phased() ? " (phased)" : " (double-buffered)";
+        how = spram.parameters.at(m.spramParameter) == 3
+                  ? " (phased, in the weights' SPRAM)"
+              : spram.phased() ? " (phased)"
+                               : " (double-buffered)";
       held.push_back(formatv("the {0}{1}", m.name, how));
       continue;
     }
@@ -315,8 +334,9 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
   }
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << formatv("fit on {0} ({1}), a {2}-lane core, before synthesis:\n",
-                target, board.name, params.lanes);
+  os << formatv("fit on {0} ({1}), a {2}-lane core{3}, before synthesis:\n",
+                target, board.name, params.lanes,
+                params.narrowSweep ? " with a narrow sweep" : "");
   os << formatv("  EBR          at least {0} / {1} (the core's memories, "
                 "and the host link's {2})\n",
                 blocks, r.ebr, linkBlocks(board));

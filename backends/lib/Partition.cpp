@@ -271,7 +271,7 @@ Expected<std::string> snnc::checkChipFit(const CoreNetwork &net,
                                          const BoardDescription &board,
                                          StringRef target) {
   CoreNetwork sub = chipNetwork(net, held);
-  auto params = coreParamsFor(sub, net.lanes);
+  auto params = coreParamsFor(sub, net.lanes, board.narrowSweep);
   if (!params)
     return params.takeError();
   return checkMemoryFit(*params, board, target);
@@ -426,7 +426,7 @@ Error Partitioner::placeTile(const CoreChipSlice &tile) {
 /// beside the host link's two buffers, and the SPRAMs).
 std::optional<int64_t> memoryBound(const CoreNetwork &net,
                                    const BoardDescription &board) {
-  auto params = coreParamsFor(net, net.lanes);
+  auto params = coreParamsFor(net, net.lanes, board.narrowSweep);
   if (!params) {
     llvm::consumeError(params.takeError());
     return std::nullopt;

@@ -60,6 +60,14 @@ module snn_core #(
   // and may keep the last step's value instead of the sum over steps
   // (PopFlagReadoutLast); set only for networks that do.
   parameter int unsigned ReadoutModes = 0,
+  // 1: a narrow sweep.  The neuron update, the state, the per-channel
+  // parameters and the readout are one neuron a cycle (a word), while the
+  // delivery, its weights, currents and input-current cache stay Lanes
+  // wide: a population's sweep costs a cycle per neuron instead of per lane
+  // word, and none of those memories and lanes widens with the delivery
+  // (snn_sweep).  Synaptic operations outnumber neurons many times over in
+  // the networks it is for (the UP5K's).  Not with PoolCurrents.
+  parameter int unsigned NarrowSweep  = 0,
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it (yosys chparam) on devices with SPRAM.
@@ -68,7 +76,10 @@ module snn_core #(
   // synthesis choice.  1: double-buffered in two memories, a step reads
   // the bank of its parity and writes the other, so each bank serves one
   // access a cycle; 2: one memory, and the sweep issues a word only in a
-  // cycle without a write back (half its rate, half the SPRAM).
+  // cycle without a write back (half its rate, half the SPRAM); 3: phased
+  // as 2, in the weight memory (single-port, WeightSpram 1), past its
+  // last weight word: a step's deliveries read only weights and its sweeps
+  // only state, never in the same cycle, so one SPRAM bank serves both.
   parameter int unsigned StateSpram   = 0,
   // Events in single-port memory: the deliver only reads them, snn_merge
   // only writes them, one after the other, and the host only while idle.
@@ -104,7 +115,17 @@ module snn_core #(
   localparam int unsigned CacheAW   = $clog2((CacheDepth) > 1 ? (CacheDepth) : 2);
   localparam int unsigned PopAW     = $clog2((MaxPops) > 1 ? (MaxPops) : 2);
   localparam int unsigned ProjAW    = $clog2((MaxProjs) > 1 ? (MaxProjs) : 2);
-  localparam int unsigned LaneAW    = Lanes > 1 ? $clog2(Lanes) : 1;
+  localparam int unsigned SweepLanes = NarrowSweep != 0 ? 1 : Lanes;
+  // A narrow sweep counts neurons and channels, not lane words: its word
+  // counter spans a population's state (or the readout's words) and its
+  // groups field a population's channels.
+  localparam int unsigned ReadoutAW = $clog2((ReadoutWords) > 1 ? (ReadoutWords) : 2);
+  localparam int unsigned SweepWordW0 = StateAW > ReadoutAW ? StateAW : ReadoutAW;
+  localparam int unsigned SweepWordW1 = SweepWordW0 > CurrentAW ? SweepWordW0 : CurrentAW;
+  localparam int unsigned SweepWordW = NarrowSweep != 0 ? SweepWordW1 : CurrentAW;
+  localparam int unsigned GroupW = NarrowSweep != 0 && ChanBits + 1 > CurrentAW ? ChanBits + 1
+                                                                                 : CurrentAW;
+  localparam int unsigned SweepLaneAW = SweepLanes > 1 ? $clog2(SweepLanes) : 1;
   localparam int unsigned ReadoutBits = snn_pkg::ReadoutBits;
   localparam int unsigned ClearDepth0 = StateDepth > CurrentDepth ? StateDepth : CurrentDepth;
   localparam int unsigned ClearDepth1 = ClearDepth0 > CacheDepth ? ClearDepth0 : CacheDepth;
@@ -116,8 +137,8 @@ module snn_core #(
   localparam int unsigned ClearAW   = $clog2(ClearDepth > 1 ? ClearDepth : 2) + 1;
 
   localparam int unsigned WeightW  = 8 * Lanes;
-  localparam int unsigned ParamW   = (2 * StateBits + DecayBits + 1) * Lanes;
-  localparam int unsigned StateW   = (StateBits + 1) * Lanes;
+  localparam int unsigned ParamW   = (2 * StateBits + DecayBits + 1) * SweepLanes;
+  localparam int unsigned StateW   = (StateBits + 1) * SweepLanes;
   localparam int unsigned CurrentW = CurrentBits * Lanes;
   localparam int unsigned EventW   = ValueBits + ChanBits + 2 * CoordBits;
   localparam int unsigned TapW     = WeightAW + CurrentAW;
@@ -170,8 +191,8 @@ module snn_core #(
   state_e state_q, state_d;
   localparam int unsigned LaneCountW = $clog2(Lanes + 1);
   localparam int unsigned ProjCountW = ProjAW + 1;
-  logic [EventAW:0] event_count_q [MaxPops];
-  logic [EventAW:0] event_count_d [MaxPops];
+  // Events of the population being swept (snn_merge appends them).
+  logic [EventAW:0] pop_count_q, pop_count_d;
   logic [PopAW:0] num_pops_q, num_pops_d;
   logic [PopAW-1:0] pop_q, pop_d;
   logic [ProjAW:0] proj_q, proj_d, proj_end_q, proj_end_d;
@@ -190,13 +211,19 @@ module snn_core #(
   // registers at each field's width.  Tables of registers, with the
   // multiplexers that read them by population and projection, had cost
   // about 175 logic cells per population or projection; the copies cost
-  // DescW + ProjLoadWords + 1 cycles per population and projection of a step.
+  // DescW + ProjLoadWords + 2 cycles per population and projection of a step.
+  // Each population's event count of its last sweep (the input's: the
+  // host's CtrlInputCount) follows the descriptors, at CountBase + p,
+  // written when the sweep ends and copied with the projection that reads
+  // it: a table of count registers, one per population with its
+  // multiplexers, had been among the core's largest users of logic cells.
   localparam int unsigned ProjLoadWords = snn_pkg::ProjCached + 1;
-  localparam int unsigned DescDepth = (MaxPops + MaxProjs) * DescW;
+  localparam int unsigned CountBase = (MaxPops + MaxProjs) * DescW;
+  localparam int unsigned DescDepth = CountBase + MaxPops;
   localparam int unsigned DescAW = $clog2(DescDepth);
   // The widest field (widths as constant expressions: yosys 0.23
   // mis-evaluates constant functions with package-constant case labels).
-  localparam int unsigned FieldW0 = CurrentAW > StateAW ? CurrentAW : StateAW;
+  localparam int unsigned FieldW0 = GroupW > StateAW ? GroupW : StateAW;
   localparam int unsigned FieldW1 = FieldW0 > ParamAW ? FieldW0 : ParamAW;
   localparam int unsigned FieldW2 = FieldW1 > EventAW ? FieldW1 : EventAW;
   localparam int unsigned FieldW3 = FieldW2 > CacheAW ? FieldW2 : CacheAW;
@@ -216,34 +243,54 @@ module snn_core #(
   localparam int unsigned PoolFlagsW = snn_pkg::PopFlagPoolXShift + snn_pkg::PopFlagPoolBits;
   localparam int unsigned FieldW11 = ReadoutModes != 0 && FieldW10 < ReadoutFlagsW ? ReadoutFlagsW
                                                                                  : FieldW10;
-  localparam int unsigned FieldW = PoolCurrents != 0 && FieldW11 < PoolFlagsW ? PoolFlagsW
-                                                                              : FieldW11;
+  localparam int unsigned FieldW12 = PoolCurrents != 0 && FieldW11 < PoolFlagsW ? PoolFlagsW
+                                                                                : FieldW11;
+  // ... and an event count.
+  localparam int unsigned FieldW = FieldW12 > EventAW + 1 ? FieldW12 : EventAW + 1;
 
-  logic desc_we;
+  logic desc_we, input_count_we, pop_count_we;
   logic [DescAW-1:0] desc_waddr, desc_raddr;
-  logic [FieldW-1:0] desc_rdata;
-  assign desc_we = host_write &&
-                   ((region == 8'(snn_pkg::RegionPop) && 32'(word) < MaxPops * DescW) ||
-                    (region == 8'(snn_pkg::RegionProj) && 32'(word) < MaxProjs * DescW));
-  assign desc_waddr = region == 8'(snn_pkg::RegionPop) ? DescAW'(word)
-                                                       : DescAW'(MaxPops * DescW + 32'(word));
+  logic [FieldW-1:0] desc_wdata, desc_rdata;
+  // The host writes while the core is idle, the core (a population's count
+  // at the end of its sweep) while it is busy.
+  assign input_count_we = host_write && region == 8'(snn_pkg::RegionCtrl) &&
+                          word == 20'(snn_pkg::CtrlInputCount);
+  always_comb begin
+    desc_we = host_write &&
+              ((region == 8'(snn_pkg::RegionPop) && 32'(word) < MaxPops * DescW) ||
+               (region == 8'(snn_pkg::RegionProj) && 32'(word) < MaxProjs * DescW));
+    desc_waddr = region == 8'(snn_pkg::RegionPop) ? DescAW'(word)
+                                                  : DescAW'(MaxPops * DescW + 32'(word));
+    desc_wdata = bus_wdata_i[FieldW-1:0];
+    if (input_count_we) begin
+      desc_we = 1'b1;
+      desc_waddr = DescAW'(CountBase);
+      desc_wdata = FieldW'(bus_wdata_i[EventAW:0]);
+    end else if (pop_count_we) begin
+      desc_we = 1'b1;
+      desc_waddr = DescAW'(CountBase + 32'(pop_q));
+      desc_wdata = FieldW'(pop_count_d);
+    end
+  end
   snn_ram #(.Width(FieldW), .Depth(DescDepth)) u_desc (
-    .clk_i, .we_i(desc_we), .waddr_i(desc_waddr), .wdata_i(bus_wdata_i[FieldW-1:0]),
+    .clk_i, .we_i(desc_we), .waddr_i(desc_waddr), .wdata_i(desc_wdata),
     .raddr_i(desc_raddr), .rdata_o(desc_rdata));
 
   // The copy: ld_q is the next word to read; the word read last cycle
-  // (ld_field_q) arrives now.  Projection word ProjLoadWords is the
-  // source population's event base (the source is known by then).
+  // (ld_field_q) arrives now.  Projection words ProjLoadWords and
+  // ProjLoadWords + 1 are the source population's event base and event
+  // count (the source is known by then).
   logic [4:0] ld_q, ld_d, ld_field_q, ld_field_d;
   logic ld_cap_q, ld_cap_d;
   logic [PopAW-1:0] source;
   logic [EventAW-1:0] src_event_base_q;
+  logic [EventAW:0] src_event_count_q;
   // Which field register takes the word arriving now.
   logic [DescW-1:0] pop_cap;
-  logic [ProjLoadWords:0] proj_cap;
+  logic [ProjLoadWords+1:0] proj_cap;
   for (genvar f = 0; f < DescW; f++) begin : g_cap
     assign pop_cap[f] = ld_cap_q && state_q == StPopLoad && 32'(ld_field_q) == f;
-    if (f <= ProjLoadWords) begin : g_proj_cap
+    if (f <= ProjLoadWords + 1) begin : g_proj_cap
       assign proj_cap[f] = ld_cap_q && state_q == StProjLoad && 32'(ld_field_q) == f;
     end
   end
@@ -253,6 +300,8 @@ module snn_core #(
       desc_raddr = DescAW'((MaxPops + 32'(proj_q)) * DescW + 32'(ld_q));
       if (32'(ld_q) == ProjLoadWords) begin
         desc_raddr = DescAW'(32'(source) * DescW + snn_pkg::PopEventBase);
+      end else if (32'(ld_q) == ProjLoadWords + 1) begin
+        desc_raddr = DescAW'(CountBase + 32'(source));
       end
     end
   end
@@ -262,7 +311,7 @@ module snn_core #(
   for (genvar f = 0; f < DescW; f++) begin : g_desc
     localparam int unsigned PopW =
         f == snn_pkg::PopKind      ? 2 :
-        f == snn_pkg::PopGroups    ? CurrentAW :
+        f == snn_pkg::PopGroups    ? GroupW :
         f == snn_pkg::PopLastLanes ? LaneCountW :
         f == snn_pkg::PopStateBase ? StateAW :
         f == snn_pkg::PopParamBase ? ParamAW :
@@ -296,9 +345,10 @@ module snn_core #(
       end
     end
     assign pop_word[f] = 32'(pop_field_q);
-    // The projection's fields, and as word ProjLoadWords the source's
-    // event base (src_event_base_q).
-    localparam int unsigned CapW = f == ProjLoadWords ? EventAW : ProjW;
+    // The projection's fields, and as words ProjLoadWords and
+    // ProjLoadWords + 1 the source's event base and count.
+    localparam int unsigned CapW = f == ProjLoadWords     ? EventAW :
+                                   f == ProjLoadWords + 1 ? EventAW + 1 : ProjW;
     if (CapW > 0) begin : g_proj
       logic [CapW-1:0] proj_field_q, proj_field_d;
       assign proj_field_d = proj_cap[f] ? desc_rdata[CapW-1:0] : proj_field_q;
@@ -312,6 +362,9 @@ module snn_core #(
       if (f == ProjLoadWords) begin : g_src
         assign src_event_base_q = proj_field_q;
         assign proj_word[f] = '0;
+      end else if (f == ProjLoadWords + 1) begin : g_src_count
+        assign src_event_count_q = proj_field_q;
+        assign proj_word[f] = '0;
       end else begin : g_field
         assign proj_word[f] = 32'(proj_field_q);
       end
@@ -323,10 +376,13 @@ module snn_core #(
 
   // Lanes in use in the last lane word of the projection's target and of
   // the population being swept.
-  logic [Lanes-1:0] proj_last_mask, pop_last_mask;
+  logic [Lanes-1:0] proj_last_mask;
+  logic [SweepLanes-1:0] pop_last_mask;
   always_comb begin
     for (int unsigned l = 0; l < Lanes; l++) begin
       proj_last_mask[l] = 32'(l) < proj_word[snn_pkg::ProjLastLanes];
+    end
+    for (int unsigned l = 0; l < SweepLanes; l++) begin
       pop_last_mask[l] = 32'(l) < pop_word[snn_pkg::PopLastLanes];
     end
   end
@@ -347,6 +403,7 @@ module snn_core #(
   logic event_we;
   logic [EventAW-1:0] event_waddr, event_raddr;
   logic [EventW-1:0] event_wdata, event_rdata;
+  logic sweeping; // a population's sweep (and its drain) is running
   logic state_we;
   logic [StateAW-1:0] state_waddr, state_raddr;
   logic [StateW-1:0] state_wdata, state_rdata;
@@ -359,9 +416,38 @@ module snn_core #(
 
   // The host writes weights only while the core is idle, and the core
   // reads them only while busy: one port can serve both.
-  snn_ram #(.Width(WeightW), .Depth(WeightDepth), .SinglePort(WeightSpram)) u_weight (
-    .clk_i, .we_i(weight_we), .waddr_i(WeightAW'(word)), .wdata_i(wide[WeightW-1:0]),
-    .raddr_i(weight_raddr), .rdata_o(weight_rdata));
+  if (StateSpram == 3) begin : g_weight_state
+    // The state's words follow the weights' in one single-port memory,
+    // each in a word of its own (its upper bits unused where the weights
+    // are wider).  Only the sweep and CmdClear touch the state, and the
+    // sweep (phased) never reads in a cycle it writes.
+    localparam int unsigned SharedW = WeightW > StateW ? WeightW : StateW;
+    localparam int unsigned SharedAW = $clog2(WeightDepth + StateDepth);
+    logic shared_we;
+    logic [SharedAW-1:0] shared_waddr, shared_raddr;
+    logic [SharedW-1:0] shared_wdata, shared_rdata;
+    always_comb begin
+      shared_we = weight_we;
+      shared_waddr = SharedAW'(word);
+      shared_wdata = SharedW'(wide[WeightW-1:0]);
+      if (state_we) begin
+        shared_we = 1'b1;
+        shared_waddr = SharedAW'(WeightDepth + 32'(state_waddr));
+        shared_wdata = SharedW'(state_wdata);
+      end
+    end
+    assign shared_raddr = sweeping ? SharedAW'(WeightDepth + 32'(state_raddr))
+                                   : SharedAW'(weight_raddr);
+    snn_ram #(.Width(SharedW), .Depth(WeightDepth + StateDepth), .SinglePort(1)) u_weight (
+      .clk_i, .we_i(shared_we), .waddr_i(shared_waddr), .wdata_i(shared_wdata),
+      .raddr_i(shared_raddr), .rdata_o(shared_rdata));
+    assign weight_rdata = shared_rdata[WeightW-1:0];
+    assign state_rdata = shared_rdata[StateW-1:0];
+  end else begin : g_weight
+    snn_ram #(.Width(WeightW), .Depth(WeightDepth), .SinglePort(WeightSpram)) u_weight (
+      .clk_i, .we_i(weight_we), .waddr_i(WeightAW'(word)), .wdata_i(wide[WeightW-1:0]),
+      .raddr_i(weight_raddr), .rdata_o(weight_rdata));
+  end
   snn_ram #(.Width(ParamW), .Depth(ParamDepth)) u_param (
     .clk_i, .we_i(param_we), .waddr_i(ParamAW'(word)), .wdata_i(wide[ParamW-1:0]),
     .raddr_i(param_raddr), .rdata_o(param_rdata));
@@ -394,6 +480,8 @@ module snn_core #(
         .wdata_i(state_wdata), .raddr_i(state_raddr), .rdata_o(bank_rdata[b]));
     end
     assign state_rdata = bank_rdata[step_q[0]];
+  end else if (StateSpram == 3) begin : g_state_shared
+    // In the weight memory (g_weight_state).
   end else if (StateSpram == 2) begin : g_state_phased
     // snn_sweep never reads in a cycle it writes back (StatePhased).
     snn_ram #(.Width(StateW), .Depth(StateDepth), .SinglePort(1)) u_state (
@@ -415,7 +503,7 @@ module snn_core #(
     .raddr_i(cache_raddr), .rdata_o(cache_rdata));
 
   // ---- Delivery and sweep -----------------------------------------------------
-  logic deliver_done, sweep_done, sweeping;
+  logic deliver_done, sweep_done;
   logic deliver_current_we, sweep_current_we, sweep_state_we, sweep_word;
   logic [CurrentAW-1:0] deliver_current_raddr, deliver_current_waddr;
   logic [CurrentAW-1:0] sweep_current_raddr, sweep_current_waddr;
@@ -428,8 +516,8 @@ module snn_core #(
   logic [StateW-1:0] sweep_state_wdata;
   logic [$clog2(Lanes+1)-1:0] deliver_sops;
   logic readout_we;
-  logic [CurrentAW-1:0] readout_word;
-  logic [64*Lanes-1:0] readout_add;
+  logic [SweepWordW-1:0] readout_word;
+  logic [64*SweepLanes-1:0] readout_add;
   logic sweep_spike, sweep_drop, merge_new, merge_busy, merge_event_we;
   logic [CoordBits-1:0] sweep_py, sweep_px;
   logic [SlotAW-1:0] sweep_slot;
@@ -439,7 +527,7 @@ module snn_core #(
   logic [CoordBits-1:0] sweep_y, sweep_x;
   // Pooled currents (PoolCurrents): the pooler's side of the sweep.
   logic pooled, pool_valid, pool_ready, pool_busy;
-  logic [32*Lanes-1:0] pool_current;
+  logic [32*SweepLanes-1:0] pool_current;
   // The sweep's side of the current and cache ports, and its swept words:
   // the pooler's while it serves a pooled population.
   logic swept_current_we, swept_word;
@@ -456,7 +544,7 @@ module snn_core #(
     .done_o         (deliver_done),
     .kind_i         (2'(proj_word[snn_pkg::ProjKind])),
     .event_base_i   (src_event_base_q),
-    .event_count_i  (event_count_q[source]),
+    .event_count_i  (src_event_count_q),
     .weight_base_i  (WeightAW'(proj_word[snn_pkg::ProjWeightBase])),
     .chan_stride_i  (WeightAW'(proj_word[snn_pkg::ProjChanStride])),
     .groups_i       (CurrentAW'(proj_word[snn_pkg::ProjGroups])),
@@ -497,10 +585,11 @@ module snn_core #(
   end
 
   snn_sweep #(
-    .Lanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits), .ChanBits(ChanBits),
+    .Lanes(SweepLanes), .CurrentLanes(Lanes), .StateBits(StateBits), .DecayBits(DecayBits),
+    .ChanBits(ChanBits), .WordW(SweepWordW), .GroupW(GroupW),
     .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
-    .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram == 2 ? 1 : 0),
+    .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram >= 2 ? 1 : 0),
     .SubtractReset(SubtractReset), .PoolCurrents(PoolCurrents), .ReadoutModes(ReadoutModes)
   ) u_sweep (
     .clk_i, .rst_ni,
@@ -513,7 +602,7 @@ module snn_core #(
     .soft_reset_i   (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSoftReset]),
     .subtract_reset_i(pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagSubtractReset]),
     .fire_ge_i      (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagFireGe]),
-    .groups_i       (CurrentAW'(pop_word[snn_pkg::PopGroups])),
+    .groups_i       (GroupW'(pop_word[snn_pkg::PopGroups])),
     .last_mask_i    (pop_last_mask),
     .height_i       (CoordBits'(pop_word[snn_pkg::PopHeight])),
     .width_i        (CoordBits'(pop_word[snn_pkg::PopWidth])),
@@ -606,7 +695,7 @@ module snn_core #(
   end
 
   snn_merge #(
-    .Lanes(Lanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
+    .Lanes(SweepLanes), .ValueBits(ValueBits), .ChanBits(ChanBits), .CoordBits(CoordBits),
     .EventAW(EventAW), .SlotDepth(SlotDepth), .StepTagW(PopAW + StepBits)
   ) u_merge (
     .clk_i, .rst_ni,
@@ -614,7 +703,7 @@ module snn_core #(
     .max_i        (pop_word[snn_pkg::PopFlags][snn_pkg::PopFlagMergeMax]),
     .step_tag_i   ({pop_q, step_q}),
     .event_base_i (EventAW'(pop_word[snn_pkg::PopEventBase])),
-    .event_count_i(EventAW'(event_count_q[pop_q])),
+    .event_count_i(EventAW'(pop_count_q)),
     .new_event_o  (merge_new),
     .busy_o       (merge_busy),
     .spike_valid_i(sweep_spike),
@@ -710,7 +799,7 @@ module snn_core #(
     ld_cap_d = 1'b0;
     ld_d = '0;
     if ((state_q == StPopLoad && 32'(ld_q) < DescW) ||
-        (state_q == StProjLoad && 32'(ld_q) <= ProjLoadWords)) begin
+        (state_q == StProjLoad && 32'(ld_q) <= ProjLoadWords + 1)) begin
       ld_cap_d = 1'b1;
       ld_d = ld_q + 5'd1;
     end else if (state_q == StPopLoad || state_q == StProjLoad) begin
@@ -761,7 +850,7 @@ module snn_core #(
         state_d = (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StProjLoad;
       end
       StProjLoad: begin
-        if (ld_cap_q && 32'(ld_field_q) == ProjLoadWords) state_d = StDeliverStart;
+        if (ld_cap_q && 32'(ld_field_q) == ProjLoadWords + 1) state_d = StDeliverStart;
       end
       StDeliverStart: begin
         if (skip_proj) begin
@@ -839,40 +928,31 @@ module snn_core #(
     end
   end
 
-  // Events per population: the input population's count is written by the
-  // host; a population's is cleared when its sweep starts and counts the
-  // events snn_merge adds.
+  // The swept population's events: cleared when its sweep starts, counting
+  // those snn_merge adds, stored with the descriptors when it ends (the
+  // input population's count is the host's, written there directly).
   always_comb begin : event_counts
-    for (int unsigned i = 0; i < MaxPops; i++) begin
-      event_count_d[i] = event_count_q[i];
-    end
-    if (host_write && region == 8'(snn_pkg::RegionCtrl) &&
-        word == 20'(snn_pkg::CtrlInputCount)) begin
-      event_count_d[0] = (EventAW + 1)'(bus_wdata_i);
-    end
+    pop_count_d = pop_count_q;
     if (state_q == StSweepStart) begin
-      event_count_d[pop_q] = '0;
+      pop_count_d = '0;
     end
     if (merge_new) begin
-      event_count_d[pop_q] = event_count_q[pop_q] + 1'b1;
+      pop_count_d = pop_count_q + 1'b1;
     end
   end
+  assign pop_count_we = state_q == StSweepDrain && !merge_busy;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       stage_q <= '0;
       num_pops_q <= '0;
       sweep_words_q <= '0;
-      for (int unsigned i = 0; i < MaxPops; i++) begin
-        event_count_q[i] <= '0;
-      end
+      pop_count_q <= '0;
     end else begin
       stage_q <= stage_d;
       num_pops_q <= num_pops_d;
       sweep_words_q <= sweep_words_d;
-      for (int unsigned i = 0; i < MaxPops; i++) begin
-        event_count_q[i] <= event_count_d[i];
-      end
+      pop_count_q <= pop_count_d;
     end
   end
 
@@ -890,9 +970,9 @@ module snn_core #(
   );
 
   // Readout accumulators (docs/numerics.md, step 3): snn_readout.
-  logic [ReadoutBits*Lanes-1:0] readout_rdata;
+  logic [ReadoutBits*SweepLanes-1:0] readout_rdata;
   snn_readout #(
-    .Lanes(Lanes), .Words(ReadoutWords), .CurrentAW(CurrentAW), .ClearAW(ClearAW),
+    .Lanes(SweepLanes), .Words(ReadoutWords), .CurrentAW(SweepWordW), .ClearAW(ClearAW),
     .ReadoutModes(ReadoutModes)
   ) u_readout (
     .clk_i, .rst_ni,
@@ -912,8 +992,9 @@ module snn_core #(
   initial begin
     assert (Lanes == 1 || Lanes == 2 || Lanes == 4 || Lanes == 8)
       else $fatal(1, "snn_core: Lanes must be 1, 2, 4 or 8");
-    assert (WeightSpram <= 1 && StateSpram <= 2 && EventSpram <= 1)
-      else $fatal(1, "snn_core: WeightSpram and EventSpram are 0 or 1, StateSpram 0, 1 or 2");
+    assert (WeightSpram <= 1 && StateSpram <= 3 && EventSpram <= 1 &&
+            (StateSpram != 3 || WeightSpram == 1))
+      else $fatal(1, "snn_core: WeightSpram and EventSpram are 0 or 1, StateSpram 0..3 (3 with WeightSpram)");
     assert (StateBits >= 4 && StateBits <= 32 && DecayBits <= 16 &&
             CurrentBits >= 2 && CurrentBits <= 32)
       else $fatal(1, "snn_core: StateBits and CurrentBits must be 4..32 and 2..32, DecayBits at most 16");
@@ -921,6 +1002,8 @@ module snn_core #(
       else $fatal(1, "snn_core: PoolCurrents is 0 or 1");
     assert (ReadoutModes <= 1)
       else $fatal(1, "snn_core: ReadoutModes is 0 or 1");
+    assert (NarrowSweep <= 1 && !(NarrowSweep != 0 && PoolCurrents != 0))
+      else $fatal(1, "snn_core: NarrowSweep is 0 or 1, and not with PoolCurrents");
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
       else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
   end
@@ -956,7 +1039,7 @@ module snn_core #(
   // (A net, not the sum itself: Verilator 5.006 fails on array selects
   // inside a property.)
   logic [31:0] new_event_addr;
-  assign new_event_addr = pop_word[snn_pkg::PopEventBase] + 32'(event_count_q[pop_q]);
+  assign new_event_addr = pop_word[snn_pkg::PopEventBase] + 32'(pop_count_q);
   EventInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                  merge_new |-> new_event_addr < EventDepth)
     else $error("snn_core: population %0d's new event at %0d, past the event memory's %0d words",
@@ -1018,7 +1101,7 @@ module snn_core #(
   // lane and half).
   logic [31:0] rdata_q, rdata_d;
   logic rd_readout_q, rd_readout_d, rd_high_q, rd_high_d, rd_sops_q, rd_sops_d;
-  logic [LaneAW-1:0] rd_lane_q, rd_lane_d;
+  logic [SweepLaneAW-1:0] rd_lane_q, rd_lane_d;
   logic [ReadoutBits-1:0] rd_acc;
   assign rd_acc = readout_rdata[ReadoutBits*rd_lane_q+:ReadoutBits];
   always_comb begin
@@ -1036,10 +1119,11 @@ module snn_core #(
     rd_high_d = rd_high_q;
     rd_lane_d = rd_lane_q;
     if (bus_req_i && !bus_we_i) begin
-      rd_readout_d = region == 8'(snn_pkg::RegionReadout) && 32'(word) < ReadoutWords * Lanes;
+      rd_readout_d = region == 8'(snn_pkg::RegionReadout) &&
+                     32'(word) < ReadoutWords * SweepLanes;
       rd_sops_d = region == 8'(snn_pkg::RegionPerf) && 32'(word) < MaxProjs;
       rd_high_d = slice[0];
-      rd_lane_d = LaneAW'(32'(word) & (Lanes - 1));
+      rd_lane_d = SweepLaneAW'(32'(word) & (SweepLanes - 1));
       unique case (region)
         8'(snn_pkg::RegionCtrl): begin
           unique case (word)

@@ -86,9 +86,9 @@ module snn_deliver #(
     logic [CurrentAW-1:0]        current_chan; // one-to-one: c's lane word
     logic [LaneSelW-1:0]         lane;         // one-to-one: c's lane
     logic [RowTapAW-1:0]         row_start;
-    logic [7:0]                  row_count;
+    logic [7:0]                  row_last;     // row list entries - 1
     logic [ColTapAW-1:0]         col_start;
-    logic [7:0]                  col_count;
+    logic [7:0]                  col_last;     // column list entries - 1
   } queued_t;
 
   logic running_q;
@@ -98,9 +98,13 @@ module snn_deliver #(
   logic [ValueBits+ChanBits-1:0] f2_event_q;
 
   // Stored as plain words: yosys 0.23 mis-sizes an array of packed structs
-  // (the entries' upper fields vanished from the netlist).
-  localparam int unsigned QueuedW = ValueBits + WeightAW + CurrentAW + LaneSelW +
-                                    RowTapAW + 8 + ColTapAW + 8;
+  // (the entries' upper fields vanished from the netlist).  A stored entry
+  // leaves out current_chan, which a one-to-one event's weight_chan equals
+  // (both are c's lane word) and which is 0 otherwise: the queue is most
+  // of the unit's flip-flops, and on the UP5K every flip-flop that no
+  // logic feeds is a logic cell of its own.
+  localparam int unsigned QueuedLowW = LaneSelW + RowTapAW + 8 + ColTapAW + 8;
+  localparam int unsigned QueuedW = ValueBits + WeightAW + QueuedLowW;
   logic [QueuedW-1:0] fifo_q [FifoDepth];
   logic [1:0] fifo_wptr_q, fifo_rptr_q;
   logic [2:0] fifo_count_q;
@@ -136,30 +140,29 @@ module snn_deliver #(
   assign col_idx_raddr_o = ColIdxAW'(32'(col_idx_base_i) + 32'(f1_x));
 
   logic [ChanBits-1:0] f2_chan;
-  queued_t f2_entry;
   logic push, pop;
   // The entry's fields one by one, the struct assigned whole: yosys 0.23
   // loses assignments to members of a packed struct in a procedural block
   // (the synthesized netlist then differs from the RTL).
   logic [WeightAW-1:0] f2_weight_chan;
-  logic [CurrentAW-1:0] f2_current_chan;
+  logic [QueuedW-1:0] f2_word;
   always_comb begin
     f2_chan = f2_event_q[ChanBits-1:0];
     if (one_to_one) begin
       f2_weight_chan = WeightAW'(32'(f2_chan) >> LaneShift);
-      f2_current_chan = CurrentAW'(32'(f2_chan) >> LaneShift);
     end else begin
       f2_weight_chan = WeightAW'(f2_chan) * chan_stride_i;
-      f2_current_chan = '0;
     end
   end
-  assign f2_entry = {f2_event_q[ValueBits+ChanBits-1:ChanBits], f2_weight_chan,
-                     f2_current_chan, LaneSelW'(32'(f2_chan) & (Lanes - 1)),
-                     row_idx_rdata_i[RowTapAW-1:0], row_idx_rdata_i[RowTapAW+7:RowTapAW],
-                     col_idx_rdata_i[ColTapAW-1:0], col_idx_rdata_i[ColTapAW+7:ColTapAW]};
+  assign f2_word = {f2_event_q[ValueBits+ChanBits-1:ChanBits], f2_weight_chan,
+                    LaneSelW'(32'(f2_chan) & (Lanes - 1)),
+                    row_idx_rdata_i[RowTapAW-1:0], row_idx_rdata_i[RowTapAW+7:RowTapAW] - 8'd1,
+                    col_idx_rdata_i[ColTapAW-1:0], col_idx_rdata_i[ColTapAW+7:ColTapAW] - 8'd1};
+
   // Events whose row or column reaches no target (pooled away, or no kernel
   // tap lands inside the output) never enter the queue.
-  assign push = f2_valid_q && (f2_entry.row_count != 0) && (f2_entry.col_count != 0);
+  assign push = f2_valid_q && (row_idx_rdata_i[RowTapAW+7:RowTapAW] != 0) &&
+                (col_idx_rdata_i[ColTapAW+7:ColTapAW] != 0);
 
   // ---- Tap loop -----------------------------------------------------------
   logic last_g, last_c, last_r, event_done, load;
@@ -167,10 +170,29 @@ module snn_deliver #(
   logic [7:0] ri_d, ci_d;
   logic [CurrentAW-1:0] g_d;
   logic cur_valid_d;
-  assign head = fifo_q[fifo_rptr_q];
-  assign last_g = one_to_one || (g_q == groups_i - CurrentAW'(1));
-  assign last_c = ci_q == cur_q.col_count - 8'd1;
-  assign last_r = ri_q == cur_q.row_count - 8'd1;
+  // The head with its current_chan: a one-to-one event's lane word (its
+  // weight_chan), else 0.
+  logic [QueuedW-1:0] head_word;
+  logic [CurrentAW-1:0] head_current_chan;
+  assign head_word = fifo_q[fifo_rptr_q];
+  assign head_current_chan = one_to_one ? CurrentAW'(head_word[QueuedLowW+:WeightAW]) : '0;
+  assign head = {head_word[QueuedW-1:QueuedLowW], head_current_chan,
+                 head_word[QueuedLowW-1:0]};
+  // The loop's end tests are equalities with registered values (the last
+  // group, and list lengths less one from the queue): a subtraction in
+  // them had been the core's critical path into the tap tables' address.
+  // groups_i is stable from the descriptor copy on, cycles before start_i.
+  logic [CurrentAW-1:0] last_group_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      last_group_q <= '0;
+    end else begin
+      last_group_q <= groups_i - CurrentAW'(1);
+    end
+  end
+  assign last_g = one_to_one || (g_q == last_group_q);
+  assign last_c = ci_q == cur_q.col_last;
+  assign last_r = ri_q == cur_q.row_last;
   assign event_done = cur_valid_q && last_g && last_c && last_r;
   assign load = (fifo_count_q != 0) && (!cur_valid_q || event_done);
   assign pop = load;
@@ -218,7 +240,7 @@ module snn_deliver #(
   always_comb begin
     if (one_to_one) begin
       op_mask = Lanes'(1) << cur_q.lane;
-    end else if (g_q == groups_i - CurrentAW'(1)) begin
+    end else if (g_q == last_group_q) begin
       op_mask = last_mask_i;
     end else begin
       op_mask = '1;
@@ -315,7 +337,7 @@ module snn_deliver #(
   // The queue's storage needs no reset: fifo_count_q guards every read.
   always_ff @(posedge clk_i) begin
     if (push) begin
-      fifo_q[fifo_wptr_q] <= f2_entry;
+      fifo_q[fifo_wptr_q] <= f2_word;
     end
   end
 

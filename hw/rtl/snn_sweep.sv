@@ -21,6 +21,14 @@
 // current is consumed and cleared in the same pass, so the current memory
 // is all zeros again when the next population starts delivering.
 //
+// A narrow sweep (Lanes 1, CurrentLanes > 1: snn_core's NarrowSweep)
+// updates one neuron a cycle while the delivery, and so the current and
+// cache words, are CurrentLanes wide: it keeps the current word and lane
+// of its neuron as counters (channel-last, a position's last word partly
+// filled), reads the word once per neuron, takes its lane, and clears the
+// word with its last neuron.  State, parameters and readout are then one
+// neuron (channel) a word, so none of them widens with the delivery lanes.
+//
 // S0 reads current, state and channel parameters; S1 resets and decays the
 // membranes (snn_lif_decay) and clears the current word; S2 adds the input,
 // fires (snn_lif_fire) and writes the state back; E turns the words' spike
@@ -32,12 +40,20 @@
 
 module snn_sweep #(
   parameter int unsigned Lanes     = 1,
+  // Lanes of the current and cache words: Lanes, or (Lanes 1) the
+  // delivery's lanes of a narrow sweep.
+  parameter int unsigned CurrentLanes = Lanes,
   parameter int unsigned StateBits = 24,
   parameter int unsigned DecayBits = 8,
   parameter int unsigned ChanBits  = 8,
   parameter int unsigned CoordBits = 8,
   parameter int unsigned CurrentBits = 32,
   parameter int unsigned CurrentAW = 8,
+  // Widths of the word counter (words swept, readout words) and of the
+  // groups: the current word's and the lane words' for a full sweep; for a
+  // narrow one, wide enough for a population's neurons and channels.
+  parameter int unsigned WordW     = CurrentAW,
+  parameter int unsigned GroupW    = CurrentAW,
   parameter int unsigned StateAW   = 8,
   parameter int unsigned ParamAW   = 8,
   parameter int unsigned CacheAW   = 8,
@@ -65,7 +81,7 @@ module snn_sweep #(
   input  logic                       soft_reset_i,
   input  logic                       subtract_reset_i,
   input  logic                       fire_ge_i,
-  input  logic [CurrentAW-1:0]       groups_i,
+  input  logic [GroupW-1:0]          groups_i,
   input  logic [Lanes-1:0]           last_mask_i,
   input  logic [CoordBits-1:0]       height_i,
   input  logic [CoordBits-1:0]       width_i,
@@ -79,7 +95,7 @@ module snn_sweep #(
   input  logic [CacheAW-1:0]         cache_base_i,
   // Memory ports.
   output logic [CurrentAW-1:0]       current_raddr_o,
-  input  logic [CurrentBits*Lanes-1:0] current_rdata_i,
+  input  logic [CurrentBits*CurrentLanes-1:0] current_rdata_i,
   output logic                       current_we_o,
   output logic [CurrentAW-1:0]       current_waddr_o,
   output logic [StateAW-1:0]         state_raddr_o,
@@ -91,7 +107,7 @@ module snn_sweep #(
   input  logic [ParamW*Lanes-1:0]    param_rdata_i,
   // Direct encoding: the input's currents, delivered once per sample.
   output logic [CacheAW-1:0]         cache_raddr_o,
-  input  logic [CurrentBits*Lanes-1:0] cache_rdata_i,
+  input  logic [CurrentBits*CurrentLanes-1:0] cache_rdata_i,
   // Pooled currents (snn_pool_max): taken when a word issues (pool_ready_o),
   // read in S1, the cycle after.
   input  logic                       pool_valid_i,
@@ -100,7 +116,7 @@ module snn_sweep #(
   // Readout: add readout_add_o to the accumulators of word readout_word_o
   // (a readout population's current + bias, or a membrane readout's u_next).
   output logic                       readout_we_o,
-  output logic [CurrentAW-1:0]       readout_word_o,
+  output logic [WordW-1:0]           readout_word_o,
   output logic [64*Lanes-1:0]        readout_add_o,
   // Spikes, one per cycle.
   output logic                       spike_valid_o,
@@ -128,27 +144,53 @@ module snn_sweep #(
   } place_t;
 
   localparam int unsigned WhereW   = 4 * CoordBits + SlotAW;
-  localparam int unsigned InputBits = (StateBits > 32 ? StateBits : 32) + 1;
+  // A current (the sum over all projections, the cached input's included)
+  // fits CurrentBits: the host sizes them so (CoreParams::currentBits), and
+  // with 32 bits it is the numerics' wrapping sum.  With the bias it fits
+  // one bit more than the wider of the two, so nothing above that is built.
+  localparam int unsigned SumBits = CurrentBits > StateBits ? CurrentBits : StateBits;
+  localparam int unsigned InputBits = SumBits + 1;
   localparam int unsigned DecayedBits = StateBits + 2;
   // Spike queue: a word's spike mask, lane word and place.  Room for the
   // words in S1 and S2 and one more keeps a 1-lane sweep at full rate.
   localparam int unsigned QueueDepth = 4;
-  localparam int unsigned QueueW     = Lanes + CurrentAW + WhereW;
+  localparam int unsigned QueueW     = Lanes + GroupW + WhereW;
 
   logic running_q, all_issued_q;
-  logic [CurrentAW-1:0] n_q, g_q;
+  logic [WordW-1:0] n_q, s1_n_q, s2_n_q;
+  logic [GroupW-1:0] g_q, s1_g_q, s2_g_q;
   place_t at_q;
   logic s1_valid_q, s2_valid_q;
-  logic [CurrentAW-1:0] s1_n_q, s1_g_q, s2_n_q, s2_g_q;
   where_t s1_at_q, s2_at_q;
   logic [Lanes-1:0] s2_lane_valid_q;
 
   // ---- S0: walk the words ---------------------------------------------------
   logic last_g, last_x, last_y, issue, issue_room;
   logic [2:0] queue_count_q;
-  assign last_g = g_q == groups_i - CurrentAW'(1);
-  assign last_x = at_q.w.x == width_i - CoordBits'(1);
-  assign last_y = at_q.w.y == height_i - CoordBits'(1);
+  // The walk's end tests are equalities with registered values (the
+  // population's fields less one): its inputs are stable from the
+  // descriptor copy on, cycles before start_i, and a subtraction in these
+  // tests would lengthen the paths through the walk.
+  logic [GroupW-1:0] last_group_q;
+  logic [CoordBits-1:0] last_x_q, last_y_q, last_x_in_q, last_y_in_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      last_group_q <= '0;
+      last_x_q <= '0;
+      last_y_q <= '0;
+      last_x_in_q <= '0;
+      last_y_in_q <= '0;
+    end else begin
+      last_group_q <= groups_i - GroupW'(1);
+      last_x_q <= width_i - CoordBits'(1);
+      last_y_q <= height_i - CoordBits'(1);
+      last_x_in_q <= pool_x_i - CoordBits'(1);
+      last_y_in_q <= pool_y_i - CoordBits'(1);
+    end
+  end
+  assign last_g = g_q == last_group_q;
+  assign last_x = at_q.w.x == last_x_q;
+  assign last_y = at_q.w.y == last_y_q;
 
   // The next position after the last lane word of this one.  The fields
   // are computed one by one and the struct is assigned whole: yosys 0.23
@@ -167,7 +209,7 @@ module snn_sweep #(
     nx_x_in = at_q.x_in;
     if (!last_x) begin
       nx_x = at_q.w.x + CoordBits'(1);
-      if (at_q.x_in == pool_x_i - CoordBits'(1)) begin
+      if (at_q.x_in == last_x_in_q) begin
         nx_x_in = '0;
         nx_px = at_q.w.px + CoordBits'(1);
         nx_pcol = at_q.w.pcol + SlotAW'(groups_i);
@@ -180,7 +222,7 @@ module snn_sweep #(
       nx_px = '0;
       nx_pcol = '0;
       nx_y = at_q.w.y + CoordBits'(1);
-      if (at_q.y_in == pool_y_i - CoordBits'(1)) begin
+      if (at_q.y_in == last_y_in_q) begin
         nx_y_in = '0;
         nx_py = at_q.w.py + CoordBits'(1);
       end else begin
@@ -189,6 +231,50 @@ module snn_sweep #(
     end
   end
   assign at_next = {nx_y, nx_x, nx_py, nx_px, nx_pcol, nx_y_in, nx_x_in};
+  // The current (and cache) word of the word issued, its lane data in S1,
+  // and whether S1 consumes the word (clears it).
+  logic [CurrentAW-1:0] cur_word, s1_cur_word;
+  logic s1_word_end;
+  logic [CurrentBits*Lanes-1:0] s1_current_rdata, s1_cache_rdata;
+  if (CurrentLanes != Lanes) begin : g_narrow
+    localparam int unsigned CurLaneW = $clog2(CurrentLanes);
+    logic [CurrentAW-1:0] cw_q, s1_cw_q;
+    logic [CurLaneW-1:0] cl_q, s1_cl_q;
+    logic word_end, s1_word_end_q;
+    // A current word ends with its last lane or its position's last channel.
+    assign word_end = last_g || cl_q == CurLaneW'(CurrentLanes - 1);
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        cw_q <= '0;
+        cl_q <= '0;
+        s1_cw_q <= '0;
+        s1_cl_q <= '0;
+        s1_word_end_q <= 1'b0;
+      end else begin
+        if (start_i) begin
+          cw_q <= '0;
+          cl_q <= '0;
+        end else if (issue) begin
+          cw_q <= word_end ? cw_q + CurrentAW'(1) : cw_q;
+          cl_q <= word_end ? '0 : cl_q + CurLaneW'(1);
+        end
+        s1_cw_q <= cw_q;
+        s1_cl_q <= cl_q;
+        s1_word_end_q <= word_end;
+      end
+    end
+    assign cur_word = cw_q;
+    assign s1_cur_word = s1_cw_q;
+    assign s1_word_end = s1_word_end_q;
+    assign s1_current_rdata = current_rdata_i[CurrentBits*s1_cl_q+:CurrentBits];
+    assign s1_cache_rdata = cache_rdata_i[CurrentBits*s1_cl_q+:CurrentBits];
+  end else begin : g_wide
+    assign cur_word = CurrentAW'(n_q);
+    assign s1_cur_word = CurrentAW'(s1_n_q);
+    assign s1_word_end = 1'b1;
+    assign s1_current_rdata = current_rdata_i;
+    assign s1_cache_rdata = cache_rdata_i;
+  end
   // Every word in flight may need a queue entry (registered terms only:
   // the fire decision is not on this path).
   // A phased state memory writes back S2's word instead of reading.
@@ -202,19 +288,19 @@ module snn_sweep #(
     assign pool_ready_o = issue && pooled_i;
     // The current word is consumed: cleared for the next population (a
     // pooled population's by snn_pool_max).
-    assign current_we_o = s1_valid_q && !pooled_i;
+    assign current_we_o = s1_valid_q && s1_word_end && !pooled_i;
   end else begin : g_no_pool
     logic unused_pool;
     assign unused_pool = ^{pooled_i, pool_valid_i, pool_current_i};
     assign issue = issue_room;
     assign pool_ready_o = 1'b0;
     // The current word is consumed: cleared for the next population.
-    assign current_we_o = s1_valid_q;
+    assign current_we_o = s1_valid_q && s1_word_end;
   end
-  assign current_raddr_o = n_q;
+  assign current_raddr_o = cur_word;
   assign state_raddr_o = state_base_i + StateAW'(n_q);
   assign param_raddr_o = param_base_i + ParamAW'(g_q);
-  assign cache_raddr_o = CacheAW'(32'(cache_base_i) + 32'(n_q));
+  assign cache_raddr_o = CacheAW'(32'(cache_base_i) + 32'(cur_word));
   assign word_o = issue;
 
   // ---- S1: reset and decay; the input current -------------------------------
@@ -225,25 +311,32 @@ module snn_sweep #(
   logic [InputBits*Lanes-1:0] s2_input_q;
   logic [StateBits*Lanes-1:0] s2_threshold_q;
   logic [Lanes-1:0] s1_lane_valid;
-  assign s1_lane_valid = (s1_g_q == groups_i - CurrentAW'(1)) ? last_mask_i : '1;
+  assign s1_lane_valid = (s1_g_q == last_group_q) ? last_mask_i : '1;
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane_s1
     logic signed [StateBits-1:0] u, threshold, bias;
     logic fired;
     logic [DecayBits:0] decay;
-    logic signed [31:0] current, summed;
+    logic signed [SumBits-1:0] current, summed;
     assign u = state_rdata_i[StateW*l+:StateBits];
     assign fired = state_rdata_i[StateW*l+StateBits];
     assign threshold = param_rdata_i[ParamW*l+:StateBits];
     assign bias = param_rdata_i[ParamW*l+StateBits+:StateBits];
     assign decay = param_rdata_i[ParamW*l+2*StateBits+:DecayBits+1];
-    // The same 32-bit wrapping sum as one accumulator over all projections
-    // (snn_pool_max has summed a pooled word's).
-    assign summed = 32'(signed'(current_rdata_i[CurrentBits*l+:CurrentBits])) +
-                    (cached_i ? 32'(signed'(cache_rdata_i[CurrentBits*l+:CurrentBits]))
-                              : 32'd0);
+    // The same sum as one accumulator over all projections (snn_pool_max
+    // has summed a pooled word's): exact in SumBits, and with 32-bit
+    // currents the numerics' 32-bit wrapping sum.
+    assign summed = SumBits'(signed'(s1_current_rdata[CurrentBits*l+:CurrentBits])) +
+                    (cached_i ? SumBits'(signed'(s1_cache_rdata[CurrentBits*l+:CurrentBits]))
+                              : SumBits'(0));
     if (PoolCurrents != 0) begin : g_pooled
-      assign current = pooled_i ? pool_current_i[32*l+:32] : summed;
+      // A pooled current fits CurrentBits too: the bits above SumBits are
+      // its sign's copies.
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic signed [31:0] pooled_current;
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign pooled_current = pool_current_i[32*l+:32];
+      assign current = pooled_i ? SumBits'(pooled_current) : summed;
     end else begin : g_summed
       assign current = summed;
     end
@@ -264,7 +357,7 @@ module snn_sweep #(
     assign s1_input[InputBits*l+:InputBits] = InputBits'(current) + InputBits'(bias);
     assign s1_threshold[StateBits*l+:StateBits] = threshold;
   end
-  assign current_waddr_o = s1_n_q;
+  assign current_waddr_o = s1_cur_word;
 
   // ---- S2: fire; write back or accumulate the readout ------------------------
   logic [Lanes-1:0] s2_spikes;
@@ -272,7 +365,8 @@ module snn_sweep #(
     logic signed [StateBits-1:0] u_next;
     logic spike;
     snn_lif_fire #(
-      .StateBits(StateBits)
+      .StateBits(StateBits),
+      .InputBits(InputBits)
     ) u_fire (
       .decayed_i  (s2_decayed_q[DecayedBits*l+:DecayedBits]),
       .input_i    (s2_input_q[InputBits*l+:InputBits]),
@@ -312,7 +406,7 @@ module snn_sweep #(
   logic [QueueW-1:0] queue_q [QueueDepth];
   logic [1:0] queue_wptr_q, queue_rptr_q;
   logic [Lanes-1:0] e_sent_q, e_mask, e_left, e_lowest;
-  logic [CurrentAW-1:0] e_g;
+  logic [GroupW-1:0] e_g;
   where_t e_at;
   logic push, pop;
   assign push = s2_spikes != '0;
@@ -382,9 +476,9 @@ module snn_sweep #(
       end else if (done_o) begin
         running_q <= 1'b0;
       end else if (issue) begin
-        n_q <= n_q + CurrentAW'(1);
+        n_q <= n_q + WordW'(1);
         if (!last_g) begin
-          g_q <= g_q + CurrentAW'(1);
+          g_q <= g_q + GroupW'(1);
         end else begin
           g_q <= '0;
           at_q <= at_next;
@@ -417,6 +511,10 @@ module snn_sweep #(
   end
 
   `ifndef SYNTHESIS
+  initial begin
+    assert (CurrentLanes == Lanes || Lanes == 1)
+      else $fatal(1, "snn_sweep: a sweep narrower than its current words has one lane");
+  end
   QueueNoOverflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                     !(push && !pop && 32'(queue_count_q) == QueueDepth))
     else $error("snn_sweep: spike queue overflow");

@@ -43,11 +43,17 @@ void MapPass::runOnOperation() {
     getOperation().emitError() << "no @main function to map";
     return signalPassFailure();
   }
+  if (lanes != 0 && lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8) {
+    getOperation().emitError()
+        << "the core has 1, 2, 4 or 8 lanes, not " << int64_t(lanes);
+    return signalPassFailure();
+  }
   Builder b(&getContext());
   getOperation()->setAttr(snn::SNNDialect::kTargetAttr,
                           b.getStringAttr((*desc)->target));
-  getOperation()->setAttr(snn::SNNDialect::kLanesAttr,
-                          b.getI64IntegerAttr((*desc)->lanes));
+  getOperation()->setAttr(
+      snn::SNNDialect::kLanesAttr,
+      b.getI64IntegerAttr(lanes ? int64_t(lanes) : (*desc)->lanes));
 }
 
 } // namespace

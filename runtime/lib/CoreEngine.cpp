@@ -243,16 +243,19 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
   // last step's value (the core replaced the accumulators every step).
   const CorePopulation &readout = net.populations[net.readout];
   int64_t channels = readout.channels(), plane = readout.plane();
-  int64_t groups = (channels + lanes - 1) / lanes;
+  // The readout accumulators are the sweep's words.
+  int64_t sweepLanes = params.sweepLanes();
+  int64_t groups = (channels + sweepLanes - 1) / sweepLanes;
   double divisor = net.readoutLast ? 1.0 : double(steps);
   // Every accumulator in one burst: two slices each.
   auto words = bus->readBurst(bus::address(bus::RegionReadout, 0), 2,
-                              uint32_t(2 * plane * groups * lanes));
+                              uint32_t(2 * plane * groups * sweepLanes));
   if (!words)
     return words.takeError();
   for (int64_t pos = 0; pos < plane; ++pos)
     for (int64_t c = 0; c < channels; ++c) {
-      size_t word = size_t((pos * groups + c / lanes) * lanes + c % lanes);
+      size_t word =
+          size_t((pos * groups + c / sweepLanes) * sweepLanes + c % sweepLanes);
       int64_t accumulator =
           int64_t(uint64_t((*words)[2 * word + 1]) << 32 | (*words)[2 * word]);
       out[c * plane + pos] =

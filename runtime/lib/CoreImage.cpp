@@ -104,14 +104,14 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
                                          const CoreParams &params) {
   if (Error err = params.validate())
     return std::move(err);
-  auto p = plan(network, params.lanes, /*merge=*/true);
+  auto p = plan(network, params.lanes, params.sweepLanes(), /*merge=*/true);
   if (!p)
     return p.takeError();
   // Merging pooled spikes only saves work: a core without the slots (or
   // the event value bits) for it runs the network unmerged.
   if (p->merges &&
       (p->slotWords > params.slotDepth || p->valueBits > params.valueBits)) {
-    p = plan(network, params.lanes, /*merge=*/false);
+    p = plan(network, params.lanes, params.sweepLanes(), /*merge=*/false);
     if (!p)
       return p.takeError();
   }
@@ -142,15 +142,15 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
                          for (int8_t v : p->weights[i])
                            w.put(v, 8);
                        });
-  image.channelParams =
-      pack("params", bus::RegionParam, params.paramLaneBits() * lanes,
-           p->params.size(), [&](size_t i, WordPacker &w) {
-             for (const ParamLane &l : p->params[i]) {
-               w.put(l.threshold, s);
-               w.put(l.bias, s);
-               w.put(l.decay, params.decayBits + 1);
-             }
-           });
+  image.channelParams = pack("params", bus::RegionParam,
+                             params.paramLaneBits() * params.sweepLanes(),
+                             p->params.size(), [&](size_t i, WordPacker &w) {
+                               for (const ParamLane &l : p->params[i]) {
+                                 w.put(l.threshold, s);
+                                 w.put(l.bias, s);
+                                 w.put(l.decay, params.decayBits + 1);
+                               }
+                             });
   auto packIndex = [&](llvm::StringRef name, uint32_t region,
                        const std::vector<ListHead> &heads, int64_t aw) {
     return pack(name, region, aw + 8, heads.size(),

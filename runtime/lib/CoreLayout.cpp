@@ -233,9 +233,11 @@ std::vector<uint64_t> snnc::currentBounds(const CoreNetwork &network) {
   return boundsPerPopulation(network);
 }
 
-Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
+Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes,
+                            int64_t sweepLanes, bool merge) {
   Plan plan;
   plan.lanes = lanes;
+  plan.sweepLanes = sweepLanes;
   plan.valueBits = std::max<int64_t>(2, net.input.bits);
   std::vector<std::vector<int64_t>> windows(net.populations.size());
   std::vector<bool> maxes(net.populations.size(), false);
@@ -249,7 +251,10 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     Geometry g(pop.shape);
     plan.maxChannel = std::max(plan.maxChannel, g.c - 1);
     plan.maxCoord = std::max({plan.maxCoord, g.h, g.w});
-    int64_t groups = groupsOf(g.c, lanes), words = g.h * g.w * groups;
+    // The sweep's words (state, parameters, readout, slots), and the
+    // delivery's (currents, cache).
+    int64_t groups = groupsOf(g.c, sweepLanes), words = g.h * g.w * groups;
+    int64_t currentGroups = groupsOf(g.c, lanes);
     std::vector<uint32_t> desc(bus::DescWords, 0);
     // A readout by membranes, and one that keeps the last step, need a
     // core built with ReadoutModes.
@@ -259,7 +264,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     if (pop.membraneReadout || readoutLast)
       plan.readoutModes = 1;
     desc[bus::PopGroups] = uint32_t(groups);
-    desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * lanes);
+    desc[bus::PopLastLanes] = uint32_t(g.c - (groups - 1) * sweepLanes);
     desc[bus::PopHeight] = uint32_t(g.h);
     desc[bus::PopWidth] = uint32_t(g.w);
     desc[bus::PopFlags] = uint32_t(pop.reset == numerics::Reset::Soft)
@@ -273,7 +278,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
     // Each neuron reads the max of a window of a finer grid of currents
     // (snn_pool_max), which its projections deliver to.
     Geometry grid(pop.currentShape());
-    int64_t gridWords = grid.h * grid.w * groups;
+    int64_t gridWords = grid.h * grid.w * currentGroups;
     if (!pop.currentPool.empty()) {
       desc[bus::PopFlags] |=
           1u << bus::PopFlagPoolCurrents |
@@ -313,9 +318,9 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
       plan.currentWords = std::max(plan.currentWords, gridWords);
       desc[bus::PopParamBase] = uint32_t(plan.params.size());
       for (int64_t gi = 0; gi < groups; ++gi) {
-        std::vector<ParamLane> word(lanes);
-        for (int64_t l = 0; l < lanes && gi * lanes + l < g.c; ++l) {
-          int64_t c = gi * lanes + l;
+        std::vector<ParamLane> word(sweepLanes);
+        for (int64_t l = 0; l < sweepLanes && gi * sweepLanes + l < g.c; ++l) {
+          int64_t c = gi * sweepLanes + l;
           word[l].bias = pop.bias[c];
           if (pop.kind == PopulationKind::LIF)
             word[l] = {pop.threshold[c], pop.bias[c], pop.decay[c]};
@@ -325,7 +330,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
         }
         plan.params.push_back(std::move(word));
       }
-      worst += uint64_t(gridWords + words) * uint64_t(lanes + 1) + 64;
+      worst += uint64_t(gridWords + words) * uint64_t(sweepLanes + 1) + 64;
     }
     if (pop.kind == PopulationKind::LIF) {
       desc[bus::PopStateBase] = uint32_t(plan.stateWords);
@@ -406,12 +411,19 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes, bool merge) {
 }
 
 Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
-                                         int64_t lanes) {
+                                         int64_t lanes, bool narrowSweep) {
   CoreParams probe;
   probe.lanes = lanes;
   if (Error err = probe.validate())
     return std::move(err);
-  auto p = plan(network, lanes, /*merge=*/true);
+  // A narrow sweep only where it differs from the full one and the
+  // network pools no currents (snn_pool_max feeds a sweep as wide as it).
+  narrowSweep = narrowSweep && lanes > 1;
+  auto p = plan(network, lanes, narrowSweep ? 1 : lanes, /*merge=*/true);
+  if (p && narrowSweep && p->poolCurrents) {
+    narrowSweep = false;
+    p = plan(network, lanes, lanes, /*merge=*/true);
+  }
   if (!p)
     return p.takeError();
   auto depth = [](size_t n) { return std::max<int64_t>(2, int64_t(n)); };
@@ -442,6 +454,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.subtractReset = p->subtractReset;
   params.poolCurrents = p->poolCurrents;
   params.readoutModes = p->readoutModes;
+  params.narrowSweep = narrowSweep;
   if (Error err = checkParams(params, /*regions=*/false))
     return std::move(err);
   return params;

@@ -37,9 +37,11 @@ struct ParamLane {
   int64_t threshold = 0, bias = 0, decay = 0;
 };
 
-/// Every memory's contents as integers, for `lanes` lanes.
+/// Every memory's contents as integers, for `lanes` lanes of delivery
+/// (weights, currents, cache) and `sweepLanes` of the sweep (state,
+/// parameters, readout, merge slots: 1, or `lanes`).
 struct Plan {
-  int64_t lanes = 1;
+  int64_t lanes = 1, sweepLanes = 1;
   std::vector<std::vector<uint32_t>> pops, projs; // descriptor words
   std::vector<std::vector<int8_t>> weights;       // lanes per word
   std::vector<std::vector<ParamLane>> params;     // lanes per word
@@ -64,9 +66,11 @@ inline int64_t bitsFor(int64_t value) {
   return value < 2 ? 1 : int64_t(llvm::Log2_64_Ceil(uint64_t(value) + 1));
 }
 
-/// Every memory's contents for `lanes` lanes; with `merge`, pooled spikes
-/// merged where the consumers allow it.
-llvm::Expected<Plan> plan(const CoreNetwork &net, int64_t lanes, bool merge);
+/// Every memory's contents for `lanes` delivery lanes and `sweepLanes`
+/// sweep lanes; with `merge`, pooled spikes merged where the consumers
+/// allow it.
+llvm::Expected<Plan> plan(const CoreNetwork &net, int64_t lanes,
+                          int64_t sweepLanes, bool merge);
 
 /// CoreParams::validate; without `regions`, the bus regions' bounds are
 /// left out (coreParamsFor: compile reports the memories of a network too

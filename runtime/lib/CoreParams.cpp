@@ -52,7 +52,7 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
     std::optional<int64_t> v = object->getInteger(name);
     // Descriptions written before the subtract reset existed lack it.
     if (!v && (name == "SubtractReset" || name == "PoolCurrents" ||
-               name == "ReadoutModes"))
+               name == "ReadoutModes" || name == "NarrowSweep"))
       v = 0;
     if (!v)
       return refuse(
@@ -142,25 +142,30 @@ Error layout::checkParams(const CoreParams &p, bool regions) {
   // Features a core builds or not.
   for (auto [name, value] : {std::pair{"SubtractReset", p.subtractReset},
                              std::pair{"PoolCurrents", p.poolCurrents},
-                             std::pair{"ReadoutModes", p.readoutModes}})
+                             std::pair{"ReadoutModes", p.readoutModes},
+                             std::pair{"NarrowSweep", p.narrowSweep}})
     if (value != 0 && value != 1)
       return refuse(formatv("core parameter {0} is 0 or 1", name));
+  if (p.narrowSweep && p.poolCurrents)
+    return refuse("a core with a narrow sweep (NarrowSweep) cannot pool "
+                  "currents (PoolCurrents)");
   for (auto &[name, value] : p.verilogParameters()) {
     // SlotDepth 0: a core without merge slots (no population's spikes
     // merge); SubtractReset, PoolCurrents and ReadoutModes 0: a core
     // without the subtract reset, the current pooler or the readout modes.
     int64_t low = name == "SlotDepth" || name == "SubtractReset" ||
-                          name == "PoolCurrents" || name == "ReadoutModes"
+                          name == "PoolCurrents" || name == "ReadoutModes" ||
+                          name == "NarrowSweep"
                       ? 0
                       : 1;
-    auto [high, why] = parameterBound(name, p.lanes, regions);
+    auto [high, why] = parameterBound(name, p.sweepLanes(), regions);
     if (value < low || value > high)
       return refuse(formatv("core parameter {0} = {1} is out of range: "
                             "{2}..{3}{4}",
                             name, value, low, high, why));
   }
   int64_t widest =
-      std::max({p.paramLaneBits() * p.lanes, 8 * p.lanes, p.eventBits(),
+      std::max({p.paramLaneBits() * p.sweepLanes(), 8 * p.lanes, p.eventBits(),
                 p.tapBits(), p.rowTapAW() + 8, p.colTapAW() + 8});
   if (widest > 32 * int64_t(bus::MaxSlices))
     return refuse(formatv("a {0}-bit memory word is wider than the bus can "

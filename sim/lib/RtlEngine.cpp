@@ -3,6 +3,7 @@
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/Errors.h"
 #include "snnc/Sim/VerilatorOutput.h"
+#include "snnc/Targets/Targets.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -258,7 +259,8 @@ Expected<CoreParams> sim::chooseCore(const CoreNetwork &network,
   if (lanes == 0) // the mapper's lanes, rounded down to what the core has
     lanes = std::min<int64_t>(8, int64_t(llvm::PowerOf2Floor(uint64_t(
                                      std::max<int64_t>(1, network.lanes)))));
-  return coreParamsFor(network, lanes);
+  // The core of the network's target: a board's narrow sweep too.
+  return coreParamsFor(network, lanes, targets::narrowSweep(network.target));
 }
 
 Expected<std::unique_ptr<CoreEngine>>

@@ -48,6 +48,7 @@ TargetDescription::fromJson(const llvm::json::Value &value,
   t.lanes = o->getInteger("lanes").value_or(0);
   if (t.lanes < 1 || t.lanes > 8 || !llvm::isPowerOf2_64(uint64_t(t.lanes)))
     return targetError(origin + ": lanes must be 1, 2, 4 or 8");
+  t.narrowSweep = o->getBoolean("narrow_sweep").value_or(false);
   t.stateBits = o->getInteger("state_bits").value_or(24);
   if (t.stateBits < 4 || t.stateBits > 32)
     return targetError(origin + ": state_bits must be 4..32");
@@ -87,6 +88,19 @@ targets::findTarget(llvm::StringRef name) {
     if (t.target == name)
       return std::optional<TargetDescription>(std::move(t));
   return std::nullopt;
+}
+
+bool targets::narrowSweep(llvm::StringRef target) {
+  auto all = allDescriptions();
+  if (!all) {
+    // A registry that does not read is reported where a target is looked up.
+    llvm::consumeError(all.takeError());
+    return false;
+  }
+  for (const TargetDescription &t : *all)
+    if (t.target == target || t.name == target)
+      return t.narrowSweep;
+  return false;
 }
 
 std::string targets::knownTargets() {

@@ -44,7 +44,11 @@ void checkAgainstNumerics(int stateBits, int decayBits, uint32_t seed) {
     numerics::LIFParams p{};
     p.stateBits = stateBits;
     p.decayBits = decayBits;
-    p.threshold = extreme ? (pick(0, 1) ? hi : 1) : pick(1, hi);
+    // Thresholds over the whole state range, the ends most of all: the
+    // threshold test reads the sum beside the saturation (snn_lif_fire),
+    // and the two part where the saturated sum meets the threshold.
+    const int64_t edges[] = {hi, hi - 1, 1, 0, -1, lo + 1, lo};
+    p.threshold = extreme ? edges[pick(0, 6)] : pick(lo, hi);
     p.bias = extreme ? (pick(0, 1) ? hi : lo + 1) : pick(lo + 1, hi);
     p.decay = pick(0, int64_t(1) << decayBits);
     p.reset = numerics::Reset(pick(0, 2));

@@ -2,6 +2,10 @@
 // RUN: snn-opt %s -split-input-file -verify-diagnostics -snn-map="target=sim" | FileCheck %s --check-prefix=SIM
 // RUN: not snn-opt %s -split-input-file -snn-map="target=loihi" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: error: unknown target 'loihi' (known: sim, ice40-up5k, ice40-hx8k)
+// RUN: snn-opt %s -split-input-file -snn-map="target=ice40-up5k lanes=4" | FileCheck %s --check-prefix=LANES
+// LANES: module attributes {snn.lanes = 4 : i64, snn.target = "ice40-up5k"}
+// RUN: not snn-opt %s -split-input-file -snn-map="target=ice40-up5k lanes=3" 2>&1 | FileCheck %s --check-prefix=BADLANES
+// BADLANES: error: the core has 1, 2, 4 or 8 lanes, not 3
 // RUN: echo 'module { func.func @other() { return } }' | not snn-opt -snn-map 2>&1 | FileCheck %s --check-prefix=NOMAIN
 // NOMAIN: error: no @main function to map
 

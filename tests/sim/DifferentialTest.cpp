@@ -14,6 +14,7 @@
 
 #include "VcoreL1.h"
 #include "VcoreL2.h"
+#include "VcoreL4N.h"
 #include "VcoreL8.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -57,7 +58,9 @@ const std::vector<TestCore> &testCores() {
       {"L2", coreFromDefinition(SNNC_CORE_L2),
        [] { return std::make_unique<sim::VerilatedBus<VcoreL2>>(); }},
       {"L8", coreFromDefinition(SNNC_CORE_L8),
-       [] { return std::make_unique<sim::VerilatedBus<VcoreL8>>(); }}};
+       [] { return std::make_unique<sim::VerilatedBus<VcoreL8>>(); }},
+      {"L4N", coreFromDefinition(SNNC_CORE_L4N),
+       [] { return std::make_unique<sim::VerilatedBus<VcoreL4N>>(); }}};
   return cores;
 }
 

@@ -76,6 +76,37 @@ TEST(Boards, LargeStateIsPhasedBesideWeightsAndEvents) {
       << *fit;
 }
 
+TEST(Boards, WideWeightsShareTheirSpramsWithTheState) {
+  // The board example on 4 lanes with a narrow sweep: 32-bit weights take
+  // two SPRAMs and 22-bit events two more, so the state (15 kbit over the
+  // block RAMs' 30) goes past the weights in their SPRAMs (StateSpram 3).
+  CoreParams core = smallCore();
+  core.lanes = 4;
+  core.narrowSweep = 1;
+  core.weightDepth = 4920;
+  core.stateDepth = 3920;
+  core.eventDepth = 4704;
+  BoardDescription icebreaker = board("icebreaker");
+  SpramPlacement p = placeInSpram(core, icebreaker);
+  EXPECT_EQ(p.parameters["WeightSpram"], 1);
+  EXPECT_EQ(p.parameters["EventSpram"], 1);
+  EXPECT_EQ(p.parameters["StateSpram"], 3);
+  EXPECT_EQ(p.blocks, 4);
+  EXPECT_TRUE(p.phased());
+  auto fit = checkMemoryFit(core, icebreaker, "ice40-up5k");
+  ASSERT_TRUE(bool(fit)) << llvm::toString(fit.takeError());
+  EXPECT_NE(fit->find("a 4-lane core with a narrow sweep"), std::string::npos)
+      << *fit;
+  EXPECT_NE(fit->find("the neuron state (phased, in the weights' SPRAM)"),
+            std::string::npos)
+      << *fit;
+  // Deeper than one SPRAM together: the shared memory costs another pair,
+  // and the state rather goes to its own SPRAM... which is not there.
+  core.weightDepth = 14000;
+  p = placeInSpram(core, icebreaker);
+  EXPECT_NE(p.parameters["StateSpram"], 3);
+}
+
 TEST(Boards, NoSpramNoPlacement) {
   SpramPlacement p = placeInSpram(smallCore(), board("hx8k-breakout"));
   EXPECT_EQ(p.blocks, 0);
@@ -112,6 +143,12 @@ TEST(Boards, RegistryHoldsSimAndTheBoards) {
   EXPECT_EQ((*up5k)->file, "icebreaker");
   EXPECT_EQ((*up5k)->lanes, 1);
   EXPECT_EQ((*up5k)->stateBits, 15);
+  // More lanes (--lanes) on the UP5K deliver in parallel beside a
+  // one-neuron sweep.
+  EXPECT_TRUE((*up5k)->narrowSweep);
+  EXPECT_TRUE(targets::narrowSweep("icebreaker"));
+  EXPECT_FALSE(targets::narrowSweep("sim"));
+  EXPECT_FALSE((*sim)->narrowSweep);
   auto byName = targets::findTarget("icebreaker");
   ASSERT_TRUE(bool(byName));
   EXPECT_FALSE(*byName); // snn-map takes the FPGA's name only

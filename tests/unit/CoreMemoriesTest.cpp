@@ -35,7 +35,8 @@ std::string memoryName(llvm::StringRef path) {
   if (!path.endswith(".mem_q"))
     return "";
   static const std::pair<const char *, const char *> instances[] = {
-      {"u_weight.", "weights"},
+      {"g_weight.u_weight.", "weights"},
+      {"g_weight_state.u_weight.", "weights and neuron state"},
       {"u_param.", "per-channel parameters"},
       {"u_state.", "neuron state"},
       {"g_state_", "neuron state"},
@@ -124,12 +125,14 @@ elaborate(const std::string &yosys, const CoreParams &params,
   return found;
 }
 
+std::optional<std::string> findYosys() {
+  auto path = llvm::sys::findProgramByName("yosys");
+  return path ? std::optional<std::string>(*path) : std::nullopt;
+}
+
 void expectMatch(const CoreParams &params,
                  const std::map<std::string, int64_t> &spram) {
-  std::optional<std::string> yosys = []() -> std::optional<std::string> {
-    auto path = llvm::sys::findProgramByName("yosys");
-    return path ? std::optional<std::string>(*path) : std::nullopt;
-  }();
+  std::optional<std::string> yosys = findYosys();
   if (!yosys)
     GTEST_SKIP() << "yosys is not installed";
   std::map<std::string, std::set<Shape>> want;
@@ -184,6 +187,39 @@ TEST(Boards, CoreMemoriesMatchSnnCoreLarge) {
   p.maxPops = 9;
   p.maxProjs = 17;
   expectMatch(p, {});
+}
+
+TEST(Boards, CoreMemoriesMatchSnnCoreNarrowSweep) {
+  // Four delivery lanes beside a one-neuron sweep: the state, parameters,
+  // readout and merge slots one lane wide, the currents and cache four.
+  CoreParams p;
+  p.lanes = 4;
+  p.narrowSweep = 1;
+  p.readoutModes = 1;
+  p.currentBits = 19;
+  p.slotDepth = 7;
+  expectMatch(p, {{"WeightSpram", 1}, {"StateSpram", 2}, {"EventSpram", 1}});
+}
+
+TEST(Boards, TheStateSharesTheWeightsSpram) {
+  // StateSpram 3: one single-port memory, the state's words after the
+  // weights', as wide as the wider of the two (what placeInSpram counts).
+  std::optional<std::string> yosys = findYosys();
+  if (!yosys)
+    GTEST_SKIP() << "yosys is not installed";
+  CoreParams p;
+  p.lanes = 4;
+  p.narrowSweep = 1;
+  p.stateBits = 15;
+  p.weightDepth = 300;
+  p.stateDepth = 500;
+  std::map<std::string, std::set<Shape>> want;
+  for (const CoreMemory &m : coreMemories(p))
+    if (m.name != "weights" && m.name != "neuron state")
+      want[m.name].insert({m.width, m.depth});
+  want["weights and neuron state"].insert({32, 800});
+  EXPECT_EQ(elaborate(*yosys, p, {{"WeightSpram", 1}, {"StateSpram", 3}}),
+            want);
 }
 
 TEST(Boards, SpramParametersAreSnnCores) {

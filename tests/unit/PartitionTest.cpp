@@ -204,7 +204,7 @@ TEST(Partition, TooFewChipsIsOneLine) {
   CoreNetwork net = smallNetwork();
   BoardDescription board = icebreaker();
   // Shrink the device until the network needs two chips.
-  board.resources.ebr = 20;
+  board.resources.ebr = 18;
   auto plan = partitionNetwork(net, board, "ice40-up5k", 0);
   if (!plan) {
     ADD_FAILURE() << llvm::toString(plan.takeError());

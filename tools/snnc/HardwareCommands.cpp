@@ -177,8 +177,13 @@ int runBitstream(mlir::MLIRContext &context) {
   if (measureInput)
     if (llvm::Error err = checkMeasureInput(*network, *measureInput))
       return report(std::move(err));
-  // The smallest core: one lane unless asked for more.
-  auto params = coreParamsFor(*network, lanes ? int64_t(lanes) : 1);
+  // The lanes asked for, else those the model was compiled for where it
+  // was compiled for this board's FPGA (compile --lanes), else the
+  // board's; with the board's sweep.
+  int64_t coreLanes = lanes                                    ? int64_t(lanes)
+                      : network->target == board->targetName() ? network->lanes
+                                                               : board->lanes;
+  auto params = coreParamsFor(*network, coreLanes, board->narrowSweep);
   if (!params)
     return report(params.takeError());
   auto image = buildCoreImage(*network, *params);

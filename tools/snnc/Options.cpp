@@ -210,9 +210,10 @@ IntOption weightBits(cl::cat(compilerOptions), "weight-bits",
                      cl::sub(compareCmd), cl::sub(reportCmd));
 IntOption lanes(cl::cat(compilerOptions), "lanes",
                 cl::desc("RTL core lanes: 1, 2, 4 or 8 (default: the "
-                         "target's, at most 8; bitstream: 1)"),
+                         "model's, as compiled for its target)"),
                 cl::init(0), cl::sub(runCmd), cl::sub(evalCmd), cl::sub(simCmd),
-                cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(reportCmd));
+                cl::sub(emitCmd), cl::sub(bitstreamCmd), cl::sub(reportCmd),
+                cl::sub(compileCmd));
 cl::opt<std::string> boardName(cl::cat(boardOptions), "board",
                                cl::desc("The board (backends/boards): "
                                         "icebreaker (default), "
@@ -575,6 +576,9 @@ pipeline::CompileOptions compileOptions() {
   options.weightBits = weightBits;
   options.stateBits = chosenStateBits();
   options.target = pipeline::canonicalTarget(targetName);
+  // compile --lanes: the core a package is compiled for (the commands that
+  // build a core take their --lanes when they choose it).
+  options.lanes = bool(compileCmd) ? int64_t(lanes) : 0;
   options.nir = nirOptions();
   return options;
 }
@@ -648,7 +652,9 @@ int checkEngineOptions() {
   bool sim = bool(simCmd);
   if (!statsPath.empty() && engineKind == EngineKind::Float && !sim)
     return usage("--stats needs --engine golden, rtl or board");
+  // compile --lanes chooses the core a package is compiled for.
   if (engineKind != EngineKind::Rtl && !sim && !bool(emitCmd) &&
+      !bool(compileCmd) &&
       (lanes.getNumOccurrences() || !vcdPath.empty() || !corePath.empty()))
     return usage("--lanes, --core and --vcd need --engine rtl");
   bool onCore =

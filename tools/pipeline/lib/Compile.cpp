@@ -40,11 +40,11 @@ int64_t pipeline::defaultStateBits(StringRef target) {
 /// fit on a device (or why it does not fit).
 static Expected<std::string>
 memoryLines(const CoreNetwork &network, StringRef modelPath, StringRef target) {
-  auto params = coreParamsFor(network, network.lanes);
+  std::optional<targets::TargetDescription> t = describe(target);
+  auto params = coreParamsFor(network, network.lanes, t && t->narrowSweep);
   if (!params)
     return prependToError(modelPath + ": compile: ", params.takeError());
   // A target without a board (sim) has no device to fit.
-  std::optional<targets::TargetDescription> t = describe(target);
   if (t && !t->board) {
     std::string lines;
     llvm::raw_string_ostream os(lines);

@@ -1,6 +1,7 @@
 //===- Report.cpp - the per-layer compile report --------------------------===//
 #include "snnc/Pipeline/Report.h"
 #include "snnc/Backends/CoreMemories.h"
+#include "snnc/Targets/Targets.h"
 
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -103,11 +104,14 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
   report.target = net.target.empty() ? "none" : net.target;
   report.lanes = net.lanes;
   report.timesteps = timesteps;
+  // A narrow sweep (the target's core) sweeps one neuron a cycle.
+  bool narrow = targets::narrowSweep(net.target) && net.lanes > 1;
   if (auto params = coreParamsFor(
-          net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes))))
+          net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes)), narrow))
     report.memories = coreMemories(*params);
   else
     llvm::consumeError(params.takeError());
+  int64_t sweepLanes = narrow ? 1 : net.lanes;
   for (size_t i = 1; i < net.populations.size(); ++i) {
     const CorePopulation &pop = net.populations[i];
     LayerReport layer;
@@ -135,10 +139,11 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
         layer.synapticOps += fanOutSum(net, p) * timesteps;
     }
     // The RTL core's lower bound (docs/core.md): L SOPs per cycle, and a
-    // sweep of the population's lane words at every step.  The core runs
-    // within a few percent of it (docs/benchmarks.md).
+    // sweep of the population's lane words (neurons, with a narrow sweep)
+    // at every step.  The core runs within a few percent of it
+    // (docs/benchmarks.md).
     int64_t laneWords =
-        pop.plane() * ((pop.channels() + net.lanes - 1) / net.lanes);
+        pop.plane() * ((pop.channels() + sweepLanes - 1) / sweepLanes);
     layer.cycles =
         (layer.synapticOps + net.lanes - 1) / net.lanes + laneWords * timesteps;
     report.layers.push_back(layer);

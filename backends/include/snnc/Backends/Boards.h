@@ -32,6 +32,8 @@ struct DeviceResources {
 struct BoardDescription {
   std::string name, description, family, device, package, programmer;
   int64_t clockHz = 0;
+  /// The compiler's name of its FPGA (`<family>-<device>`: ice40-up5k).
+  std::string targetName() const { return family + "-" + device; }
   /// clk, uart_rx, uart_tx, led_busy, led_link; optional button_n.
   std::map<std::string, std::string> pins;
   bool ledActiveLow = false;
@@ -42,6 +44,10 @@ struct BoardDescription {
   /// UP5K, where a state word with its spike bit fills one 16-bit SPRAM
   /// entry.
   int64_t stateBits = 24;
+  /// The core `snnc bitstream` builds by default: its delivery lanes, and
+  /// whether it sweeps one neuron a cycle beside them (NarrowSweep).
+  int64_t lanes = 1;
+  bool narrowSweep = false;
   DeviceResources resources;
   /// The PLL the clock pin feeds ("SB_PLL40_PAD"), for a core clock other
   /// than the oscillator's (snnc bitstream --clock-mhz); empty: none.

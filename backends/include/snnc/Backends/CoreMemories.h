@@ -29,7 +29,7 @@ struct CoreMemory {
   /// (StateSpram), double-buffered by step parity or phased.
   enum class SinglePort { No, AsIs, Banked } singlePort = SinglePort::No;
   /// The snn_core parameter that puts it there (0: block RAM; for Banked,
-  /// 1: double-buffered, 2: phased).
+  /// 1: double-buffered, 2: phased, 3: phased in the weights' SPRAM).
   std::string spramParameter = {};
 };
 std::vector<CoreMemory> coreMemories(const CoreParams &params);

@@ -14,6 +14,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace snnc {
@@ -27,14 +28,22 @@ llvm::ArrayRef<EmbeddedFile> coreSources();
 /// The build recipe (make sim, lint, synth).
 std::string coreMakefile();
 
-/// The top level `snn_top`: snn_core with `params`.
-std::string emitTopModule(const CoreParams &params, llvm::StringRef origin);
+/// snn_core's synthesis choices (its *Spram parameters) and their values.
+using MemoryChoices = std::vector<std::pair<std::string, int64_t>>;
+
+/// The top level `snn_top`: snn_core with `params` (and `choices`, the
+/// bitstream flow's: every simulation of its directory, RTL or gate-level,
+/// then runs the core the bitstream holds).
+std::string emitTopModule(const CoreParams &params, llvm::StringRef origin,
+                          const MemoryChoices &choices = {});
 
 /// The serial link of a board top: the board clock and the UART timing.
 struct BoardLinkParams {
   int64_t clockHz = 12000000;
   int64_t clksPerBit = 4; // 3 Mbaud at 12 MHz, the FT2232H's fastest
   int64_t bufferBytes = 1024;
+  /// The bitstream's memory placement (placeInSpram), for snn_top.
+  MemoryChoices memoryChoices;
 };
 
 /// The board top `snn_board`: snn_top behind the serial link (snn_link).

@@ -166,7 +166,9 @@ def Map : Pass<"snn-map", "::mlir::ModuleOp"> {
     target registry (backends/boards/*.json, read by targets/) describes
     it: `sim` (8 lanes, the most snn_core has) and the iCE40 devices
     `ice40-up5k` (the iCEBreaker) and `ice40-hx8k` (the HX8K breakout
-    board), whose cores get one lane.
+    board), whose cores get one lane unless `lanes` asks for more (on the
+    UP5K, more lanes deliver beside a one-neuron sweep: its board file's
+    `narrow_sweep`).
 
     It keeps no memory budget: what a device holds is described once, in
     the same registry, and the core's real memory layout (`coreParamsFor`,
@@ -180,7 +182,9 @@ def Map : Pass<"snn-map", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"target", "target", "std::string", "\"sim\"",
-           "core description: sim, ice40-up5k or ice40-hx8k">
+           "core description: sim, ice40-up5k or ice40-hx8k">,
+    Option<"lanes", "lanes", "int64_t", "0",
+           "core lanes: 1, 2, 4 or 8 (0: the target's)">
   ];
   let dependentDialects = ["::snnc::snn::SNNDialect"];
 }

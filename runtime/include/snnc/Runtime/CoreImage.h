@@ -27,9 +27,13 @@ namespace snnc {
 /// 2^40). Below 2^31 the numerics' 32-bit sums never wrap.
 std::vector<uint64_t> currentBounds(const CoreNetwork &network);
 
-/// The smallest core that runs `network` with `lanes` lanes.
+/// The smallest core that runs `network` with `lanes` lanes; with
+/// `narrowSweep`, a core whose sweep updates one neuron a cycle
+/// (CoreParams::sweepLanes; not where the network pools currents, nor with
+/// one lane, where it would change nothing).
 llvm::Expected<CoreParams> coreParamsFor(const CoreNetwork &network,
-                                         int64_t lanes);
+                                         int64_t lanes,
+                                         bool narrowSweep = false);
 
 /// One memory: words of `width` bits, each as 32-bit slices, lowest first.
 struct MemoryImage {

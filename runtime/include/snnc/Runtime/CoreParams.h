@@ -69,6 +69,10 @@ struct CoreParams {
   int64_t currentAW() const { return addressBits(currentDepth); }
   int64_t rowTapAW() const { return addressBits(rowTapDepth); }
   int64_t colTapAW() const { return addressBits(colTapDepth); }
+  /// Neurons a cycle of the sweep: the lane count of the state, the
+  /// per-channel parameters, the readout and the merge slots (the
+  /// delivery's, its weights', currents' and cache's, is `lanes`).
+  int64_t sweepLanes() const { return narrowSweep ? 1 : lanes; }
   /// Word widths of the host-written memories.
   int64_t paramLaneBits() const { return 2 * stateBits + decayBits + 1; }
   int64_t eventBits() const { return valueBits + chanBits + 2 * coordBits; }

@@ -42,6 +42,9 @@ struct TargetDescription {
   bool board = false;
   /// Lanes of the core the target gets.
   int64_t lanes = 1;
+  /// Its core sweeps one neuron a cycle beside `lanes` delivery lanes
+  /// (snn_core's NarrowSweep; `narrow_sweep` in the file).
+  bool narrowSweep = false;
   /// The default membrane width (--state-bits).
   int64_t stateBits = 24;
   /// Where the target appears in lists of known targets, lowest first.
@@ -66,6 +69,10 @@ llvm::Expected<std::vector<TargetDescription>> allDescriptions();
 /// std::nullopt.
 llvm::Expected<std::optional<TargetDescription>>
 findTarget(llvm::StringRef name);
+
+/// Whether the core of `target` (a target or board name) has a narrow
+/// sweep; false for a name the registry does not know.
+bool narrowSweep(llvm::StringRef target);
 
 /// The targets' names in listing order: "sim, ice40-up5k, ice40-hx8k".
 std::string knownTargets();
