@@ -70,7 +70,7 @@ module snn_core #(
   parameter int unsigned NarrowSweep  = 0,
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
-  // flow sets it (yosys chparam) on devices with SPRAM.
+  // flow sets it on devices with SPRAM (in the snn_top it writes).
   parameter int unsigned WeightSpram  = 0,
   // Neuron state in single-port memory (the UP5K's SPRAM), also a
   // synthesis choice.  1: double-buffered in two memories, a step reads
