@@ -219,7 +219,12 @@ module snn_link #(
   assign event_value = valued_q ? acc_q[15:8] : 8'd1;
   assign event_word = ({24'd0, event_value} << EventAddrBits) | {16'd0, acc_q[31:16]};
   assign core_rst_no = core_rst_q == 0;
-  assign active_o = state_q != StIdle || rx_active || tx_busy;
+  // Active without a gap from a frame's first byte to its reply's last: the
+  // cycle the receiver hands a frame over (`frame`: no longer inside it,
+  // the executor not yet out of StIdle) counts too.  board-sim steps the
+  // board only while something is active, and had stopped in that cycle
+  // (about once a sample at 8 clocks a bit), until the host's retry came.
+  assign active_o = state_q != StIdle || rx_active || tx_busy || frame;
 
   // Host-bus accesses: only while the core is idle.
   always_comb begin
