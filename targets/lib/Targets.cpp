@@ -90,17 +90,21 @@ targets::findTarget(llvm::StringRef name) {
   return std::nullopt;
 }
 
-bool targets::narrowSweep(llvm::StringRef target) {
+std::optional<TargetDescription> targets::describe(llvm::StringRef target) {
   auto all = allDescriptions();
   if (!all) {
-    // A registry that does not read is reported where a target is looked up.
     llvm::consumeError(all.takeError());
-    return false;
+    return std::nullopt;
   }
-  for (const TargetDescription &t : *all)
+  for (TargetDescription &t : *all)
     if (t.target == target || t.name == target)
-      return t.narrowSweep;
-  return false;
+      return std::move(t);
+  return std::nullopt;
+}
+
+bool targets::narrowSweep(llvm::StringRef target) {
+  std::optional<TargetDescription> t = describe(target);
+  return t && t->narrowSweep;
 }
 
 std::string targets::knownTargets() {

@@ -12,19 +12,7 @@ using llvm::Expected;
 using llvm::formatv;
 using llvm::StringRef;
 
-/// The registry's target called `target` (its target name, or a board's
-/// name), if any.
-static std::optional<targets::TargetDescription> describe(StringRef target) {
-  auto all = targets::allDescriptions();
-  if (!all) {
-    llvm::consumeError(all.takeError());
-    return std::nullopt;
-  }
-  for (targets::TargetDescription &t : *all)
-    if (t.target == target || t.name == target)
-      return std::move(t);
-  return std::nullopt;
-}
+using targets::describe;
 
 std::string pipeline::canonicalTarget(StringRef target) {
   std::optional<targets::TargetDescription> t = describe(target);

@@ -104,14 +104,17 @@ CompileReport pipeline::buildReport(const CoreNetwork &net, int64_t timesteps,
   report.target = net.target.empty() ? "none" : net.target;
   report.lanes = net.lanes;
   report.timesteps = timesteps;
-  // A narrow sweep (the target's core) sweeps one neuron a cycle.
-  bool narrow = targets::narrowSweep(net.target) && net.lanes > 1;
+  // The target's core, a narrow sweep included (one neuron a cycle, where
+  // coreParamsFor gives it one).
+  int64_t sweepLanes = net.lanes;
   if (auto params = coreParamsFor(
-          net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes)), narrow))
+          net, std::max<int64_t>(1, std::min<int64_t>(8, net.lanes)),
+          targets::narrowSweep(net.target))) {
     report.memories = coreMemories(*params);
-  else
+    sweepLanes = params->sweepLanes();
+  } else {
     llvm::consumeError(params.takeError());
-  int64_t sweepLanes = narrow ? 1 : net.lanes;
+  }
   for (size_t i = 1; i < net.populations.size(); ++i) {
     const CorePopulation &pop = net.populations[i];
     LayerReport layer;

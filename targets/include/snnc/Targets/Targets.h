@@ -70,6 +70,11 @@ llvm::Expected<std::vector<TargetDescription>> allDescriptions();
 llvm::Expected<std::optional<TargetDescription>>
 findTarget(llvm::StringRef name);
 
+/// The registry's target called `target` (its target name, or a board's
+/// name), if any; a registry that does not read counts as none (it is
+/// reported where a target is looked up by findTarget).
+std::optional<TargetDescription> describe(llvm::StringRef target);
+
 /// Whether the core of `target` (a target or board name) has a narrow
 /// sweep; false for a name the registry does not know.
 bool narrowSweep(llvm::StringRef target);
