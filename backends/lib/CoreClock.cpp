@@ -85,6 +85,27 @@ std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
   return CoreClock{pll->outHz, pll};
 }
 
+double snnc::ft2232hBaud(double baud) {
+  // The FT2232H's UART divides 12 MHz (its 120 MHz clock over 10 samples a
+  // bit) by 1, 1.5, or 2 and up in eighths; Linux's ftdi_sio rounds a
+  // requested rate to the nearest such divisor, as here.  None above 12 M.
+  if (baud > kFt2232hMaxBaud * (1 + 1e-9) || baud <= 0)
+    return 0;
+  int64_t eighths = std::llround(8 * kFt2232hMaxBaud / baud);
+  if (eighths != 8 && eighths != 12 && eighths < 16)
+    return 0;
+  return 8 * kFt2232hMaxBaud / double(eighths);
+}
+
 int64_t snnc::linkClocksPerBit(double clockHz) {
-  return std::max<int64_t>(4, int64_t(std::ceil(clockHz / 3e6 - 1e-9)));
+  // Four clocks a bit at least (the receiver samples a bit's middle with a
+  // clock of margin either side), then the first rate the FT2232H makes
+  // within kLinkBaudTolerance: the line is what an inference waits for
+  // most, and 3 Mbaud had left two thirds of the FTDI's rates unused.
+  for (int64_t clocks = 4;; ++clocks) {
+    double baud = clockHz / double(clocks);
+    double made = ft2232hBaud(baud);
+    if (made > 0 && std::abs(made - baud) <= kLinkBaudTolerance * baud)
+      return clocks;
+  }
 }

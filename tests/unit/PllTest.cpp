@@ -17,6 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace snnc;
 
 namespace {
@@ -123,10 +125,40 @@ TEST(CoreClock, PlansThePllForTheBoard) {
   EXPECT_EQ(pll->hz, 16.5e6);
   EXPECT_EQ(pll->pll->divf, 87);
   EXPECT_EQ(pll->pll->divq, 6);
-  // The UART divides the clock at 3 Mbaud or the fastest rate below it.
+  // The UART runs at least 4 clocks a bit, at the first rate the FT2232H
+  // makes within 1 %: 12 MHz / 4 = 3 M and 24 MHz / 4 = 6 M exactly;
+  // 16.5 MHz / 4 = 4.125 M is 1.2 % from the FTDI's 4.174 M, / 5 = 3.3 M
+  // is 0.3 % from its 3.310 M; 21.375 MHz / 4 against 5.333 M (0.2 %);
+  // 20.625 MHz: / 4 and / 5 are 2 % and 1.2 % off, / 6 0.3 %.
   EXPECT_EQ(linkClocksPerBit(12e6), 4);
-  EXPECT_EQ(linkClocksPerBit(16.5e6), 6);
-  EXPECT_EQ(linkClocksPerBit(24e6), 8);
+  EXPECT_EQ(linkClocksPerBit(16.5e6), 5);
+  EXPECT_EQ(linkClocksPerBit(24e6), 4);
+  EXPECT_EQ(linkClocksPerBit(21.375e6), 4);
+  EXPECT_EQ(linkClocksPerBit(20.625e6), 6);
+  // Above 48 MHz four clocks a bit would pass 12 Mbaud: more clocks.
+  EXPECT_EQ(linkClocksPerBit(48e6), 4);
+  EXPECT_EQ(linkClocksPerBit(60e6), 5);
+}
+
+TEST(CoreClock, Ft2232hRates) {
+  // 12 MHz over 1, 1.5, or 2 and up in eighths, the nearest divisor.
+  EXPECT_DOUBLE_EQ(ft2232hBaud(12e6), 12e6);
+  EXPECT_DOUBLE_EQ(ft2232hBaud(8e6), 8e6);
+  EXPECT_DOUBLE_EQ(ft2232hBaud(3e6), 3e6);
+  EXPECT_DOUBLE_EQ(ft2232hBaud(5.34375e6), 12e6 / 2.25);
+  // Between 8 and 12 M (a divisor between 1 and 1.5, or 1.5 and 2) and
+  // above 12 M it makes no rate.
+  EXPECT_EQ(ft2232hBaud(10e6), 0);
+  EXPECT_EQ(ft2232hBaud(6.6e6), 0);
+  EXPECT_EQ(ft2232hBaud(12.5e6), 0);
+  // Every rate linkClocksPerBit picks is one the FTDI makes within 1 %.
+  for (double mhz = 12; mhz <= 100; mhz += 0.125) {
+    double baud = mhz * 1e6 / double(linkClocksPerBit(mhz * 1e6));
+    double made = ft2232hBaud(baud);
+    ASSERT_GT(made, 0) << mhz;
+    EXPECT_LE(std::abs(made - baud), 0.01 * baud) << mhz;
+    EXPECT_GE(linkClocksPerBit(mhz * 1e6), 4);
+  }
 }
 
 TEST(CoreClock, HighestSettingWithMargin) {

@@ -49,8 +49,22 @@ llvm::Expected<CoreClock> planCoreClock(const BoardDescription &board,
 std::optional<CoreClock> clockWithMargin(const BoardDescription &board,
                                          double fmaxHz);
 
-/// Clocks per bit of the host link's UART at `clockHz`: the fastest line
-/// up to 3 Mbaud (the FT2232H's rate the runtime uses), at least 4.
+/// The FT2232H's fastest UART rate (12 MHz over a divisor of 1).
+constexpr double kFt2232hMaxBaud = 12e6;
+/// How far the board's line may be from the rate the FT2232H makes for
+/// it: 1 % is 0.1 bit over a frame's 10 bits, inside the half bit less a
+/// clock that four clocks a bit leave.
+constexpr double kLinkBaudTolerance = 0.01;
+
+/// The rate the FT2232H makes when asked for `baud` (12 MHz / d, d = 1,
+/// 1.5, or 2 and up in eighths, the nearest to the request), or 0 if it
+/// makes none (above 12 Mbaud).
+double ft2232hBaud(double baud);
+
+/// Clocks per bit of the host link's UART at `clockHz`: at least 4, and
+/// the fewest whose rate the FT2232H makes within kLinkBaudTolerance
+/// (12 MHz: 4, 3 Mbaud; 21.375 MHz: 4, 5.34 Mbaud against the FTDI's
+/// 5.33; 20.625 MHz: 6, 3.44 Mbaud).
 int64_t linkClocksPerBit(double clockHz);
 
 /// "16.5" for 16.5 MHz: frequencies as people write them, for messages.

@@ -40,7 +40,7 @@ std::string emitTopModule(const CoreParams &params, llvm::StringRef origin,
 /// The serial link of a board top: the board clock and the UART timing.
 struct BoardLinkParams {
   int64_t clockHz = 12000000;
-  int64_t clksPerBit = 4; // 3 Mbaud at 12 MHz, the FT2232H's fastest
+  int64_t clksPerBit = 4; // 3 Mbaud at 12 MHz (linkClocksPerBit)
   int64_t bufferBytes = 1024;
   /// The bitstream's memory placement (placeInSpram), for snn_top.
   MemoryChoices memoryChoices;
