@@ -214,9 +214,13 @@ std::string snnc::emitBoardTop(const CoreParams &params,
     ident += formatv("32'd{0}{1}", parameters[i].second, i ? ", " : "");
   // CoreParams::validate bounds each region at bus::MaxRegionWords, so
   // every count fits snn_link's 24-bit field whole.
+  // The bridge's burst counters are as wide as the largest region needs.
+  int64_t wordBits = 1;
   for (size_t r = std::size(regionWords); r-- > 0;) {
     assert(regionWords[r] <= bus::MaxRegionWords && "validated parameters");
     regions += formatv("24'd{0}{1}", regionWords[r], r ? ", " : "");
+    while ((int64_t(1) << wordBits) < regionWords[r])
+      ++wordBits;
   }
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -278,13 +282,14 @@ module snn_board (
     .NumCoreIdent({3}),
     .CoreIdent   ({{{4}}),
     .RegionWords ({{{5}}),
+    .WordBits    ({8}),
     .EventBits   ({6}),
     .EventAddrBits({7})
   ) u_link (
 )",
                 link.clksPerBit, link.bufferBytes, link.clockHz,
                 parameters.size(), ident, regions, params.eventBits(),
-                2 * params.coordBits + params.chanBits);
+                2 * params.coordBits + params.chanBits, wordBits);
   os << R"(    .clk_i,
     .rst_ni       (rst_n),
     .rx_i         (uart_rx_i),

@@ -25,6 +25,11 @@ module snn_link #(
   parameter logic [NumCoreIdent*32-1:0] CoreIdent = '0,
   // Words of each bus region, region r at [24*r +: 24] (bounds of bursts).
   parameter logic [snn_link_pkg::LinkRegions*24-1:0] RegionWords = '0,
+  // Bits of the largest region's last word (at most 20, the bus address's
+  // word field; every region has at most 2^WordBits words): the burst's
+  // word counters are this wide, plus a bit that marks a request's word
+  // beyond them (always out of range).
+  parameter int unsigned WordBits = 20,
   // The core's event word: EventBits wide, its value field above the
   // EventAddrBits of {c, y, x} (WriteEvents needs a one-slice word).
   parameter int unsigned EventBits     = 32,
@@ -164,21 +169,29 @@ module snn_link #(
   logic [2:0] left_q, left_d;
   logic phase_q, phase_d, is_write_q, is_write_d, crc_ok_q, crc_ok_d;
   logic overrun_q, overrun_d, cache_valid_q, cache_valid_d;
-  // WriteEvents: n_q counts entry bytes, `unit` (2 or 3) a word; else 1.
-  logic events_q, events_d, valued_q, valued_d;
+  // WriteEvents: n_q counts entry bytes, `unit` (2 or 3, or 1 in dense
+  // mode) an entry; else 1.  Dense mode: daddr_q is the address part of the
+  // next entry, and an entry of value 0 writes no word (skip_entry).
+  logic events_q, events_d, valued_q, valued_d, dense_q, dense_d;
+  logic [15:0] daddr_q, daddr_d;
+  logic skip_entry;
   logic [1:0] unit;
   logic [31:0] event_word;
   logic [31:0] acc_q, acc_d;
   logic [BufAW:0] len_q, len_d, n_q, n_d, n0_q, n0_d;
   logic [7:0] region_q, region_d;
-  logic [23:0] word_q, word_d, word0_q, word0_d, limit_q, limit_d;
+  logic [WordBits:0] word_q, word_d, word0_q, word0_d, limit_q, limit_d;
+  logic [WordBits:0] request_word;
   logic [4:0] slice_q, slice_d, slice0_q, slice0_d, slices_q, slices_d;
   logic [IdentAW-1:0] ident_q, ident_d;
   logic [2:0] step_q, step_d;
   logic [1:0] core_rst_q, core_rst_d;
   logic [31:0] spikes_q, spikes_d;
-  logic [15:0] frames_q, frames_d, crc_errors_q, crc_errors_d;
-  logic [15:0] framing_errors_q, framing_errors_d, drops_q, drops_d;
+  // Status counters: diagnostics the host only shows, 8 bits that wrap in
+  // 16-bit reply fields (16-bit ones cost about 100 logic cells, 2 % of
+  // the UP5K).
+  logic [7:0] frames_q, frames_d, crc_errors_q, crc_errors_d;
+  logic [7:0] framing_errors_q, framing_errors_d, drops_q, drops_d;
   logic [BufAW:0] payload_len, data_len; // data_len: after addr and slices
   logic [15:0] read_count;
   logic [7:0] slices_in;
@@ -202,22 +215,26 @@ module snn_link #(
   end
 
   // Words of the addressed region (none beyond the last region).
-  logic [23:0] region_limit;
+  logic [WordBits:0] region_limit;
   always_comb begin
     region_limit = '0;
     for (int unsigned r = 0; r < snn_link_pkg::LinkRegions; r++) begin
-      if (32'(region_q) == r) region_limit = RegionWords[24*r+:24];
+      if (32'(region_q) == r) region_limit = (WordBits + 1)'(RegionWords[24*r+:24]);
     end
   end
   assign payload_len = len_q - (BufAW + 1)'(Overhead);
   assign data_len = payload_len - (BufAW + 1)'(5);
   assign read_count = acc_q[31:16];
   assign slices_in = is_write_q ? acc_q[31:24] : acc_q[15:8];
-  assign unit = !events_q ? 2'd1 : valued_q ? 2'd3 : 2'd2;
-  // An entry loaded into acc_q's top bytes: {address:2, value:1 (valued)}.
+  assign unit = (!events_q || dense_q) ? 2'd1 : valued_q ? 2'd3 : 2'd2;
+  // An entry loaded into acc_q's top bytes: {address:2, value:1 (valued)},
+  // or {value:1} (dense, its address daddr_q).
   logic [7:0] event_value;
-  assign event_value = valued_q ? acc_q[15:8] : 8'd1;
-  assign event_word = ({24'd0, event_value} << EventAddrBits) | {16'd0, acc_q[31:16]};
+  logic [15:0] event_addr;
+  assign event_value = dense_q ? acc_q[31:24] : valued_q ? acc_q[15:8] : 8'd1;
+  assign event_addr = dense_q ? daddr_q : acc_q[31:16];
+  assign event_word = ({24'd0, event_value} << EventAddrBits) | {16'd0, event_addr};
+  assign skip_entry = dense_q && acc_q[31:24] == 8'd0;
   assign core_rst_no = core_rst_q == 0;
   // Active without a gap from a frame's first byte to its reply's last: the
   // cycle the receiver hands a frame over (`frame`: no longer inside it,
@@ -230,11 +247,11 @@ module snn_link #(
   always_comb begin
     bus_req_o = 1'b0;
     bus_we_o = 1'b0;
-    bus_addr_o = {region_q, word_q[19:0], slice_q[3:0]};
+    bus_addr_o = {region_q, 20'(word_q[WordBits-1:0]), slice_q[3:0]};
     bus_wdata_o = acc_q;
     unique case (state_q)
       StWriteBus: begin
-        bus_req_o = !core_busy_i;
+        bus_req_o = !core_busy_i && !skip_entry;
         bus_we_o = 1'b1;
         if (events_q) bus_wdata_o = event_word;
       end
@@ -283,8 +300,12 @@ module snn_link #(
   // The reply's length is registered (StCached) the cycle before it starts.
   assign tx_start = (state_q == StCrcStore && short_q) || state_q == StResend;
 
+  // The request's word, its top bit set where the address has bits above
+  // WordBits (no region has that word: StCheck refuses it).
+  assign request_word = {(32'(acc_q[23:4]) >> WordBits) != 0, acc_q[4+:WordBits]};
+
   // The burst address of the next 32-bit slice.
-  logic [23:0] next_word;
+  logic [WordBits:0] next_word;
   logic [4:0] next_slice;
   always_comb begin
     next_word = word_q;
@@ -307,6 +328,8 @@ module snn_link #(
     overrun_d = overrun_q;
     events_d = events_q;
     valued_d = valued_q;
+    dense_d = dense_q;
+    daddr_d = daddr_q;
     cache_valid_d = cache_valid_q;
     short_d = short_q;
     acc_d = acc_q;
@@ -439,8 +462,8 @@ module snn_link #(
       end
       StAddr: begin
         region_d = acc_q[31:24];
-        word_d = {4'd0, acc_q[23:4]};
-        word0_d = {4'd0, acc_q[23:4]};
+        word_d = request_word;
+        word0_d = request_word;
         slice_d = {1'b0, acc_q[3:0]};
         slice0_d = {1'b0, acc_q[3:0]};
         left_d = is_write_q ? 3'd1 : 3'd3;
@@ -451,6 +474,7 @@ module snn_link #(
       StSlices: begin
         slices_d = events_q ? 5'd1 : 5'(slices_in);
         valued_d = slices_in[0]; // WriteEvents: the mode byte
+        dense_d = events_q && slices_in[1];
         limit_d = region_limit;
         if (!is_write_q) begin
           n_d = (BufAW + 1)'(read_count);
@@ -461,8 +485,19 @@ module snn_link #(
           // Whole one-slice event words from slice 0 of an event word.
           if (32'(region_q) == snn_pkg::RegionEvent && slice_q == 0 && EventBits <= 32) begin
             state_d = StCheck;
+            if (slices_in[1]) begin
+              // Dense: the first entry's address, then at least one entry.
+              n_d = n_q - (BufAW + 1)'(2);
+              left_d = 3'd2;
+              ret_d = StCheck;
+              state_d = StLoad;
+              if (n_q < (BufAW + 1)'(3)) begin
+                status_d = 8'(snn_link_pkg::LinkBadLength);
+                state_d = StShort;
+              end
+            end
           end
-          if (32'(slices_in) > snn_link_pkg::LinkEventsValued) begin
+          if (32'(slices_in) > snn_link_pkg::LinkEventsDense) begin
             status_d = 8'(snn_link_pkg::LinkBadCommand);
             state_d = StShort;
           end
@@ -497,6 +532,7 @@ module snn_link #(
           word_d = word0_q;
           slice_d = slice0_q;
           n0_d = '0;
+          daddr_d = acc_q[31:16]; // dense: the first address, loaded last
           cache_valid_d = 1'b0;
           state_d = is_write_q ? StWrite : StRead;
         end else if (word_q >= limit_q) begin
@@ -515,9 +551,13 @@ module snn_link #(
         state_d = (n_q == 0) ? StOk : StLoad;
       end
       StWriteBus: begin
-        if (!core_busy_i) begin
-          word_d = next_word;
-          slice_d = next_slice;
+        if (!core_busy_i || skip_entry) begin
+          // A dense entry of value 0 writes no word: the next takes it.
+          if (!skip_entry) begin
+            word_d = next_word;
+            slice_d = next_slice;
+          end
+          daddr_d = daddr_q + 16'd1;
           n_d = n_q - (BufAW + 1)'(unit);
           state_d = StWrite;
         end
@@ -556,11 +596,11 @@ module snn_link #(
             left_d = 3'd1;
           end
           3'd1: begin
-            acc_d = {crc_errors_q, frames_q};
+            acc_d = {8'd0, crc_errors_q, 8'd0, frames_q};
             left_d = 3'd4;
           end
           3'd2: begin
-            acc_d = {drops_q, framing_errors_q};
+            acc_d = {8'd0, drops_q, 8'd0, framing_errors_q};
             left_d = 3'd4;
           end
           default: state_d = StOk;
@@ -664,6 +704,8 @@ module snn_link #(
       overrun_q <= 1'b0;
       events_q <= 1'b0;
       valued_q <= 1'b0;
+      dense_q <= 1'b0;
+      daddr_q <= '0;
       cache_valid_q <= 1'b0;
       short_q <= 1'b0;
       acc_q <= '0;
@@ -702,6 +744,8 @@ module snn_link #(
       overrun_q <= overrun_d;
       events_q <= events_d;
       valued_q <= valued_d;
+      dense_q <= dense_d;
+      daddr_q <= daddr_d;
       cache_valid_q <= cache_valid_d;
       short_q <= short_d;
       acc_q <= acc_d;
@@ -776,8 +820,19 @@ module snn_link #(
     else $error("snn_link: frame while busy");
   initial assert (BufBytes >= 64 && (1 << BufAW) == BufBytes)
     else $fatal(1, "snn_link: BufBytes must be a power of two >= 64");
+  // Every region's words fit the burst counters (its last word below
+  // 2^WordBits, its count at most that), and the counters the bus address.
+  initial begin
+    assert (WordBits >= 1 && WordBits <= 20)
+      else $fatal(1, "snn_link: WordBits %0d is not in 1..20", WordBits);
+    for (int unsigned r = 0; r < snn_link_pkg::LinkRegions; r++) begin
+      assert (32'(RegionWords[24*r+:24]) <= (32'd1 << WordBits))
+        else $fatal(1, "snn_link: region %0d's %0d words need more than %0d bits", r,
+                    RegionWords[24*r+:24], WordBits);
+    end
+  end
   // The executor's invariants (docs/core.md, "Assertions").  The status
-  // counters (frames, CRC errors, ...) are 16-bit statistics that wrap by
+  // counters (frames, CRC errors, ...) are 8-bit statistics that wrap by
   // design (docs/host-link.md), so only the run's spike count is checked.
   StateValid: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                32'(state_q) <= 32'(StSending) && 32'(ret_q) <= 32'(StSending))
@@ -791,14 +846,14 @@ module snn_link #(
                                      left_q >= 3'd1 && left_q <= 3'd4)
     else $error("snn_link: %0d bytes left to move", left_q);
   BurstNoUnderflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                     ((state_q == StWriteBus && !core_busy_i) ||
+                                     ((state_q == StWriteBus && (!core_busy_i || skip_entry)) ||
                                       state_q == StReadData) |-> n_q >= (BufAW + 1)'(unit))
     else $error("snn_link: burst word count underflow");
   // WriteEvents writes one-slice event words, each from a whole entry.
   EventsWholeWords: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                      state_q == StWriteBus && events_q |->
                                      32'(region_q) == snn_pkg::RegionEvent && slices_q == 5'd1 &&
-                                     slice_q == 0 && EventBits <= 32 && unit != 2'd1)
+                                     slice_q == 0 && EventBits <= 32 && (unit != 2'd1 || dense_q))
     else $error("snn_link: WriteEvents outside whole event words");
   BufferIndexInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                        32'(tx_wptr_q) <= BufBytes &&

@@ -12,7 +12,7 @@
 package snn_link_pkg;
 
   parameter int unsigned LinkMagic   = 1397640771; // "SNNC" (0x534E4E43)
-  parameter int unsigned LinkVersion = 3; // 3: input events as 2 or 3 bytes (WriteEvents)
+  parameter int unsigned LinkVersion = 4; // 4: dense input frames, a byte an address (WriteEvents mode 2)
   parameter int unsigned LinkMinVersion = 2; // the oldest board the host speaks to (whole words)
 
   // Commands.
@@ -30,6 +30,9 @@ package snn_link_pkg;
   // with its value in the value field above the address part.
   parameter int unsigned LinkEventsOnes   = 0; // entry: address:2, value 1
   parameter int unsigned LinkEventsValued = 1; // entry: value:1 address:2
+  // first:2, then entry: value:1 for address first + i; value 0 is no event
+  // (the word is not written and the next event takes it).
+  parameter int unsigned LinkEventsDense  = 2;
 
   // Reply status.
   parameter int unsigned LinkOk         = 0;

@@ -19,6 +19,7 @@
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Errors.h"
 #include "snnc/Runtime/Events.h"
+#include "snnc/Runtime/Limits.h"
 #include "snnc/Runtime/FloatEngine.h"
 #include "snnc/Runtime/Package.h"
 #include "snnc/Runtime/Session.h"
@@ -367,7 +368,7 @@ private:
   static Session open(const PyPackage &package, const std::string &device,
                       int64_t lanes, int64_t baud, int64_t threads) {
     checkRange("--threads", threads, 1, 1024);
-    checkRange("--baud", baud, 50, 4000000); // termios's rates
+    checkRange("--baud", baud, kMinBaud, kMaxBaud);
     return unwrap(
         Session::create(package.network, deviceNamed(device, lanes, baud)));
   }

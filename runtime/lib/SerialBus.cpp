@@ -24,13 +24,38 @@ constexpr uint32_t kMinBurst = 8;
 /// milliseconds, and a timeout near INT64_MAX would overflow them.
 constexpr int64_t kMaxWaitMs = int64_t(24) * 3600 * 1000;
 
-/// The first host-link version with WriteEvents.
+/// The first host-link versions with WriteEvents, and with its dense mode.
 constexpr uint32_t kEventsVersion = 3;
+constexpr uint32_t kDenseVersion = 4;
 
 /// The value field of an event word whose address part {c, y, x} is
 /// `addressBits` wide (none above 32 bits in a one-slice word).
 uint64_t eventValue(uint32_t word, int64_t addressBits) {
   return addressBits < 32 ? word >> addressBits : 0;
+}
+
+/// The 16 bits a WriteEvents entry carries: the address part {c, y, x},
+/// and the value's low bits where the address part is narrower.
+uint32_t entryBits(uint32_t word) { return word & 0xFFFF; }
+
+/// The address part {c, y, x} of an event word.
+uint32_t eventAddress(uint32_t word, int64_t addressBits) {
+  return addressBits < 32 ? word & ((uint32_t(1) << addressBits) - 1) : word;
+}
+
+/// Entry bytes of a dense WriteEvents frame for `words` (addresses
+/// increasing): a byte an address from the first word's to the last's.
+size_t denseSpan(llvm::ArrayRef<uint32_t> words, int64_t addressBits) {
+  return size_t(eventAddress(words.back(), addressBits) -
+                eventAddress(words.front(), addressBits)) +
+         1;
+}
+
+/// Entry bytes of `count` words in a WriteEvents mode (dense: `span`).
+size_t entryBytes(uint8_t mode, size_t count, size_t span) {
+  if (mode == LinkEventsDense)
+    return span;
+  return count * (mode == LinkEventsOnes ? 2 : 3);
 }
 
 } // namespace
@@ -366,14 +391,26 @@ SerialBus::eventsMode(uint32_t slices, llvm::ArrayRef<uint32_t> words) const {
   // bits: send only words it rebuilds exactly.
   int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
   bool ones = true;
-  for (uint32_t word : words) {
-    uint64_t value = eventValue(word, addressBits);
+  // Dense frames need addresses that increase and no value 0 (a dense
+  // entry of 0 is no event).
+  bool increasing = board.version >= kDenseVersion;
+  for (size_t i = 0; i < words.size(); ++i) {
+    uint64_t value = eventValue(words[i], addressBits);
     if (value > 0xFF ||
-        uint32_t(value << addressBits | (word & 0xFFFF)) != word)
+        uint32_t(value << addressBits | entryBits(words[i])) != words[i])
       return std::nullopt;
     ones = ones && value == 1;
+    uint32_t address = eventAddress(words[i], addressBits);
+    increasing = increasing && value != 0 && address <= 0xFFFF &&
+                 (i == 0 || address > eventAddress(words[i - 1], addressBits));
   }
-  return uint8_t(ones ? LinkEventsOnes : LinkEventsValued);
+  uint8_t mode = ones ? LinkEventsOnes : LinkEventsValued;
+  // A dense input (an image's pixels) costs a byte an address instead of
+  // 3 an event; a sparse one (spikes) keeps its entries.
+  if (increasing &&
+      denseSpan(words, addressBits) + 2 < entryBytes(mode, words.size(), 0))
+    return uint8_t(LinkEventsDense);
+  return mode;
 }
 
 Error SerialBus::writeEvents(uint32_t firstWord, uint32_t slices,
@@ -383,14 +420,23 @@ Error SerialBus::writeEvents(uint32_t firstWord, uint32_t slices,
     return CoreBus::writeEvents(firstWord, slices, words);
   if (Error err = flushWrites())
     return err;
-  size_t entry = *mode == LinkEventsOnes ? 2 : 3;
-  size_t fit =
-      (board.bufferBytes - LinkRequestHeader - 5 - LinkCrcBytes) / entry;
+  int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
+  size_t header = *mode == LinkEventsDense ? 7 : 5; // addr, mode, first
+  size_t fit = board.bufferBytes - LinkRequestHeader - header - LinkCrcBytes;
   while (!words.empty()) {
     // A frame of about the bytes of a whole-word burst at the current
     // limit, which shrinks on a noisy line.
-    size_t n = std::min({words.size(), fit,
-                         std::max<size_t>(1, size_t(burstLimit) * 4 / entry)});
+    size_t bytes = std::min(fit, size_t(burstLimit) * 4);
+    // The bridge checks a dense frame as if every entry were a word.
+    if (*mode == LinkEventsDense)
+      bytes = std::min<size_t>(
+          bytes, size_t(std::max<int64_t>(1, board.core.eventDepth -
+                                                 int64_t(firstWord))));
+    size_t n = 1;
+    while (n < words.size() &&
+           entryBytes(*mode, n + 1,
+                      denseSpan(words.take_front(n + 1), addressBits)) <= bytes)
+      ++n;
     if (Error err = sendEvents(firstWord, *mode, words.take_front(n)))
       return err;
     firstWord += uint32_t(n);
@@ -405,7 +451,18 @@ Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
   putU32(payload, bus::address(bus::RegionEvent, firstWord));
   payload.push_back(mode);
   int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
-  for (uint32_t word : words) {
+  if (mode == LinkEventsDense) {
+    // The first address, then a byte an address: the value, 0 between.
+    uint32_t start = eventAddress(words.front(), addressBits);
+    putU16(payload, uint16_t(start));
+    size_t first = payload.size();
+    payload.resize(first + denseSpan(words, addressBits), 0);
+    for (uint32_t word : words)
+      payload[first + eventAddress(word, addressBits) - start] =
+          uint8_t(eventValue(word, addressBits));
+  }
+  for (uint32_t word : mode == LinkEventsDense ? llvm::ArrayRef<uint32_t>()
+                                               : words) {
     if (mode == LinkEventsValued)
       payload.push_back(uint8_t(eventValue(word, addressBits)));
     putU16(payload, uint16_t(word));
@@ -419,8 +476,11 @@ Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
   if (*sent)
     return Error::success();
   size_t half = words.size() / 2;
-  size_t entry = mode == LinkEventsOnes ? 2 : 3;
-  burstLimit = std::max<uint32_t>(kMinBurst, uint32_t(half * entry / 4));
+  burstLimit = std::max<uint32_t>(
+      kMinBurst,
+      uint32_t(entryBytes(mode, half,
+                          denseSpan(words.take_front(half), addressBits)) /
+               4));
   if (Error err = sendEvents(firstWord, mode, words.take_front(half)))
     return err;
   return sendEvents(firstWord + uint32_t(half), mode, words.drop_front(half));
@@ -512,3 +572,4 @@ snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options) {
   return CoreEngine::create(std::move(network), std::move(*image),
                             std::move(*bus));
 }
+

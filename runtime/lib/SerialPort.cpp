@@ -1,6 +1,7 @@
 //===- SerialPort.cpp - a serial device opened raw ------------------------===//
 #include "snnc/Runtime/SerialPort.h"
 #include "snnc/Runtime/Errors.h"
+#include "snnc/Runtime/Limits.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -50,7 +51,8 @@ int64_t SerialPort::nowMs() {
 bool FdSerialPort::supportsBaud(int64_t baud) {
   // Any rate from 50 baud to the FT2232H's 12 Mbaud: the named ones
   // through termios, the others (a PLL clock's) through SerialBaud.cpp.
-  return termiosSpeed(baud).has_value() || (baud >= 50 && baud <= 12000000);
+  return termiosSpeed(baud).has_value() ||
+         (baud >= kMinBaud && baud <= kMaxBaud);
 }
 
 Expected<std::unique_ptr<FdSerialPort>>

@@ -79,9 +79,10 @@ static Expected<Device> parseBoard(StringRef spec, StringRef rest,
     auto [port, baud] = rest.rsplit('@');
     uint64_t rate = 0;
     if (!baud.empty() && !baud.getAsInteger(10, rate)) {
-      if (rate < 50 || rate > 4000000)
-        return deviceError(llvm::formatv(
-            "device '{0}': the baud rate must be in [50, 4000000]", spec));
+      if (rate < uint64_t(kMinBaud) || rate > uint64_t(kMaxBaud))
+        return deviceError(
+            llvm::formatv("device '{0}': the baud rate must be in [{1}, {2}]",
+                          spec, kMinBaud, kMaxBaud));
       link.baud = int64_t(rate);
       rest = port;
     }

@@ -268,6 +268,18 @@ TEST(HostLinkBridge, RejectedRequestsChangeNothing) {
   Reply tooMany =
       bench.request(7, LinkCmdRead, readPayload(address(3, 0), 1, 126));
   EXPECT_EQ(tooMany.status, LinkBadLength);
+  // The bench's burst counters are 8 bits (WordBits, link_tb.sv): a word
+  // with address bits above them is out of range, never wrapped onto the
+  // low words (256 would be word 0, 0x10003 word 3).
+  for (uint32_t word : {256u, 0x10003u, 0xFFFFFu}) {
+    Reply high =
+        bench.request(uint8_t(20 + word % 7), LinkCmdWrite,
+                      writePayload(address(3, word), 1, {0x77}));
+    EXPECT_EQ(high.status, LinkBadAddress) << word;
+    Reply read = bench.request(uint8_t(30 + word % 7), LinkCmdRead,
+                               readPayload(address(3, word), 1, 1));
+    EXPECT_EQ(read.status, LinkBadAddress) << word;
+  }
   // A frame whose CRC fails.
   std::vector<uint8_t> frame = {8, LinkCmdWrite};
   std::vector<uint8_t> payload = writePayload(address(3, 1), 1, {0x55});
@@ -413,6 +425,32 @@ TEST(HostLinkBridge, EventEntriesBecomeEventWords) {
   EXPECT_EQ(bench.memory[address(bus::RegionEvent, 0)], 0xABCDEFu);
 }
 
+// WriteEvents mode 2 (version 4): the first address part, then a value
+// byte an address; a 0 writes no word, and the next event takes it.
+TEST(HostLinkBridge, DenseEntriesBecomeEventWords) {
+  Bench bench;
+  Reply dense = bench.request(
+      1, LinkCmdWriteEvents,
+      eventsPayload(address(bus::RegionEvent, 3), LinkEventsDense,
+                    {0xFE, 0x03, 0x09, 0x00, 0xFF, 0x00, 0x00, 0x01}));
+  ASSERT_EQ(dense.status, LinkOk);
+  // Addresses 0x3FE to 0x403 (the bench's 11 address bits): 0x3FF, 0x401
+  // and 0x402 have value 0 and write nothing.
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 3)], 0x03FEu | 9u << 11);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 4)], 0x0400u | 0xFFu << 11);
+  EXPECT_EQ(bench.memory[address(bus::RegionEvent, 5)], 0x0403u | 1u << 11);
+  EXPECT_EQ(bench.writes, 3);
+  EXPECT_EQ(bench.memory.count(address(bus::RegionEvent, 6)), 0u);
+  // All zeros: a frame that writes nothing, and succeeds.
+  ASSERT_EQ(bench
+                .request(2, LinkCmdWriteEvents,
+                         eventsPayload(address(bus::RegionEvent, 0),
+                                       LinkEventsDense, {0x00, 0x00, 0x00}))
+                .status,
+            LinkOk);
+  EXPECT_EQ(bench.writes, 3);
+}
+
 TEST(HostLinkBridge, EventRefusalsChangeNothing) {
   Bench bench;
   uint32_t events = address(bus::RegionEvent, 0);
@@ -426,7 +464,14 @@ TEST(HostLinkBridge, EventRefusalsChangeNothing) {
   EXPECT_EQ(status(4, eventsPayload(events, 1, {1, 2, 0, 3})), LinkBadLength);
   EXPECT_EQ(status(5, {1, 2, 3}), LinkBadLength);
   // An unknown mode.
-  EXPECT_EQ(status(6, eventsPayload(events, 2, {1, 2})), LinkBadCommand);
+  EXPECT_EQ(status(6, eventsPayload(events, 3, {1, 2})), LinkBadCommand);
+  // Dense: the first address and at least one entry; every entry counts
+  // as a word against the 16 event words (an upper bound).
+  EXPECT_EQ(status(12, eventsPayload(events, LinkEventsDense, {1, 2})),
+            LinkBadLength);
+  EXPECT_EQ(status(13, eventsPayload(address(bus::RegionEvent, 14),
+                                     LinkEventsDense, {0, 0, 5, 0, 0})),
+            LinkBadAddress);
   // Another region, a slice other than 0, past the 16 event words.
   EXPECT_EQ(status(7, eventsPayload(address(3, 0), 0, {1, 2})), LinkBadAddress);
   EXPECT_EQ(status(8, eventsPayload(events | 1, 0, {1, 2})), LinkBadAddress);

@@ -25,6 +25,9 @@ module link_tb (
     .CoreIdent   ({32'd77, 32'd8}),
     .RegionWords ({24'd16, 24'd16, 24'd16, 24'd16, 24'd16, 24'd16, 24'd16, 24'd16,
                    24'd256, 24'd32, 24'd32, 24'd8}),
+    // 256 words at most: a request for word 256 or beyond (its address bits
+    // above the counters' 8) is refused, never wrapped onto word 0.
+    .WordBits    (8),
     .EventBits   (19),
     .EventAddrBits(11)
   ) u_link (.*);

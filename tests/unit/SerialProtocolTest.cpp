@@ -84,12 +84,23 @@ public:
     std::vector<uint32_t> words;
   };
   /// The WriteEvents requests among `requests`: {mode, entries}.
+  /// Entries of a WriteEvents request (dense: addresses, events or not).
+  static size_t eventEntries(const Request &r) {
+    size_t bytes = r.payload.size() - 5;
+    switch (r.payload[4]) {
+    case LinkEventsOnes:
+      return bytes / 2;
+    case LinkEventsDense:
+      return bytes - 2;
+    default:
+      return bytes / 3;
+    }
+  }
   std::vector<std::pair<uint8_t, size_t>> eventWrites() const {
     std::vector<std::pair<uint8_t, size_t>> out;
     for (const Request &r : requests)
       if (r.cmd == LinkCmdWriteEvents)
-        out.push_back(
-            {r.payload[4], (r.payload.size() - 5) / (r.payload[4] ? 3 : 2)});
+        out.push_back({r.payload[4], eventEntries(r)});
     return out;
   }
   std::vector<Write> writes() const {
@@ -149,7 +160,8 @@ private:
   void send(const Reply &reply) { toHost.push_back(encodeReply(reply)); }
 
   /// WriteEvents as snn_link runs it: `addr:4 mode:1` and 2- or 3-byte
-  /// entries, each a whole one-slice event word, checked before any write.
+  /// entries, each a whole one-slice event word, or (version 4, dense)
+  /// `first:2` and a value byte an address; checked before any write.
   Reply writeEvents(const Request &r) {
     auto refuse = [&](uint8_t status) {
       return Reply{r.seq, r.cmd, status, session, {}};
@@ -157,18 +169,32 @@ private:
     if (r.payload.size() < 7)
       return refuse(LinkBadLength);
     uint32_t address = getU32(r.payload.data()), mode = r.payload[4];
-    if (mode > LinkEventsValued)
+    if (mode > (version >= 4 ? LinkEventsDense : LinkEventsValued))
       return refuse(LinkBadCommand);
     if (address >> 24 != bus::RegionEvent || (address & 0xF) != 0 ||
         core.eventBits() > 32)
       return refuse(LinkBadAddress);
+    int64_t addressBits = 2 * core.coordBits + core.chanBits;
+    uint32_t first = (address >> 4) & 0xFFFFF;
+    if (mode == LinkEventsDense) {
+      // The bridge checks every entry as a word (an upper bound).
+      if (r.payload.size() < 8)
+        return refuse(LinkBadLength);
+      size_t entries = r.payload.size() - 7;
+      if (first + entries > uint32_t(core.eventDepth))
+        return refuse(LinkBadAddress);
+      uint32_t at = uint32_t(r.payload[5]) | uint32_t(r.payload[6]) << 8;
+      for (size_t i = 0; i < entries; ++i, ++at)
+        if (uint64_t value = r.payload[7 + i])
+          memory[bus::address(bus::RegionEvent, first++)] =
+              uint32_t(value << addressBits | (at & 0xFFFF));
+      return Reply{r.seq, r.cmd, LinkOk, session, {}};
+    }
     size_t entry = mode == LinkEventsOnes ? 2 : 3, bytes = r.payload.size() - 5;
     if (bytes % entry != 0)
       return refuse(LinkBadLength);
-    uint32_t first = (address >> 4) & 0xFFFFF;
     if (first + bytes / entry > uint32_t(core.eventDepth))
       return refuse(LinkBadAddress);
-    int64_t addressBits = 2 * core.coordBits + core.chanBits;
     for (size_t i = 0; i < bytes / entry; ++i) {
       const uint8_t *e = r.payload.data() + 5 + i * entry;
       uint64_t value = mode == LinkEventsOnes ? 1 : e[0];
@@ -558,6 +584,88 @@ TEST(SerialProtocol, EventsGoAsTwoOrThreeBytes) {
   EXPECT_TRUE(board.writes().empty());
 }
 
+/// An image's events: every address of `pixels` but those where
+/// `(i % 5) == 3`, values 1 + i % 200 (some above 127: negative pixels).
+std::vector<uint32_t> imageWords(size_t pixels, size_t from = 0) {
+  std::vector<uint32_t> words;
+  for (size_t i = from; i < from + pixels; ++i)
+    if (i % 5 != 3)
+      words.push_back(uint32_t(1 + i % 200) << 24 | uint32_t(i));
+  return words;
+}
+
+/// A link to a board whose event memory has `depth` words (Identify
+/// reports it).
+Link linkWithEvents(int64_t depth, uint32_t version = LinkVersion) {
+  Link link = connect(/*identify=*/false, version);
+  link.board->core.eventDepth = depth;
+  auto id = link.bus->identify();
+  EXPECT_TRUE(bool(id)) << llvm::toString(id.takeError());
+  return link;
+}
+
+TEST(SerialProtocol, DenseInputsGoAsAByteAnAddress) {
+  Link link = linkWithEvents(1024);
+  FakeBoard &board = *link.board;
+  // 784 pixels from address 16 on, 628 of them events: 786 entry bytes
+  // (the first address, a byte an address) instead of 1,884.
+  std::vector<uint32_t> image = imageWords(784, 16);
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, image)), "");
+  expectEvents(board, image);
+  size_t bytes = 0;
+  for (const FakeBoard::Request &r : board.requests)
+    if (r.cmd == LinkCmdWriteEvents) {
+      EXPECT_EQ(r.payload[4], LinkEventsDense);
+      EXPECT_LE(LinkRequestHeader + r.payload.size() + LinkCrcBytes, 1024u);
+      bytes += r.payload.size() - 7;
+    }
+  EXPECT_EQ(bytes, 784u); // first and last pixels are events
+  // A sparse input keeps its entries; so does a version-3 board.
+  std::vector<uint32_t> sparse = {1u << 24 | 5, 1u << 24 | 900};
+  ASSERT_EQ(message(link.bus->writeEvents(0, 1, sparse)), "");
+  EXPECT_EQ(board.eventWrites().back().first, LinkEventsOnes);
+  Link old = linkWithEvents(1024, /*version=*/3);
+  ASSERT_EQ(message(old.bus->writeEvents(0, 1, image)), "");
+  expectEvents(*old.board, image);
+  for (auto [mode, entries] : old.board->eventWrites())
+    EXPECT_EQ(mode, LinkEventsValued);
+  // A dense frame lost on the line is sent again in halves, whole words.
+  Link noisy = linkWithEvents(1024);
+  noisy.board->faults = {{1, Fault::LoseRequest},
+                         {2, Fault::LoseRequest},
+                         {3, Fault::LoseRequest}};
+  ASSERT_EQ(message(noisy.bus->writeEvents(0, 1, image)), "");
+  expectEvents(*noisy.board, image);
+  // A core whose address part is narrower than 16 bits (5-bit coordinates,
+  // 4-bit channels: the value starts at bit 14, inside an entry's 16 bits):
+  // a 28 x 28 image's addresses run over rows of 32.
+  Link narrow = connect(/*identify=*/false);
+  narrow.board->core.coordBits = 5;
+  narrow.board->core.chanBits = 4;
+  narrow.board->core.eventDepth = 1024;
+  ASSERT_TRUE(bool(narrow.bus->identify()));
+  std::vector<uint32_t> pixels;
+  for (uint32_t y = 0; y < 28; ++y)
+    for (uint32_t x = 0; x < 28; ++x)
+      pixels.push_back((1 + (y * 28 + x) % 250) << 14 | y << 5 | x);
+  ASSERT_EQ(message(narrow.bus->writeEvents(0, 1, pixels)), "");
+  expectEvents(*narrow.board, pixels);
+  size_t span = 0;
+  for (const FakeBoard::Request &r : narrow.board->requests)
+    if (r.cmd == LinkCmdWriteEvents) {
+      EXPECT_EQ(r.payload[4], LinkEventsDense);
+      span += r.payload.size() - 7;
+    }
+  EXPECT_EQ(span, 27u * 32 + 28);
+  // Where the span would pass the event memory's end (the bridge counts a
+  // dense entry as a word), frames stop short of it: a 700-word memory
+  // holds the 628 events but not the 784-byte span from word 0.
+  Link tight = linkWithEvents(700);
+  ASSERT_EQ(message(tight.bus->writeEvents(0, 1, image)), "");
+  expectEvents(*tight.board, image);
+  EXPECT_GT(tight.board->eventWrites().size(), 1u);
+}
+
 TEST(SerialProtocol, EventsThatDoNotFitGoAsWholeWords) {
   // Channel 1 puts an address bit above bit 15; a two-slice event word has
   // no compact form at all.
@@ -596,7 +704,7 @@ TEST(SerialProtocol, VersionTwoBoardGetsWholeWords) {
     EXPECT_EQ(message(id.takeError()),
               "board fake: the board speaks host-link version " +
                   std::to_string(version) +
-                  "; this snnc speaks versions 2 to 3");
+                  "; this snnc speaks versions 2 to 4");
   }
 }
 
@@ -661,7 +769,12 @@ TEST(SerialProtocol, FakeBoardRefusesEventsLikeTheBridge) {
   uint32_t base = bus::address(bus::RegionEvent, 0);
   EXPECT_EQ(status(events(base, 0, 1)), int(LinkBadLength));
   EXPECT_EQ(status(events(base, 1, 4)), int(LinkBadLength));
-  EXPECT_EQ(status(events(base, 2, 2)), int(LinkBadCommand));
+  EXPECT_EQ(status(events(base, 3, 2)), int(LinkBadCommand));
+  // Dense: the first address and at least one entry; every entry is
+  // checked as a word (an upper bound: 63 + 2 entries pass word 63).
+  EXPECT_EQ(status(events(base, 2, 2)), int(LinkBadLength));
+  EXPECT_EQ(status(events(bus::address(bus::RegionEvent, 63), 2, 4)),
+            int(LinkBadAddress));
   EXPECT_EQ(status(events(bus::address(3, 0), 0, 2)), int(LinkBadAddress));
   EXPECT_EQ(status(events(base | 1, 0, 2)), int(LinkBadAddress));
   // Word 63 is the last of the default 64-word event memory.

@@ -104,9 +104,16 @@ TEST(DeviceParse, RefusesWhatItDoesNotKnow) {
     auto device = Device::parse(spec);
     EXPECT_EQ(errorText(device), std::string("unknown device '") + spec + hint);
   }
+  // From termios's slowest to the FT2232H's 12 Mbaud (a PLL bitstream's
+  // link runs at 4.35 Mbaud, say).
   auto baud = Device::parse("board:/dev/ttyUSB1@10");
   EXPECT_EQ(errorText(baud), "device 'board:/dev/ttyUSB1@10': the baud rate "
-                             "must be in [50, 4000000]");
+                             "must be in [50, 12000000]");
+  EXPECT_TRUE(bool(Device::parse("board:/dev/ttyUSB1@4350000")));
+  EXPECT_TRUE(bool(Device::parse("board:/dev/ttyUSB1@12000000")));
+  auto fast = Device::parse("board:/dev/ttyUSB1@12000001");
+  EXPECT_EQ(errorText(fast), "device 'board:/dev/ttyUSB1@12000001': the baud "
+                             "rate must be in [50, 12000000]");
 }
 
 TEST(DeviceParse, KindsFromOtherLibraries) {

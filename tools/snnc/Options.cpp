@@ -3,6 +3,7 @@
 
 #include "snnc/Backends/Boards.h"
 #include "snnc/Pipeline/Compile.h"
+#include "snnc/Runtime/Limits.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -156,8 +157,9 @@ cl::opt<std::string> devicePath(cl::cat(engineOptions), "device",
                                 cl::value_desc("path"), cl::sub(runCmd),
                                 cl::sub(evalCmd));
 IntOption baudRate(cl::cat(engineOptions), "baud",
-                   cl::desc("The serial line's baud rate, 50..4000000 "
-                            "(default 3000000, the board link's)"),
+                   cl::desc("The serial line's baud rate, 50..12000000 "
+                            "(default 3000000, the board link's on its "
+                            "12 MHz oscillator)"),
                    cl::init(3000000), cl::sub(runCmd), cl::sub(evalCmd));
 IntOption linkTimeout(cl::cat(engineOptions), "link-timeout",
                       cl::desc("Milliseconds to wait for a reply "
@@ -480,8 +482,8 @@ static int checkRange(const cl::opt<T, false, DecimalParser<T>> &option, T lo,
 int checkOptionValues() {
   if (int rc = checkRepeatedOptions())
     return rc;
-  // Termios's rates run from 50 to 4,000,000 baud.
-  if (int rc = checkRange<int64_t>(baudRate, 50, 4'000'000))
+  // From termios's slowest to the FT2232H's fastest.
+  if (int rc = checkRange<int64_t>(baudRate, kMinBaud, kMaxBaud))
     return rc;
   // An hour: a gate-level board answers within a minute.
   if (int rc = checkRange<int64_t>(linkTimeout, 1, 3'600'000, " ms"))

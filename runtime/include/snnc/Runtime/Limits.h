@@ -79,6 +79,12 @@ uint64_t sampleWork(const StepWork &work, int64_t steps);
 /// per sample is not (100 ResNet-19 samples are 9.1e11, more than the
 /// hostile model's one).
 constexpr uint64_t kDefaultWorkLimit = 100'000'000'000ull;
+
+/// Serial line rates a board link may run at: termios's slowest, and the
+/// FT2232H's fastest (a PLL clock's link runs above 3 Mbaud; see
+/// linkClocksPerBit).
+constexpr int64_t kMinBaud = 50;
+constexpr int64_t kMaxBaud = 12'000'000;
 /// The bound in force: the default until setWorkLimit (--max-ops).
 uint64_t workLimit();
 void setWorkLimit(uint64_t operations);

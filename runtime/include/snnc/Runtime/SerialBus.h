@@ -65,7 +65,9 @@ public:
 
   llvm::Error write(uint32_t address, uint32_t data) override;
   /// With a version-3 board, in WriteEvents frames of 2 or 3 bytes an event
-  /// where every word fits one mode; else whole words.
+  /// where every word fits one mode; with a version-4 board, in dense
+  /// frames of a byte an address where that is shorter (an image's
+  /// pixels); else whole words.
   llvm::Error writeEvents(uint32_t firstWord, uint32_t slices,
                           llvm::ArrayRef<uint32_t> words) override;
   llvm::Expected<uint32_t> read(uint32_t address) override;
@@ -98,7 +100,8 @@ private:
   llvm::Error sendWrite(uint32_t address, uint32_t slices,
                         llvm::ArrayRef<uint32_t> words);
   /// The WriteEvents mode every word fits (LinkEventsOnes, then
-  /// LinkEventsValued), or none: the board is older or a word does not fit.
+  /// LinkEventsValued; LinkEventsDense where addresses increase and that
+  /// is shorter), or none: the board is older or a word does not fit.
   std::optional<uint8_t> eventsMode(uint32_t slices,
                                     llvm::ArrayRef<uint32_t> words) const;
   llvm::Error sendEvents(uint32_t firstWord, uint8_t mode,
