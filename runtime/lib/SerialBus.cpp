@@ -461,8 +461,8 @@ Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
       payload[first + eventAddress(word, addressBits) - start] =
           uint8_t(eventValue(word, addressBits));
   }
-  for (uint32_t word : mode == LinkEventsDense ? llvm::ArrayRef<uint32_t>()
-                                               : words) {
+  for (uint32_t word :
+       mode == LinkEventsDense ? llvm::ArrayRef<uint32_t>() : words) {
     if (mode == LinkEventsValued)
       payload.push_back(uint8_t(eventValue(word, addressBits)));
     putU16(payload, uint16_t(word));
@@ -572,4 +572,3 @@ snnc::createBoardEngine(CoreNetwork network, const LinkOptions &options) {
   return CoreEngine::create(std::move(network), std::move(*image),
                             std::move(*bus));
 }
-

@@ -272,9 +272,8 @@ TEST(HostLinkBridge, RejectedRequestsChangeNothing) {
   // with address bits above them is out of range, never wrapped onto the
   // low words (256 would be word 0, 0x10003 word 3).
   for (uint32_t word : {256u, 0x10003u, 0xFFFFFu}) {
-    Reply high =
-        bench.request(uint8_t(20 + word % 7), LinkCmdWrite,
-                      writePayload(address(3, word), 1, {0x77}));
+    Reply high = bench.request(uint8_t(20 + word % 7), LinkCmdWrite,
+                               writePayload(address(3, word), 1, {0x77}));
     EXPECT_EQ(high.status, LinkBadAddress) << word;
     Reply read = bench.request(uint8_t(30 + word % 7), LinkCmdRead,
                                readPayload(address(3, word), 1, 1));
