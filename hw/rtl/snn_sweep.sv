@@ -359,8 +359,16 @@ module snn_sweep #(
   end
   assign current_waddr_o = s1_cur_word;
 
-  // ---- S2: fire; write back or accumulate the readout ------------------------
+  // ---- S2: fire; accumulate the readout; S3: write back ---------------------
+  // The state's write is registered (S3): the fire decision, the reset and
+  // the write address had been one path into the state memory, on the
+  // UP5K the core's longest (an SPRAM across the die).  A phased memory
+  // reads in no cycle S3 writes; done_o waits for S3.
   logic [Lanes-1:0] s2_spikes;
+  logic [StateW*Lanes-1:0] s2_state_wdata;
+  logic s3_valid_q;
+  logic [StateAW-1:0] s3_waddr_q;
+  logic [StateW*Lanes-1:0] s3_wdata_q;
   for (genvar l = 0; l < Lanes; l++) begin : g_lane_s2
     logic signed [StateBits-1:0] u_next;
     logic spike;
@@ -376,7 +384,7 @@ module snn_sweep #(
       .spike_o    (spike)
     );
     assign s2_spikes[l] = s2_valid_q && !readout_i && s2_lane_valid_q[l] && spike;
-    assign state_wdata_o[StateW*l+:StateW] = {s2_spikes[l], u_next};
+    assign s2_state_wdata[StateW*l+:StateW] = {s2_spikes[l], u_next};
     // (Generated apart, so that a core without ReadoutModes elaborates
     // exactly the logic it had before.)
     if (ReadoutModes != 0) begin : g_modes
@@ -389,8 +397,9 @@ module snn_sweep #(
           s2_lane_valid_q[l] ? 64'(signed'(s2_input_q[InputBits*l+:InputBits])) : 64'(0);
     end
   end
-  assign state_we_o = s2_valid_q && !readout_i;
-  assign state_waddr_o = state_base_i + StateAW'(s2_n_q);
+  assign state_we_o = s3_valid_q;
+  assign state_waddr_o = s3_waddr_q;
+  assign state_wdata_o = s3_wdata_q;
   if (ReadoutModes != 0) begin : g_membrane
     // A membrane readout writes its state back and also accumulates.
     assign readout_we_o = s2_valid_q && (readout_i || membrane_i);
@@ -435,7 +444,7 @@ module snn_sweep #(
   assign spike_drop_o = (e_at.py >= pooled_height_i) || (e_at.px >= pooled_width_i);
 
   assign done_o = running_q && all_issued_q && !s1_valid_q && !s2_valid_q &&
-                  queue_count_q == 0;
+                  !s3_valid_q && queue_count_q == 0;
 
   always_ff @(posedge clk_i) begin
     if (push) begin
@@ -455,6 +464,9 @@ module snn_sweep #(
       s1_g_q <= '0;
       s1_at_q <= '0;
       s2_valid_q <= 1'b0;
+      s3_valid_q <= 1'b0;
+      s3_waddr_q <= '0;
+      s3_wdata_q <= '0;
       s2_n_q <= '0;
       s2_g_q <= '0;
       s2_at_q <= '0;
@@ -490,6 +502,9 @@ module snn_sweep #(
       s1_g_q <= g_q;
       s1_at_q <= at_q.w;
       s2_valid_q <= s1_valid_q;
+      s3_valid_q <= s2_valid_q && !readout_i;
+      s3_waddr_q <= state_base_i + StateAW'(s2_n_q);
+      s3_wdata_q <= s2_state_wdata;
       s2_n_q <= s1_n_q;
       s2_g_q <= s1_g_q;
       s2_at_q <= s1_at_q;

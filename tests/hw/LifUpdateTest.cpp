@@ -58,6 +58,11 @@ void checkAgainstNumerics(int stateBits, int decayBits, uint32_t seed) {
     int32_t current =
         extreme ? (pick(0, 1) ? INT32_MAX : INT32_MIN)
                 : int32_t(pick(-(int64_t(1) << 20), int64_t(1) << 20));
+    // Every seventh case puts the threshold at the new membrane itself,
+    // where > and >= part (a subtract reset that reads the threshold may
+    // move the membrane off it again: then it is one more random case).
+    if (trial % 7 == 1)
+      p.threshold = numerics::updateMembrane(u, fired, current, p);
     model.u_i = raw(u, stateBits);
     model.fired_i = fired;
     model.current_i = uint32_t(current);
