@@ -481,62 +481,116 @@ flowAt(const CoreParams &params, const CoreImage &image,
 
 /// `--clock-mhz auto`: the flow on the oscillator gives the design's Fmax;
 /// the PLL then runs it at the highest setting with kTimingMargin below
-/// that, and a setting lower again (or back on the oscillator) if the
-/// placement with the PLL leaves less margin.  The earlier runs' stages
-/// stay in the report as probes.
-static Expected<std::pair<llvm::json::Value, std::string>>
-flowAtBestClock(const CoreParams &params, const CoreImage &image,
-                const BoardDescription &board, const BitstreamOptions &options,
-                OutputDirectory &out) {
+/// that; a setting lower again (or back on the oscillator) if the
+/// placement with the PLL leaves less margin, or a setting higher if it
+/// leaves more (nextpnr's Fmax on a nearly full UP5K moves by a tenth with
+/// the clock it places for; a 12 MHz probe undersells the design).  A
+/// higher setting that fails keeps the run before it.  The earlier runs'
+/// stages stay in the report as probes.
+namespace {
+using FlowRun = std::pair<llvm::json::Value, std::string>;
+
+/// A finished run's report: the probes before it, its own stages, and the
+/// Fmax its PLL setting was chosen for.
+Expected<FlowRun> finishRun(FlowRun run, llvm::json::Array probes,
+                            const CoreClock &clock, double chosenFromHz) {
+  llvm::json::Object &report = *run.first.getAsObject();
+  for (const llvm::json::Value &stage : *report.getArray("stages"))
+    probes.push_back(stage);
+  report["stages"] = std::move(probes);
+  if (clock.pll)
+    report["clock_chosen_for_fmax_mhz"] = chosenFromHz / 1e6;
+  return std::move(run);
+}
+
+/// A run's stages as probes ("probe at 16.5 MHz: synth").
+void appendProbes(const FlowRun &run, const CoreClock &clock,
+                  llvm::json::Array &probes) {
+  for (const llvm::json::Value &stage :
+       *run.first.getAsObject()->getArray("stages")) {
+    llvm::json::Object probe = *stage.getAsObject();
+    probe["stage"] = formatv("probe at {0} MHz: {1}", mhzText(clock.hz),
+                             *probe.getString("stage"))
+                         .str();
+    probes.push_back(std::move(probe));
+  }
+}
+
+/// The last PLL run that met its clock with margin, kept while a higher
+/// setting is tried.
+struct MetRun {
+  FlowRun run;
+  CoreClock clock;
+  double chosenFromHz;
+  llvm::json::Array probes;
+};
+} // namespace
+
+static Expected<FlowRun> flowAtBestClock(const CoreParams &params,
+                                         const CoreImage &image,
+                                         const BoardDescription &board,
+                                         const BitstreamOptions &options,
+                                         OutputDirectory &out) {
   const CoreClock oscillator{double(board.clockHz), std::nullopt};
+  constexpr int kLastAttempt = 3;
   CoreClock clock = oscillator;
   llvm::json::Array stages;
   double chosenFromHz = 0; // the Fmax the clock was chosen for
+  std::optional<MetRun> met;
   for (int attempt = 0;; ++attempt) {
     auto run = flowAt(params, image, board, options, clock, out);
-    if (!run && clock.pll && attempt < 2) {
+    if (!run && clock.pll && (met || attempt < kLastAttempt)) {
       // nextpnr refuses a PLL clock its placement cannot meet (the
-      // placement differs from the probe's): a setting a margin lower, or
-      // the oscillator. A failure of another kind fails there again.
-      stages.push_back(llvm::json::Object{
+      // placement differs from the probe's): the run before a higher
+      // setting, else a setting a margin lower, or the oscillator. A
+      // failure of another kind fails there again.
+      llvm::json::Object missed{
           {"stage", formatv("probe at {0} MHz: place and route missed it ({1})",
                             mhzText(clock.hz), llvm::toString(run.takeError()))
                         .str()},
-          {"seconds", 0.0}});
+          {"seconds", 0.0}};
+      if (met) {
+        met->probes.push_back(std::move(missed));
+        return finishRun(std::move(met->run), std::move(met->probes),
+                         met->clock, met->chosenFromHz);
+      }
+      stages.push_back(std::move(missed));
       // The Fmax is below this clock: the next is chosen for that.
       chosenFromHz = clock.hz / kTimingMargin;
-      std::optional<CoreClock> lower = clockWithMargin(board, chosenFromHz);
+      std::optional<CoreClock> lower = autoClock(board, chosenFromHz);
       clock = lower && lower->hz < clock.hz ? *lower : oscillator;
       continue;
     }
     if (!run)
       return run.takeError();
-    llvm::json::Object &report = *run->first.getAsObject();
-    double fmaxHz = report.getNumber("fmax_mhz").value_or(0) * 1e6;
-    std::optional<CoreClock> best = clockWithMargin(board, fmaxHz);
+    double fmaxHz =
+        run->first.getAsObject()->getNumber("fmax_mhz").value_or(0) * 1e6;
+    std::optional<CoreClock> best = autoClock(board, fmaxHz);
+    bool metMargin = fmaxHz >= kTimingMargin * clock.hz;
     std::optional<CoreClock> next;
-    if (!clock.pll && best && best->hz > clock.hz)
-      next = best; // faster than the oscillator
-    else if (clock.pll && fmaxHz < kTimingMargin * clock.hz)
+    if (best && best->hz > clock.hz && (!clock.pll || metMargin))
+      next = best; // faster than the oscillator, or than this setting
+    else if (clock.pll && !metMargin)
       next = best && best->hz < clock.hz ? *best : oscillator;
-    const llvm::json::Array *ran = report.getArray("stages");
-    if (!next || attempt == 2) {
-      for (const llvm::json::Value &stage : *ran)
-        stages.push_back(stage);
-      report["stages"] = std::move(stages);
-      if (clock.pll)
-        report["clock_chosen_for_fmax_mhz"] = chosenFromHz / 1e6;
-      return run;
+    if (met && clock.pll && !metMargin) {
+      // A higher setting placed without its margin: the run before it.
+      llvm::sys::fs::remove_directories(run->second);
+      appendProbes(*run, clock, met->probes);
+      return finishRun(std::move(met->run), std::move(met->probes),
+                       met->clock, met->chosenFromHz);
     }
+    if (met)
+      llvm::sys::fs::remove_directories(met->run.second);
+    met.reset();
+    if (!next || attempt == kLastAttempt)
+      return finishRun(std::move(*run), std::move(stages), clock,
+                       chosenFromHz);
+    if (clock.pll && metMargin)
+      met = MetRun{*run, clock, chosenFromHz, stages};
+    else
+      llvm::sys::fs::remove_directories(run->second);
     chosenFromHz = fmaxHz;
-    for (const llvm::json::Value &stage : *ran) {
-      llvm::json::Object probe = *stage.getAsObject();
-      probe["stage"] = formatv("probe at {0} MHz: {1}", mhzText(clock.hz),
-                               *probe.getString("stage"))
-                           .str();
-      stages.push_back(std::move(probe));
-    }
-    llvm::sys::fs::remove_directories(run->second);
+    appendProbes(*run, clock, stages);
     clock = *next;
   }
 }

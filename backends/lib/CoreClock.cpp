@@ -10,8 +10,10 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 using namespace snnc;
 using llvm::formatv;
@@ -56,14 +58,11 @@ llvm::Expected<CoreClock> snnc::planCoreClock(const BoardDescription &board,
   return clock;
 }
 
-std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
-                                               double fmaxHz) {
-  if (board.pll.empty())
-    return std::nullopt;
-  double limit = fmaxHz / kTimingMargin;
-  // Every output the PLL makes from the oscillator, highest first within
-  // the limit; its settings are then icepll's for that exact frequency.
-  std::optional<double> best;
+namespace {
+/// Every output the PLL makes from `board`'s oscillator within
+/// [kIce40PllMinHz, limitHz].
+std::vector<double> pllOutputs(const BoardDescription &board, double limitHz) {
+  std::vector<double> outputs;
   double in = double(board.clockHz);
   for (int divr = 0; divr <= 15; ++divr)
     for (int divf = 0; divf <= 127; ++divf)
@@ -71,18 +70,52 @@ std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
         Ice40Pll candidate{divr, divf, divq, 0, in, 0};
         double pfd = in / (divr + 1), vco = candidate.vcoHz();
         double out = vco / double(1 << divq);
-        if (pfd < 10e6 || pfd > 133e6 || vco < 533e6 || vco > 1066e6 ||
-            out < kIce40PllMinHz || out > limit)
-          continue;
-        if (!best || out > *best)
-          best = out;
+        if (pfd >= 10e6 && pfd <= 133e6 && vco >= 533e6 && vco <= 1066e6 &&
+            out >= kIce40PllMinHz && out <= limitHz)
+          outputs.push_back(out);
       }
-  if (!best)
-    return std::nullopt;
-  std::optional<Ice40Pll> pll = ice40Pll(in, *best);
+  return outputs;
+}
+
+/// The PLL's settings for `hz`, icepll's.
+std::optional<CoreClock> pllClock(const BoardDescription &board, double hz) {
+  std::optional<Ice40Pll> pll = ice40Pll(double(board.clockHz), hz);
   if (!pll)
     return std::nullopt;
   return CoreClock{pll->outHz, pll};
+}
+} // namespace
+
+std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
+                                               double fmaxHz) {
+  if (board.pll.empty())
+    return std::nullopt;
+  std::vector<double> outputs = pllOutputs(board, fmaxHz / kTimingMargin);
+  if (outputs.empty())
+    return std::nullopt;
+  return pllClock(board, *std::max_element(outputs.begin(), outputs.end()));
+}
+
+std::optional<CoreClock> snnc::autoClock(const BoardDescription &board,
+                                         double fmaxHz) {
+  if (board.pll.empty())
+    return std::nullopt;
+  std::vector<double> outputs = pllOutputs(board, fmaxHz / kTimingMargin);
+  if (outputs.empty())
+    return std::nullopt;
+  double top = *std::max_element(outputs.begin(), outputs.end());
+  // Within kLinkWindow of the highest, the setting whose host link is
+  // fastest (then the higher): the line carries every byte of every
+  // inference, and the FT2232H's rates make it jump (24.75 MHz: 7 clocks a
+  // bit, 3.54 Mbaud; 24 MHz: 4, 6 Mbaud).
+  auto key = [](double hz) {
+    return std::make_pair(hz / double(linkClocksPerBit(hz)), hz);
+  };
+  double chosen = top;
+  for (double hz : outputs)
+    if (hz >= kLinkWindow * top && key(hz) > key(chosen))
+      chosen = hz;
+  return pllClock(board, chosen);
 }
 
 double snnc::ft2232hBaud(double baud) {

@@ -140,6 +140,26 @@ TEST(CoreClock, PlansThePllForTheBoard) {
   EXPECT_EQ(linkClocksPerBit(60e6), 5);
 }
 
+TEST(CoreClock, AutoPrefersTheFasterLinkNearTheTop) {
+  auto board = findBoard("icebreaker");
+  ASSERT_TRUE(bool(board)) << llvm::toString(board.takeError());
+  // Fmax 26 MHz: 24.75 MHz is the highest with 5 % margin, but its link
+  // runs 7 clocks a bit (3.54 Mbaud); 24 MHz, within 5 % of it, runs 4
+  // (6 Mbaud, the FTDI's 12 MHz / 2).
+  auto at26 = autoClock(*board, 26e6);
+  ASSERT_TRUE(at26);
+  EXPECT_DOUBLE_EQ(at26->hz, 24e6);
+  EXPECT_DOUBLE_EQ(clockWithMargin(*board, 26e6)->hz, 24.75e6);
+  // Fmax 17.9 MHz: 16.125 MHz (4.03 Mbaud) over 16.875 (2.81 Mbaud).
+  EXPECT_DOUBLE_EQ(autoClock(*board, 17.9e6)->hz, 16.125e6);
+  // Where the highest also has the fastest link, it stays: 25.5 MHz, 5.1
+  // Mbaud (5 clocks a bit) at Fmax 27 MHz; 21.375 MHz at 23 MHz.
+  EXPECT_DOUBLE_EQ(autoClock(*board, 27e6)->hz, 25.5e6);
+  EXPECT_DOUBLE_EQ(autoClock(*board, 23e6)->hz, 21.375e6);
+  // Nothing below the PLL's range, as clockWithMargin.
+  EXPECT_FALSE(autoClock(*board, 16.5e6));
+}
+
 TEST(CoreClock, Ft2232hRates) {
   // 12 MHz over 1, 1.5, or 2 and up in eighths, the nearest divisor.
   EXPECT_DOUBLE_EQ(ft2232hBaud(12e6), 12e6);

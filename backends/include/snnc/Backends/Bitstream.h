@@ -49,6 +49,16 @@ llvm::Expected<CoreClock> planCoreClock(const BoardDescription &board,
 std::optional<CoreClock> clockWithMargin(const BoardDescription &board,
                                          double fmaxHz);
 
+/// How far below the highest setting `--clock-mhz auto` looks for a faster
+/// host link.
+constexpr double kLinkWindow = 0.95;
+
+/// `--clock-mhz auto`'s setting for a design reaching `fmaxHz`: within
+/// kLinkWindow of clockWithMargin's, the one whose host link runs fastest
+/// (linkClocksPerBit), then the highest.
+std::optional<CoreClock> autoClock(const BoardDescription &board,
+                                   double fmaxHz);
+
 /// The FT2232H's fastest UART rate (12 MHz over a divisor of 1).
 constexpr double kFt2232hMaxBaud = 12e6;
 /// How far the board's line may be from the rate the FT2232H makes for
