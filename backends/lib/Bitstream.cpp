@@ -576,15 +576,14 @@ static Expected<FlowRun> flowAtBestClock(const CoreParams &params,
       // A higher setting placed without its margin: the run before it.
       llvm::sys::fs::remove_directories(run->second);
       appendProbes(*run, clock, met->probes);
-      return finishRun(std::move(met->run), std::move(met->probes),
-                       met->clock, met->chosenFromHz);
+      return finishRun(std::move(met->run), std::move(met->probes), met->clock,
+                       met->chosenFromHz);
     }
     if (met)
       llvm::sys::fs::remove_directories(met->run.second);
     met.reset();
     if (!next || attempt == kLastAttempt)
-      return finishRun(std::move(*run), std::move(stages), clock,
-                       chosenFromHz);
+      return finishRun(std::move(*run), std::move(stages), clock, chosenFromHz);
     if (clock.pll && metMargin)
       met = MetRun{*run, clock, chosenFromHz, stages};
     else
