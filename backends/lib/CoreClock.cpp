@@ -59,11 +59,14 @@ llvm::Expected<CoreClock> snnc::planCoreClock(const BoardDescription &board,
 }
 
 namespace {
-/// Every output the PLL makes from `board`'s oscillator within
-/// [kIce40PllMinHz, limitHz].
-std::vector<double> pllOutputs(const BoardDescription &board, double limitHz) {
+/// Every output the PLL makes from `board`'s oscillator that a design
+/// reaching `fmaxHz` runs at with kTimingMargin (none without a PLL).
+std::vector<double> outputsWithMargin(const BoardDescription &board,
+                                      double fmaxHz) {
   std::vector<double> outputs;
-  double in = double(board.clockHz);
+  if (board.pll.empty())
+    return outputs;
+  double in = double(board.clockHz), limitHz = fmaxHz / kTimingMargin;
   for (int divr = 0; divr <= 15; ++divr)
     for (int divf = 0; divf <= 127; ++divf)
       for (int divq = 1; divq <= 6; ++divq) {
@@ -88,9 +91,7 @@ std::optional<CoreClock> pllClock(const BoardDescription &board, double hz) {
 
 std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
                                                double fmaxHz) {
-  if (board.pll.empty())
-    return std::nullopt;
-  std::vector<double> outputs = pllOutputs(board, fmaxHz / kTimingMargin);
+  std::vector<double> outputs = outputsWithMargin(board, fmaxHz);
   if (outputs.empty())
     return std::nullopt;
   return pllClock(board, *std::max_element(outputs.begin(), outputs.end()));
@@ -98,9 +99,7 @@ std::optional<CoreClock> snnc::clockWithMargin(const BoardDescription &board,
 
 std::optional<CoreClock> snnc::autoClock(const BoardDescription &board,
                                          double fmaxHz) {
-  if (board.pll.empty())
-    return std::nullopt;
-  std::vector<double> outputs = pllOutputs(board, fmaxHz / kTimingMargin);
+  std::vector<double> outputs = outputsWithMargin(board, fmaxHz);
   if (outputs.empty())
     return std::nullopt;
   double top = *std::max_element(outputs.begin(), outputs.end());
