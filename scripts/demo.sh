@@ -52,10 +52,11 @@ result = snnc.eval(snnc.compile(model), f"{data}/t10k-images-idx3-ubyte.gz",
 print(f"snnc.eval (golden, {result.shards} shards): {result.accuracy:.2%} "
       f"({result.correct} / {result.total} images)")
 PY
-echo "== the board example: fit on the iCEBreaker (iCE40 UP5K) with the default options =="
+echo "== the board example: fit on the iCEBreaker (iCE40 UP5K), four delivery lanes =="
 board_model="$repo/examples/fashion_mnist_board/fashion_mnist_board.onnx"
 board_pkg="${SNNC_BUILD_DIR:-$repo/build}/fashion_mnist_board.snnpkg"
-"$snnc" compile "$board_model" --target ice40-up5k -o "$board_pkg" | tail -4
+"$snnc" compile "$board_model" --target ice40-up5k --lanes 4 -o "$board_pkg" |
+  sed -n '/^fit on/,/logic cells/p'
 echo "== snnc eval --engine golden: the board example on the test set (float and integer) =="
 "$snnc" eval "$board_model" --engine golden --target ice40-up5k \
   --images "$data/t10k-images-idx3-ubyte.gz" --labels "$data/t10k-labels-idx1-ubyte.gz"
