@@ -289,7 +289,7 @@ module snn_board (
 )",
                 link.clksPerBit, link.bufferBytes, link.clockHz,
                 parameters.size(), ident, regions, params.eventBits(),
-                2 * params.coordBits + params.chanBits, wordBits);
+                params.eventAddressBits(), wordBits);
   os << R"(    .clk_i,
     .rst_ni       (rst_n),
     .rx_i         (uart_rx_i),

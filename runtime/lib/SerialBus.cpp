@@ -389,7 +389,7 @@ SerialBus::eventsMode(uint32_t slices, llvm::ArrayRef<uint32_t> words) const {
     return std::nullopt;
   // The bridge builds each word as (value << addressBits) | entry's 16
   // bits: send only words it rebuilds exactly.
-  int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
+  int64_t addressBits = board.core.eventAddressBits();
   bool ones = true;
   // Dense frames need addresses that increase and no value 0 (a dense
   // entry of 0 is no event).
@@ -420,7 +420,7 @@ Error SerialBus::writeEvents(uint32_t firstWord, uint32_t slices,
     return CoreBus::writeEvents(firstWord, slices, words);
   if (Error err = flushWrites())
     return err;
-  int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
+  int64_t addressBits = board.core.eventAddressBits();
   size_t header = *mode == LinkEventsDense ? 7 : 5; // addr, mode, first
   size_t fit = board.bufferBytes - LinkRequestHeader - header - LinkCrcBytes;
   while (!words.empty()) {
@@ -450,7 +450,7 @@ Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
   std::vector<uint8_t> payload;
   putU32(payload, bus::address(bus::RegionEvent, firstWord));
   payload.push_back(mode);
-  int64_t addressBits = 2 * board.core.coordBits + board.core.chanBits;
+  int64_t addressBits = board.core.eventAddressBits();
   if (mode == LinkEventsDense) {
     // The first address, then a byte an address: the value, 0 between.
     uint32_t start = eventAddress(words.front(), addressBits);
@@ -460,12 +460,12 @@ Error SerialBus::sendEvents(uint32_t firstWord, uint8_t mode,
     for (uint32_t word : words)
       payload[first + eventAddress(word, addressBits) - start] =
           uint8_t(eventValue(word, addressBits));
-  }
-  for (uint32_t word :
-       mode == LinkEventsDense ? llvm::ArrayRef<uint32_t>() : words) {
-    if (mode == LinkEventsValued)
-      payload.push_back(uint8_t(eventValue(word, addressBits)));
-    putU16(payload, uint16_t(word));
+  } else {
+    for (uint32_t word : words) {
+      if (mode == LinkEventsValued)
+        payload.push_back(uint8_t(eventValue(word, addressBits)));
+      putU16(payload, uint16_t(word));
+    }
   }
   // Whole event words, so idempotent: a frame that does not get through
   // is sent again in halves, like a burst (sendWrite).

@@ -174,7 +174,7 @@ private:
     if (address >> 24 != bus::RegionEvent || (address & 0xF) != 0 ||
         core.eventBits() > 32)
       return refuse(LinkBadAddress);
-    int64_t addressBits = 2 * core.coordBits + core.chanBits;
+    int64_t addressBits = core.eventAddressBits();
     uint32_t first = (address >> 4) & 0xFFFFF;
     if (mode == LinkEventsDense) {
       // The bridge checks every entry as a word (an upper bound).

@@ -75,7 +75,9 @@ struct CoreParams {
   int64_t sweepLanes() const { return narrowSweep ? 1 : lanes; }
   /// Word widths of the host-written memories.
   int64_t paramLaneBits() const { return 2 * stateBits + decayBits + 1; }
-  int64_t eventBits() const { return valueBits + chanBits + 2 * coordBits; }
+  int64_t eventBits() const { return valueBits + eventAddressBits(); }
+  /// An event word's address part {c, y, x}, below its value field.
+  int64_t eventAddressBits() const { return chanBits + 2 * coordBits; }
   int64_t tapBits() const { return weightAW() + currentAW(); }
 
   /// The SystemVerilog parameter list, name = value, in declaration order.
