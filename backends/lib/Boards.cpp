@@ -213,6 +213,11 @@ bool SpramPlacement::phased() const {
   return it != parameters.end() && (it->second == 2 || it->second == 3);
 }
 
+bool SpramPlacement::currentsPhased() const {
+  auto it = parameters.find("CurrentSpram");
+  return it != parameters.end() && it->second != 0;
+}
+
 /// The host link's request and reply buffers.
 static int64_t linkBlocks(const BoardDescription &board) {
   return 2 * ebrBlocks(8, board.linkBufferBytes);
@@ -240,16 +245,19 @@ SpramPlacement snnc::placeInSpram(const CoreParams &params,
   // Every combination: a single-port memory in SPRAM or not, a banked one
   // double-buffered (2 x its SPRAMs) or phased (1 x) too.
   SpramPlacement best;
-  // Ranked by: block RAMs fit, the state not phased, fewest block RAMs.
-  std::tuple<bool, bool, int64_t> bestRank{false, false, INT64_MIN};
+  // Ranked by: block RAMs fit, the currents not phased (it halves the
+  // delivery's rate), the state not phased (the sweep's), fewest block
+  // RAMs.
+  std::tuple<bool, bool, bool, int64_t> bestRank{false, false, false,
+                                                 INT64_MIN};
   std::function<void(size_t, SpramPlacement)> visit = [&](size_t i,
                                                           SpramPlacement p) {
     if (p.blocks > board.resources.spram)
       return;
     if (i == candidates.size()) {
       int64_t ebr = blockRamsBeside(memories, p, board);
-      std::tuple<bool, bool, int64_t> rank{ebr <= board.resources.ebr,
-                                           !p.phased(), -ebr};
+      std::tuple<bool, bool, bool, int64_t> rank{
+          ebr <= board.resources.ebr, !p.currentsPhased(), !p.phased(), -ebr};
       if (rank > bestRank) {
         best = p;
         bestRank = rank;
@@ -284,6 +292,24 @@ SpramPlacement snnc::placeInSpram(const CoreParams &params,
   return best;
 }
 
+/// Whether the core's memories fit the board's SPRAMs and block RAMs.
+static bool memoriesFit(const CoreParams &params,
+                        const BoardDescription &board) {
+  SpramPlacement spram = placeInSpram(params, board);
+  return spram.blocks <= board.resources.spram &&
+         blockRamsBeside(coreMemories(params), spram, board) <=
+             board.resources.ebr;
+}
+
+CoreParams snnc::fitCacheToBoard(const CoreParams &params,
+                                 const BoardDescription &board) {
+  if (params.cacheDepth == 0 || memoriesFit(params, board))
+    return params;
+  CoreParams uncached = params;
+  uncached.cacheDepth = 0;
+  return memoriesFit(uncached, board) ? uncached : params;
+}
+
 llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                                                  const BoardDescription &board,
                                                  llvm::StringRef target) {
@@ -305,6 +331,8 @@ llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,
                   ? " (phased, in the weights' SPRAM)"
               : spram.phased() ? " (phased)"
                                : " (double-buffered)";
+      else if (m.spramParameter == "CurrentSpram")
+        how = " (phased)";
       held.push_back(formatv("the {0}{1}", m.name, how));
       continue;
     }

@@ -36,7 +36,9 @@ std::vector<CoreMemory> snnc::coreMemories(const CoreParams &p) {
       {"per-channel parameters", p.paramLaneBits() * sweepLanes, p.paramDepth},
       {"neuron state", (p.stateBits + 1) * sweepLanes, p.stateDepth,
        SinglePort::Banked, "StateSpram"},
-      {"currents", p.currentBits * p.lanes, p.currentDepth},
+      // Phased in single-port memory where no pooler shares its port.
+      {"currents", p.currentBits * p.lanes, p.currentDepth,
+       p.poolCurrents ? SinglePort::No : SinglePort::AsIs, "CurrentSpram"},
       {"input-current cache", p.currentBits * p.lanes, p.cacheDepth},
       {"events", p.eventBits(), p.eventDepth, SinglePort::AsIs, "EventSpram"},
       {"row tap lists", p.tapBits(), p.rowTapDepth},

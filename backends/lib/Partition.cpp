@@ -274,7 +274,7 @@ Expected<std::string> snnc::checkChipFit(const CoreNetwork &net,
   auto params = coreParamsFor(sub, net.lanes, board.narrowSweep);
   if (!params)
     return params.takeError();
-  return checkMemoryFit(*params, board, target);
+  return checkMemoryFit(fitCacheToBoard(*params, board), board, target);
 }
 
 namespace {

@@ -83,7 +83,13 @@ module snn_core #(
   parameter int unsigned StateSpram   = 0,
   // Events in single-port memory: the deliver only reads them, snn_merge
   // only writes them, one after the other, and the host only while idle.
-  parameter int unsigned EventSpram   = 0
+  parameter int unsigned EventSpram   = 0,
+  // Currents in single-port memory (the UP5K's SPRAM), phased: the
+  // delivery reads and writes a current word in alternate cycles, and the
+  // sweep reads none in a cycle that clears one (half their rates), so
+  // that a layer whose currents outgrow the block RAM still fits.  Not
+  // with PoolCurrents.
+  parameter int unsigned CurrentSpram = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -492,15 +498,24 @@ module snn_core #(
       .clk_i, .we_i(state_we), .waddr_i(state_waddr), .wdata_i(state_wdata),
       .raddr_i(state_raddr), .rdata_o(state_rdata));
   end
-  snn_ram #(.Width(CurrentW), .Depth(CurrentDepth)) u_current (
+  // CurrentSpram: snn_deliver and snn_sweep never read in a cycle they
+  // write (phased), CmdClear only writes.
+  snn_ram #(.Width(CurrentW), .Depth(CurrentDepth), .SinglePort(CurrentSpram)) u_current (
     .clk_i, .we_i(current_we), .waddr_i(current_waddr), .wdata_i(current_wdata),
     .raddr_i(current_raddr), .rdata_o(current_rdata));
   // Direct encoding repeats the same input events at every step: their
   // currents are delivered into this cache at the first step of a sample
   // and added by the sweep at every step (CmdStepReplay skips them).
-  snn_ram #(.Width(CurrentW), .Depth(CacheDepth)) u_cache (
-    .clk_i, .we_i(cache_we), .waddr_i(cache_waddr), .wdata_i(cache_wdata),
-    .raddr_i(cache_raddr), .rdata_o(cache_rdata));
+  // CacheDepth 0: no cache (the host delivers the input at every step).
+  if (CacheDepth > 0) begin : g_cache
+    snn_ram #(.Width(CurrentW), .Depth(CacheDepth)) u_cache (
+      .clk_i, .we_i(cache_we), .waddr_i(cache_waddr), .wdata_i(cache_wdata),
+      .raddr_i(cache_raddr), .rdata_o(cache_rdata));
+  end else begin : g_no_cache
+    logic unused_cache;
+    assign unused_cache = ^{cache_we, cache_waddr, cache_wdata, cache_raddr};
+    assign cache_rdata = '0;
+  end
 
   // ---- Delivery and sweep -----------------------------------------------------
   logic deliver_done, sweep_done;
@@ -542,6 +557,7 @@ module snn_core #(
     .clk_i, .rst_ni,
     .start_i        (state_q == StDeliverStart && !skip_proj),
     .done_o         (deliver_done),
+    .phased_i       (CurrentSpram != 0 && !proj_cached),
     .kind_i         (2'(proj_word[snn_pkg::ProjKind])),
     .event_base_i   (src_event_base_q),
     .event_count_i  (src_event_count_q),
@@ -590,6 +606,7 @@ module snn_core #(
     .CurrentBits(CurrentBits),
     .CoordBits(CoordBits), .CurrentAW(CurrentAW), .StateAW(StateAW), .ParamAW(ParamAW),
     .CacheAW(CacheAW), .SlotAW(SlotAW), .StatePhased(StateSpram >= 2 ? 1 : 0),
+    .CurrentPhased(CurrentSpram),
     .SubtractReset(SubtractReset), .PoolCurrents(PoolCurrents), .ReadoutModes(ReadoutModes)
   ) u_sweep (
     .clk_i, .rst_ni,
@@ -733,7 +750,7 @@ module snn_core #(
     cache_waddr = CacheAW'(32'(cache_base) + 32'(deliver_current_waddr));
     cache_wdata = deliver_current_wdata;
     if (clearing) begin
-      cache_we = 32'(clear_q) < CacheDepth;
+      cache_we = CacheDepth > 0 && 33'(clear_q) < 33'(CacheDepth);
       cache_waddr = CacheAW'(clear_q);
       cache_wdata = '0;
     end
@@ -1004,6 +1021,8 @@ module snn_core #(
       else $fatal(1, "snn_core: ReadoutModes is 0 or 1");
     assert (NarrowSweep <= 1 && !(NarrowSweep != 0 && PoolCurrents != 0))
       else $fatal(1, "snn_core: NarrowSweep is 0 or 1, and not with PoolCurrents");
+    assert (CurrentSpram <= 1 && !(CurrentSpram != 0 && PoolCurrents != 0))
+      else $fatal(1, "snn_core: CurrentSpram is 0 or 1, and not with PoolCurrents");
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)
       else $fatal(1, "snn_core: a descriptor field or parameter word is too wide for the bus");
   end
@@ -1044,6 +1063,12 @@ module snn_core #(
                                  merge_new |-> new_event_addr < EventDepth)
     else $error("snn_core: population %0d's new event at %0d, past the event memory's %0d words",
                 pop_q, new_event_addr, EventDepth);
+  // A core without the input-current cache (CacheDepth 0) delivers no
+  // projection into it: the host leaves every projection uncached.
+  CacheBuilt: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               !(CacheDepth == 0 && state_q == StDeliverStart && proj_cached))
+    else $error("snn_core: projection %0d is cached: the core is built without a cache (CacheDepth 0)",
+                proj_q);
   // A population that pools its currents needs the pooler (the flags
   // register of a core without it drops the bit); the pooler is done with
   // a population when its sweep is.  (The bus inputs themselves: a

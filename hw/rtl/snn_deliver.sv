@@ -22,6 +22,10 @@
 //                      the next-state values);
 //   accumulate (B):    read-modify-write of a current word; the word
 //                      written in the previous cycle is forwarded.
+// With phased_i (the currents in single-port memory: snn_core's
+// CurrentSpram) the tap loop holds in every cycle in which B writes, so the
+// current memory is read and written in alternate cycles: one word every
+// two cycles, and nothing to forward.
 
 module snn_deliver #(
   parameter int unsigned Lanes     = 1,
@@ -43,6 +47,9 @@ module snn_deliver #(
   input  logic                       rst_ni,
   input  logic                       start_i,
   output logic                       done_o,
+  // 1: the current memory is single-ported (read and written in
+  // alternate cycles); stable from start_i to done_o.
+  input  logic                       phased_i,
   // The projection (stable from start_i to done_o).
   input  logic [1:0]                 kind_i,
   input  logic [EventAW-1:0]         event_base_i,
@@ -193,8 +200,12 @@ module snn_deliver #(
   assign last_g = one_to_one || (g_q == last_group_q);
   assign last_c = ci_q == cur_q.col_last;
   assign last_r = ri_q == cur_q.row_last;
+  // The loop advances in every cycle, or, phased, in no cycle in which B
+  // writes the current memory (its port is then the write's).
+  logic advance;
+  assign advance = !(phased_i && b_valid_q);
   assign event_done = cur_valid_q && last_g && last_c && last_r;
-  assign load = (fifo_count_q != 0) && (!cur_valid_q || event_done);
+  assign load = advance && (fifo_count_q != 0) && (!cur_valid_q || event_done);
   assign pop = load;
 
   always_comb begin
@@ -203,7 +214,9 @@ module snn_deliver #(
     ci_d = ci_q;
     g_d = g_q;
     cur_valid_d = cur_valid_q;
-    if (load) begin
+    if (!advance) begin
+      // Hold: the tables are read again for cur_q.
+    end else if (load) begin
       cur_d = head;
       ri_d = '0;
       ci_d = '0;
@@ -324,7 +337,7 @@ module snn_deliver #(
       ri_q <= ri_d;
       ci_q <= ci_d;
       g_q <= g_d;
-      b_valid_q <= cur_valid_q;
+      b_valid_q <= cur_valid_q && advance;
       b_addr_q <= current_raddr_o;
       b_mask_q <= op_mask;
       b_value_q <= cur_q.value;
@@ -340,5 +353,13 @@ module snn_deliver #(
       fifo_q[fifo_wptr_q] <= f2_word;
     end
   end
+
+  `ifndef SYNTHESIS
+  // Phased, the current memory's port alternates: a word written (B) is
+  // never followed by another write, that is, by a read in the same cycle.
+  CurrentPortFree: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    phased_i && b_valid_q |=> !b_valid_q)
+    else $error("snn_deliver: two current words written back to back on a phased memory");
+  `endif
 
 endmodule

@@ -60,6 +60,9 @@ module snn_sweep #(
   parameter int unsigned SlotAW    = 8,
   // The state is one single-port memory: no read in a write-back cycle.
   parameter int unsigned StatePhased = 0,
+  // The currents are one single-port memory (snn_core's CurrentSpram): no
+  // word issues (reads its current) in a cycle that clears one.
+  parameter int unsigned CurrentPhased = 0,
   // Build the subtract reset (snn_lif_decay).
   parameter int unsigned SubtractReset = 0,
   // Build the input of pooled currents (snn_pool_max).
@@ -277,10 +280,12 @@ module snn_sweep #(
   end
   // Every word in flight may need a queue entry (registered terms only:
   // the fire decision is not on this path).
-  // A phased state memory writes back S2's word instead of reading.
+  // A phased state memory writes back S2's word instead of reading; a
+  // phased current memory clears S1's word instead of reading.
   assign issue_room = running_q && !all_issued_q &&
                       (3'(queue_count_q) + 3'(s1_valid_q) + 3'(s2_valid_q) < 3'(QueueDepth)) &&
-                      !(StatePhased != 0 && state_we_o);
+                      !(StatePhased != 0 && state_we_o) &&
+                      !(CurrentPhased != 0 && current_we_o);
   // A pooled word also waits for its current.  (Generated apart, so that a
   // core without PoolCurrents elaborates exactly the logic it had before.)
   if (PoolCurrents != 0) begin : g_pool
@@ -533,6 +538,11 @@ module snn_sweep #(
   QueueNoOverflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                     !(push && !pop && 32'(queue_count_q) == QueueDepth))
     else $error("snn_sweep: spike queue overflow");
+  // A single-port current memory is never read (a word issued) in a cycle
+  // that writes it.
+  CurrentPortFree: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    !(CurrentPhased != 0 && current_we_o && issue))
+    else $error("snn_sweep: a word issued while its current memory clears a word");
   `endif
 
 endmodule

@@ -186,6 +186,7 @@ int runBitstream(mlir::MLIRContext &context) {
   auto params = coreParamsFor(*network, coreLanes, board->narrowSweep);
   if (!params)
     return report(params.takeError());
+  *params = fitCacheToBoard(*params, *board);
   auto image = buildCoreImage(*network, *params);
   if (!image)
     return report(image.takeError());

@@ -72,11 +72,13 @@ int64_t ebrBlocks(int64_t width, int64_t depth);
 int64_t spramBlocks(int64_t width, int64_t depth);
 
 /// Which of the core's memories go to SPRAM on `board`: the weights
-/// (snn_core's WeightSpram), the events (EventSpram) and the neuron state
+/// (snn_core's WeightSpram), the events (EventSpram), the neuron state
 /// (StateSpram), double-buffered in two banks or phased in one (the sweep
-/// then runs at half rate).  Of the combinations that fit the device's
-/// SPRAMs, one whose block RAMs fit too, without phasing the state if it
-/// can, and then the one that leaves the most block RAM free.  The
+/// then runs at half rate), and the currents (CurrentSpram, phased: the
+/// delivery and the sweep at half rate).  Of the combinations that fit the
+/// device's SPRAMs, one whose block RAMs fit too, without phasing the
+/// currents if it can, then without phasing the state, and then the one
+/// that leaves the most block RAM free.  The
 /// bitstream flow sets snn_core's parameters from it; the fit check counts
 /// with it.
 struct SpramPlacement {
@@ -87,9 +89,20 @@ struct SpramPlacement {
   bool holds(const CoreMemory &memory) const;
   /// Whether the state is phased (one bank, the sweep at half rate).
   bool phased() const;
+  /// Whether the currents are in SPRAM (phased: the delivery at half rate).
+  bool currentsPhased() const;
 };
 SpramPlacement placeInSpram(const CoreParams &params,
                             const BoardDescription &board);
+
+/// `params` as `board` builds them: without the input-current cache
+/// (CacheDepth 0) where the core's memories fit the device only without
+/// it.  The host then delivers the input at every step instead of once a
+/// sample (more synaptic operations, the same results).  Every command
+/// that fits or builds a core for a board sizes it with this before its
+/// image is built.
+CoreParams fitCacheToBoard(const CoreParams &params,
+                           const BoardDescription &board);
 
 /// What compile can know before synthesis: the block RAMs the core's
 /// memories take at least (every memory is a block RAM, snn_ram) and the

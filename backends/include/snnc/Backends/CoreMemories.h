@@ -25,7 +25,9 @@ struct CoreMemory {
   int64_t width = 0, depth = 0;
   /// How the memory can live in single-port RAM (the UP5K's SPRAM): not
   /// at all; as it is (never read and written in one cycle: the weights,
-  /// WeightSpram, and the events, EventSpram); or, for the neuron state
+  /// WeightSpram, and the events, EventSpram; or phased, read and written
+  /// in alternate cycles: the currents, CurrentSpram); or, for the neuron
+  /// state
   /// (StateSpram), double-buffered by step parity or phased.
   enum class SinglePort { No, AsIs, Banked } singlePort = SinglePort::No;
   /// The snn_core parameter that puts it there (0: block RAM; for Banked,
