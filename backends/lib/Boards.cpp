@@ -246,8 +246,8 @@ SpramPlacement snnc::placeInSpram(const CoreParams &params,
   // double-buffered (2 x its SPRAMs) or phased (1 x) too.
   SpramPlacement best;
   // Ranked by: block RAMs fit, the currents not phased (it halves the
-  // delivery's rate), the state not phased (the sweep's), fewest block
-  // RAMs.
+  // delivery's and the sweep's rates), the state not phased (the sweep's:
+  // no loss beside phased currents), fewest block RAMs.
   std::tuple<bool, bool, bool, int64_t> bestRank{false, false, false,
                                                  INT64_MIN};
   std::function<void(size_t, SpramPlacement)> visit = [&](size_t i,
@@ -256,8 +256,12 @@ SpramPlacement snnc::placeInSpram(const CoreParams &params,
       return;
     if (i == candidates.size()) {
       int64_t ebr = blockRamsBeside(memories, p, board);
+      // (Where nothing fits, the fewest block RAMs: what the refusal
+      // names is then the least the network needs.)
+      bool fits = ebr <= board.resources.ebr;
       std::tuple<bool, bool, bool, int64_t> rank{
-          ebr <= board.resources.ebr, !p.currentsPhased(), !p.phased(), -ebr};
+          fits, fits && !p.currentsPhased(),
+          fits && !p.currentsPhased() && !p.phased(), -ebr};
       if (rank > bestRank) {
         best = p;
         bestRank = rank;
@@ -305,9 +309,10 @@ CoreParams snnc::fitCacheToBoard(const CoreParams &params,
                                  const BoardDescription &board) {
   if (params.cacheDepth == 0 || memoriesFit(params, board))
     return params;
+  // Where neither fits, the smaller core: its refusal names what is left.
   CoreParams uncached = params;
   uncached.cacheDepth = 0;
-  return memoriesFit(uncached, board) ? uncached : params;
+  return uncached;
 }
 
 llvm::Expected<std::string> snnc::checkMemoryFit(const CoreParams &params,

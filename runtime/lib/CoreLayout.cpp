@@ -310,9 +310,13 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes,
       if (!maxes[i])
         plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx) + 1);
     }
+    // A merged population writes at most one event per whole window and
+    // channel (snn_merge drops the spikes past the last whole window; the
+    // host merges the input alike); a core that cannot merge plans again
+    // unmerged, and checkPlan holds that plan to its event memory.
     if (pop.kind != PopulationKind::Readout) {
       desc[bus::PopEventBase] = uint32_t(plan.eventWords);
-      plan.eventWords += g.c * g.h * g.w;
+      plan.eventWords += g.c * (g.h / wy) * (g.w / wx);
     }
     if (pop.kind != PopulationKind::Input) {
       plan.currentWords = std::max(plan.currentWords, gridWords);

@@ -2,8 +2,8 @@
 //
 // placeInSpram decides which of the core's memories the bitstream flow puts
 // in single-port RAM and the fit check counts with; these cases pin its
-// ranking: block RAMs that fit first, then a state that is not phased, then
-// the fewest block RAMs.
+// ranking: block RAMs that fit first, then currents that are not phased,
+// then a state that is not phased, then the fewest block RAMs.
 //
 //===----------------------------------------------------------------------===//
 #include "snnc/Backends/Boards.h"
@@ -116,15 +116,57 @@ TEST(Boards, NoSpramNoPlacement) {
 
 TEST(Boards, RefusalNamesTheLargestBlockRamUsers) {
   CoreParams core = smallCore();
-  core.currentDepth = 20000; // currents stay dual-ported: block RAM
+  // Too deep for the SPRAMs too (2 x 5 of them): block RAM.
+  core.currentDepth = 70000;
   auto fit = checkMemoryFit(core, board("icebreaker"), "ice40-up5k");
   ASSERT_FALSE(bool(fit));
   std::string message = llvm::toString(fit.takeError());
   EXPECT_NE(message.find("the network does not fit ice40-up5k: EBR"),
             std::string::npos)
       << message;
-  EXPECT_NE(message.find("(largest: currents 84"), std::string::npos)
+  EXPECT_NE(message.find("(largest: currents 291"), std::string::npos)
       << message;
+}
+
+TEST(Boards, CurrentsArePhasedInSpramOnlyWhereNothingElseFits) {
+  // The bundled example's first layer: 12,544 neurons, 20-bit currents
+  // (62 block RAMs).  Only phased in two SPRAMs do they fit, beside the
+  // phased state; the weights take the fourth.
+  CoreParams core = smallCore();
+  core.currentBits = 20;
+  core.currentDepth = core.stateDepth = 12544;
+  core.weightDepth = 7984;
+  core.eventDepth = 1568;
+  core.cacheDepth = 0;
+  BoardDescription icebreaker = board("icebreaker");
+  SpramPlacement p = placeInSpram(core, icebreaker);
+  EXPECT_TRUE(p.currentsPhased());
+  EXPECT_EQ(p.parameters["StateSpram"], 2);
+  EXPECT_EQ(p.parameters["WeightSpram"], 1);
+  EXPECT_EQ(p.blocks, 4);
+  auto fit = checkMemoryFit(core, icebreaker, "ice40-up5k");
+  ASSERT_TRUE(bool(fit)) << llvm::toString(fit.takeError());
+  EXPECT_NE(fit->find("and the currents (phased)"), std::string::npos) << *fit;
+  // Where they fit in block RAM, they stay there (full-rate delivery),
+  // even though SPRAM would leave more block RAM free.
+  core.currentDepth = core.stateDepth = 784;
+  EXPECT_FALSE(placeInSpram(core, icebreaker).currentsPhased());
+}
+
+TEST(Boards, TheCacheIsDroppedOnlyWhereTheCoreFitsOnlyWithoutIt) {
+  BoardDescription icebreaker = board("icebreaker");
+  CoreParams core = smallCore();
+  core.cacheDepth = 300;
+  EXPECT_EQ(fitCacheToBoard(core, icebreaker).cacheDepth, 300);
+  // A cache as large as the first layer's currents: 62 block RAMs.
+  core.currentBits = 20;
+  core.currentDepth = core.stateDepth = core.cacheDepth = 12544;
+  core.weightDepth = 7984;
+  core.eventDepth = 1568;
+  ASSERT_FALSE(bool(checkMemoryFit(core, icebreaker, "ice40-up5k")));
+  CoreParams fitted = fitCacheToBoard(core, icebreaker);
+  EXPECT_EQ(fitted.cacheDepth, 0);
+  EXPECT_TRUE(bool(checkMemoryFit(fitted, icebreaker, "ice40-up5k")));
 }
 
 TEST(Boards, RegistryHoldsSimAndTheBoards) {

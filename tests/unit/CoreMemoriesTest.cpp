@@ -41,7 +41,7 @@ std::string memoryName(llvm::StringRef path) {
       {"u_state.", "neuron state"},
       {"g_state_", "neuron state"},
       {"u_current.", "currents"},
-      {"u_cache.", "input-current cache"},
+      {"g_cache.u_cache.", "input-current cache"},
       {"u_event.", "events"},
       {"u_row_tap.", "row tap lists"},
       {"u_col_tap.", "column tap lists"},
@@ -199,6 +199,17 @@ TEST(Boards, CoreMemoriesMatchSnnCoreNarrowSweep) {
   p.currentBits = 19;
   p.slotDepth = 7;
   expectMatch(p, {{"WeightSpram", 1}, {"StateSpram", 2}, {"EventSpram", 1}});
+}
+
+TEST(Boards, CoreMemoriesMatchSnnCorePhasedCurrents) {
+  // The currents in single-port memory, no input-current cache (CacheDepth
+  // 0: coreMemories leaves it out, snn_core builds none).
+  CoreParams p;
+  p.stateBits = 15;
+  p.currentBits = 20;
+  p.currentDepth = 3000;
+  p.cacheDepth = 0;
+  expectMatch(p, {{"WeightSpram", 1}, {"StateSpram", 2}, {"CurrentSpram", 1}});
 }
 
 TEST(Boards, TheStateSharesTheWeightsSpram) {
