@@ -154,9 +154,10 @@ void sim::printMeasured(const llvm::json::Object &m, llvm::raw_ostream &os) {
   auto number = [&](llvm::StringRef key) {
     return m.getNumber(key).value_or(0);
   };
-  os << formatv("measured on the {0} over {1} images at {2:F2} MHz:\n",
-                m.getString("engine").value_or(""),
-                m.getInteger("images").value_or(0), number("clock_mhz"));
+  int64_t images = m.getInteger("images").value_or(0);
+  os << formatv("measured on the {0} over {1} image{2} at {3:F2} MHz:\n",
+                m.getString("engine").value_or(""), images,
+                images == 1 ? "" : "s", number("clock_mhz"));
   os << formatv("  {0,-27} {1:F0}\n", "cycles per inference",
                 number("cycles_per_inference"));
   os << formatv("  {0,-27} {1:F0}\n", "synaptic ops per inference",
