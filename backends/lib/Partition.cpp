@@ -96,6 +96,7 @@ CorePopulation standIn(const CorePopulation &src, const Need &n) {
   CorePopulation q;
   q.name = src.name + " (events in)";
   q.kind = PopulationKind::Input;
+  q.standIn = src.kind != PopulationKind::Input;
   q.shape = src.shape;
   q.shape[0] = n.chanHi - n.chanLo;
   if (q.shape.size() > 1)
@@ -136,6 +137,7 @@ using StandInKey = std::tuple<int, int64_t, int64_t>; // source, rows lo, hi
 struct ChipBuilder {
   const CoreNetwork &net;
   ArrayRef<CoreChipSlice> held;
+  std::vector<ChipPopulation> origins;
   std::vector<int> wholeHere; // held index of a population held whole
   std::map<StandInKey, std::pair<int64_t, int64_t>> channelHull;
   bool realInput = false;
@@ -188,17 +190,21 @@ struct ChipBuilder {
     sub.lanes = net.lanes;
     sub.timesteps = net.timesteps;
     sub.input = net.input;
+    sub.readoutLast = net.readoutLast;
     std::map<StandInKey, int> standIns;
     std::vector<int> heldIndex(held.size(), -1);
     for (size_t src = 0; src < net.populations.size(); ++src) {
-      if (src == 0 && realInput)
+      if (src == 0 && realInput) {
         sub.populations.push_back(net.populations[0]);
+        origins.push_back({0, false, 0, 0});
+      }
       for (auto &[key, hull] : channelHull)
         if (std::get<0>(key) == int(src)) {
           standIns[key] = int(sub.populations.size());
           sub.populations.push_back(standIn(
               net.populations[src],
               {hull.first, hull.second, std::get<1>(key), std::get<2>(key)}));
+          origins.push_back({int(src), true, hull.first, std::get<1>(key)});
         }
       for (size_t i = 0; i < held.size(); ++i)
         if (held[i].population == int(src)) {
@@ -207,6 +213,8 @@ struct ChipBuilder {
             sub.readout = heldIndex[i];
           sub.populations.push_back(
               slicePopulation(net.populations[src], held[i]));
+          origins.push_back(
+              {int(src), false, held[i].firstChannel, held[i].firstRow});
         }
     }
     // Only what comes from the network's input is cached on the chip.
@@ -261,9 +269,16 @@ struct ChipBuilder {
 };
 } // namespace
 
+ChipNetwork snnc::buildChipNetwork(const CoreNetwork &net,
+                                   ArrayRef<CoreChipSlice> held) {
+  ChipBuilder builder(net, held);
+  CoreNetwork sub = builder.build();
+  return {std::move(sub), std::move(builder.origins)};
+}
+
 CoreNetwork snnc::chipNetwork(const CoreNetwork &net,
                               ArrayRef<CoreChipSlice> held) {
-  return ChipBuilder(net, held).build();
+  return buildChipNetwork(net, held).net;
 }
 
 Expected<std::string> snnc::checkChipFit(const CoreNetwork &net,
@@ -343,8 +358,13 @@ Error Partitioner::place(int pop) {
   const CorePopulation &p = net.populations[pop];
   int64_t c0 = 0, channels = p.channels(), height = heightOf(p);
   while (c0 < channels) {
-    if (tryAdd({pop, 0, c0, channels - c0, 0, height}))
+    if (tryAdd({pop, 0, c0, channels - c0, 0, height})) {
+      // Its consumers read it whole, as stand-ins fed by these chips: on
+      // later chips, never beside its last slice.
+      if (c0 > 0)
+        newChip();
       return Error::success();
+    }
     if (pop == net.readout) {
       // The readout stays whole: its accumulators are read as one.
       if (chips.back().empty())

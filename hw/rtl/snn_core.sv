@@ -259,8 +259,17 @@ module snn_core #(
   logic [FieldW-1:0] desc_wdata, desc_rdata;
   // The host writes while the core is idle, the core (a population's count
   // at the end of its sweep) while it is busy.
+  // An input population's count: the network input's (CtrlInputCount), or
+  // any population's (CtrlEventCounts + p: a stand-in fed by other chips).
+  logic count_word;
+  logic [DescAW-1:0] count_addr;
+  assign count_word = 32'(word) >= snn_pkg::CtrlEventCounts &&
+                      32'(word) < snn_pkg::CtrlEventCounts + MaxPops;
   assign input_count_we = host_write && region == 8'(snn_pkg::RegionCtrl) &&
-                          word == 20'(snn_pkg::CtrlInputCount);
+                          (word == 20'(snn_pkg::CtrlInputCount) || count_word);
+  assign count_addr = word == 20'(snn_pkg::CtrlInputCount)
+                    ? DescAW'(CountBase)
+                    : DescAW'(CountBase + 32'(word) - snn_pkg::CtrlEventCounts);
   always_comb begin
     desc_we = host_write &&
               ((region == 8'(snn_pkg::RegionPop) && 32'(word) < MaxPops * DescW) ||
@@ -270,7 +279,7 @@ module snn_core #(
     desc_wdata = bus_wdata_i[FieldW-1:0];
     if (input_count_we) begin
       desc_we = 1'b1;
-      desc_waddr = DescAW'(CountBase);
+      desc_waddr = count_addr;
       desc_wdata = FieldW'(bus_wdata_i[EventAW:0]);
     end else if (pop_count_we) begin
       desc_we = 1'b1;
@@ -864,7 +873,14 @@ module snn_core #(
         proj_d = (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst]);
         proj_end_d = (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst] +
                                    pop_word[snn_pkg::PopProjCount]);
-        state_d = (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StProjLoad;
+        if (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindInput) begin
+          // A stand-in for a population on another chip: its events are the
+          // host's (CtrlEventCounts), nothing to deliver or sweep.
+          pop_d = pop_q + 1'b1;
+          state_d = ((PopAW + 1)'(pop_q) + 1'b1 < num_pops_q) ? StPopLoad : StIdle;
+        end else begin
+          state_d = (pop_word[snn_pkg::PopProjCount] == 0) ? StSweepStart : StProjLoad;
+        end
       end
       StProjLoad: begin
         if (ld_cap_q && 32'(ld_field_q) == ProjLoadWords + 1) state_d = StDeliverStart;

@@ -33,6 +33,10 @@ package snn_pkg;
   parameter int unsigned CtrlCyclesLo   = 4; // read: cycles of the last command
   parameter int unsigned CtrlCyclesHi   = 5;
   parameter int unsigned CtrlSweepWords = 6; // read: neuron words swept, last step
+  // Words CtrlEventCounts + p: population p's events of this step, written
+  // by the host for an input population (p = 0 is CtrlInputCount; others
+  // are a chip's stand-ins for populations on other chips).
+  parameter int unsigned CtrlEventCounts = 16;
 
   parameter int unsigned CmdStep       = 1; // run one time step
   parameter int unsigned CmdClear      = 2; // zero membranes, spikes, currents, readout

@@ -163,6 +163,12 @@ Error CoreEngine::writeInputs(const float *frame) {
                             merged);
     events = std::move(merged);
   }
+  return writeEventWords(0, bus::CtrlInputCount, events);
+}
+
+Error CoreEngine::writeEventWords(
+    uint32_t firstWord, uint32_t countWord,
+    const std::vector<GoldenEngine::Event> &events) {
   // One block, so that a serial link can send it compactly.
   uint32_t slices = uint32_t((coreImage.params.eventBits() + 31) / 32);
   std::vector<uint32_t> words;
@@ -173,24 +179,97 @@ Error CoreEngine::writeInputs(const float *frame) {
     assert(word.size() == slices && "one width for every event word");
     words.insert(words.end(), word.begin(), word.end());
   }
-  if (Error err = bus->writeEvents(0, slices, words))
+  if (Error err = bus->writeEvents(firstWord, slices, words))
     return err;
-  return bus->write(bus::address(bus::RegionCtrl, bus::CtrlInputCount),
+  return bus->write(bus::address(bus::RegionCtrl, countWord),
                     uint32_t(events.size()));
 }
 
-Error CoreEngine::runSample(const float *frames, int64_t frameSize,
-                            int64_t steps, bool perStep, int64_t sample,
-                            float *out) {
+Error CoreEngine::writePopulationEvents(
+    int population, llvm::ArrayRef<GoldenEngine::Event> spikes) {
+  assert(population >= 0 && population < coreImage.numPops &&
+         net.populations[population].kind == PopulationKind::Input &&
+         "events are written for input populations");
+  const uint32_t *desc =
+      &coreImage.popDescriptors[size_t(population) * bus::DescWords];
+  std::vector<GoldenEngine::Event> events(spikes.begin(), spikes.end());
+  int64_t py = desc[bus::PopPoolY], px = desc[bus::PopPoolX];
+  if (py * px > 1) {
+    // Merged as snn_merge merges a population's spikes on its own chip.
+    std::vector<GoldenEngine::Event> merged;
+    addressing::mergePooled(
+        events, addressing::Pooling(net.populations[population].shape, py, px),
+        merged);
+    events = std::move(merged);
+    // A max pool of spikes: a window's event is worth 1 (their OR).
+    if (desc[bus::PopFlags] >> bus::PopFlagMergeMax & 1)
+      for (GoldenEngine::Event &e : events)
+        e.value = 1;
+  }
+  return writeEventWords(desc[bus::PopEventBase],
+                         bus::CtrlEventCounts + uint32_t(population), events);
+}
+
+Error CoreEngine::clear() {
   const CoreParams &params = coreImage.params;
   uint64_t clearCycles =
       uint64_t(std::max(
           {params.stateDepth, params.currentDepth, params.cacheDepth})) +
       64;
-  if (auto cleared = bus->command(bus::CmdClear, clearCycles); !cleared)
-    return cleared.takeError();
+  auto cleared = bus->command(bus::CmdClear, clearCycles);
+  return cleared ? Error::success() : cleared.takeError();
+}
+
+Expected<std::vector<SpikeRecord>> CoreEngine::step(int64_t sample, int64_t t,
+                                                    bool replay) {
   uint64_t stepBudget = budget ? budget : coreImage.worstCaseStepCycles;
-  int64_t lanes = params.lanes;
+  auto started = std::chrono::steady_clock::now();
+  auto result =
+      bus->command(replay ? bus::CmdStepReplay : bus::CmdStep, stepBudget);
+  runStats.simulationSeconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  if (!result) {
+    Error err = result.takeError();
+    // Kept as it is: run() reloads the network and reruns the sample.
+    if (err.isA<BusResetError>())
+      return std::move(err);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        llvm::formatv("sample {0}, step {1}: {2}", sample, t,
+                      llvm::toString(std::move(err))));
+  }
+  runStats.cycles += result->cycles;
+  runStats.spikes += result->spikeCount;
+  auto ops = bus->readBurst(bus::address(bus::RegionPerf, 0), 1,
+                            uint32_t(net.projections.size()));
+  if (!ops)
+    return ops.takeError();
+  int64_t lanes = coreImage.params.lanes;
+  for (size_t j = 0; j < net.projections.size(); ++j) {
+    runStats.projectionOps[j] += (*ops)[j];
+    runStats.synapticOps += (*ops)[j];
+    runStats.lowerBound += (uint64_t((*ops)[j]) + lanes - 1) / lanes;
+  }
+  auto words = bus->read(bus::address(bus::RegionCtrl, bus::CtrlSweepWords));
+  if (!words)
+    return words.takeError();
+  runStats.sweepWords += *words;
+  runStats.lowerBound += *words;
+  for (SpikeRecord &s : result->spikes) {
+    s.sample = int32_t(sample);
+    s.step = int32_t(t);
+  }
+  if (recording)
+    trace.insert(trace.end(), result->spikes.begin(), result->spikes.end());
+  return std::move(result->spikes);
+}
+
+Error CoreEngine::runSample(const float *frames, int64_t frameSize,
+                            int64_t steps, bool perStep, int64_t sample,
+                            float *out) {
+  if (Error err = clear())
+    return err;
   for (int64_t t = 0; t < steps; ++t) {
     // Direct encoding: the input events stay in the core's event memory;
     // their currents are cached at the first step (or, without room for
@@ -198,47 +277,16 @@ Error CoreEngine::runSample(const float *frames, int64_t frameSize,
     if (t == 0 || perStep)
       if (Error err = writeInputs(frames + (perStep ? t * frameSize : 0)))
         return err;
-    auto started = std::chrono::steady_clock::now();
     bool replay = t > 0 && !perStep && coreImage.cachesInput;
-    auto result =
-        bus->command(replay ? bus::CmdStepReplay : bus::CmdStep, stepBudget);
-    runStats.simulationSeconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                      started)
-            .count();
-    if (!result) {
-      Error err = result.takeError();
-      // Kept as it is: run() reloads the network and reruns the sample.
-      if (err.isA<BusResetError>())
-        return err;
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          llvm::formatv("sample {0}, step {1}: {2}", sample, t,
-                        llvm::toString(std::move(err))));
-    }
-    runStats.cycles += result->cycles;
-    runStats.spikes += result->spikeCount;
-    auto ops = bus->readBurst(bus::address(bus::RegionPerf, 0), 1,
-                              uint32_t(net.projections.size()));
-    if (!ops)
-      return ops.takeError();
-    for (size_t j = 0; j < net.projections.size(); ++j) {
-      runStats.projectionOps[j] += (*ops)[j];
-      runStats.synapticOps += (*ops)[j];
-      runStats.lowerBound += (uint64_t((*ops)[j]) + lanes - 1) / lanes;
-    }
-    auto words = bus->read(bus::address(bus::RegionCtrl, bus::CtrlSweepWords));
-    if (!words)
-      return words.takeError();
-    runStats.sweepWords += *words;
-    runStats.lowerBound += *words;
-    if (recording)
-      for (SpikeRecord s : result->spikes) {
-        s.sample = int32_t(sample);
-        s.step = int32_t(t);
-        trace.push_back(s);
-      }
+    auto spikes = step(sample, t, replay);
+    if (!spikes)
+      return spikes.takeError();
   }
+  return readOutputs(steps, out);
+}
+
+Error CoreEngine::readOutputs(int64_t steps, float *out) {
+  const CoreParams &params = coreImage.params;
   // Readout, step 3 of docs/numerics.md: the mean over the steps, or the
   // last step's value (the core replaced the accumulators every step).
   const CorePopulation &readout = net.populations[net.readout];

@@ -159,7 +159,7 @@ Error checkMaxPoolsMerge(const CoreNetwork &net,
     if (!p.inputPoolMax || p.inputPool[0] * p.inputPool[1] == 1)
       continue;
     const CorePopulation &src = net.populations[p.source];
-    if (src.kind == PopulationKind::Input)
+    if (src.kind == PopulationKind::Input && !src.standIn)
       return refuse(formatv("projection '{0}' max-pools the network input; "
                             "the core max-pools spikes only",
                             p.name));
@@ -296,11 +296,18 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes,
     desc[bus::PopPooledH] = uint32_t(g.h / wy);
     desc[bus::PopPooledW] = uint32_t(g.w / wx);
     if (!window.empty() && pop.kind == PopulationKind::Input) {
-      // Merged on the host: a window's graded values add up.
-      plan.inputWindow = window;
+      // Merged on the host: a window's graded values add up (the network
+      // input's by CoreEngine::writeInputs, a chip's stand-in for another
+      // chip's population by writePopulationEvents, from its descriptor).
+      if (i == 0)
+        plan.inputWindow = window;
       plan.merges = true;
+      // A stand-in's max-pooled window is worth 1 (the OR of its spikes).
+      desc[bus::PopFlags] |= uint32_t(maxes[i]) << bus::PopFlagMergeMax;
       int64_t level = (int64_t(1) << (net.input.bits - 1)) - 1;
-      plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
+      if (!maxes[i])
+        plan.valueBits =
+            std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
     } else if (!window.empty()) {
       desc[bus::PopFlags] |= 1u << bus::PopFlagMerge;
       // A max-pooled window's event is worth 1 (the OR of its spikes).

@@ -10,6 +10,7 @@
 
 #include "snnc/Runtime/GoldenEngine.h"
 #include "snnc/Sim/RtlEngine.h"
+#include "snnc/Sim/SystemEngine.h"
 #include "snnc/Sim/VerilatedBus.h"
 
 #include "VcoreL1.h"
@@ -24,7 +25,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <tuple>
 
 using namespace snnc;
 
@@ -252,6 +255,113 @@ TEST(RtlDifferential, RandomNetworks) {
   EXPECT_GT(coverage.currentPools, coverage.networks / 10);
   EXPECT_GT(coverage.membraneReadouts, coverage.networks / 10);
   EXPECT_GT(coverage.lastStepReadouts, coverage.networks / 10);
+}
+
+/// A random split of `net` over at most four chips, as the partitioner
+/// could place it: populations in program order, a new chip now and then,
+/// some split by output channels over two chips (their consumers on later
+/// chips).
+std::vector<CoreChipSlice> randomSlices(const CoreNetwork &net,
+                                        uint64_t seed) {
+  std::mt19937_64 rng(seed * 7919);
+  std::vector<CoreChipSlice> slices;
+  int64_t chip = 0;
+  for (size_t p = 1; p < net.populations.size(); ++p) {
+    const CorePopulation &pop = net.populations[p];
+    int64_t channels = pop.channels();
+    int64_t height = pop.shape.size() > 1 ? pop.shape[1] : 1;
+    if (chip < 3 && rng() % 3 == 0 && !slices.empty() &&
+        slices.back().chip == chip)
+      ++chip;
+    if (chip < 2 && channels >= 2 && rng() % 2 == 0) {
+      int64_t k = 1 + int64_t(rng() % uint64_t(channels - 1));
+      slices.push_back({int(p), chip, 0, k, 0, height});
+      slices.push_back({int(p), chip + 1, k, channels - k, 0, height});
+      chip += 2;
+      continue;
+    }
+    slices.push_back({int(p), chip, 0, channels, 0, height});
+  }
+  return slices;
+}
+
+/// Network `seed` split over chips of `core` and run with the host relaying
+/// spikes between them; an empty string when it equals golden.
+std::string compareSystem(const TestCore &core, uint64_t seed,
+                          int64_t &chips) {
+  CoreNetwork net = randomnet::randomNetwork(seed, core.params);
+  NDArray inputs = randomnet::randomInputs(seed, net, 4);
+  int64_t steps = *net.timesteps;
+  GoldenEngine golden(net);
+  golden.recordSpikes(true);
+  auto expected = golden.run(inputs, steps);
+  if (!expected)
+    return "golden: " + llvm::toString(expected.takeError());
+  std::vector<CoreChipSlice> slices = randomSlices(net, seed);
+  auto system = sim::SystemEngine::create(
+      net, slices,
+      [&](const CoreNetwork &chip)
+          -> llvm::Expected<std::unique_ptr<CoreEngine>> {
+        return CoreEngine::create(chip, core.params, core.makeBus());
+      });
+  if (!system) {
+    std::string message = llvm::toString(system.takeError());
+    // As on one chip: a max pool needs the slots to merge its source.
+    if (llvm::StringRef(message).contains("which the core cannot merge into "
+                                          "one event per window"))
+      return {};
+    return "system: " + message;
+  }
+  chips = (*system)->chips();
+  (*system)->recordSpikes(true);
+  auto actual = (*system)->run(inputs, steps);
+  std::string where = "\n" + randomnet::describe(net);
+  for (const CoreChipSlice &s : slices)
+    where += llvm::formatv("\n  chip {0}: population {1}, channels {2}+{3}",
+                           s.chip, s.population, s.firstChannel, s.channels)
+                 .str();
+  if (!actual)
+    return "system run: " + llvm::toString(actual.takeError()) + where;
+  for (size_t i = 0; i < actual->data.size(); ++i)
+    if (actual->data[i] != expected->data[i])
+      return llvm::formatv("output {0}: system {1}, golden {2}", i,
+                           actual->data[i], expected->data[i])
+                 .str() +
+             where;
+  // Chips emit in their own order: compare the spikes as sets.
+  auto sorted = [](std::vector<SpikeRecord> v) {
+    std::sort(v.begin(), v.end(), [](const SpikeRecord &a,
+                                     const SpikeRecord &b) {
+      return std::tie(a.sample, a.step, a.population, a.c, a.y, a.x) <
+             std::tie(b.sample, b.step, b.population, b.c, b.y, b.x);
+    });
+    return v;
+  };
+  if (auto diff = firstDifference(sorted((*system)->spikes()),
+                                  sorted(golden.spikes())))
+    return "system vs golden, " + *diff + where;
+  return {};
+}
+
+TEST(RtlDifferential, PartitionedNetworks) {
+  // Networks split across 2 to 4 chips, the host relaying spikes between
+  // their cores (sim/SystemEngine): the chip-to-chip traffic of a system.
+  int64_t networks = 40;
+  if (const char *env = std::getenv("SNNC_DIFF_NETWORKS"))
+    networks = std::max<int64_t>(1, std::atoll(env) / 3);
+  int64_t split = 0, chipsTotal = 0;
+  for (int64_t seed = 1; seed <= networks; ++seed) {
+    const TestCore &core = testCores()[seed % testCores().size()];
+    int64_t chips = 0;
+    std::string failure = compareSystem(core, uint64_t(seed), chips);
+    EXPECT_TRUE(failure.empty())
+        << core.name << " seed " << seed << ": " << failure;
+    split += chips > 1;
+    chipsTotal += chips;
+  }
+  std::cout << "compared " << networks << " partitioned networks (" << split
+            << " on several chips, " << chipsTotal << " chips in all)\n";
+  EXPECT_GT(split, networks / 2);
 }
 
 TEST(RtlEngine, CycleBudgetStopsAStuckRun) {

@@ -41,6 +41,23 @@ SourceWindow sourceWindow(const CoreNetwork &net, const CoreProjection &p,
 CoreNetwork chipNetwork(const CoreNetwork &net,
                         llvm::ArrayRef<CoreChipSlice> held);
 
+/// Where a population of a chip's sub-network comes from: population
+/// `population` of the whole network, from its channel `firstChannel` and
+/// row `firstRow` on; a stand-in takes its events from elsewhere (another
+/// chip's spikes, or rows of the network input), otherwise the chip
+/// computes it (or it is the network input, all of it).
+struct ChipPopulation {
+  int population = 0;
+  bool standIn = false;
+  int64_t firstChannel = 0, firstRow = 0;
+};
+struct ChipNetwork {
+  CoreNetwork net;
+  std::vector<ChipPopulation> origins; // one per population of `net`
+};
+ChipNetwork buildChipNetwork(const CoreNetwork &net,
+                             llvm::ArrayRef<CoreChipSlice> held);
+
 /// compile's fit check (checkMemoryFit) on chipNetwork(net, held): the
 /// per-resource lines, or why it does not fit.
 llvm::Expected<std::string> checkChipFit(const CoreNetwork &net,
@@ -62,7 +79,10 @@ struct PartitionPlan {
 
 /// Places `net` on chips of `board`, greedily in program order, filling
 /// each chip before opening the next (a population that does not fit what
-/// is left is split by output channels; one whose single channel does not
+/// is left is split by output channels, and the chip after its last slice
+/// is a new one: a chip never reads, within a step, a population of which
+/// it computes a part, so the system runs chip by chip; one whose single
+/// channel does not
 /// fit an empty chip, by channels x rows, the tile size chosen on a middle
 /// tile and halved where another tile does not fit).  `maxChips` 0: as many as
 /// it takes; otherwise more are refused with one line naming the count.

@@ -12,6 +12,7 @@
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Engine.h"
 #include "snnc/Runtime/Errors.h"
+#include "snnc/Runtime/GoldenEngine.h"
 #include "snnc/Runtime/Trace.h"
 
 #include "llvm/Support/JSON.h"
@@ -115,12 +116,35 @@ public:
   /// worst case at full activity).
   void setCycleBudget(uint64_t cycles) { budget = cycles; }
 
+  // One sample step by step, as run() does it; a system of chips
+  // (sim/SystemEngine) drives each chip's core with these, feeding its
+  // stand-in populations the spikes of the others between steps.
+
+  /// Zeroes membranes, spikes, currents and readout (a sample's start).
+  llvm::Error clear();
+  /// Writes one input frame's events (the network input, population 0).
+  llvm::Error writeInputs(const float *frame);
+  /// Writes the events of this step of input population `population` (a
+  /// stand-in for a population on another chip: spikes of value 1 in its
+  /// own coordinates), merged by its consumers' pooling window as the
+  /// image plans them, and their count.
+  llvm::Error writePopulationEvents(
+      int population, llvm::ArrayRef<GoldenEngine::Event> spikes);
+  /// Runs step `t` of sample `sample` (CmdStepReplay where the input's
+  /// currents are cached) and returns its spikes, where the bus sees them.
+  llvm::Expected<std::vector<SpikeRecord>> step(int64_t sample, int64_t t,
+                                                bool replay);
+  /// The readout after `steps` steps: its mean over them (or its last
+  /// step's value), [C x plane] floats into `out`.
+  llvm::Error readOutputs(int64_t steps, float *out);
+
 private:
   CoreEngine(CoreNetwork network, CoreImage image,
              std::unique_ptr<CoreBus> bus);
   llvm::Error runSample(const float *frames, int64_t frameSize, int64_t steps,
                         bool perStep, int64_t sample, float *out);
-  llvm::Error writeInputs(const float *frame);
+  llvm::Error writeEventWords(uint32_t firstWord, uint32_t countWord,
+                              const std::vector<GoldenEngine::Event> &events);
   llvm::Error load();
 
   CoreNetwork net;

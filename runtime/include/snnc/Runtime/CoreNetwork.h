@@ -40,6 +40,10 @@ struct CorePopulation {
   /// accumulated like a readout's currents (snnTorch's Leaky(output=True)
   /// read by its membrane).  Only net.readout may be one.
   bool membraneReadout = false;
+  /// Input: a chip's stand-in for a population another chip computes
+  /// (backends/Partition.h): its events are spikes (worth 1), so a max pool
+  /// of them is their OR, as on one chip.  In memory only.
+  bool standIn = false;
   /// LIF: the source model's float threshold (for reports: one state unit
   /// of channel c is vThreshold / threshold[c]); none in older packages.
   std::optional<double> vThreshold;

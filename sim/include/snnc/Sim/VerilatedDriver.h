@@ -62,6 +62,10 @@ public:
     noteFailure(); // the parameter checks run in the first eval
   }
   ~VerilatedDriver() {
+    // Verilator 5.006 erases a model's scopes from the thread's current
+    // context, which is the last model built: with several models alive
+    // (a system of chips) that may be another's, or one already gone.
+    Verilated::threadContextp(context.get());
     top->final();
 #if VM_TRACE
     if (vcd)
