@@ -319,6 +319,13 @@ private:
     lastRefusal = llvm::toString(fit.takeError());
     return false;
   }
+  bool fitsAlone(const CoreChipSlice &s) {
+    auto fit = checkChipFit(net, {s}, board, target);
+    if (fit)
+      return true;
+    llvm::consumeError(fit.takeError());
+    return false;
+  }
   bool tryAdd(const CoreChipSlice &s) {
     if (!fitsWith(s))
       return false;
@@ -358,12 +365,19 @@ Error Partitioner::place(int pop) {
   const CorePopulation &p = net.populations[pop];
   int64_t c0 = 0, channels = p.channels(), height = heightOf(p);
   while (c0 < channels) {
-    if (tryAdd({pop, 0, c0, channels - c0, 0, height})) {
+    CoreChipSlice rest{pop, 0, c0, channels - c0, 0, height};
+    if (tryAdd(rest)) {
       // Its consumers read it whole, as stand-ins fed by these chips: on
       // later chips, never beside its last slice.
       if (c0 > 0)
         newChip();
       return Error::success();
+    }
+    // Whole on a new chip rather than split: no chip-to-chip traffic for
+    // it, and its consumers may join it there.
+    if (c0 == 0 && !chips.back().empty() && fitsAlone(rest)) {
+      newChip();
+      continue;
     }
     if (pop == net.readout) {
       // The readout stays whole: its accumulators are read as one.

@@ -330,7 +330,9 @@ module snn_core #(
         f == snn_pkg::PopLastLanes ? LaneCountW :
         f == snn_pkg::PopStateBase ? StateAW :
         f == snn_pkg::PopParamBase ? ParamAW :
-        f == snn_pkg::PopEventBase ? EventAW :
+        // One bit more: a base past the event memory marks a population
+        // that stores no events (pop_stores_events).
+        f == snn_pkg::PopEventBase ? EventAW + 1 :
         f == snn_pkg::PopProjFirst ? ProjCountW :
         f == snn_pkg::PopProjCount ? ProjCountW :
         // Flags up to PopFlagMergeMax (the subtract-reset bit is unused
@@ -788,11 +790,17 @@ module snn_core #(
       state_wdata = '0;
     end
   end
+  // A population that nothing on this core reads (a chip's slice whose
+  // consumers are on other chips, a readout by membranes) has no event
+  // segment: the host writes its base past the event memory, and its
+  // spikes leave by the AER monitor only.
+  logic pop_stores_events;
+  assign pop_stores_events = pop_word[snn_pkg::PopEventBase] < EventDepth;
   always_comb begin
     event_we = event_host_we;
     event_waddr = EventAW'(word);
     event_wdata = wide[EventW-1:0];
-    if (merge_event_we) begin
+    if (merge_event_we && pop_stores_events) begin
       event_we = 1'b1;
       event_waddr = merge_event_waddr;
       event_wdata = merge_event_wdata;
@@ -1076,7 +1084,8 @@ module snn_core #(
   logic [31:0] new_event_addr;
   assign new_event_addr = pop_word[snn_pkg::PopEventBase] + 32'(pop_count_q);
   EventInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                                 merge_new |-> new_event_addr < EventDepth)
+                                 merge_new && pop_stores_events |->
+                                 new_event_addr < EventDepth)
     else $error("snn_core: population %0d's new event at %0d, past the event memory's %0d words",
                 pop_q, new_event_addr, EventDepth);
   // A core without the input-current cache (CacheDepth 0) delivers no

@@ -321,7 +321,15 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes,
     // channel (snn_merge drops the spikes past the last whole window; the
     // host merges the input alike); a core that cannot merge plans again
     // unmerged, and checkPlan holds that plan to its event memory.
-    if (pop.kind != PopulationKind::Readout) {
+    // A population nothing reads (a chip's slice whose consumers are on
+    // other chips, a readout by membranes) stores no events: its base lies
+    // past the event memory, and its spikes leave by the AER monitor.
+    bool read = llvm::any_of(net.projections, [&](const CoreProjection &p) {
+      return p.source == int(i);
+    });
+    if (pop.kind != PopulationKind::Readout && !read) {
+      desc[bus::PopEventBase] = bus::NoEvents;
+    } else if (pop.kind != PopulationKind::Readout) {
       desc[bus::PopEventBase] = uint32_t(plan.eventWords);
       plan.eventWords += g.c * (g.h / wy) * (g.w / wx);
     }

@@ -1,5 +1,6 @@
 //===- RtlEngine.cpp - build, cache and drive the Verilator core ----------===//
 #include "snnc/Sim/RtlEngine.h"
+#include "snnc/Sim/SystemEngine.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/Errors.h"
 #include "snnc/Sim/VerilatorOutput.h"
@@ -287,10 +288,35 @@ sim::createRtlEngine(CoreNetwork network, const RtlOptions &options) {
   return std::move(*engine);
 }
 
+/// A network partitioned by `compile --chips`: one core per chip, each
+/// sized to its chip's sub-network, the host relaying spikes between them
+/// (SystemEngine).
+static Expected<std::unique_ptr<Engine>>
+createRtlSystem(const CoreNetwork &network, const RtlOptions &options) {
+  auto system = SystemEngine::create(
+      network, network.partition,
+      [&](const CoreNetwork &chip) -> Expected<std::unique_ptr<CoreEngine>> {
+        RtlOptions perChip = options;
+        perChip.vcdPath.clear();
+        return createRtlEngine(chip, perChip);
+      });
+  if (!system)
+    return system.takeError();
+  return std::unique_ptr<Engine>(std::move(*system));
+}
+
 Device sim::rtlDevice(const RtlOptions &options) {
   return Device(
       "rtl", "rtl",
       [options](CoreNetwork network) -> Expected<std::unique_ptr<Engine>> {
+        // A partitioned package runs as its system of chips, unless a core
+        // was named (it then runs whole on that core).
+        if (network.chips > 1 && !options.core) {
+          auto system = createRtlSystem(network, options);
+          if (!system)
+            return classify<DeviceError>(system.takeError());
+          return std::move(*system);
+        }
         auto engine = createRtlEngine(std::move(network), options);
         if (!engine)
           return classify<DeviceError>(engine.takeError());

@@ -99,6 +99,39 @@ uint64_t SystemEngine::linkEvents(int64_t from, int64_t to) const {
   return crossed[from][to];
 }
 
+llvm::json::Value SystemEngine::statsJson() const {
+  double perSample = samples ? 1.0 / double(samples) : 0.0;
+  llvm::json::Array perChip, links;
+  uint64_t cycles = 0, ops = 0;
+  for (int64_t k = 0; k < chips(); ++k) {
+    const CoreRunStats &s = chip(k).stats();
+    cycles += s.cycles;
+    ops += s.synapticOps;
+    perChip.push_back(llvm::json::Object{
+        {"chip", k},
+        {"cycles", int64_t(s.cycles)},
+        {"cycles_per_inference", double(s.cycles) * perSample},
+        {"synaptic_ops", int64_t(s.synapticOps)},
+        {"efficiency", s.efficiency()}});
+    for (int64_t to = 0; to < chips(); ++to)
+      if (crossed[k][to])
+        links.push_back(llvm::json::Object{
+            {"from", k},
+            {"to", to},
+            {"events", int64_t(crossed[k][to])},
+            {"events_per_inference", double(crossed[k][to]) * perSample}});
+  }
+  // The host relays chip by chip: a step's cycles are the chips' sum.
+  return llvm::json::Object{{"chips", chips()},
+                            {"samples", samples},
+                            {"timesteps", timesteps},
+                            {"cycles", int64_t(cycles)},
+                            {"cycles_per_inference", double(cycles) * perSample},
+                            {"synaptic_ops", int64_t(ops)},
+                            {"per_chip", std::move(perChip)},
+                            {"links", std::move(links)}};
+}
+
 /// Stand-in `j` of a chip's sub-network: the events of `source` that fall
 /// in its channels and rows, in its own coordinates.
 static std::vector<GoldenEngine::Event>
@@ -168,30 +201,31 @@ Error SystemEngine::runStep(
   return Error::success();
 }
 
-Expected<NDArray> SystemEngine::run(const NDArray &input, int64_t timesteps) {
+Expected<NDArray> SystemEngine::run(const NDArray &input, int64_t steps) {
   bool perStep = net.encoding == InputEncoding::Events;
-  int64_t samples = sampleCount(input, net.encoding);
+  int64_t count = sampleCount(input, net.encoding);
   int64_t frameSize = net.populations.front().size();
   if (int64_t(input.data.size()) !=
-      samples * frameSize * (perStep ? timesteps : 1))
+      count * frameSize * (perStep ? steps : 1))
     return makeError<InputError>(
         formatv("the input holds {0} values, not {1} sample(s) of {2}{3}",
-                input.data.size(), samples, frameSize,
+                input.data.size(), count, frameSize,
                 perStep ? " per step" : ""));
   const CorePopulation &readout = net.populations[net.readout];
   int64_t outputs = readout.size();
-  NDArray out{{samples, outputs}, std::vector<float>(samples * outputs)};
-  for (int64_t n = 0; n < samples; ++n) {
+  NDArray out{{count, outputs}, std::vector<float>(count * outputs)};
+  for (int64_t n = 0; n < count; ++n) {
     for (auto &chip : chipList)
       if (Error err = chip->engine->clear())
         return std::move(err);
-    for (int64_t t = 0; t < timesteps; ++t) {
+    for (int64_t t = 0; t < steps; ++t) {
       // Events input: [T, N, ...], one frame per step and sample.
       const float *frame =
-          input.data.data() + (perStep ? t * samples + n : n) * frameSize;
+          input.data.data() + (perStep ? t * count + n : n) * frameSize;
       std::vector<std::vector<GoldenEngine::Event>> spikes(
           net.populations.size());
-      if (Error err = runStep(frame, n, t, perStep, spikes))
+      // Samples numbered across runs, as the other engines number them.
+      if (Error err = runStep(frame, samples, t, perStep, spikes))
         return std::move(err);
     }
     // The readout, from the chips that hold its channels.
@@ -203,7 +237,7 @@ Expected<NDArray> SystemEngine::run(const NDArray &input, int64_t timesteps) {
       const ChipPopulation &o = chip.sub.origins[sub.readout];
       const CorePopulation &part = sub.populations[sub.readout];
       std::vector<float> values(size_t(part.size()));
-      if (Error err = chip.engine->readOutputs(timesteps, values.data()))
+      if (Error err = chip.engine->readOutputs(steps, values.data()))
         return std::move(err);
       int64_t plane = part.plane();
       for (int64_t c = 0; c < part.channels(); ++c)
@@ -211,6 +245,8 @@ Expected<NDArray> SystemEngine::run(const NDArray &input, int64_t timesteps) {
           out.data[n * outputs + (c + o.firstChannel) * plane + pos] =
               values[c * plane + pos];
     }
+    ++samples;
   }
+  timesteps = steps;
   return out;
 }

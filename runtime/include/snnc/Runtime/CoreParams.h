@@ -34,6 +34,9 @@ inline uint32_t address(uint32_t region, uint32_t word, uint32_t slice = 0) {
 /// snn_link bounds each region's bursts with a 24-bit word count
 /// (RegionWords), which this bound keeps exact.
 constexpr int64_t MaxRegionWords = int64_t(1) << 20;
+/// PopEventBase of a population that stores no events (nothing on the
+/// core reads it): past any event memory, in the field's EventAW + 1 bits.
+constexpr uint32_t NoEvents = 0xFFFFFFFFu;
 /// The address `steps` slices after `start` in a burst whose words have
 /// `slices` slices each (slice 0 of the next word follows the last).
 inline uint32_t advance(uint32_t start, uint32_t slices, uint32_t steps) {

@@ -42,6 +42,9 @@ public:
   ~SystemEngine() override;
 
   llvm::Expected<NDArray> run(const NDArray &input, int64_t timesteps) override;
+  /// Per chip its cycles and synaptic operations, per link the spikes
+  /// relayed, each also per inference.
+  llvm::json::Value statsJson() const override;
   bool recordSpikes(bool on) override;
   const std::vector<SpikeRecord> &spikes() const override { return trace; }
   std::vector<SpikeRecord> takeSpikes() override {
@@ -71,6 +74,7 @@ private:
   std::vector<std::vector<uint64_t>> crossed; // [from][to] events
   bool recording = false;
   std::vector<SpikeRecord> trace;
+  int64_t samples = 0, timesteps = 0;
 };
 
 } // namespace snnc::sim
