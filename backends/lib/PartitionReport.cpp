@@ -162,6 +162,7 @@ std::string snnc::printPartition(const CoreNetwork &net,
                   link.second, bound, number(events),
                   number(events / double(timesteps)));
   os << "the chip-to-chip link is not built yet: the plan is checked "
-        "against each chip's memories only\n";
+        "against each chip's memories, and `snnc run --engine rtl` runs it "
+        "as a system of cores, the host relaying spikes between them\n";
   return os.str();
 }

@@ -288,7 +288,7 @@ std::vector<CoreChipSlice> randomSlices(const CoreNetwork &net,
 /// Network `seed` split over chips of `core` and run with the host relaying
 /// spikes between them; an empty string when it equals golden.
 std::string compareSystem(const TestCore &core, uint64_t seed,
-                          int64_t &chips) {
+                          int64_t &chips, uint64_t &relayed) {
   CoreNetwork net = randomnet::randomNetwork(seed, core.params);
   NDArray inputs = randomnet::randomInputs(seed, net, 4);
   int64_t steps = *net.timesteps;
@@ -340,6 +340,9 @@ std::string compareSystem(const TestCore &core, uint64_t seed,
   if (auto diff = firstDifference(sorted((*system)->spikes()),
                                   sorted(golden.spikes())))
     return "system vs golden, " + *diff + where;
+  for (int64_t from = 0; from < chips; ++from)
+    for (int64_t to = 0; to < chips; ++to)
+      relayed += (*system)->linkEvents(from, to);
   return {};
 }
 
@@ -350,18 +353,55 @@ TEST(RtlDifferential, PartitionedNetworks) {
   if (const char *env = std::getenv("SNNC_DIFF_NETWORKS"))
     networks = std::max<int64_t>(1, std::atoll(env) / 3);
   int64_t split = 0, chipsTotal = 0;
+  uint64_t relayed = 0;
   for (int64_t seed = 1; seed <= networks; ++seed) {
     const TestCore &core = testCores()[seed % testCores().size()];
     int64_t chips = 0;
-    std::string failure = compareSystem(core, uint64_t(seed), chips);
+    std::string failure = compareSystem(core, uint64_t(seed), chips, relayed);
     EXPECT_TRUE(failure.empty())
         << core.name << " seed " << seed << ": " << failure;
     split += chips > 1;
     chipsTotal += chips;
   }
   std::cout << "compared " << networks << " partitioned networks (" << split
-            << " on several chips, " << chipsTotal << " chips in all)\n";
+            << " on several chips, " << chipsTotal << " chips in all, "
+            << relayed << " spikes relayed between chips)\n";
   EXPECT_GT(split, networks / 2);
+  EXPECT_GT(relayed, uint64_t(100 * networks));
+}
+
+TEST(SystemEngine, RefusesAChipReadingWhatItComputesAPartOf) {
+  // Population 1 split over chips 0 and 1, its consumer on chip 1: within
+  // a step chip 1 would need its own slice's spikes before computing them.
+  const TestCore &core = testCores()[0];
+  CoreNetwork net;
+  for (uint64_t seed = 1;; ++seed) {
+    net = randomnet::randomNetwork(seed, core.params);
+    if (net.populations.size() >= 3 && net.populations[1].channels() >= 2)
+      break;
+  }
+  std::vector<CoreChipSlice> slices;
+  const CorePopulation &p1 = net.populations[1];
+  int64_t h = p1.shape.size() > 1 ? p1.shape[1] : 1;
+  slices.push_back({1, 0, 0, 1, 0, h});
+  slices.push_back({1, 1, 1, p1.channels() - 1, 0, h});
+  for (size_t p = 2; p < net.populations.size(); ++p) {
+    const CorePopulation &pop = net.populations[p];
+    slices.push_back({int(p), 1, 0, pop.channels(), 0,
+                      pop.shape.size() > 1 ? pop.shape[1] : 1});
+  }
+  auto system = sim::SystemEngine::create(
+      net, slices,
+      [&](const CoreNetwork &chip)
+          -> llvm::Expected<std::unique_ptr<CoreEngine>> {
+        return CoreEngine::create(chip, core.params, core.makeBus());
+      });
+  ASSERT_FALSE(bool(system));
+  std::string message = llvm::toString(system.takeError());
+  EXPECT_NE(message.find("chip 1 reads population 'lif0' within a step, "
+                         "which chip 1 computes (a part of)"),
+            std::string::npos)
+      << message;
 }
 
 TEST(RtlEngine, CycleBudgetStopsAStuckRun) {
