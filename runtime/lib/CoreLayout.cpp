@@ -306,8 +306,7 @@ Expected<Plan> layout::plan(const CoreNetwork &net, int64_t lanes,
       desc[bus::PopFlags] |= uint32_t(maxes[i]) << bus::PopFlagMergeMax;
       int64_t level = (int64_t(1) << (net.input.bits - 1)) - 1;
       if (!maxes[i])
-        plan.valueBits =
-            std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
+        plan.valueBits = std::max(plan.valueBits, bitsFor(wy * wx * level) + 1);
     } else if (!window.empty()) {
       desc[bus::PopFlags] |= 1u << bus::PopFlagMerge;
       // A max-pooled window's event is worth 1 (the OR of its spikes).

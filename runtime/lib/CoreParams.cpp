@@ -152,12 +152,12 @@ Error layout::checkParams(const CoreParams &p, bool regions) {
   for (auto &[name, value] : p.verilogParameters()) {
     // SlotDepth 0: a core without merge slots (no population's spikes
     // merge); CacheDepth 0: without the input-current cache (the input is
-    // delivered at every step); SubtractReset, PoolCurrents and ReadoutModes 0: a core
-    // without the subtract reset, the current pooler or the readout modes.
+    // delivered at every step); SubtractReset, PoolCurrents and ReadoutModes 0:
+    // a core without the subtract reset, the current pooler or the readout
+    // modes.
     int64_t low = name == "SlotDepth" || name == "CacheDepth" ||
-                          name == "SubtractReset" ||
-                          name == "PoolCurrents" || name == "ReadoutModes" ||
-                          name == "NarrowSweep"
+                          name == "SubtractReset" || name == "PoolCurrents" ||
+                          name == "ReadoutModes" || name == "NarrowSweep"
                       ? 0
                       : 1;
     auto [high, why] = parameterBound(name, p.sweepLanes(), regions);

@@ -1,8 +1,8 @@
 //===- RtlEngine.cpp - build, cache and drive the Verilator core ----------===//
 #include "snnc/Sim/RtlEngine.h"
-#include "snnc/Sim/SystemEngine.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/Errors.h"
+#include "snnc/Sim/SystemEngine.h"
 #include "snnc/Sim/VerilatorOutput.h"
 #include "snnc/Targets/Targets.h"
 

@@ -77,8 +77,7 @@ SystemEngine::create(const CoreNetwork &net,
     }
     auto engine = makeCore(c.sub.net);
     if (!engine)
-      return prependToError(formatv("chip {0}: ", k).str(),
-                            engine.takeError());
+      return prependToError(formatv("chip {0}: ", k).str(), engine.takeError());
     c.engine = std::move(*engine);
     if (!c.engine->recordSpikes(false))
       return makeError<InputError>(
@@ -122,14 +121,15 @@ llvm::json::Value SystemEngine::statsJson() const {
             {"events_per_inference", double(crossed[k][to]) * perSample}});
   }
   // The host relays chip by chip: a step's cycles are the chips' sum.
-  return llvm::json::Object{{"chips", chips()},
-                            {"samples", samples},
-                            {"timesteps", timesteps},
-                            {"cycles", int64_t(cycles)},
-                            {"cycles_per_inference", double(cycles) * perSample},
-                            {"synaptic_ops", int64_t(ops)},
-                            {"per_chip", std::move(perChip)},
-                            {"links", std::move(links)}};
+  return llvm::json::Object{
+      {"chips", chips()},
+      {"samples", samples},
+      {"timesteps", timesteps},
+      {"cycles", int64_t(cycles)},
+      {"cycles_per_inference", double(cycles) * perSample},
+      {"synaptic_ops", int64_t(ops)},
+      {"per_chip", std::move(perChip)},
+      {"links", std::move(links)}};
 }
 
 /// Stand-in `j` of a chip's sub-network: the events of `source` that fall
@@ -194,8 +194,8 @@ Error SystemEngine::runStep(
       spikes[o.population].push_back({c, y, s.x, 1});
       emitter[o.population].push_back(int64_t(k));
       if (recording)
-        trace.push_back({int32_t(sample), int32_t(t), int32_t(o.population), c,
-                         y, s.x});
+        trace.push_back(
+            {int32_t(sample), int32_t(t), int32_t(o.population), c, y, s.x});
     }
   }
   return Error::success();
@@ -205,12 +205,10 @@ Expected<NDArray> SystemEngine::run(const NDArray &input, int64_t steps) {
   bool perStep = net.encoding == InputEncoding::Events;
   int64_t count = sampleCount(input, net.encoding);
   int64_t frameSize = net.populations.front().size();
-  if (int64_t(input.data.size()) !=
-      count * frameSize * (perStep ? steps : 1))
-    return makeError<InputError>(
-        formatv("the input holds {0} values, not {1} sample(s) of {2}{3}",
-                input.data.size(), count, frameSize,
-                perStep ? " per step" : ""));
+  if (int64_t(input.data.size()) != count * frameSize * (perStep ? steps : 1))
+    return makeError<InputError>(formatv(
+        "the input holds {0} values, not {1} sample(s) of {2}{3}",
+        input.data.size(), count, frameSize, perStep ? " per step" : ""));
   const CorePopulation &readout = net.populations[net.readout];
   int64_t outputs = readout.size();
   NDArray out{{count, outputs}, std::vector<float>(count * outputs)};

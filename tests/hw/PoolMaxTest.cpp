@@ -304,8 +304,10 @@ TEST(PoolMaxCore, APooledPopulationThenAPlainOne) {
     Memory cache = randomMemory(rng, kCacheDepth, kLanes, kCurrentBits);
     for (int a = 0; a < kCacheDepth; ++a)
       for (int l = 0; l < kLanes; ++l)
-        setBits(mem.snn_core__DOT__g_cache__DOT__u_cache__DOT__g_block__DOT__mem_q[a],
-                kCurrentBits * l, kCurrentBits, cache[a][l]);
+        setBits(
+            mem.snn_core__DOT__g_cache__DOT__u_cache__DOT__g_block__DOT__mem_q
+                [a],
+            kCurrentBits * l, kCurrentBits, cache[a][l]);
 
     for (int step = 0; step < 3; ++step) {
       std::string at = where + ", step " + std::to_string(step);

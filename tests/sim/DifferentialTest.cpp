@@ -261,8 +261,7 @@ TEST(RtlDifferential, RandomNetworks) {
 /// could place it: populations in program order, a new chip now and then,
 /// some split by output channels over two chips (their consumers on later
 /// chips).
-std::vector<CoreChipSlice> randomSlices(const CoreNetwork &net,
-                                        uint64_t seed) {
+std::vector<CoreChipSlice> randomSlices(const CoreNetwork &net, uint64_t seed) {
   std::mt19937_64 rng(seed * 7919);
   std::vector<CoreChipSlice> slices;
   int64_t chip = 0;
@@ -287,8 +286,8 @@ std::vector<CoreChipSlice> randomSlices(const CoreNetwork &net,
 
 /// Network `seed` split over chips of `core` and run with the host relaying
 /// spikes between them; an empty string when it equals golden.
-std::string compareSystem(const TestCore &core, uint64_t seed,
-                          int64_t &chips, uint64_t &relayed) {
+std::string compareSystem(const TestCore &core, uint64_t seed, int64_t &chips,
+                          uint64_t &relayed) {
   CoreNetwork net = randomnet::randomNetwork(seed, core.params);
   NDArray inputs = randomnet::randomInputs(seed, net, 4);
   int64_t steps = *net.timesteps;
@@ -330,15 +329,15 @@ std::string compareSystem(const TestCore &core, uint64_t seed,
              where;
   // Chips emit in their own order: compare the spikes as sets.
   auto sorted = [](std::vector<SpikeRecord> v) {
-    std::sort(v.begin(), v.end(), [](const SpikeRecord &a,
-                                     const SpikeRecord &b) {
-      return std::tie(a.sample, a.step, a.population, a.c, a.y, a.x) <
-             std::tie(b.sample, b.step, b.population, b.c, b.y, b.x);
-    });
+    std::sort(v.begin(), v.end(),
+              [](const SpikeRecord &a, const SpikeRecord &b) {
+                return std::tie(a.sample, a.step, a.population, a.c, a.y, a.x) <
+                       std::tie(b.sample, b.step, b.population, b.c, b.y, b.x);
+              });
     return v;
   };
-  if (auto diff = firstDifference(sorted((*system)->spikes()),
-                                  sorted(golden.spikes())))
+  if (auto diff =
+          firstDifference(sorted((*system)->spikes()), sorted(golden.spikes())))
     return "system vs golden, " + *diff + where;
   for (int64_t from = 0; from < chips; ++from)
     for (int64_t to = 0; to < chips; ++to)

@@ -42,7 +42,8 @@ memoryLines(const CoreNetwork &network, StringRef modelPath, StringRef target) {
   auto board = findTargetBoard(target);
   if (!board)
     return board.takeError();
-  auto checked = checkMemoryFit(fitCacheToBoard(*params, *board), *board, target);
+  auto checked =
+      checkMemoryFit(fitCacheToBoard(*params, *board), *board, target);
   if (!checked)
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),

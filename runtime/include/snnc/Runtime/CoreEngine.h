@@ -128,8 +128,8 @@ public:
   /// stand-in for a population on another chip: spikes of value 1 in its
   /// own coordinates), merged by its consumers' pooling window as the
   /// image plans them, and their count.
-  llvm::Error writePopulationEvents(
-      int population, llvm::ArrayRef<GoldenEngine::Event> spikes);
+  llvm::Error writePopulationEvents(int population,
+                                    llvm::ArrayRef<GoldenEngine::Event> spikes);
   /// Runs step `t` of sample `sample` (CmdStepReplay where the input's
   /// currents are cached) and returns its spikes, where the bus sees them.
   llvm::Expected<std::vector<SpikeRecord>> step(int64_t sample, int64_t t,

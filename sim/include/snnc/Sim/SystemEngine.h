@@ -1,4 +1,5 @@
-//===- SystemEngine.h - a network partitioned across several cores -*- C++ -*-===//
+//===- SystemEngine.h - a network partitioned across several cores -*- C++
+//-*-===//
 //
 // The partition of `snnc compile --chips` (backends/Partition.h) run as a
 // system: one core per chip, each loaded with its chip's sub-network, and
@@ -63,9 +64,9 @@ private:
   llvm::Error runStep(const float *frame, int64_t sample, int64_t t,
                       bool perStep,
                       std::vector<std::vector<GoldenEngine::Event>> &spikes);
-  llvm::Error feedStandIns(size_t k, const float *frame,
-                           const std::vector<std::vector<GoldenEngine::Event>>
-                               &spikes);
+  llvm::Error
+  feedStandIns(size_t k, const float *frame,
+               const std::vector<std::vector<GoldenEngine::Event>> &spikes);
 
   CoreNetwork net;
   std::vector<std::unique_ptr<Chip>> chipList;
