@@ -8,6 +8,7 @@
 #ifndef SNNC_TOOLS_SNNC_DRIVER_H
 #define SNNC_TOOLS_SNNC_DRIVER_H
 
+#include "snnc/Pipeline/Compile.h"
 #include "snnc/Pipeline/Pipeline.h"
 #include "snnc/Runtime/Dataset.h"
 #include "snnc/Runtime/Files.h"
@@ -71,6 +72,8 @@ extern cl::opt<std::string> targetName;
 extern IntOption stateBits;
 extern cl::opt<std::string> calibratePath;
 extern cl::opt<std::string> chipsOption;
+/// --chips N|auto, if given (`valid` false: neither a count nor auto).
+std::optional<pipeline::ChipsRequest> chipsRequest(bool &valid);
 extern cl::opt<std::string> inputRange;
 extern cl::opt<std::string> reportPath;
 extern cl::opt<std::string> inputPath;

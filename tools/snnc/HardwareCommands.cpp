@@ -4,6 +4,8 @@
 
 #include "snnc/Backends/Bitstream.h"
 #include "snnc/Backends/Boards.h"
+#include "snnc/Backends/Partition.h"
+#include "snnc/Backends/SystemBitstream.h"
 #include "snnc/Backends/VerilogEmitter.h"
 #include "snnc/Runtime/CoreImage.h"
 #include "snnc/Runtime/Files.h"
@@ -143,12 +145,56 @@ static llvm::Error checkMeasureInput(const CoreNetwork &network,
   return steps ? llvm::Error::success() : steps.takeError();
 }
 
+/// `snnc bitstream --chips`: the network partitioned across chips of the
+/// board, a bitstream for each (SystemBitstream.h).
+static int runSystemBitstream(CoreNetwork network,
+                              const BoardDescription &board,
+                              std::optional<pipeline::ChipsRequest> chips,
+                              int64_t lanes, BitstreamOptions options) {
+  // Every chip's core has the lanes of the bitstream's, and the plan is
+  // checked against those cores.
+  network.lanes = lanes;
+  // --chips partitions anew; without it, a package's own partition.
+  llvm::Expected<PartitionPlan> plan = PartitionPlan{};
+  if (chips) {
+    plan = partitionNetwork(network, board, board.targetName(), chips->chips);
+  } else if (network.target != board.targetName()) {
+    plan = makeError<InputError>(
+        llvm::formatv("the package is partitioned for {0}, not "
+                      "for {1}'s {2}: compile it again for --target {1}",
+                      network.target, board.name, board.targetName()));
+  } else {
+    plan->slices = network.partition;
+    plan->chips = network.chips;
+  }
+  if (!plan)
+    return report(prependToError("bitstream: ", plan.takeError()));
+  auto system = buildSystemBitstreams(network, *plan, board, lanes, options,
+                                      llvm::outs());
+  if (!system)
+    return report(system.takeError());
+  llvm::outs() << llvm::formatv(
+      "wrote {0}/chip0 .. chip{1} (snn.bin and report.json each) and "
+      "system.json\n",
+      outputPath, plan->chips - 1);
+  return 0;
+}
+
 /// `snnc bitstream`: the network's core on a board, through the FPGA tools.
 int runBitstream(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("bitstream: -o DIR is required");
   if (gateLevel && measurePath.empty())
     return usage("bitstream: --gate-level needs --measure X.npy");
+  bool chipsValid = true;
+  std::optional<pipeline::ChipsRequest> chips = chipsRequest(chipsValid);
+  if (!chipsValid)
+    return usage("bitstream: --chips takes a chip count (1 to 100000) or "
+                 "'auto', not '" +
+                 chipsOption + "'");
+  if (chips && !measurePath.empty())
+    return usage("bitstream: --measure runs one chip's board; a "
+                 "partitioned network runs with snnc run --engine rtl");
   double clockHz = 0;
   if (!clockMhz.empty() && clockMhz != "auto") {
     double mhz = 0;
@@ -183,6 +229,17 @@ int runBitstream(mlir::MLIRContext &context) {
   int64_t coreLanes = lanes                                    ? int64_t(lanes)
                       : network->target == board->targetName() ? network->lanes
                                                                : board->lanes;
+  BitstreamOptions options;
+  options.dir = outputPath;
+  options.origin = modelPath;
+  options.clockHz = clockHz;
+  options.autoClock = clockMhz == "auto";
+  if (chips || network->chips > 1) {
+    if (!measurePath.empty())
+      return usage("bitstream: --measure runs one chip's board; a "
+                   "partitioned network runs with snnc run --engine rtl");
+    return runSystemBitstream(*network, *board, chips, coreLanes, options);
+  }
   auto params = coreParamsFor(*network, coreLanes, board->narrowSweep);
   if (!params)
     return report(params.takeError());
@@ -190,11 +247,6 @@ int runBitstream(mlir::MLIRContext &context) {
   auto image = buildCoreImage(*network, *params);
   if (!image)
     return report(image.takeError());
-  BitstreamOptions options;
-  options.dir = outputPath;
-  options.origin = modelPath;
-  options.clockHz = clockHz;
-  options.autoClock = clockMhz == "auto";
   auto built = buildBitstream(*params, *image, *board, options);
   if (!built)
     return report(built.takeError());

@@ -521,8 +521,7 @@ int runEval(mlir::MLIRContext &context) {
   return 0;
 }
 
-/// --chips N|auto, if given.
-static std::optional<pipeline::ChipsRequest> chipsRequest(bool &valid) {
+std::optional<pipeline::ChipsRequest> chipsRequest(bool &valid) {
   valid = true;
   if (!chipsOption.getNumOccurrences())
     return std::nullopt;

@@ -90,7 +90,7 @@ cl::opt<std::string> chipsOption(
     cl::cat(compilerOptions), "chips",
     cl::desc("Partition the network across chips of the target's board: a "
              "count, or auto for the fewest the partitioner finds"),
-    cl::value_desc("N|auto"), cl::sub(compileCmd));
+    cl::value_desc("N|auto"), cl::sub(compileCmd), cl::sub(bitstreamCmd));
 cl::opt<std::string> inputRange(
     cl::cat(modelOptions), "input-range",
     cl::desc("Smallest and largest raw input value, for the input encoder's "
