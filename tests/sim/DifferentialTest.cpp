@@ -78,16 +78,37 @@ struct Coverage {
   std::vector<double> efficiency8;
 } coverage;
 
+llvm::Expected<NDArray> recordedRun(GoldenEngine &golden, const NDArray &inputs,
+                                    int64_t steps) {
+  golden.recordSpikes(true);
+  return golden.run(inputs, steps);
+}
+
+/// Network `seed` for `core`, its random inputs, and golden's run of them
+/// with every spike recorded.
+struct GoldenCase {
+  CoreNetwork net;
+  NDArray inputs;
+  int64_t steps;
+  GoldenEngine golden;
+  llvm::Expected<NDArray> expected;
+  GoldenCase(const TestCore &core, uint64_t seed, int64_t samples)
+      : net(randomnet::randomNetwork(seed, core.params)),
+        inputs(randomnet::randomInputs(seed, net, samples)),
+        steps(*net.timesteps), golden(net),
+        expected(recordedRun(golden, inputs, steps)) {}
+};
+
 /// Runs network `seed` on `core`; an empty string when RTL and golden agree.
 std::string compareOnCore(const TestCore &core, uint64_t seed) {
-  CoreNetwork net = randomnet::randomNetwork(seed, core.params);
-  NDArray inputs = randomnet::randomInputs(seed, net, kInputsPerNetwork);
-  int64_t steps = *net.timesteps;
-  GoldenEngine golden(net);
-  golden.recordSpikes(true);
-  auto expected = golden.run(inputs, steps);
-  if (!expected)
-    return "golden: " + llvm::toString(expected.takeError());
+  GoldenCase c(core, seed, kInputsPerNetwork);
+  if (!c.expected)
+    return "golden: " + llvm::toString(c.expected.takeError());
+  CoreNetwork &net = c.net;
+  NDArray &inputs = c.inputs;
+  int64_t steps = c.steps;
+  GoldenEngine &golden = c.golden;
+  auto &expected = c.expected;
   // Every fourth network runs without room in the input-current cache (and
   // on L2, built without one, every network): the host then delivers the
   // input at every step.
@@ -288,14 +309,14 @@ std::vector<CoreChipSlice> randomSlices(const CoreNetwork &net, uint64_t seed) {
 /// spikes between them; an empty string when it equals golden.
 std::string compareSystem(const TestCore &core, uint64_t seed, int64_t &chips,
                           uint64_t &relayed) {
-  CoreNetwork net = randomnet::randomNetwork(seed, core.params);
-  NDArray inputs = randomnet::randomInputs(seed, net, 4);
-  int64_t steps = *net.timesteps;
-  GoldenEngine golden(net);
-  golden.recordSpikes(true);
-  auto expected = golden.run(inputs, steps);
-  if (!expected)
-    return "golden: " + llvm::toString(expected.takeError());
+  GoldenCase c(core, seed, 4);
+  if (!c.expected)
+    return "golden: " + llvm::toString(c.expected.takeError());
+  const CoreNetwork &net = c.net;
+  const NDArray &inputs = c.inputs;
+  int64_t steps = c.steps;
+  GoldenEngine &golden = c.golden;
+  auto &expected = c.expected;
   std::vector<CoreChipSlice> slices = randomSlices(net, seed);
   auto system = sim::SystemEngine::create(
       net, slices,

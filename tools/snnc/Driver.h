@@ -72,8 +72,10 @@ extern cl::opt<std::string> targetName;
 extern IntOption stateBits;
 extern cl::opt<std::string> calibratePath;
 extern cl::opt<std::string> chipsOption;
-/// --chips N|auto, if given (`valid` false: neither a count nor auto).
-std::optional<pipeline::ChipsRequest> chipsRequest(bool &valid);
+/// --chips N|auto, if given; `refused` is set to usage()'s exit code when
+/// it is neither a count nor auto (the message names `command`).
+std::optional<pipeline::ChipsRequest> chipsRequest(llvm::StringRef command,
+                                                   int &refused);
 extern cl::opt<std::string> inputRange;
 extern cl::opt<std::string> reportPath;
 extern cl::opt<std::string> inputPath;

@@ -186,12 +186,11 @@ int runBitstream(mlir::MLIRContext &context) {
     return usage("bitstream: -o DIR is required");
   if (gateLevel && measurePath.empty())
     return usage("bitstream: --gate-level needs --measure X.npy");
-  bool chipsValid = true;
-  std::optional<pipeline::ChipsRequest> chips = chipsRequest(chipsValid);
-  if (!chipsValid)
-    return usage("bitstream: --chips takes a chip count (1 to 100000) or "
-                 "'auto', not '" +
-                 chipsOption + "'");
+  int refused = 0;
+  std::optional<pipeline::ChipsRequest> chips =
+      chipsRequest("bitstream", refused);
+  if (refused)
+    return refused;
   if (chips && !measurePath.empty())
     return usage("bitstream: --measure runs one chip's board; a "
                  "partitioned network runs with snnc run --engine rtl");

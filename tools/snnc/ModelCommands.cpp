@@ -521,27 +521,30 @@ int runEval(mlir::MLIRContext &context) {
   return 0;
 }
 
-std::optional<pipeline::ChipsRequest> chipsRequest(bool &valid) {
-  valid = true;
+std::optional<pipeline::ChipsRequest> chipsRequest(llvm::StringRef command,
+                                                   int &refused) {
+  refused = 0;
   if (!chipsOption.getNumOccurrences())
     return std::nullopt;
   if (chipsOption == "auto")
     return pipeline::ChipsRequest{pipeline::ChipsRequest::Auto};
   int64_t n = 0;
-  valid = !llvm::StringRef(chipsOption).getAsInteger(10, n) && n >= 1 &&
-          n <= 100000;
+  if (llvm::StringRef(chipsOption).getAsInteger(10, n) || n < 1 || n > 100000)
+    refused = usage(command +
+                    ": --chips takes a chip count (1 to 100000) "
+                    "or 'auto', not '" +
+                    chipsOption + "'");
   return pipeline::ChipsRequest{n};
 }
 
 int runCompile(mlir::MLIRContext &context) {
   if (outputPath == "-")
     return usage("compile: -o model.snnpkg is required");
-  bool chipsValid = true;
-  std::optional<pipeline::ChipsRequest> chips = chipsRequest(chipsValid);
-  if (!chipsValid)
-    return usage("compile: --chips takes a chip count (1 to 100000) or "
-                 "'auto', not '" +
-                 chipsOption + "'");
+  int refused = 0;
+  std::optional<pipeline::ChipsRequest> chips =
+      chipsRequest("compile", refused);
+  if (refused)
+    return refused;
   if (int rc = checkEngineOptions())
     return rc;
   if (int rc =
