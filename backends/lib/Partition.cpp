@@ -489,15 +489,9 @@ Expected<PartitionPlan> snnc::partitionNetwork(const CoreNetwork &net,
           formatv("population '{0}' max-pools its currents before the neuron; "
                   "--chips cannot split such a network yet",
                   p.name));
-  // A readout by membranes is a LIF that would be sliced, and the chips'
-  // readouts hold sums: neither is planned yet.
-  if (net.populations[net.readout].membraneReadout || net.readoutLast)
-    return makeError<LimitError>(formatv(
-        "readout '{0}' reads {1}; --chips cannot split such a network yet",
-        net.populations[net.readout].name,
-        net.populations[net.readout].membraneReadout
-            ? "a LIF's membranes"
-            : "the last time step (snn.readout = last)"));
+  // A readout (of currents or of a LIF's membranes, summed or the last
+  // step's) stays whole on one chip (Partitioner::place), which reads it as
+  // a single chip's core would.
   Partitioner partitioner(net, board, target);
   for (size_t pop = 1; pop < net.populations.size(); ++pop)
     if (Error err = partitioner.place(int(pop)))

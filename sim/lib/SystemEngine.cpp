@@ -7,6 +7,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <tuple>
 
 using namespace snnc;
 using namespace snnc::sim;
@@ -171,6 +172,7 @@ Error SystemEngine::runStep(
     const float *frame, int64_t sample, int64_t t, bool perStep,
     std::vector<std::vector<GoldenEngine::Event>> &spikes) {
   std::vector<std::vector<int64_t>> emitter(net.populations.size());
+  size_t traced = trace.size();
   for (size_t k = 0; k < chipList.size(); ++k) {
     Chip &chip = *chipList[k];
     if (Error err = feedStandIns(k, frame, spikes))
@@ -198,6 +200,13 @@ Error SystemEngine::runStep(
             {int32_t(sample), int32_t(t), int32_t(o.population), c, y, s.x});
     }
   }
+  // In the golden engine's order: populations in program order, each in
+  // neuron order (row, column, channel), whichever chips hold them.
+  std::sort(trace.begin() + traced, trace.end(),
+            [](const SpikeRecord &a, const SpikeRecord &b) {
+              return std::tie(a.population, a.y, a.x, a.c) <
+                     std::tie(b.population, b.y, b.x, b.c);
+            });
   return Error::success();
 }
 
@@ -246,5 +255,19 @@ Expected<NDArray> SystemEngine::run(const NDArray &input, int64_t steps) {
     ++samples;
   }
   timesteps = steps;
+  total = CoreRunStats();
+  total.samples = samples;
+  total.timesteps = timesteps;
+  total.lanes = chipList.front()->engine->stats().lanes;
+  for (auto &chip : chipList) {
+    const CoreRunStats &s = chip->engine->stats();
+    total.cycles += s.cycles;
+    total.lowerBound += s.lowerBound;
+    total.synapticOps += s.synapticOps;
+    total.sweepWords += s.sweepWords;
+    total.spikes += s.spikes;
+    total.reloads += s.reloads;
+    total.simulationSeconds += s.simulationSeconds;
+  }
   return out;
 }

@@ -46,6 +46,9 @@ public:
   /// Per chip its cycles and synaptic operations, per link the spikes
   /// relayed, each also per inference.
   llvm::json::Value statsJson() const override;
+  /// The chips' cycles, lower bounds, synaptic operations and spikes,
+  /// summed (the host steps them one after another).
+  const CoreRunStats *coreStats() const override { return &total; }
   bool recordSpikes(bool on) override;
   const std::vector<SpikeRecord> &spikes() const override { return trace; }
   std::vector<SpikeRecord> takeSpikes() override {
@@ -76,6 +79,7 @@ private:
   bool recording = false;
   std::vector<SpikeRecord> trace;
   int64_t samples = 0, timesteps = 0;
+  CoreRunStats total;
 };
 
 } // namespace snnc::sim
