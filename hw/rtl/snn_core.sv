@@ -68,6 +68,12 @@ module snn_core #(
   // (snn_sweep).  Synaptic operations outnumber neurons many times over in
   // the networks it is for (the UP5K's).  Not with PoolCurrents.
   parameter int unsigned NarrowSweep  = 0,
+  // 1: input populations past the first (a chip's stand-ins for
+  // populations other chips compute: skipped by the step controller, their
+  // counts written by the host at CtrlEventCounts + p) and populations
+  // that store no events (a base past the event memory); set only for
+  // networks that have them, so a single chip's core builds none of it.
+  parameter int unsigned StandIns     = 0,
   // Weights in single-port memory (snn_ram's SinglePort: the UP5K's SPRAM) instead
   // of block RAM.  A synthesis choice, not a functional one: the bitstream
   // flow sets it on devices with SPRAM (in the snn_top it writes).
@@ -263,7 +269,7 @@ module snn_core #(
   // any population's (CtrlEventCounts + p: a stand-in fed by other chips).
   logic count_word;
   logic [DescAW-1:0] count_addr;
-  assign count_word = 32'(word) >= snn_pkg::CtrlEventCounts &&
+  assign count_word = StandIns != 0 && 32'(word) >= snn_pkg::CtrlEventCounts &&
                       32'(word) < snn_pkg::CtrlEventCounts + MaxPops;
   assign input_count_we = host_write && region == 8'(snn_pkg::RegionCtrl) &&
                           (word == 20'(snn_pkg::CtrlInputCount) || count_word);
@@ -332,7 +338,7 @@ module snn_core #(
         f == snn_pkg::PopParamBase ? ParamAW :
         // One bit more: a base past the event memory marks a population
         // that stores no events (pop_stores_events).
-        f == snn_pkg::PopEventBase ? EventAW + 1 :
+        f == snn_pkg::PopEventBase ? (StandIns != 0 ? EventAW + 1 : EventAW) :
         f == snn_pkg::PopProjFirst ? ProjCountW :
         f == snn_pkg::PopProjCount ? ProjCountW :
         // Flags up to PopFlagMergeMax (the subtract-reset bit is unused
@@ -795,7 +801,7 @@ module snn_core #(
   // segment: the host writes its base past the event memory, and its
   // spikes leave by the AER monitor only.
   logic pop_stores_events;
-  assign pop_stores_events = pop_word[snn_pkg::PopEventBase] < EventDepth;
+  assign pop_stores_events = StandIns == 0 || pop_word[snn_pkg::PopEventBase] < EventDepth;
   always_comb begin
     event_we = event_host_we;
     event_waddr = EventAW'(word);
@@ -881,7 +887,7 @@ module snn_core #(
         proj_d = (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst]);
         proj_end_d = (ProjAW + 1)'(pop_word[snn_pkg::PopProjFirst] +
                                    pop_word[snn_pkg::PopProjCount]);
-        if (pop_word[snn_pkg::PopKind] == snn_pkg::PopKindInput) begin
+        if (StandIns != 0 && pop_word[snn_pkg::PopKind] == snn_pkg::PopKindInput) begin
           // A stand-in for a population on another chip: its events are the
           // host's (CtrlEventCounts), nothing to deliver or sweep.
           pop_d = pop_q + 1'b1;
@@ -1045,6 +1051,8 @@ module snn_core #(
       else $fatal(1, "snn_core: ReadoutModes is 0 or 1");
     assert (NarrowSweep <= 1 && !(NarrowSweep != 0 && PoolCurrents != 0))
       else $fatal(1, "snn_core: NarrowSweep is 0 or 1, and not with PoolCurrents");
+    assert (StandIns <= 1)
+      else $fatal(1, "snn_core: StandIns is 0 or 1");
     assert (CurrentSpram <= 1 && !(CurrentSpram != 0 && PoolCurrents != 0))
       else $fatal(1, "snn_core: CurrentSpram is 0 or 1, and not with PoolCurrents");
     assert (FieldW <= 32 && ParamW <= 32 * snn_pkg::MaxSlices)

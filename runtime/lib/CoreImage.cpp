@@ -117,6 +117,10 @@ Expected<CoreImage> snnc::buildCoreImage(const CoreNetwork &network,
   }
   if (Error err = checkPlan(*p, network, params))
     return std::move(err);
+  if (!params.standIns && layout::needsStandIns(network))
+    return refuse("the network has stand-ins for other chips' populations, "
+                  "or populations nothing reads; the core is built without "
+                  "them (StandIns 0)");
   // The cache only saves work: without room for it, the input is delivered
   // at every step instead.
   bool caches = p->cacheWords > 0 && p->cacheWords <= params.cacheDepth;

@@ -229,6 +229,20 @@ int64_t currentBitsFor(const CoreNetwork &net) {
 
 } // namespace
 
+bool layout::needsStandIns(const CoreNetwork &net) {
+  for (size_t i = 1; i < net.populations.size(); ++i) {
+    const CorePopulation &pop = net.populations[i];
+    if (pop.kind == PopulationKind::Input)
+      return true;
+    bool read = llvm::any_of(net.projections, [&](const CoreProjection &p) {
+      return p.source == int(i);
+    });
+    if (pop.kind != PopulationKind::Readout && !read)
+      return true;
+  }
+  return false;
+}
+
 std::vector<uint64_t> snnc::currentBounds(const CoreNetwork &network) {
   return boundsPerPopulation(network);
 }
@@ -473,6 +487,7 @@ Expected<CoreParams> snnc::coreParamsFor(const CoreNetwork &network,
   params.poolCurrents = p->poolCurrents;
   params.readoutModes = p->readoutModes;
   params.narrowSweep = narrowSweep;
+  params.standIns = layout::needsStandIns(network);
   if (Error err = checkParams(params, /*regions=*/false))
     return std::move(err);
   return params;

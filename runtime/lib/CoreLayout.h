@@ -77,6 +77,11 @@ llvm::Expected<Plan> plan(const CoreNetwork &net, int64_t lanes,
 /// large for the bus, which every command that builds its core refuses).
 llvm::Error checkParams(const CoreParams &p, bool regions);
 
+/// Whether a core for `net` needs snn_core's StandIns: input populations
+/// past the first (a chip's stand-ins) or populations nothing reads (which
+/// store no events).
+bool needsStandIns(const CoreNetwork &net);
+
 } // namespace snnc::layout
 
 #endif // SNNC_RUNTIME_LIB_CORELAYOUT_H

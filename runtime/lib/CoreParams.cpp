@@ -52,7 +52,8 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
     std::optional<int64_t> v = object->getInteger(name);
     // Descriptions written before the subtract reset existed lack it.
     if (!v && (name == "SubtractReset" || name == "PoolCurrents" ||
-               name == "ReadoutModes" || name == "NarrowSweep"))
+               name == "ReadoutModes" || name == "NarrowSweep" ||
+               name == "StandIns"))
       v = 0;
     if (!v)
       return refuse(
@@ -143,7 +144,8 @@ Error layout::checkParams(const CoreParams &p, bool regions) {
   for (auto [name, value] : {std::pair{"SubtractReset", p.subtractReset},
                              std::pair{"PoolCurrents", p.poolCurrents},
                              std::pair{"ReadoutModes", p.readoutModes},
-                             std::pair{"NarrowSweep", p.narrowSweep}})
+                             std::pair{"NarrowSweep", p.narrowSweep},
+                             std::pair{"StandIns", p.standIns}})
     if (value != 0 && value != 1)
       return refuse(formatv("core parameter {0} is 0 or 1", name));
   if (p.narrowSweep && p.poolCurrents)
@@ -157,7 +159,8 @@ Error layout::checkParams(const CoreParams &p, bool regions) {
     // modes.
     int64_t low = name == "SlotDepth" || name == "CacheDepth" ||
                           name == "SubtractReset" || name == "PoolCurrents" ||
-                          name == "ReadoutModes" || name == "NarrowSweep"
+                          name == "ReadoutModes" || name == "NarrowSweep" ||
+                          name == "StandIns"
                       ? 0
                       : 1;
     auto [high, why] = parameterBound(name, p.sweepLanes(), regions);
