@@ -51,9 +51,9 @@ Expected<CoreParams> CoreParams::fromJson(const llvm::json::Value &value) {
   for (auto &[name, unused] : CoreParams().verilogParameters()) {
     std::optional<int64_t> v = object->getInteger(name);
     // Descriptions written before the subtract reset existed lack it.
-    if (!v && (name == "SubtractReset" || name == "PoolCurrents" ||
-               name == "ReadoutModes" || name == "NarrowSweep" ||
-               name == "StandIns"))
+    if (!v &&
+        (name == "SubtractReset" || name == "PoolCurrents" ||
+         name == "ReadoutModes" || name == "NarrowSweep" || name == "StandIns"))
       v = 0;
     if (!v)
       return refuse(
