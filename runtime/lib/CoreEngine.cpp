@@ -206,8 +206,12 @@ Error CoreEngine::writePopulationEvents(
       for (GoldenEngine::Event &e : events)
         e.value = 1;
   }
-  return writeEventWords(desc[bus::PopEventBase],
-                         bus::CtrlEventCounts + uint32_t(population), events);
+  // The first population's count is the input's register, in every core
+  // (others exist only in cores with StandIns).
+  uint32_t countWord = population == 0
+                           ? uint32_t(bus::CtrlInputCount)
+                           : bus::CtrlEventCounts + uint32_t(population);
+  return writeEventWords(desc[bus::PopEventBase], countWord, events);
 }
 
 Error CoreEngine::clear() {
