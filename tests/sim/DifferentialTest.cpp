@@ -134,8 +134,7 @@ std::string compareOnCore(const TestCore &core, uint64_t seed) {
     }
     // L2 is built without StandIns: a network with a population nothing
     // reads (a readout by membranes) must be refused, naming why.
-    if (!params.standIns &&
-        llvm::StringRef(message).contains("(StandIns 0)")) {
+    if (!params.standIns && llvm::StringRef(message).contains("(StandIns 0)")) {
       ++coverage.standInsRefused;
       return {};
     }
