@@ -153,17 +153,9 @@ Error CoreEngine::load() {
 Error CoreEngine::writeInputs(const float *frame) {
   std::vector<GoldenEngine::Event> events;
   encodeInputFrame(net, frame, events);
-  if (!coreImage.inputWindow.empty()) {
-    // Merged like snn_merge merges spikes (all consumers pool alike).
-    std::vector<GoldenEngine::Event> merged;
-    addressing::mergePooled(events,
-                            addressing::Pooling(net.populations.front().shape,
-                                                coreImage.inputWindow[0],
-                                                coreImage.inputWindow[1]),
-                            merged);
-    events = std::move(merged);
-  }
-  return writeEventWords(0, bus::CtrlInputCount, events);
+  // Merged by its consumers' window (the image's inputWindow) as any
+  // input population's events are.
+  return writePopulationEvents(0, events);
 }
 
 Error CoreEngine::writeEventWords(
@@ -195,7 +187,7 @@ Error CoreEngine::writePopulationEvents(
   std::vector<GoldenEngine::Event> events(spikes.begin(), spikes.end());
   int64_t py = desc[bus::PopPoolY], px = desc[bus::PopPoolX];
   if (py * px > 1) {
-    // Merged as snn_merge merges a population's spikes on its own chip.
+    // Merged as snn_merge merges spikes (all consumers pool alike).
     std::vector<GoldenEngine::Event> merged;
     addressing::mergePooled(
         events, addressing::Pooling(net.populations[population].shape, py, px),

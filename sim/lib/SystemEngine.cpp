@@ -102,11 +102,8 @@ uint64_t SystemEngine::linkEvents(int64_t from, int64_t to) const {
 llvm::json::Value SystemEngine::statsJson() const {
   double perSample = samples ? 1.0 / double(samples) : 0.0;
   llvm::json::Array perChip, links;
-  uint64_t cycles = 0, ops = 0;
   for (int64_t k = 0; k < chips(); ++k) {
     const CoreRunStats &s = chip(k).stats();
-    cycles += s.cycles;
-    ops += s.synapticOps;
     perChip.push_back(llvm::json::Object{
         {"chip", k},
         {"cycles", int64_t(s.cycles)},
@@ -126,9 +123,9 @@ llvm::json::Value SystemEngine::statsJson() const {
       {"chips", chips()},
       {"samples", samples},
       {"timesteps", timesteps},
-      {"cycles", int64_t(cycles)},
-      {"cycles_per_inference", double(cycles) * perSample},
-      {"synaptic_ops", int64_t(ops)},
+      {"cycles", int64_t(total.cycles)},
+      {"cycles_per_inference", double(total.cycles) * perSample},
+      {"synaptic_ops", int64_t(total.synapticOps)},
       {"per_chip", std::move(perChip)},
       {"links", std::move(links)}};
 }

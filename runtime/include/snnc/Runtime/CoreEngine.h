@@ -124,10 +124,10 @@ public:
   llvm::Error clear();
   /// Writes one input frame's events (the network input, population 0).
   llvm::Error writeInputs(const float *frame);
-  /// Writes the events of this step of input population `population` (a
-  /// stand-in for a population on another chip: spikes of value 1 in its
-  /// own coordinates), merged by its consumers' pooling window as the
-  /// image plans them, and their count.
+  /// Writes the events of this step of input population `population` (the
+  /// network input's, or a stand-in's for a population on another chip:
+  /// spikes of value 1 in its own coordinates), merged by its consumers'
+  /// pooling window as the image plans them, and their count.
   llvm::Error writePopulationEvents(int population,
                                     llvm::ArrayRef<GoldenEngine::Event> spikes);
   /// Runs step `t` of sample `sample` (CmdStepReplay where the input's
